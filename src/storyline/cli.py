@@ -1,0 +1,272 @@
+"""The command line: parse arguments, call the engine, format the output.
+
+No logic lives here beyond formatting; every command has a Python
+equivalent on :class:`storyline.Storyline`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import textwrap
+from importlib import resources
+from pathlib import Path
+from typing import Any, Iterable
+
+import click
+
+from .engine import Storyline
+from .errors import StorylineError
+from .settings import SETTINGS, load_options
+
+__all__ = ["main", "cli"]
+
+DEFAULT_DB = "storyline.db"
+
+
+class _Context:
+    def __init__(self, db: str, config: str | None, overrides: dict[str, str]) -> None:
+        self.db = db
+        self.config = config
+        self.overrides = overrides
+
+    def engine(self, db: str | None = None) -> Storyline:
+        return Storyline(db or self.db, load_options(self.config, self.overrides))
+
+
+def _parse_overrides(values: Iterable[str]) -> dict[str, str]:
+    out = {}
+    for value in values:
+        if "=" not in value:
+            raise click.BadParameter(f"expected NAME=VALUE, got {value!r}", param_hint="--set")
+        name, _, setting = value.partition("=")
+        out[name.strip()] = setting.strip()
+    return out
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--db", default=lambda: os.environ.get("STORYLINE_DB", DEFAULT_DB), show_default=DEFAULT_DB,
+              help="The SQLite store (the vector index lives beside it). Environment: STORYLINE_DB.")
+@click.option("--config", type=click.Path(dir_okay=False), default=None, help="A TOML settings file.")
+@click.option("--set", "overrides", multiple=True, metavar="NAME=VALUE", help="Override one setting (repeatable); see `storyline settings`.")
+@click.version_option(package_name="storyline")
+@click.pass_context
+def cli(ctx: click.Context, db: str, config: str | None, overrides: tuple[str, ...]) -> None:
+    """Storyline: turn dated news articles into events and stories."""
+    ctx.obj = _Context(db, config, _parse_overrides(overrides))
+
+
+def _emit_json(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def _run_ingest(engine: Storyline, paths: list[str], source: str | None, fmt: str | None, progress: bool) -> Any:
+    show = progress and engine.options.progress and sys.stderr.isatty()
+    if not show:
+        return engine.ingest(paths, source=source, fmt=fmt)
+    with click.progressbar(length=1, label="ingesting", file=sys.stderr, show_pos=True) as bar:
+
+        def update(done: int, total: int) -> None:
+            bar.length = total
+            bar.update(done - bar.pos)
+
+        return engine.ingest(paths, source=source, fmt=fmt, progress=update)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--source", default=None, help="Outlet name for records that carry none (e.g. .txt files).")
+@click.option("--format", "fmt", type=click.Choice(["txt", "jsonl", "csv"]), default=None,
+              help="Input format; by default taken from the file extension (or sniffed for stdin).")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.option("--progress/--no-progress", default=True, help="Show a progress bar on a terminal.")
+@click.pass_obj
+def ingest(obj: _Context, paths: tuple[str, ...], source: str | None, fmt: str | None, as_json: bool, progress: bool) -> None:
+    """Ingest articles from files, folders, globs or - (stdin)."""
+    with obj.engine() as engine:
+        summary = _run_ingest(engine, list(paths), source, fmt, progress)
+        if as_json:
+            _emit_json(summary.__dict__)
+            return
+        for rejection in engine.rejections()[-summary.rejected:] if summary.rejected else []:
+            click.echo(f"rejected {rejection.origin}:{rejection.line}: [{rejection.code}] {rejection.reason}", err=True)
+        click.echo(summary.line())
+
+
+def _story_table(stories: list[dict[str, Any]]) -> str:
+    lines = [f"{'id':<6} {'dates':<23} {'events':>6} {'articles':>8} {'sources':>7}  title"]
+    for story in stories:
+        first, last = story["first_date"] or "undated", story["last_date"] or ""
+        dates = first if last in ("", first) else f"{first}..{last}"
+        title = textwrap.shorten(story["title"] or "", width=70, placeholder="...")
+        lines.append(f"{story['id']:<6} {dates:<23} {len(story['events']):>6} {story['n_articles']:>8} {story['n_sources']:>7}  {title}")
+    return "\n".join(lines)
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array of stories.")
+@click.option("--limit", type=click.IntRange(min=1), default=None, help="Show at most this many stories.")
+@click.pass_obj
+def stories(obj: _Context, as_json: bool, limit: int | None) -> None:
+    """List stories, newest first."""
+    with obj.engine() as engine:
+        data = engine.stories(limit=limit)
+    if as_json:
+        _emit_json([{k: s[k] for k in ("id", "title", "first_date", "last_date", "events")} for s in data])
+    else:
+        click.echo(_story_table(data))
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array of articles.")
+@click.pass_obj
+def articles(obj: _Context, as_json: bool) -> None:
+    """List articles in publication order."""
+    with obj.engine() as engine:
+        data = engine.articles()
+    if as_json:
+        _emit_json(data)
+        return
+    for a in data:
+        dup = f"  (duplicate of {a['duplicate_of']})" if a["duplicate_of"] else ""
+        click.echo(f"{a['id']:<20} {a['date'] or 'undated':<10} {(a['source'] or '-')[:20]:<20} {(a['title'] or '')[:60]}{dup}")
+
+
+@cli.command()
+@click.argument("item_id")
+@click.option("--json", "as_json", is_flag=True, help="Print the record as JSON.")
+@click.pass_obj
+def show(obj: _Context, item_id: str, as_json: bool) -> None:
+    """Show a story, an event or an article: what it holds and why."""
+    with obj.engine() as engine:
+        kind, data = engine.show(item_id)
+    if as_json:
+        _emit_json({"kind": kind, **data})
+        return
+    click.echo(_render(kind, data))
+
+
+def _render_event(event: dict[str, Any], indent: str = "") -> list[str]:
+    lines = [
+        f"{indent}event {event['id']}: {event['title']}",
+        f"{indent}  date {event['date'] or 'unknown'} ({event['date_precision']}); reported "
+        f"{event['first_date'] or 'undated'}..{event['last_date'] or ''}; {event['n_articles']} articles, "
+        f"{event['n_independent']} independent, {event['n_sources']} sources",
+    ]
+    for source, items in sorted(event["articles_by_source"].items()):
+        lines.append(f"{indent}  {source}:")
+        for a in items:
+            dup = f" [duplicate of {a['duplicate_of']}]" if a["duplicate_of"] else ""
+            lines.append(f"{indent}    {a['id']}  {a['date'] or 'undated'}  {a['title'] or ''}{dup}")
+    lines.append(f"{indent}  why together:")
+    for why in event["why"]:
+        lines.append(f"{indent}    {why['article']}: {why['explanation']}")
+    return lines
+
+
+def _render(kind: str, data: dict[str, Any]) -> str:
+    if kind == "story":
+        lines = [f"story {data['id']}: {data['title']}",
+                 f"  {data['first_date'] or 'undated'}..{data['last_date'] or ''}; {len(data['events'])} events, "
+                 f"{data['n_articles']} articles, {data['n_sources']} sources"]
+        for event in data["events"]:
+            lines += _render_event(event, "  ")
+        story_why = [w for w in data["why"] if w["level"] == "story"]
+        if story_why:
+            lines.append("  events linked:")
+            lines += [f"    {w['subject_id']}: {w['explanation']}" for w in story_why]
+        return "\n".join(lines)
+    if kind == "event":
+        return "\n".join(_render_event(data))
+    lines = [f"article {data['id']}: {data['title'] or ''}",
+             f"  {data['source'] or '-'}, {data['date'] or 'undated'}, language {data['language']}, event {data['event_id']}",
+             f"  from {data['origin']}"]
+    if data["duplicate_of"]:
+        lines.append(f"  duplicate of {data['duplicate_of']}")
+    if data["headings"]:
+        lines.append("  headings: " + "; ".join(data["headings"]))
+    lines.append(f"  {len(data['sentences'])} sentences, {len(data['mentions'])} entity mentions")
+    return "\n".join(lines)
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["jsonl"]), default="jsonl", show_default=True, help="Export format.")
+@click.option("-o", "--output", type=click.File("w", encoding="utf-8"), default="-", help="Output file (default stdout).")
+@click.pass_obj
+def export(obj: _Context, fmt: str, output) -> None:
+    """Export events (with their story, articles and sources) as JSON lines."""
+    with obj.engine() as engine:
+        for record in engine.export():
+            output.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array of rejections.")
+@click.pass_obj
+def rejections(obj: _Context, as_json: bool) -> None:
+    """List inputs that could not be used, with the reason."""
+    with obj.engine() as engine:
+        data = engine.rejections()
+    if as_json:
+        _emit_json([r.__dict__ for r in data])
+        return
+    for r in data:
+        click.echo(f"{r.origin}:{r.line}: [{r.code}] {r.reason}")
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the settings as JSON.")
+@click.pass_obj
+def settings(obj: _Context, as_json: bool) -> None:
+    """List every setting with its value, default and meaning."""
+    options = load_options(obj.config, obj.overrides)
+    if as_json:
+        _emit_json([{"name": s.name, "value": options[s.name], "default": s.default, "help": s.help} for s in SETTINGS])
+        return
+    for s in SETTINGS:
+        click.echo(f"{s.name} = {options[s.name]!r}  (default {s.default!r})\n    {s.help}")
+
+
+def example_paths() -> list[str]:
+    """The bundled demo corpus: the two founding articles and a multi-outlet set."""
+    root = resources.files("storyline") / "examples"
+    return [str(root / "seeds"), str(root / "demo.jsonl")]
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the stories as JSON.")
+@click.pass_obj
+def demo(obj: _Context, as_json: bool) -> None:
+    """Ingest the bundled example corpus into a fresh database and print the stories.
+
+    Uses --db when given, else ./storyline-demo.db (recreated each time).
+    """
+    db = obj.db if obj.db != DEFAULT_DB else "storyline-demo.db"
+    for suffix in ("", "-wal", "-shm", ".faiss"):
+        Path(db + suffix).unlink(missing_ok=True)
+    with obj.engine(db) as engine:
+        summary = engine.ingest(example_paths(), source=None)
+        data = engine.stories()
+    if as_json:
+        _emit_json(data)
+        return
+    click.echo(summary.line())
+    click.echo(_story_table(data))
+    click.echo(f"\nStore: {db}   next: storyline --db {db} show {data[-1]['id'] if data else 'S1'}")
+
+
+def main() -> None:
+    try:
+        cli.main(prog_name="storyline", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except StorylineError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(1)
+    except BrokenPipeError:
+        sys.exit(0)

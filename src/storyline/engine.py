@@ -1,0 +1,530 @@
+"""The engine wires the stages to the store. Surfaces talk only to this.
+
+    ingest -> normalise -> deduplicate -> analyse (embed, entities, dates)
+           -> cluster (article -> event) -> link (event -> story) -> store
+
+Articles are processed in publication order, in batches; each batch is one
+transaction, so a crash loses at most the batch in flight and a re-run picks
+up where the last committed batch ended.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any, Callable, Iterable, Iterator, Sequence
+
+import numpy as np
+
+from . import registry
+from .errors import Codes, InputError, NotFoundError, StoreError
+from .model import Article, Decision, IngestSummary, Mention, RawRecord, Rejection
+from .model import DatePrecision as P
+from .pipeline import dates as dates_stage
+from .pipeline import entities as entities_stage
+from .pipeline.cluster import ClusterItem, EventState, OnlineClusterer, Vocabulary, content_terms
+from .pipeline.dedup import DuplicateIndex, MinHasher
+from .pipeline.ingest import expand_paths, read_path
+from .pipeline.link import StoryLinker, StoryState
+from .pipeline.normalise import to_article
+from .settings import Options, load_options
+from .store.sqlite import Store
+from .store.vectors import VectorIndex, day_range, vector_id
+
+__all__ = ["Storyline"]
+
+Progress = Callable[[int, int], None]
+_LEAD_SENTENCES = 4
+
+
+def _date(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
+
+
+class Storyline:
+    """A Storyline store and the pipeline that fills it.
+
+    >>> sl = Storyline("news.db")                      # doctest: +SKIP
+    >>> sl.ingest(["articles.jsonl"]).line()           # doctest: +SKIP
+    >>> sl.stories()                                   # doctest: +SKIP
+    """
+
+    def __init__(
+        self,
+        db: str | Path = "storyline.db",
+        options: Options | None = None,
+        *,
+        embedder: Any | None = None,
+        entity_extractor: Any | None = None,
+    ) -> None:
+        self.options = options or load_options()
+        self.db_path = Path(db)
+        self.store = Store(self.db_path)
+        self._embedder = embedder
+        self._entities = entity_extractor
+        self._state_loaded = False
+
+    # ------------------------------------------------------------ lifecycle
+    def close(self) -> None:
+        self.store.close()
+
+    def __enter__(self) -> "Storyline":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def embedder(self):
+        if self._embedder is None:
+            self._embedder = registry.create(self.options.embedder, self.options)
+        return self._embedder
+
+    @property
+    def entity_extractor(self):
+        if self._entities is None:
+            self._entities = registry.create(self.options.entities, self.options)
+        return self._entities
+
+    @property
+    def index_path(self) -> Path:
+        return self.db_path.with_name(self.db_path.name + ".faiss")
+
+    def components(self) -> dict[str, str]:
+        return {
+            "embedder": self.embedder.name,
+            "entities": self.entity_extractor.name,
+            "clusterer": self.options.clusterer,
+            "linker": self.options.linker,
+        }
+
+    def _load_state(self) -> None:
+        if self._state_loaded:
+            return
+        stored = self.store.get_meta("embedder")
+        if stored is not None and stored != self.embedder.name:
+            raise StoreError(
+                f"{self.db_path} holds vectors made by {stored}; use the same embedder "
+                f"(--set embedder={stored}) or a new database",
+                code=Codes.STORE_SCHEMA,
+            )
+        self.clusterer: OnlineClusterer = registry.create(self.options.clusterer, self.options)
+        self.linker: StoryLinker = registry.create(self.options.linker, self.options)
+        members = self.store.all_event_members()
+        events: dict[str, EventState] = {}
+        numbers = [0]
+        for row in self.store.event_rows():
+            state = json.loads(row["state"])
+            events[row["id"]] = EventState(
+                id=row["id"],
+                vector_sum=np.frombuffer(row["vector_sum"], dtype=np.float32).copy(),
+                size=row["size"],
+                first_date=_date(row["first_date"]),
+                last_date=_date(row["last_date"]),
+                entities=Counter(state["entities"]),
+                terms=Counter(state["terms"]),
+                title_terms=Counter(state["title_terms"]),
+                members=members.get(row["id"], []),
+                story_id=row["story_id"],
+                sources=Counter(state["sources"]),
+                date_votes=Counter(state["date_votes"]),
+            )
+            numbers.append(row["number"])
+        entity_vocab, term_vocab = Vocabulary(), Vocabulary()
+        entity_vocab.df.update(self.store.vocabulary("entity"))
+        term_vocab.df.update(self.store.vocabulary("term"))
+        entity_vocab.documents = term_vocab.documents = int(self.store.get_meta("vocabulary_documents", "0"))
+        self.clusterer.restore(events.values(), max(numbers) + 1, entity_vocab, term_vocab)
+        stories: dict[str, StoryState] = {}
+        for event in events.values():
+            if event.story_id:
+                stories.setdefault(event.story_id, StoryState(event.story_id)).events.append(event)
+        story_numbers = [0] + [row["number"] for row in self.store.story_rows()]
+        self.linker.restore(stories.values(), max(story_numbers) + 1)
+        self.duplicates = DuplicateIndex(self.options.near_duplicate_jaccard)
+        for article_id, signature in self.store.signatures():
+            self.duplicates.add(article_id, signature)
+        self.minhasher = MinHasher()
+        self.index = VectorIndex.load_or_build(
+            self.index_path, self.embedder.dim, self.store.embeddings(), self.store.count("embeddings")
+        )
+        self._state_loaded = True
+
+    # ------------------------------------------------------------ ingest
+    def ingest(
+        self,
+        paths: Sequence[str],
+        *,
+        source: str | None = None,
+        fmt: str | None = None,
+        progress: Progress | None = None,
+    ) -> IngestSummary:
+        """Ingest files, folders, globs or ``-`` (stdin)."""
+
+        def items() -> Iterator[RawRecord | Rejection]:
+            for path in expand_paths(paths):
+                if isinstance(path, Rejection):
+                    yield path
+                else:
+                    yield from read_path(path, fmt)
+
+        return self.ingest_records(items(), source=source, progress=progress)
+
+    def ingest_records(
+        self,
+        items: Iterable[RawRecord | Rejection | dict],
+        *,
+        source: str | None = None,
+        progress: Progress | None = None,
+    ) -> IngestSummary:
+        """Ingest raw records (or plain dicts with the corpus JSONL fields)."""
+        started = time.perf_counter()
+        summary = IngestSummary()
+        timer = _StageTimer(summary.stage_seconds)
+        self._load_state()
+        run_id = self.store.start_run(self.components(), dict(self.options))
+
+        fresh: list[Article] = []
+        seen: dict[str, str] = {}
+        with timer("read+normalise"):
+            for position, item in enumerate(items):
+                if isinstance(item, dict):
+                    item = RawRecord("<api>", position + 1, item)
+                if isinstance(item, Rejection):
+                    self._reject(item, summary)
+                    continue
+                try:
+                    article = to_article(item, source=source, max_chars=self.options.max_article_chars)
+                except InputError as exc:
+                    excerpt = str(item.fields.get("text") or "")[:200]
+                    self._reject(Rejection(item.origin, item.line, exc.code, exc.reason, excerpt), summary)
+                    continue
+                known = seen.get(article.id) or self.store.article_fingerprint(article.id)
+                if known is not None:
+                    if known == article.fingerprint:
+                        summary.unchanged += 1
+                    else:
+                        reason = f"id {article.id!r} is already stored with a different text"
+                        self._reject(Rejection(item.origin, item.line, Codes.ID_CONFLICT, reason, article.text[:200]), summary)
+                    continue
+                seen[article.id] = article.fingerprint
+                fresh.append(article)
+
+        order = sorted(range(len(fresh)), key=lambda i: (fresh[i].published is None, fresh[i].published or dt.date.min, i))
+        fresh = [fresh[i] for i in order]
+        batch_size = max(1, int(self.options.batch_size))
+        done = 0
+        for start in range(0, len(fresh), batch_size):
+            batch = fresh[start : start + batch_size]
+            self._ingest_batch(batch, summary, timer)
+            done += len(batch)
+            if progress:
+                progress(done, len(fresh))
+        with timer("store"):
+            if fresh:
+                self.index.save(self.index_path)
+            summary.seconds = time.perf_counter() - started
+            self.store.finish_run(run_id, dataclasses.asdict(summary))
+        return summary
+
+    def _reject(self, rejection: Rejection, summary: IngestSummary) -> None:
+        self.store.add_rejection(rejection)
+        summary.rejected += 1
+
+    def _ingest_batch(self, batch: list[Article], summary: IngestSummary, timer: "_StageTimer") -> None:
+        # deduplicate
+        with timer("deduplicate"):
+            articles, signatures, matches = [], {}, {}
+            for article in batch:
+                original = self.store.original_with_fingerprint(article.fingerprint)
+                original = original or next((a.id for a in articles if a.fingerprint == article.fingerprint and not a.duplicate_of), None)
+                similarity = 1.0
+                signature = self.minhasher.signature(article.text)
+                if original is None and signature is not None:
+                    match = self.duplicates.find(signature)
+                    if match is not None:
+                        original, similarity = match.original_id, match.similarity
+                if original is not None:
+                    article = dataclasses.replace(article, duplicate_of=original)
+                    matches[article.id] = similarity
+                elif signature is not None:
+                    self.duplicates.add(article.id, signature)
+                    signatures[article.id] = signature
+                articles.append(article)
+        originals = [a for a in articles if a.duplicate_of is None]
+
+        # analyse
+        with timer("embed"):
+            vectors = self.embedder.embed([self._lead(a) for a in originals])
+        with timer("entities"):
+            texts = []
+            for a in originals:
+                texts += [a.title or "", a.text]
+            spans = self.entity_extractor.extract(texts)
+        mentions: dict[str, list[Mention]] = {}
+        items: dict[str, ClusterItem] = {}
+        event_dates: dict[str, list[str]] = {}
+        with timer("analyse"):
+            for i, a in enumerate(originals):
+                found = []
+                for start, end, label in spans[2 * i + 1]:
+                    key = entities_stage.normalise(a.text[start:end], label)
+                    if key:
+                        found.append(Mention(a.id, start, end, a.text[start:end], label, key))
+                mentions[a.id] = found
+                lead_end = len(self._lead(a))
+                title_keys = {entities_stage.normalise((a.title or "")[s:e], lab) for s, e, lab in spans[2 * i]}
+                lead_keys = {m.key for m in found if m.start < lead_end} | {k for k in title_keys if k}
+                title = a.title or a.display_title()
+                items[a.id] = ClusterItem(
+                    key=a.id,
+                    date=a.published,
+                    vector=vectors[i],
+                    entities=frozenset(entities_stage.expand(lead_keys)),
+                    title_terms=frozenset(content_terms(title)),
+                    terms=frozenset(content_terms(self._lead(a))),
+                )
+                lead = a.sentences()[:_LEAD_SENTENCES]
+                event_dates[a.id] = [d.iso() for d in dates_stage.event_date_candidates(lead, a.published)][:1]
+
+        # cluster, link and store, all in one transaction
+        with self.store.transaction():
+            touched: dict[str, EventState] = {}
+            new_events: list[EventState] = []
+            decisions: list[tuple[Decision, str]] = []
+            with timer("cluster+store"):
+                for a in articles:
+                    if a.duplicate_of is not None:
+                        decision = self.clusterer.add_duplicate(a.id, a.duplicate_of, matches[a.id])
+                        summary.duplicates += 1
+                    else:
+                        item = items[a.id]
+                        neighbours = self.index.search(
+                            item.vector, self.options.event_candidates,
+                            day_range(a.published, self.options.event_window_days) if a.published else None,
+                        )
+                        decision = self.clusterer.assign(item, neighbours)
+                        event = self.clusterer.events[decision.target_id]
+                        # an article without an outlet name counts as a source of its own
+                        event.sources[a.source or f"?{a.id}"] += 1
+                        event.date_votes.update(event_dates[a.id])
+                        if decision.action == "new":
+                            new_events.append(event)
+                            summary.events_created += 1
+                    event = self.clusterer.events[decision.target_id]
+                    touched[event.id] = event
+                    decisions.append((decision, "event"))
+                    rowid = self.store.add_article(a)
+                    self.store.add_event_article(event.id, a.id, len(event.members) - 1)
+                    if a.duplicate_of is None:
+                        vid = vector_id(a.published, rowid)
+                        self.store.add_embedding(a.id, self.embedder.name, vid, items[a.id].vector)
+                        self.index.add([vid], [a.id], items[a.id].vector.reshape(1, -1))
+                        self.store.add_mentions(mentions[a.id])
+                    if a.id in signatures:
+                        self.store.add_signature(a.id, signatures[a.id])
+            with timer("link"):
+                for event in new_events:
+                    decision = self.linker.link(event, self._story_candidates(event), self.clusterer.entity_vocab, self.clusterer.term_vocab)
+                    if decision.action == "new":
+                        summary.stories_created += 1
+                    decisions.append((decision, "story"))
+            with timer("store"):
+                for decision, level in decisions:
+                    self.store.add_decision(decision, level)
+                self._save_state(touched.values(), originals, items)
+        summary.ingested += len(articles)
+
+    def _lead(self, article: Article) -> str:
+        body = article.text[: self.options.embed_chars]
+        return f"{article.title}\n\n{body}" if article.title else body
+
+    def _story_candidates(self, event: EventState) -> list[str]:
+        first = event.first_date
+        window = day_range(first, self.options.story_window_days) if first else None
+        neighbours = self.index.search(event.centroid.astype(np.float32), self.options.event_candidates, window)
+        out = []
+        for key, _cosine in neighbours:
+            other = self.clusterer.events.get(self.clusterer.event_of.get(key, ""))
+            if other is not None and other.story_id and other is not event:
+                out.append(other.story_id)
+        return out
+
+    def _save_state(self, events: Iterable[EventState], originals: list[Article], items: dict[str, ClusterItem]) -> None:
+        self.store.add_vocabulary("entity", Counter(k for a in originals for k in items[a.id].entities))
+        self.store.add_vocabulary("term", Counter(k for a in originals for k in items[a.id].terms))
+        self.store.set_meta("vocabulary_documents", str(self.clusterer.entity_vocab.documents))
+        self.store.set_meta("embedder", self.embedder.name)
+        stories: dict[str, StoryState] = {}
+        for event in events:
+            title_row = self.store.article_row(event.members[0])
+            title = Article(id="", text=title_row["text"], title=title_row["title"], segments=tuple(self.store.segments(event.members[0]))).display_title()
+            value, precision = self._event_date(event)
+            self.store.save_event({
+                "id": event.id,
+                "number": int(event.id[1:]),
+                "story_id": event.story_id,
+                "title": title,
+                "date": value,
+                "date_precision": precision,
+                "first_date": event.first_date.isoformat() if event.first_date else None,
+                "last_date": event.last_date.isoformat() if event.last_date else None,
+                "size": event.size,
+                "n_articles": len(event.members),
+                "n_sources": len(event.sources),
+                "state": json.dumps({
+                    "entities": event.entities, "terms": dict(event.terms.most_common(300)),
+                    "title_terms": event.title_terms, "sources": event.sources, "date_votes": event.date_votes,
+                }),
+                "vector_sum": np.asarray(event.vector_sum, dtype=np.float32).tobytes(),
+            })
+            if event.story_id:
+                stories[event.story_id] = self.linker.stories[event.story_id]
+        for story in stories.values():
+            biggest = max(story.events, key=lambda e: (len(e.members), -int(e.id[1:])))
+            event_dates = [d for d in (self._event_date(e)[0] for e in story.events) if d]
+            sources = set().union(*(e.sources for e in story.events))
+            self.store.save_story({
+                "id": story.id,
+                "number": int(story.id[1:]),
+                "title": self.store.event_rows([biggest.id])[0]["title"],
+                "first_date": min(event_dates) if event_dates else None,
+                "last_date": max(event_dates) if event_dates else None,
+                "n_events": len(story.events),
+                "n_articles": sum(len(e.members) for e in story.events),
+                "n_sources": len(sources),
+            })
+
+    @staticmethod
+    def _event_date(event: EventState) -> tuple[str | None, str]:
+        """The event's date: the most reported day, else the first publication date."""
+        if event.date_votes:
+            top = max(event.date_votes.values())
+            return min(d for d, n in event.date_votes.items() if n == top), P.DAY
+        if event.first_date:
+            return event.first_date.isoformat(), P.PUBLICATION
+        return None, P.UNKNOWN
+
+    # ------------------------------------------------------------ reading
+    def stories(self, limit: int | None = None, offset: int = 0) -> list[dict[str, Any]]:
+        """Stories, newest first, in the machine-readable contract shape."""
+        return [self._story_dict(row) for row in self.store.story_rows(limit, offset)]
+
+    def _story_dict(self, row) -> dict[str, Any]:
+        return {
+            "id": row["id"],
+            "title": row["title"],
+            "first_date": row["first_date"],
+            "last_date": row["last_date"],
+            "n_articles": row["n_articles"],
+            "n_sources": row["n_sources"],
+            "events": [self._event_summary(e) for e in self.store.event_rows(story_id=row["id"])],
+        }
+
+    def _event_summary(self, row) -> dict[str, Any]:
+        return {
+            "id": row["id"],
+            "title": row["title"],
+            "date": row["date"],
+            "date_precision": row["date_precision"],
+            "articles": self.store.event_members(row["id"]),
+        }
+
+    def story(self, story_id: str) -> dict[str, Any]:
+        row = self.store.story_row(story_id)
+        if row is None:
+            raise NotFoundError(f"no story {story_id!r}")
+        data = self._story_dict(row)
+        data["events"] = [self.event(e["id"]) for e in data["events"]]
+        data["why"] = [dict(r) | {"features": json.loads(r["features"])} for r in self.store.decisions(e["id"] for e in data["events"])]
+        return data
+
+    def event(self, event_id: str) -> dict[str, Any]:
+        rows = self.store.event_rows([event_id])
+        if not rows:
+            raise NotFoundError(f"no event {event_id!r}")
+        row = rows[0]
+        members = self.store.event_members(event_id)
+        articles = [self._article_summary(r) for r in self.store.article_rows(members)]
+        by_source: dict[str, list[dict]] = {}
+        for article in articles:
+            by_source.setdefault(article["source"] or "(unknown)", []).append(article)
+        return self._event_summary(row) | {
+            "story_id": row["story_id"],
+            "first_date": row["first_date"],
+            "last_date": row["last_date"],
+            "n_articles": row["n_articles"],
+            "n_independent": row["size"],
+            "n_sources": row["n_sources"],
+            "articles_by_source": by_source,
+            "why": [
+                {"article": r["subject_id"], "action": r["action"], "score": r["score"], "threshold": r["threshold"],
+                 "explanation": r["explanation"]}
+                for r in self.store.decisions(members)
+            ],
+        }
+
+    @staticmethod
+    def _article_summary(row) -> dict[str, Any]:
+        return {"id": row["id"], "source": row["source"], "date": row["published"], "title": row["title"], "duplicate_of": row["duplicate_of"]}
+
+    def articles(self) -> list[dict[str, Any]]:
+        """Every article, in the machine-readable contract shape."""
+        return [self._article_summary(r) for r in self.store.article_rows()]
+
+    def article(self, article_id: str) -> dict[str, Any]:
+        row = self.store.article_row(article_id)
+        if row is None:
+            raise NotFoundError(f"no article {article_id!r}")
+        segments = self.store.segments(article_id)
+        return self._article_summary(row) | {
+            "url": row["url"],
+            "language": row["language"],
+            "origin": row["origin"],
+            "text": row["text"],
+            "event_id": self.store.event_of_article(article_id),
+            "headings": [row["text"][s.start : s.end] for s in segments if s.kind == "heading"],
+            "sentences": [row["text"][s.start : s.end] for s in segments if s.kind == "sentence"],
+            "mentions": [dataclasses.asdict(m) for m in self.store.mentions(article_id)],
+        }
+
+    def show(self, item_id: str) -> tuple[str, dict[str, Any]]:
+        """A story, an event or an article by id, with its kind."""
+        for kind, getter in (("story", self.story), ("event", self.event), ("article", self.article)):
+            try:
+                return kind, getter(item_id)
+            except NotFoundError:
+                continue
+        raise NotFoundError(f"no story, event or article with id {item_id!r}")
+
+    def rejections(self) -> list[Rejection]:
+        return self.store.rejections()
+
+    def export(self) -> Iterator[dict[str, Any]]:
+        """One JSON-ready record per event, with its story and articles."""
+        for row in self.store.event_rows():
+            event = self.event(row["id"])
+            event.pop("why")
+            yield event
+
+
+class _StageTimer:
+    def __init__(self, totals: dict[str, float]) -> None:
+        self.totals = totals
+
+    def __call__(self, stage: str) -> "_StageTimer._Span":
+        return _StageTimer._Span(self.totals, stage)
+
+    class _Span:
+        def __init__(self, totals: dict[str, float], stage: str) -> None:
+            self.totals, self.stage = totals, stage
+
+        def __enter__(self) -> None:
+            self.start = time.perf_counter()
+
+        def __exit__(self, *exc: object) -> None:
+            self.totals[self.stage] = self.totals.get(self.stage, 0.0) + time.perf_counter() - self.start

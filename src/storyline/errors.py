@@ -1,0 +1,98 @@
+"""One exception tree for the whole library.
+
+Every error carries a stable, searchable code (``[SL104] ...``). Surfaces
+translate these at the edge: the CLI prints one line and exits non-zero.
+
+    StorylineError
+    ├── InputError            SL1xx  a record or file that cannot be used
+    ├── StoreError            SL2xx  the database or the vector index
+    ├── SettingsError         SL3xx  unknown or badly typed settings
+    ├── NotFoundError         SL4xx  an id that is not in the store
+    └── DependencyMissing     SL5xx  an optional extra that is not installed
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "StorylineError",
+    "InputError",
+    "StoreError",
+    "SettingsError",
+    "NotFoundError",
+    "DependencyMissing",
+    "Codes",
+]
+
+
+class Codes:
+    """Stable error codes. Never reuse or renumber one."""
+
+    # input
+    BAD_JSON = "SL101"
+    MISSING_FIELD = "SL102"
+    BAD_DATE = "SL103"
+    EMPTY_TEXT = "SL104"
+    NOT_UTF8 = "SL105"
+    BINARY = "SL106"
+    TOO_LARGE = "SL107"
+    BAD_FIELD = "SL108"
+    NO_DATE_LINE = "SL109"
+    ID_CONFLICT = "SL110"
+    NO_INPUT = "SL111"
+    UNKNOWN_FORMAT = "SL112"
+    EMPTY_FILE = "SL113"
+    # store
+    STORE_OPEN = "SL201"
+    STORE_SCHEMA = "SL202"
+    # settings
+    UNKNOWN_SETTING = "SL301"
+    BAD_SETTING = "SL302"
+    UNKNOWN_COMPONENT = "SL303"
+    # lookups
+    NOT_FOUND = "SL401"
+    # dependencies
+    MISSING_EXTRA = "SL501"
+
+
+class StorylineError(Exception):
+    """Base of every error Storyline raises on purpose."""
+
+    code = "SL000"
+
+    def __init__(self, message: str, *, code: str | None = None) -> None:
+        if code is not None:
+            self.code = code
+        self.message = message
+        super().__init__(f"[{self.code}] {message}")
+
+
+class InputError(StorylineError):
+    code = "SL100"
+
+    def __init__(self, message: str, *, code: str | None = None, origin: str | None = None, line: int | None = None):
+        where = ""
+        if origin is not None:
+            where = f"{origin}:{line}: " if line else f"{origin}: "
+        self.origin = origin
+        self.line = line
+        self.reason = message
+        super().__init__(where + message, code=code)
+
+
+class StoreError(StorylineError):
+    code = "SL200"
+
+
+class SettingsError(StorylineError):
+    code = "SL300"
+
+
+class NotFoundError(StorylineError):
+    code = Codes.NOT_FOUND
+
+
+class DependencyMissing(StorylineError):
+    code = Codes.MISSING_EXTRA
+
+    def __init__(self, what: str, extra: str) -> None:
+        super().__init__(f"{what} is not installed: pip install 'storyline[{extra}]'")

@@ -1,0 +1,128 @@
+"""Settings are data: one table of (name, default, help), one options object.
+
+Precedence, lowest first: defaults < settings file (TOML) < environment
+(``STORYLINE_<NAME>``) < explicit overrides (CLI ``--set name=value``).
+Unknown names fail loudly, with the list of known ones.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterator, Mapping
+
+from .errors import Codes, SettingsError
+
+__all__ = ["Setting", "SETTINGS", "Options", "load_options"]
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: Any
+    help: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("embedder", "embedder.use-multilingual.v1", "Registered name of the document embedder."),
+    Setting("entities", "entities.spacy-en.v1", "Registered name of the named-entity extractor."),
+    Setting("clusterer", "clusterer.online.v1", "Registered name of the article-to-event clusterer."),
+    Setting("linker", "linker.stories.v1", "Registered name of the event-to-story linker."),
+    Setting("event_window_days", 7, "Articles join only events with a report within this many days."),
+    Setting("event_threshold", 0.5, "Minimum join probability for an article to join an existing event."),
+    Setting("event_candidates", 30, "Nearest stored articles fetched from the vector index per article."),
+    Setting("story_window_days", 45, "Events link only to stories active within this many days."),
+    Setting("story_threshold", 0.5, "Minimum score for an event to join an existing story."),
+    Setting("near_duplicate_jaccard", 0.8, "Estimated word 4-gram Jaccard at or above which an article is a near-duplicate."),
+    Setting("embed_chars", 1500, "Characters of the body (after the title) used for the document embedding."),
+    Setting("batch_size", 64, "Articles analysed and committed together; a crash loses at most one batch."),
+    Setting("max_article_chars", 2_000_000, "Longer articles are rejected with a reason."),
+    Setting("threads", 1, "Threads for model runtimes."),
+    Setting("progress", True, "Show a progress bar on long runs."),
+)
+
+_BY_NAME = {s.name: s for s in SETTINGS}
+
+
+def _coerce(name: str, value: Any) -> Any:
+    default = _BY_NAME[name].default
+    if isinstance(value, type(default)) and not (isinstance(default, int) and isinstance(value, bool) and not isinstance(default, bool)):
+        return value
+    try:
+        if isinstance(default, bool):
+            if isinstance(value, str) and value.lower() in ("1", "true", "yes", "on"):
+                return True
+            if isinstance(value, str) and value.lower() in ("0", "false", "no", "off"):
+                return False
+            raise ValueError(value)
+        if isinstance(default, int):
+            return int(value)
+        if isinstance(default, float):
+            return float(value)
+        return str(value)
+    except (TypeError, ValueError):
+        raise SettingsError(
+            f"setting {name!r}: {value!r} is not a valid {type(default).__name__}", code=Codes.BAD_SETTING
+        ) from None
+
+
+class Options(Mapping[str, Any]):
+    """Resolved settings; read as ``options.event_threshold`` or ``options["..."]``."""
+
+    def __init__(self, values: Mapping[str, Any] | None = None) -> None:
+        resolved = {s.name: s.default for s in SETTINGS}
+        for name, value in (values or {}).items():
+            if name not in _BY_NAME:
+                known = ", ".join(sorted(_BY_NAME))
+                raise SettingsError(f"unknown setting {name!r}; known settings: {known}", code=Codes.UNKNOWN_SETTING)
+            resolved[name] = _coerce(name, value)
+        self._values = resolved
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self.__dict__["_values"][name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def __getitem__(self, name: str) -> Any:
+        return self._values[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def replace(self, **changes: Any) -> "Options":
+        return Options({**self._values, **changes})
+
+    def __repr__(self) -> str:
+        return f"Options({self._values!r})"
+
+
+def load_options(
+    file: str | Path | None = None,
+    overrides: Mapping[str, Any] | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> Options:
+    """Resolve settings from defaults, a TOML file, the environment and overrides."""
+    values: dict[str, Any] = {}
+    if file is not None:
+        path = Path(file)
+        try:
+            with path.open("rb") as fh:
+                data = tomllib.load(fh)
+        except FileNotFoundError:
+            raise SettingsError(f"settings file not found: {path}", code=Codes.BAD_SETTING) from None
+        except tomllib.TOMLDecodeError as exc:
+            raise SettingsError(f"{path}: not valid TOML: {exc}", code=Codes.BAD_SETTING) from None
+        values.update(data.get("storyline", data))
+    env = os.environ if environ is None else environ
+    for setting in SETTINGS:
+        key = "STORYLINE_" + setting.name.upper()
+        if key in env:
+            values[setting.name] = env[key]
+    values.update(overrides or {})
+    return Options(values)

@@ -1,0 +1,5 @@
+"""Storage: the SQLite store, its migrations and the vector index beside it."""
+
+from .sqlite import Store
+
+__all__ = ["Store"]

@@ -1,0 +1,150 @@
+"""Named schema migrations, applied in order, each in its own transaction.
+
+Applied migrations are recorded in the ``migrations`` table, so opening a
+store brings it up to date exactly once. Never edit a migration that has been
+released: add a new one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+
+__all__ = ["MIGRATIONS", "apply_migrations", "applied_migrations"]
+
+_INITIAL = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE sources (
+    name TEXT PRIMARY KEY, domain TEXT, language TEXT, country TEXT
+);
+CREATE TABLE articles (
+    rowid INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    source TEXT,
+    url TEXT,
+    title TEXT,
+    published TEXT,
+    text TEXT NOT NULL,
+    language TEXT,
+    fingerprint TEXT NOT NULL,
+    duplicate_of TEXT,
+    origin TEXT,
+    ingested_at TEXT NOT NULL
+);
+CREATE INDEX articles_fingerprint ON articles (fingerprint);
+CREATE INDEX articles_published ON articles (published);
+CREATE INDEX articles_source ON articles (source);
+CREATE TABLE segments (
+    article_id TEXT NOT NULL, idx INTEGER NOT NULL, kind TEXT NOT NULL,
+    start INTEGER NOT NULL, "end" INTEGER NOT NULL, paragraph INTEGER NOT NULL,
+    PRIMARY KEY (article_id, idx)
+) WITHOUT ROWID;
+CREATE TABLE mentions (
+    article_id TEXT NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL,
+    label TEXT NOT NULL, text TEXT NOT NULL, key TEXT NOT NULL
+);
+CREATE INDEX mentions_article ON mentions (article_id);
+CREATE INDEX mentions_key ON mentions (key);
+CREATE TABLE embeddings (
+    article_id TEXT PRIMARY KEY, model TEXT NOT NULL, vector_id INTEGER NOT NULL UNIQUE, vector BLOB NOT NULL
+);
+CREATE TABLE signatures (article_id TEXT PRIMARY KEY, minhash BLOB NOT NULL);
+CREATE TABLE events (
+    id TEXT PRIMARY KEY,
+    number INTEGER NOT NULL UNIQUE,
+    story_id TEXT,
+    title TEXT,
+    date TEXT,
+    date_precision TEXT,
+    first_date TEXT,
+    last_date TEXT,
+    size INTEGER NOT NULL,
+    n_articles INTEGER NOT NULL,
+    n_sources INTEGER NOT NULL,
+    state TEXT NOT NULL,
+    vector_sum BLOB NOT NULL
+);
+CREATE INDEX events_story ON events (story_id);
+CREATE TABLE event_articles (
+    article_id TEXT PRIMARY KEY, event_id TEXT NOT NULL, position INTEGER NOT NULL
+);
+CREATE INDEX event_articles_event ON event_articles (event_id);
+CREATE TABLE stories (
+    id TEXT PRIMARY KEY,
+    number INTEGER NOT NULL UNIQUE,
+    title TEXT,
+    first_date TEXT,
+    last_date TEXT,
+    n_events INTEGER NOT NULL,
+    n_articles INTEGER NOT NULL,
+    n_sources INTEGER NOT NULL
+);
+CREATE INDEX stories_last_date ON stories (last_date);
+CREATE TABLE decisions (
+    id INTEGER PRIMARY KEY,
+    subject_id TEXT NOT NULL,
+    target_id TEXT NOT NULL,
+    level TEXT NOT NULL,
+    action TEXT NOT NULL,
+    score REAL NOT NULL,
+    threshold REAL NOT NULL,
+    features TEXT NOT NULL,
+    explanation TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX decisions_subject ON decisions (subject_id);
+CREATE INDEX decisions_target ON decisions (target_id);
+CREATE TABLE rejections (
+    id INTEGER PRIMARY KEY,
+    origin TEXT NOT NULL,
+    line INTEGER NOT NULL,
+    code TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    excerpt TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    UNIQUE (origin, line, code)
+);
+CREATE TABLE vocabulary (
+    kind TEXT NOT NULL, key TEXT NOT NULL, df INTEGER NOT NULL, PRIMARY KEY (kind, key)
+) WITHOUT ROWID;
+CREATE TABLE runs (
+    id INTEGER PRIMARY KEY,
+    started_at TEXT NOT NULL,
+    finished_at TEXT,
+    components TEXT NOT NULL,
+    settings TEXT NOT NULL,
+    summary TEXT
+);
+"""
+
+#: (name, SQL script) in the order they apply.
+MIGRATIONS: tuple[tuple[str, str], ...] = (("0001_initial", _INITIAL),)
+
+
+def applied_migrations(conn: sqlite3.Connection) -> list[str]:
+    conn.execute("CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
+    return [row[0] for row in conn.execute("SELECT name FROM migrations ORDER BY rowid")]
+
+
+def apply_migrations(conn: sqlite3.Connection) -> list[str]:
+    """Apply the migrations not yet recorded; return the names applied now."""
+    done = set(applied_migrations(conn))
+    applied = []
+    for name, script in MIGRATIONS:
+        if name in done:
+            continue
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            for statement in script.split(";"):
+                if statement.strip():
+                    conn.execute(statement)
+            conn.execute(
+                "INSERT INTO migrations (name, applied_at) VALUES (?, ?)",
+                (name, dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")),
+            )
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+        applied.append(name)
+    return applied

@@ -1,0 +1,279 @@
+"""The embedded store: one SQLite file in WAL mode (one writer, many readers).
+
+Only this module writes SQL. Every statement uses parameters; no value from
+an article is ever formatted into SQL text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Iterable, Iterator
+
+import numpy as np
+
+from ..errors import Codes, StoreError
+from ..model import Article, Decision, Mention, Rejection, Segment
+from .migrations import apply_migrations
+
+__all__ = ["Store"]
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+class Store:
+    """A Storyline database. Use as a context manager or call :meth:`close`."""
+
+    def __init__(self, path: str | Path, *, readonly: bool = False) -> None:
+        self.path = Path(path)
+        try:
+            if readonly:
+                uri = f"file:{self.path}?mode=ro"
+                self.conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+            else:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                self.conn = sqlite3.connect(str(self.path), isolation_level=None, timeout=30)
+            self.conn.row_factory = sqlite3.Row
+            self.conn.execute("PRAGMA busy_timeout = 30000")
+            if not readonly:
+                self.conn.execute("PRAGMA journal_mode = WAL")
+                self.conn.execute("PRAGMA synchronous = NORMAL")
+                apply_migrations(self.conn)
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"cannot open the store {self.path}: {exc}", code=Codes.STORE_OPEN) from None
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """All or nothing: a crash inside leaves the store as it was before."""
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    # ------------------------------------------------------------ meta
+    def get_meta(self, key: str, default: str | None = None) -> str | None:
+        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else default
+
+    def set_meta(self, key: str, value: str) -> None:
+        self.conn.execute("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", (key, value))
+
+    def migrations(self) -> list[str]:
+        return [r[0] for r in self.conn.execute("SELECT name FROM migrations ORDER BY rowid")]
+
+    # ------------------------------------------------------------ articles
+    def article_fingerprint(self, article_id: str) -> str | None:
+        row = self.conn.execute("SELECT fingerprint FROM articles WHERE id = ?", (article_id,)).fetchone()
+        return row[0] if row else None
+
+    def original_with_fingerprint(self, fingerprint: str) -> str | None:
+        row = self.conn.execute(
+            "SELECT id FROM articles WHERE fingerprint = ? AND duplicate_of IS NULL ORDER BY rowid LIMIT 1", (fingerprint,)
+        ).fetchone()
+        return row[0] if row else None
+
+    def add_article(self, article: Article) -> int:
+        cur = self.conn.execute(
+            "INSERT INTO articles (id, source, url, title, published, text, language, fingerprint, duplicate_of, origin, ingested_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (article.id, article.source, article.url, article.title, _iso(article.published), article.text,
+             article.language, article.fingerprint, article.duplicate_of, article.origin, _now()),
+        )
+        self.conn.executemany(
+            'INSERT INTO segments (article_id, idx, kind, start, "end", paragraph) VALUES (?, ?, ?, ?, ?, ?)',
+            [(article.id, i, s.kind, s.start, s.end, s.paragraph) for i, s in enumerate(article.segments)],
+        )
+        if article.source:
+            self.conn.execute("INSERT OR IGNORE INTO sources (name, language) VALUES (?, ?)", (article.source, article.language))
+        return int(cur.lastrowid)
+
+    def add_mentions(self, mentions: Iterable[Mention]) -> None:
+        self.conn.executemany(
+            'INSERT INTO mentions (article_id, start, "end", label, text, key) VALUES (?, ?, ?, ?, ?, ?)',
+            [(m.article_id, m.start, m.end, m.label, m.text, m.key) for m in mentions],
+        )
+
+    def add_embedding(self, article_id: str, model: str, vector_id: int, vector: np.ndarray) -> None:
+        self.conn.execute(
+            "INSERT INTO embeddings (article_id, model, vector_id, vector) VALUES (?, ?, ?, ?)",
+            (article_id, model, vector_id, np.asarray(vector, dtype=np.float32).tobytes()),
+        )
+
+    def add_signature(self, article_id: str, signature: np.ndarray) -> None:
+        self.conn.execute("INSERT INTO signatures (article_id, minhash) VALUES (?, ?)", (article_id, signature.tobytes()))
+
+    def signatures(self) -> Iterator[tuple[str, np.ndarray]]:
+        for row in self.conn.execute(
+            "SELECT s.article_id, s.minhash FROM signatures s JOIN articles a ON a.id = s.article_id WHERE a.duplicate_of IS NULL"
+        ):
+            yield row[0], np.frombuffer(row[1], dtype=np.uint32)
+
+    def embeddings(self) -> Iterator[tuple[str, int, np.ndarray]]:
+        for row in self.conn.execute("SELECT article_id, vector_id, vector FROM embeddings ORDER BY vector_id"):
+            yield row[0], row[1], np.frombuffer(row[2], dtype=np.float32)
+
+    def embedding_models(self) -> list[str]:
+        return [r[0] for r in self.conn.execute("SELECT DISTINCT model FROM embeddings")]
+
+    def count(self, table: str) -> int:
+        if table not in {"articles", "events", "stories", "rejections", "embeddings", "decisions", "mentions"}:
+            raise ValueError(table)
+        return int(self.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])  # table name checked above
+
+    def article_row(self, article_id: str) -> sqlite3.Row | None:
+        return self.conn.execute("SELECT * FROM articles WHERE id = ?", (article_id,)).fetchone()
+
+    def article_rows(self, ids: Iterable[str] | None = None) -> list[sqlite3.Row]:
+        if ids is None:
+            return self.conn.execute("SELECT * FROM articles ORDER BY published IS NULL, published, rowid").fetchall()
+        ids = list(ids)
+        rows = []
+        for i in range(0, len(ids), 500):
+            chunk = ids[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            rows += self.conn.execute(f"SELECT * FROM articles WHERE id IN ({marks})", chunk).fetchall()  # placeholders only
+        order = {a: i for i, a in enumerate(ids)}
+        return sorted(rows, key=lambda r: order[r["id"]])
+
+    def segments(self, article_id: str) -> list[Segment]:
+        return [
+            Segment(r["kind"], r["start"], r["end"], r["paragraph"])
+            for r in self.conn.execute('SELECT kind, start, "end", paragraph FROM segments WHERE article_id = ? ORDER BY idx', (article_id,))
+        ]
+
+    def mentions(self, article_id: str) -> list[Mention]:
+        return [
+            Mention(article_id, r["start"], r["end"], r["text"], r["label"], r["key"])
+            for r in self.conn.execute('SELECT * FROM mentions WHERE article_id = ? ORDER BY start', (article_id,))
+        ]
+
+    # ------------------------------------------------------------ rejections
+    def add_rejection(self, rejection: Rejection) -> bool:
+        """Store a rejection; False when the same one was stored before."""
+        cur = self.conn.execute(
+            "INSERT OR IGNORE INTO rejections (origin, line, code, reason, excerpt, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+            (rejection.origin, rejection.line, rejection.code, rejection.reason, rejection.excerpt, _now()),
+        )
+        return cur.rowcount > 0
+
+    def rejections(self) -> list[Rejection]:
+        return [
+            Rejection(r["origin"], r["line"], r["code"], r["reason"], r["excerpt"])
+            for r in self.conn.execute("SELECT * FROM rejections ORDER BY id")
+        ]
+
+    # ------------------------------------------------------------ clustering state
+    def save_event(self, event: dict[str, Any]) -> None:
+        self.conn.execute(
+            "INSERT INTO events (id, number, story_id, title, date, date_precision, first_date, last_date, size, n_articles,"
+            " n_sources, state, vector_sum) VALUES (:id, :number, :story_id, :title, :date, :date_precision, :first_date,"
+            " :last_date, :size, :n_articles, :n_sources, :state, :vector_sum)"
+            " ON CONFLICT(id) DO UPDATE SET story_id = excluded.story_id, title = excluded.title, date = excluded.date,"
+            " date_precision = excluded.date_precision, first_date = excluded.first_date, last_date = excluded.last_date,"
+            " size = excluded.size, n_articles = excluded.n_articles, n_sources = excluded.n_sources,"
+            " state = excluded.state, vector_sum = excluded.vector_sum",
+            event,
+        )
+
+    def save_story(self, story: dict[str, Any]) -> None:
+        self.conn.execute(
+            "INSERT INTO stories (id, number, title, first_date, last_date, n_events, n_articles, n_sources)"
+            " VALUES (:id, :number, :title, :first_date, :last_date, :n_events, :n_articles, :n_sources)"
+            " ON CONFLICT(id) DO UPDATE SET title = excluded.title, first_date = excluded.first_date,"
+            " last_date = excluded.last_date, n_events = excluded.n_events, n_articles = excluded.n_articles,"
+            " n_sources = excluded.n_sources",
+            story,
+        )
+
+    def add_event_article(self, event_id: str, article_id: str, position: int) -> None:
+        self.conn.execute("INSERT INTO event_articles (article_id, event_id, position) VALUES (?, ?, ?)", (article_id, event_id, position))
+
+    def add_decision(self, decision: Decision, level: str) -> None:
+        self.conn.execute(
+            "INSERT INTO decisions (subject_id, target_id, level, action, score, threshold, features, explanation, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (decision.subject_id, decision.target_id, level, decision.action, decision.score, decision.threshold,
+             json.dumps(decision.features, sort_keys=True), decision.explanation, _now()),
+        )
+
+    def add_vocabulary(self, kind: str, counts: dict[str, int]) -> None:
+        self.conn.executemany(
+            "INSERT INTO vocabulary (kind, key, df) VALUES (?, ?, ?) ON CONFLICT(kind, key) DO UPDATE SET df = df + excluded.df",
+            [(kind, k, n) for k, n in counts.items()],
+        )
+
+    def vocabulary(self, kind: str) -> dict[str, int]:
+        return {r[0]: r[1] for r in self.conn.execute("SELECT key, df FROM vocabulary WHERE kind = ?", (kind,))}
+
+    def event_rows(self, ids: Iterable[str] | None = None, story_id: str | None = None) -> list[sqlite3.Row]:
+        if story_id is not None:
+            return self.conn.execute(
+                "SELECT * FROM events WHERE story_id = ? ORDER BY first_date IS NULL, first_date, number", (story_id,)
+            ).fetchall()
+        if ids is None:
+            return self.conn.execute("SELECT * FROM events ORDER BY number").fetchall()
+        return [r for i in ids if (r := self.conn.execute("SELECT * FROM events WHERE id = ?", (i,)).fetchone())]
+
+    def event_members(self, event_id: str) -> list[str]:
+        return [r[0] for r in self.conn.execute("SELECT article_id FROM event_articles WHERE event_id = ? ORDER BY position", (event_id,))]
+
+    def all_event_members(self) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        for article_id, event_id in self.conn.execute("SELECT article_id, event_id FROM event_articles ORDER BY event_id, position"):
+            out.setdefault(event_id, []).append(article_id)
+        return out
+
+    def event_of_article(self, article_id: str) -> str | None:
+        row = self.conn.execute("SELECT event_id FROM event_articles WHERE article_id = ?", (article_id,)).fetchone()
+        return row[0] if row else None
+
+    def story_rows(self, limit: int | None = None, offset: int = 0) -> list[sqlite3.Row]:
+        sql = "SELECT * FROM stories ORDER BY last_date IS NULL, last_date DESC, n_articles DESC, number DESC"
+        if limit is not None:
+            return self.conn.execute(sql + " LIMIT ? OFFSET ?", (limit, offset)).fetchall()
+        return self.conn.execute(sql).fetchall()
+
+    def story_row(self, story_id: str) -> sqlite3.Row | None:
+        return self.conn.execute("SELECT * FROM stories WHERE id = ?", (story_id,)).fetchone()
+
+    def decisions(self, subject_ids: Iterable[str]) -> list[sqlite3.Row]:
+        out = []
+        for subject in subject_ids:
+            out += self.conn.execute("SELECT * FROM decisions WHERE subject_id = ? ORDER BY id", (subject,)).fetchall()
+        return out
+
+    # ------------------------------------------------------------ runs
+    def start_run(self, components: dict[str, str], settings: dict[str, Any]) -> int:
+        cur = self.conn.execute(
+            "INSERT INTO runs (started_at, components, settings) VALUES (?, ?, ?)",
+            (_now(), json.dumps(components, sort_keys=True), json.dumps(settings, sort_keys=True, default=str)),
+        )
+        return int(cur.lastrowid)
+
+    def finish_run(self, run_id: int, summary: dict[str, Any]) -> None:
+        self.conn.execute("UPDATE runs SET finished_at = ?, summary = ? WHERE id = ?", (_now(), json.dumps(summary, default=str), run_id))
+
+    def components(self) -> dict[str, str] | None:
+        row = self.conn.execute("SELECT components FROM runs ORDER BY id LIMIT 1").fetchone()
+        return json.loads(row[0]) if row else None

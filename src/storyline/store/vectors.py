@@ -1,0 +1,86 @@
+"""The vector index beside the database (faiss, exact inner product).
+
+Vector ids encode the publication day in their high bits
+(``day_number << 32 | article rowid``), so "articles within W days of this
+date" is an id range and the index searches only inside the time window. The
+embeddings live in the database too, so the index file is a cache: when it is
+missing or does not match the database it is rebuilt.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Iterable
+
+import numpy as np
+
+__all__ = ["VectorIndex", "vector_id", "day_range"]
+
+_EPOCH = dt.date(1800, 1, 1)
+_SHIFT = 32
+
+
+def vector_id(day: dt.date | None, rowid: int) -> int:
+    number = (day - _EPOCH).days + 1 if day is not None and day >= _EPOCH else 0
+    return (number << _SHIFT) | rowid
+
+
+def day_range(day: dt.date, window_days: int) -> tuple[int, int]:
+    """The id range [lo, hi) of articles dated within ``window_days`` of ``day``."""
+    lo = max((day - _EPOCH).days + 1 - window_days, 1)
+    hi = (day - _EPOCH).days + 1 + window_days + 1
+    return lo << _SHIFT, hi << _SHIFT
+
+
+class VectorIndex:
+    def __init__(self, dim: int) -> None:
+        import faiss
+
+        faiss.omp_set_num_threads(1)
+        self._faiss = faiss
+        self.dim = dim
+        self.index = faiss.IndexIDMap2(faiss.IndexFlatIP(dim))
+        self.keys: dict[int, str] = {}
+
+    def __len__(self) -> int:
+        return int(self.index.ntotal)
+
+    def add(self, ids: Iterable[int], keys: Iterable[str], vectors: np.ndarray) -> None:
+        ids = np.asarray(list(ids), dtype=np.int64)
+        if len(ids) == 0:
+            return
+        self.index.add_with_ids(np.ascontiguousarray(vectors, dtype=np.float32), ids)
+        self.keys.update(zip(ids.tolist(), keys))
+
+    def search(self, vector: np.ndarray, k: int, id_range: tuple[int, int] | None = None) -> list[tuple[str, float]]:
+        """The ``k`` nearest stored vectors as (key, cosine), optionally within an id range."""
+        if len(self) == 0:
+            return []
+        query = np.ascontiguousarray(vector.reshape(1, -1), dtype=np.float32)
+        params = None
+        if id_range is not None:
+            params = self._faiss.SearchParameters(sel=self._faiss.IDSelectorRange(int(id_range[0]), int(id_range[1])))
+        scores, ids = self.index.search(query, min(k, len(self)), params=params)
+        return [(self.keys[i], float(s)) for s, i in zip(scores[0], ids[0]) if i != -1]
+
+    def save(self, path: Path) -> None:
+        self._faiss.write_index(self.index, str(path))
+
+    @classmethod
+    def load_or_build(cls, path: Path, dim: int, rows: Iterable[tuple[str, int, np.ndarray]], expected: int) -> "VectorIndex":
+        """Load the index file when it holds exactly ``expected`` vectors; else rebuild from ``rows``."""
+        index = cls(dim)
+        rows = list(rows)
+        if path.exists():
+            try:
+                loaded = index._faiss.read_index(str(path))
+                if loaded.ntotal == expected and loaded.d == dim:
+                    index.index = loaded
+                    index.keys = {vid: key for key, vid, _ in rows}
+                    return index
+            except RuntimeError:
+                pass  # a damaged cache: rebuild below
+        if rows:
+            index.add((vid for _, vid, _ in rows), (key for key, _, _ in rows), np.vstack([v for _, _, v in rows]))
+        return index
