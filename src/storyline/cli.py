@@ -228,6 +228,55 @@ def settings(obj: _Context, as_json: bool) -> None:
         click.echo(f"{s.name} = {options[s.name]!r}  (default {s.default!r})\n    {s.help}")
 
 
+@cli.group(name="eval")
+def eval_group() -> None:
+    """Measure accuracy and speed on a labelled corpus."""
+
+
+@eval_group.command(name="cluster")
+@click.argument("corpus", type=click.Path(exists=True, dir_okay=False))
+@click.option("--mode", type=click.Choice(["stream", "batch"]), default="stream", show_default=True,
+              help="stream: articles fed in date order in small batches, no look-ahead; batch: one batch.")
+@click.option("--level", type=click.Choice(["event", "story"]), default="event", show_default=True, help="Gold label to score against.")
+@click.option("--titles-only", is_flag=True, help="Cluster on headlines alone.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.pass_obj
+def eval_cluster(obj: _Context, corpus: str, mode: str, level: str, titles_only: bool, as_json: bool) -> None:
+    """Cluster CORPUS (corpus JSONL) in a fresh store and score it against its gold labels."""
+    from .evaluate.clustering import evaluate_clustering
+
+    scores = evaluate_clustering(corpus, mode=mode, level=level, titles_only=titles_only,
+                                 options=load_options(obj.config, obj.overrides))
+    if as_json:
+        _emit_json(scores)
+        return
+    click.echo(f"{corpus} ({scores['n_articles']} articles, {mode}, {level}{', titles only' if titles_only else ''})")
+    click.echo(f"  B3       P {scores['b3_precision']:.3f}  R {scores['b3_recall']:.3f}  F1 {scores['b3_f1']:.3f}")
+    click.echo(f"  pairwise P {scores['pairwise_precision']:.3f}  R {scores['pairwise_recall']:.3f}  F1 {scores['pairwise_f1']:.3f}")
+    click.echo(f"  ARI {scores['ari']:.3f}  AMI {scores['ami']:.3f}  clusters {scores['n_clusters']} (gold {scores['n_gold']})")
+    click.echo(f"  {scores['articles_per_second']:.1f} articles/s, peak memory {scores['peak_memory_mb']:.0f} MB")
+
+
+@cli.group(name="fit")
+def fit_group() -> None:
+    """Fit model parameters on labelled development corpora."""
+
+
+@fit_group.command(name="cluster")
+@click.argument("corpora", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
+              help="Where to write the parameters (default: the clusterer's bundled parameter file).")
+@click.pass_obj
+def fit_cluster(obj: _Context, corpora: tuple[str, ...], output: str | None) -> None:
+    """Fit the clusterer's join model on CORPORA (corpus JSONL with gold events)."""
+    from .evaluate.fit import fit_clusterer, write_params
+
+    document = fit_clusterer(corpora, load_options(obj.config, obj.overrides), log=lambda m: click.echo(m, err=True))
+    target = output or str(resources.files("storyline.pipeline") / "params" / "clusterer-online-v1.json")
+    write_params(document, target)
+    click.echo(f"wrote {target}: threshold {document['chosen_threshold']}, weights {document['weights']}")
+
+
 def example_paths() -> list[str]:
     """The bundled demo corpus: the two founding articles and a multi-outlet set."""
     root = resources.files("storyline") / "examples"

@@ -26,7 +26,7 @@ from .model import Article, Decision, IngestSummary, Mention, RawRecord, Rejecti
 from .model import DatePrecision as P
 from .pipeline import dates as dates_stage
 from .pipeline import entities as entities_stage
-from .pipeline.cluster import ClusterItem, EventState, OnlineClusterer, Vocabulary, content_terms
+from .pipeline.cluster import ClusterItem, EventState, OnlineClusterer, Vocabulary, content_terms, term_weights
 from .pipeline.dedup import DuplicateIndex, MinHasher
 from .pipeline.ingest import expand_paths, read_path
 from .pipeline.link import StoryLinker, StoryState
@@ -257,39 +257,10 @@ class Storyline:
                 articles.append(article)
         originals = [a for a in articles if a.duplicate_of is None]
 
-        # analyse
-        with timer("embed"):
-            vectors = self.embedder.embed([self._lead(a) for a in originals])
-        with timer("entities"):
-            texts = []
-            for a in originals:
-                texts += [a.title or "", a.text]
-            spans = self.entity_extractor.extract(texts)
-        mentions: dict[str, list[Mention]] = {}
-        items: dict[str, ClusterItem] = {}
-        event_dates: dict[str, list[str]] = {}
-        with timer("analyse"):
-            for i, a in enumerate(originals):
-                found = []
-                for start, end, label in spans[2 * i + 1]:
-                    key = entities_stage.normalise(a.text[start:end], label)
-                    if key:
-                        found.append(Mention(a.id, start, end, a.text[start:end], label, key))
-                mentions[a.id] = found
-                lead_end = len(self._lead(a))
-                title_keys = {entities_stage.normalise((a.title or "")[s:e], lab) for s, e, lab in spans[2 * i]}
-                lead_keys = {m.key for m in found if m.start < lead_end} | {k for k in title_keys if k}
-                title = a.title or a.display_title()
-                items[a.id] = ClusterItem(
-                    key=a.id,
-                    date=a.published,
-                    vector=vectors[i],
-                    entities=frozenset(entities_stage.expand(lead_keys)),
-                    title_terms=frozenset(content_terms(title)),
-                    terms=frozenset(content_terms(self._lead(a))),
-                )
-                lead = a.sentences()[:_LEAD_SENTENCES]
-                event_dates[a.id] = [d.iso() for d in dates_stage.event_date_candidates(lead, a.published)][:1]
+        analyses = self.analyse(originals, timer)
+        items = {a.id: x.item for a, x in zip(originals, analyses)}
+        mentions = {a.id: x.mentions for a, x in zip(originals, analyses)}
+        event_dates = {a.id: x.event_dates for a, x in zip(originals, analyses)}
 
         # cluster, link and store, all in one transaction
         with self.store.transaction():
@@ -339,6 +310,41 @@ class Storyline:
                 self._save_state(touched.values(), originals, items)
         summary.ingested += len(articles)
 
+    def analyse(self, articles: Sequence[Article], timer: "_StageTimer | None" = None) -> list["Analysis"]:
+        """Embeddings, entities and candidate event dates of each article."""
+        timer = timer or _StageTimer({})
+        with timer("embed"):
+            vectors = self.embedder.embed([self._lead(a) for a in articles])
+        with timer("entities"):
+            # one document per article: the title, a blank line, the text
+            spans = self.entity_extractor.extract([f"{a.title}\n\n{a.text}" if a.title else a.text for a in articles])
+        out = []
+        with timer("analyse"):
+            for a, vector, found_spans in zip(articles, vectors, spans):
+                shift = len(a.title) + 2 if a.title else 0
+                mentions, lead_keys = [], set()
+                for start, end, label in found_spans:
+                    surface = (f"{a.title}\n\n{a.text}" if a.title else a.text)[start:end]
+                    key = entities_stage.normalise(surface, label)
+                    if not key:
+                        continue
+                    if start - shift < self.options.embed_chars:
+                        lead_keys.add(key)
+                    if start >= shift:
+                        mentions.append(Mention(a.id, start - shift, end - shift, surface, label, key))
+                item = ClusterItem(
+                    key=a.id,
+                    date=a.published,
+                    vector=vector,
+                    entities=frozenset(entities_stage.expand(lead_keys)),
+                    title_terms=frozenset(content_terms(a.title or a.display_title())),
+                    terms=term_weights(f"{a.title or ''}\n{a.text}"),
+                )
+                lead = a.sentences()[:_LEAD_SENTENCES]
+                dates = [d.iso() for d in dates_stage.event_date_candidates(lead, a.published)][:1]
+                out.append(Analysis(item, mentions, dates))
+        return out
+
     def _lead(self, article: Article) -> str:
         body = article.text[: self.options.embed_chars]
         return f"{article.title}\n\n{body}" if article.title else body
@@ -356,7 +362,7 @@ class Storyline:
 
     def _save_state(self, events: Iterable[EventState], originals: list[Article], items: dict[str, ClusterItem]) -> None:
         self.store.add_vocabulary("entity", Counter(k for a in originals for k in items[a.id].entities))
-        self.store.add_vocabulary("term", Counter(k for a in originals for k in items[a.id].terms))
+        self.store.add_vocabulary("term", Counter(k for a in originals for k in items[a.id].terms))  # keys: document frequency
         self.store.set_meta("vocabulary_documents", str(self.clusterer.entity_vocab.documents))
         self.store.set_meta("embedder", self.embedder.name)
         stories: dict[str, StoryState] = {}
@@ -510,6 +516,15 @@ class Storyline:
             event = self.event(row["id"])
             event.pop("why")
             yield event
+
+
+@dataclasses.dataclass
+class Analysis:
+    """What the analyse stage derives from one article."""
+
+    item: ClusterItem
+    mentions: list[Mention]
+    event_dates: list[str]
 
 
 class _StageTimer:

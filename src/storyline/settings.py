@@ -23,6 +23,9 @@ class Setting:
     name: str
     default: Any
     help: str
+    #: inclusive bounds of a numeric setting (None: unbounded)
+    minimum: float | None = None
+    maximum: float | None = None
 
 
 SETTINGS: tuple[Setting, ...] = (
@@ -30,16 +33,16 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("entities", "entities.spacy-en.v1", "Registered name of the named-entity extractor."),
     Setting("clusterer", "clusterer.online.v1", "Registered name of the article-to-event clusterer."),
     Setting("linker", "linker.stories.v1", "Registered name of the event-to-story linker."),
-    Setting("event_window_days", 7, "Articles join only events with a report within this many days."),
-    Setting("event_threshold", 0.5, "Minimum join probability for an article to join an existing event."),
-    Setting("event_candidates", 30, "Nearest stored articles fetched from the vector index per article."),
-    Setting("story_window_days", 45, "Events link only to stories active within this many days."),
-    Setting("story_threshold", 0.5, "Minimum score for an event to join an existing story."),
-    Setting("near_duplicate_jaccard", 0.8, "Estimated word 4-gram Jaccard at or above which an article is a near-duplicate."),
-    Setting("embed_chars", 1500, "Characters of the body (after the title) used for the document embedding."),
-    Setting("batch_size", 64, "Articles analysed and committed together; a crash loses at most one batch."),
-    Setting("max_article_chars", 2_000_000, "Longer articles are rejected with a reason."),
-    Setting("threads", 1, "Threads for model runtimes."),
+    Setting("event_window_days", 7, "Articles join only events with a report within this many days.", 0),
+    Setting("event_threshold", 0.5, "Minimum join probability for an article to join an existing event.", 0, 1),
+    Setting("event_candidates", 30, "Nearest stored articles fetched from the vector index per article.", 1),
+    Setting("story_window_days", 45, "Events link only to stories active within this many days.", 0),
+    Setting("story_threshold", 0.5, "Minimum score for an event to join an existing story.", 0, 1),
+    Setting("near_duplicate_jaccard", 0.8, "Estimated word 4-gram Jaccard at or above which an article is a near-duplicate.", 0, 1),
+    Setting("embed_chars", 1500, "Characters of the body (after the title) used for the document embedding.", 1),
+    Setting("batch_size", 64, "Articles analysed and committed together; a crash loses at most one batch.", 1),
+    Setting("max_article_chars", 2_000_000, "Longer articles are rejected with a reason.", 1),
+    Setting("threads", 1, "Threads for model runtimes.", 1),
     Setting("progress", True, "Show a progress bar on long runs."),
 )
 
@@ -47,25 +50,51 @@ _BY_NAME = {s.name: s for s in SETTINGS}
 
 
 def _coerce(name: str, value: Any) -> Any:
+    """``value`` as the type of the setting's default, or SL302.
+
+    Strings (from the environment or ``--set``) are parsed. A boolean is never
+    a number, and a fractional number is never an integer (``2.5`` for a count
+    fails rather than silently becoming 2).
+    """
     default = _BY_NAME[name].default
-    if isinstance(value, type(default)) and not (isinstance(default, int) and isinstance(value, bool) and not isinstance(default, bool)):
-        return value
     try:
         if isinstance(default, bool):
-            if isinstance(value, str) and value.lower() in ("1", "true", "yes", "on"):
+            if isinstance(value, bool):
+                return value
+            if isinstance(value, str) and value.strip().lower() in ("1", "true", "yes", "on"):
                 return True
-            if isinstance(value, str) and value.lower() in ("0", "false", "no", "off"):
+            if isinstance(value, str) and value.strip().lower() in ("0", "false", "no", "off"):
                 return False
             raise ValueError(value)
+        if isinstance(value, bool):
+            raise ValueError(value)
         if isinstance(default, int):
-            return int(value)
+            if isinstance(value, float) and value.is_integer():
+                return int(value)
+            if isinstance(value, (int, str)):
+                return int(value)
+            raise ValueError(value)
         if isinstance(default, float):
-            return float(value)
+            if isinstance(value, (int, float, str)):
+                return float(value)
+            raise ValueError(value)
         return str(value)
     except (TypeError, ValueError):
         raise SettingsError(
             f"setting {name!r}: {value!r} is not a valid {type(default).__name__}", code=Codes.BAD_SETTING
         ) from None
+
+
+def _check_range(setting: Setting, value: Any) -> Any:
+    low, high = setting.minimum, setting.maximum
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return value
+    # "not (x >= low)" also refuses NaN
+    if (low is not None and not value >= low) or (high is not None and not value <= high):
+        bounds = f"between {low} and {high}" if low is not None and high is not None else (
+            f"at least {low}" if low is not None else f"at most {high}")
+        raise SettingsError(f"setting {setting.name!r}: {value!r} is out of range (must be {bounds})", code=Codes.BAD_SETTING)
+    return value
 
 
 class Options(Mapping[str, Any]):
@@ -77,7 +106,7 @@ class Options(Mapping[str, Any]):
             if name not in _BY_NAME:
                 known = ", ".join(sorted(_BY_NAME))
                 raise SettingsError(f"unknown setting {name!r}; known settings: {known}", code=Codes.UNKNOWN_SETTING)
-            resolved[name] = _coerce(name, value)
+            resolved[name] = _check_range(_BY_NAME[name], _coerce(name, value))
         self._values = resolved
 
     def __getattr__(self, name: str) -> Any:

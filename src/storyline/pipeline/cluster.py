@@ -19,7 +19,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from importlib import resources
-from typing import Iterable, Sequence
+from typing import Any, Iterable, Sequence
 
 import numpy as np
 
@@ -28,7 +28,7 @@ from ..registry import register
 
 __all__ = ["ClusterItem", "EventState", "OnlineClusterer", "content_terms", "FEATURES", "Vocabulary"]
 
-FEATURES = ("cos_centroid", "cos_max", "entities", "title", "terms", "gap", "size")
+FEATURES = ("cos_centroid", "cos_max", "entities", "entities_new", "title", "terms", "tfidf", "gap", "size")
 
 _STOPWORDS = frozenset(
     """a about above after again against all also am an and any are as at be because been before being below
@@ -53,7 +53,8 @@ class ClusterItem:
     vector: np.ndarray
     entities: frozenset[str] = frozenset()
     title_terms: frozenset[str] = frozenset()
-    terms: frozenset[str] = frozenset()
+    #: content terms of the whole text with sublinear term-frequency weights
+    terms: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass
@@ -127,6 +128,34 @@ def weighted_overlap(item: Iterable[str], event: Counter, vocab: Vocabulary) -> 
     return shared / smaller if smaller else 0.0
 
 
+def novel_share(item: Iterable[str], event: Counter, vocab: Vocabulary) -> float:
+    """IDF-weighted share of the article's entities that the event has never mentioned."""
+    item = set(item)
+    if not item:
+        return 0.0
+    total = sum(vocab.idf(k) for k in item)
+    return sum(vocab.idf(k) for k in item if k not in event) / total
+
+
+def term_weights(text: str, limit: int = 200) -> dict[str, float]:
+    """Sublinear tf weights (1 + log tf) of the ``limit`` most frequent content terms."""
+    counts = Counter(content_terms(text))
+    return {t: 1.0 + math.log(n) for t, n in counts.most_common(limit)}
+
+
+def tfidf_cosine(item: dict[str, float], event: Counter, vocab: Vocabulary) -> float:
+    """Cosine of the IDF-weighted term vectors of an article and an event."""
+    if not item or not event:
+        return 0.0
+    idf = vocab.idf
+    dot = sum(w * event[t] * idf(t) ** 2 for t, w in item.items() if t in event)
+    if dot == 0.0:
+        return 0.0
+    norm_item = math.sqrt(sum((w * idf(t)) ** 2 for t, w in item.items()))
+    norm_event = math.sqrt(sum((w * idf(t)) ** 2 for t, w in event.items()))
+    return dot / (norm_item * norm_event)
+
+
 def _jaccard(a: set[str] | frozenset[str], b: Iterable[str]) -> float:
     b = set(b)
     return len(a & b) / len(a | b) if a and b else 0.0
@@ -136,7 +165,7 @@ def _jaccard(a: set[str] | frozenset[str], b: Iterable[str]) -> float:
 class Params:
     weights: dict[str, float]
     bias: float
-    fitted_on: str = "hand-set"
+    fitted_on: Any = "hand-set"
 
     @classmethod
     def load(cls, name: str) -> "Params":
@@ -185,8 +214,10 @@ class OnlineClusterer:
             "cos_centroid": float(np.dot(item.vector, event.centroid)),
             "cos_max": cos_max,
             "entities": weighted_overlap(item.entities, event.entities, self.entity_vocab),
+            "entities_new": novel_share(item.entities, event.entities, self.entity_vocab),
             "title": _jaccard(item.title_terms, event.title_terms),
             "terms": weighted_overlap(item.terms, event.terms, self.term_vocab),
+            "tfidf": tfidf_cosine(item.terms, event.terms, self.term_vocab),
             "gap": min(gap / max(self.window_days, 1), 2.0),
             "size": math.log1p(event.size),
         }

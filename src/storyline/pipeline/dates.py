@@ -29,7 +29,7 @@ _WEEKDAY = r"(?P<weekday>" + "|".join(_WEEKDAYS) + r")"
 
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("iso", re.compile(r"\b(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})\b")),
-    ("month_day", re.compile(_MONTH + r"\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(?P<y>\d{4}))?\b", re.I)),
+    ("month_day", re.compile(r"\b" + _MONTH + r"\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(?P<y>\d{4}))?\b", re.I)),
     ("day_month", re.compile(r"\b(?P<d>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH + r"(?:,?\s+(?P<y>\d{4}))?\b", re.I)),
     ("month_year", re.compile(r"\b(?:in|since|during|until|by|from)?\s*" + _MONTH + r",?\s+(?P<y>\d{4})\b", re.I)),
     ("weekday", re.compile(r"\b(?P<rel>last|this|next|on|early|late)?\s*" + _WEEKDAY + r"\b", re.I)),

@@ -20,6 +20,7 @@ __all__ = ["MinHasher", "DuplicateIndex", "DuplicateMatch"]
 
 _PRIME = np.uint64((1 << 61) - 1)
 _MASK32 = np.uint64(0xFFFFFFFF)
+_CHUNK = 8192
 
 
 class MinHasher:
@@ -43,8 +44,12 @@ class MinHasher:
         shingles = self.shingles(text)
         if len(shingles) < 8:
             return None
-        hashed = (np.outer(shingles, self._a) + self._b) % _PRIME & _MASK32
-        return hashed.min(axis=0).astype(np.uint32)
+        # in chunks, so a very long article needs a few MB rather than hundreds
+        out = np.full(self.permutations, np.iinfo(np.uint64).max, dtype=np.uint64)
+        for i in range(0, len(shingles), _CHUNK):
+            hashed = (np.outer(shingles[i : i + _CHUNK], self._a) + self._b) % _PRIME & _MASK32
+            np.minimum(out, hashed.min(axis=0), out=out)
+        return out.astype(np.uint32)
 
 
 @dataclass(frozen=True)

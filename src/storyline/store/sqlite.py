@@ -9,9 +9,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
+import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterable, Iterator
+from urllib.parse import quote
 
 import numpy as np
 
@@ -30,6 +32,22 @@ def _iso(day: dt.date | None) -> str | None:
     return day.isoformat() if day else None
 
 
+def _set_wal(conn: sqlite3.Connection, attempts: int = 200) -> None:
+    """Switch to WAL mode, retrying while another connection is creating the same file.
+
+    Changing the journal mode does not wait on the busy timeout: a second
+    process opening a new store at the same moment gets "database is locked".
+    """
+    for attempt in range(attempts):
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or attempt == attempts - 1:
+                raise
+            time.sleep(0.05)
+
+
 class Store:
     """A Storyline database. Use as a context manager or call :meth:`close`."""
 
@@ -37,7 +55,8 @@ class Store:
         self.path = Path(path)
         try:
             if readonly:
-                uri = f"file:{self.path}?mode=ro"
+                # quoted, so a "?", "#" or "%" in the path is part of the file name
+                uri = f"file:{quote(str(self.path.resolve()))}?mode=ro"
                 self.conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
             else:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -45,7 +64,7 @@ class Store:
             self.conn.row_factory = sqlite3.Row
             self.conn.execute("PRAGMA busy_timeout = 30000")
             if not readonly:
-                self.conn.execute("PRAGMA journal_mode = WAL")
+                _set_wal(self.conn)
                 self.conn.execute("PRAGMA synchronous = NORMAL")
                 apply_migrations(self.conn)
         except sqlite3.DatabaseError as exc:

@@ -69,18 +69,28 @@ class VectorIndex:
 
     @classmethod
     def load_or_build(cls, path: Path, dim: int, rows: Iterable[tuple[str, int, np.ndarray]], expected: int) -> "VectorIndex":
-        """Load the index file when it holds exactly ``expected`` vectors; else rebuild from ``rows``."""
+        """Load the index file when it holds exactly the vector ids of ``rows``; else rebuild from ``rows``.
+
+        ``expected`` is the number of stored embeddings (a cheap first check).
+        A file with the right count but other ids (say, left beside a database
+        that was replaced) is stale too.
+        """
         index = cls(dim)
         rows = list(rows)
         if path.exists():
             try:
                 loaded = index._faiss.read_index(str(path))
-                if loaded.ntotal == expected and loaded.d == dim:
+                if loaded.ntotal == expected == len(rows) and loaded.d == dim and _ids(index._faiss, loaded) == {vid for _, vid, _ in rows}:
                     index.index = loaded
                     index.keys = {vid: key for key, vid, _ in rows}
                     return index
-            except RuntimeError:
-                pass  # a damaged cache: rebuild below
+            except (RuntimeError, AttributeError):
+                pass  # a damaged cache or another kind of index: rebuild below
         if rows:
             index.add((vid for _, vid, _ in rows), (key for key, _, _ in rows), np.vstack([v for _, _, v in rows]))
         return index
+
+
+def _ids(faiss, index) -> set[int]:
+    """The vector ids held by a loaded ``IndexIDMap``."""
+    return set(faiss.vector_to_array(index.id_map).tolist())

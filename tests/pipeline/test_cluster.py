@@ -1,0 +1,175 @@
+"""Cluster: articles join events online, by a scored decision within a time window."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections import Counter
+
+import numpy as np
+import pytest
+
+from storyline.pipeline.cluster import (
+    FEATURES,
+    ClusterItem,
+    EventState,
+    OnlineClusterer,
+    Params,
+    Vocabulary,
+    content_terms,
+    weighted_overlap,
+)
+from storyline.settings import Options
+from storyline import registry
+
+DAY = dt.date(2023, 3, 6)
+
+
+def unit(*values):
+    v = np.zeros(8, dtype=np.float32)
+    v[: len(values)] = values
+    return v / np.linalg.norm(v)
+
+
+def item(key, vector, date=DAY, entities=("marlow", "thames"), terms=("flood", "river", "homes"), title=("flood", "marlow")):
+    return ClusterItem(key, date, vector, frozenset(entities), frozenset(title), {t: 1.0 for t in terms})
+
+
+#: Hand-set weights, so these tests do not move when the shipped parameters are refitted.
+PARAMS = Params({"cos_centroid": 6.0, "cos_max": 4.0, "entities": 2.5, "title": 1.5, "terms": 2.0, "gap": -1.5}, bias=-7.0)
+
+
+@pytest.fixture
+def clusterer():
+    return OnlineClusterer(PARAMS, threshold=0.5, window_days=7)
+
+
+def test_first_article_starts_event_e1_with_an_explanation(clusterer):
+    decision = clusterer.assign(item("a", unit(1)), [])
+
+    assert (decision.subject_id, decision.target_id, decision.action, decision.score) == ("a", "E1", "new", 0.0)
+    assert "no event with a similar article within 7 days" in decision.explanation
+    assert clusterer.events["E1"].members == ["a"] and clusterer.event_of["a"] == "E1"
+
+
+def test_similar_article_joins_the_event_of_its_neighbour(clusterer):
+    clusterer.assign(item("a", unit(1)), [])
+
+    decision = clusterer.assign(item("b", unit(1, 0.1), DAY + dt.timedelta(days=1)), [("a", 0.99)])
+
+    assert (decision.action, decision.target_id) == ("join", "E1")
+    assert decision.score >= decision.threshold == 0.5
+    assert set(decision.features) == set(FEATURES)
+    assert decision.explanation.startswith("joined E1: cosine")
+    assert "marlow" in decision.explanation
+    event = clusterer.events["E1"]
+    assert (event.members, event.size, event.first_date, event.last_date) == (["a", "b"], 2, DAY, DAY + dt.timedelta(days=1))
+
+
+def test_dissimilar_article_starts_a_new_event_and_names_the_best_candidate(clusterer):
+    clusterer.assign(item("a", unit(1)), [])
+
+    decision = clusterer.assign(item("b", unit(0, 1), entities=("reykjavik",), terms=("chess",), title=("chess",)), [("a", 0.0)])
+
+    assert (decision.action, decision.target_id) == ("new", "E2")
+    assert 0.0 < decision.score < 0.5
+    assert "best candidate E1" in decision.explanation and "< 0.50" in decision.explanation
+
+
+def test_candidates_outside_the_time_window_are_not_considered(clusterer):
+    clusterer.assign(item("a", unit(1)), [])
+
+    late = clusterer.assign(item("b", unit(1), DAY + dt.timedelta(days=8)), [("a", 1.0)])
+    edge = clusterer.assign(item("c", unit(1), DAY - dt.timedelta(days=7)), [("a", 1.0)])
+
+    assert (late.action, late.features) == ("new", {})
+    assert (edge.action, edge.target_id) == ("join", "E1")
+
+
+def test_neighbours_unknown_to_the_clusterer_are_ignored(clusterer):
+    assert clusterer.assign(item("a", unit(1)), [("ghost", 1.0)]).action == "new"
+
+
+def test_threshold_decides_between_join_and_new():
+    def decide(threshold):
+        clusterer = OnlineClusterer(PARAMS, threshold=threshold, window_days=7)
+        clusterer.assign(item("a", unit(1)), [])
+        return clusterer.assign(item("b", unit(1, 0.3)), [("a", 0.95)])
+
+    score = decide(0.5).score
+    assert decide(score).action == "join"
+    assert decide(float(np.nextafter(score, 1.0))).action == "new"
+
+
+def test_the_best_scoring_event_wins(clusterer):
+    clusterer.assign(item("a", unit(1)), [])
+    clusterer.assign(item("b", unit(0, 1), entities=("reykjavik",), terms=("chess",), title=("chess",)), [])
+
+    decision = clusterer.assign(item("c", unit(0.1, 1), entities=("reykjavik",), terms=("chess",), title=("chess",)), [("a", 0.1), ("b", 0.99)])
+
+    assert decision.target_id == "E2"
+
+
+def test_duplicate_joins_its_originals_event_without_adding_evidence(clusterer):
+    clusterer.assign(item("a", unit(1)), [])
+
+    decision = clusterer.add_duplicate("copy", "a", 0.9)
+
+    assert (decision.action, decision.target_id, decision.score) == ("duplicate", "E1", 0.9)
+    assert "duplicate of a" in decision.explanation
+    event = clusterer.events["E1"]
+    assert (event.members, event.size) == (["a", "copy"], 1)
+
+
+def test_restore_continues_numbering_and_membership(clusterer):
+    event = EventState("E7", unit(1), size=1, first_date=DAY, last_date=DAY, members=["old"], entities=Counter({"marlow": 1}))
+    clusterer.restore([event], 8, Vocabulary(), Vocabulary())
+
+    assert clusterer.assign(item("x", unit(0, 1), entities=(), terms=(), title=()), []).target_id == "E8"
+    assert clusterer.assign(item("y", unit(1)), [("old", 1.0)]).target_id == "E7"
+
+
+def test_registered_clusterer_uses_the_shipped_parameters_and_the_options():
+    built = registry.create("clusterer.online.v1", Options({"event_threshold": 0.7, "event_window_days": 3}))
+    assert (built.name, built.threshold, built.window_days) == ("clusterer.online.v1", 0.7, 3)
+    shipped = Params.load("clusterer-online-v1.json")
+    assert built.params.weights == shipped.weights and shipped.weights
+    assert set(shipped.weights) <= set(FEATURES)
+
+
+# ---------------------------------------------------------------- small parts
+
+
+def test_gap_days_is_zero_inside_the_range_and_for_undated():
+    event = EventState("E1", unit(1), first_date=DAY, last_date=DAY + dt.timedelta(days=2))
+    assert [event.gap_days(DAY + dt.timedelta(days=d)) for d in (-3, 0, 1, 2, 5)] == [3.0, 0.0, 0.0, 0.0, 3.0]
+    assert event.gap_days(None) == 0.0
+    assert EventState("E2", unit(1)).gap_days(DAY) == 0.0
+
+
+def test_centroid_is_the_normalised_sum_and_zero_stays_zero():
+    assert np.allclose(EventState("E1", np.array([3.0, 4.0])).centroid, [0.6, 0.8])
+    assert np.array_equal(EventState("E1", np.zeros(2)).centroid, np.zeros(2))
+
+
+def test_rare_keys_weigh_more_than_common_ones():
+    vocab = Vocabulary()
+    for keys in (["common", "rare"], ["common"], ["common"]):
+        vocab.add(keys)
+    assert vocab.idf("rare") > vocab.idf("common") > 0
+    assert vocab.idf("unseen") == pytest.approx(math.log(4) + 1)
+    assert weighted_overlap({"rare"}, Counter({"rare": 1, "common": 1}), vocab) == 1.0
+    assert weighted_overlap({"rare", "common"}, Counter({"common": 1}), vocab) == 1.0
+    assert 0 < weighted_overlap({"rare", "common"}, Counter({"common": 1, "other": 1}), vocab) < 1
+    assert weighted_overlap(set(), Counter({"common": 1}), vocab) == 0.0
+
+
+def test_content_terms_drop_stop_words_numbers_and_short_words():
+    assert content_terms("The 2 Floods hit Marlow's high street, said officials in 2023") == ["floods", "hit", "marlow", "high", "street", "officials"]
+
+
+def test_params_probability_is_logistic_and_clamped():
+    params = Params({"x": 2.0}, bias=-1.0)
+    assert params.probability({"x": 0.5}) == pytest.approx(0.5)
+    assert params.probability({"x": 1e9}) == pytest.approx(1.0)
+    assert params.probability({"unknown": 5.0}) == pytest.approx(1 / (1 + math.e))

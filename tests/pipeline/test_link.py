@@ -1,0 +1,88 @@
+"""Link: events attach to stories with a looser rule over a longer window."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+
+import numpy as np
+
+from storyline.pipeline.cluster import EventState, Vocabulary
+from storyline.pipeline.link import StoryLinker, StoryState
+
+DAY = dt.date(2023, 3, 6)
+
+
+def event(eid, vector, start=DAY, days=0, entities=("marlow", "thames"), terms=("flood", "river")):
+    v = np.zeros(4, dtype=np.float32)
+    v[: len(vector)] = vector
+    return EventState(
+        eid, v, size=1, first_date=start, last_date=start + dt.timedelta(days=days),
+        entities=Counter(entities), terms=Counter(terms), members=[f"{eid}-a"],
+    )
+
+
+def vocab():
+    v = Vocabulary()
+    v.add(["marlow", "thames", "reykjavik"])
+    return v
+
+
+def test_event_without_candidates_starts_story_s1():
+    linker = StoryLinker()
+    first = event("E1", [1])
+
+    decision = linker.link(first, [], vocab(), vocab())
+
+    assert (decision.subject_id, decision.target_id, decision.action) == ("E1", "S1", "new")
+    assert first.story_id == "S1" and linker.stories["S1"].events == [first]
+    assert "no story with a similar article within 45 days" in decision.explanation
+
+
+def test_similar_event_joins_the_candidate_story():
+    linker = StoryLinker()
+    linker.link(event("E1", [1]), [], vocab(), vocab())
+    follow_up = event("E2", [1, 0.1], DAY + dt.timedelta(days=10))
+
+    decision = linker.link(follow_up, ["S1", "S1"], vocab(), vocab())
+
+    assert (decision.action, decision.target_id, follow_up.story_id) == ("join", "S1", "S1")
+    assert decision.explanation.startswith("joined story S1") and "10 days apart" in decision.explanation
+    assert [e.id for e in linker.stories["S1"].events] == ["E1", "E2"]
+
+
+def test_dissimilar_event_starts_a_new_story_naming_the_best_candidate():
+    linker = StoryLinker()
+    linker.link(event("E1", [1]), [], vocab(), vocab())
+
+    decision = linker.link(event("E2", [0, 1], entities=("reykjavik",), terms=("chess",)), ["S1"], vocab(), vocab())
+
+    assert (decision.action, decision.target_id) == ("new", "S2")
+    assert "best candidate S1" in decision.explanation
+
+
+def test_story_outside_the_window_is_not_a_candidate():
+    linker = StoryLinker(window_days=45)
+    linker.link(event("E1", [1]), [], vocab(), vocab())
+
+    decision = linker.link(event("E2", [1], DAY + dt.timedelta(days=46)), ["S1"], vocab(), vocab())
+
+    assert (decision.action, decision.features) == ("new", {})
+
+
+def test_unknown_story_ids_are_ignored_and_numbering_restores():
+    linker = StoryLinker()
+    old = event("E4", [1])
+    old.story_id = "S4"
+    linker.restore([StoryState("S4", [old])], 5)
+
+    assert linker.link(event("E5", [0, 1], entities=(), terms=()), ["S99"], vocab(), vocab()).target_id == "S5"
+    assert linker.link(event("E6", [1]), ["S4"], vocab(), vocab()).target_id == "S4"
+
+
+def test_story_dates_and_centroid_come_live_from_its_events():
+    story = StoryState("S1", [event("E1", [1], DAY, 2), event("E2", [0, 1], DAY + dt.timedelta(days=9))])
+    assert (story.first_date, story.last_date) == (DAY, DAY + dt.timedelta(days=9))
+    assert np.allclose(story.centroid(), np.array([1, 1, 0, 0]) / np.sqrt(2))
+    assert story.counter("entities") == Counter({"marlow": 2, "thames": 2})
+    assert StoryState("S2").first_date is None

@@ -1,0 +1,181 @@
+"""The SQLite store: migrations, WAL, transactions and idempotent rejections."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+import threading
+
+import pytest
+
+from storyline.errors import Codes, StoreError
+from storyline.model import Article, Rejection, Segment
+from storyline.store import migrations
+from storyline.store.sqlite import Store
+
+
+def article(article_id="a1", **changes):
+    fields = dict(id=article_id, text="Alpha beta. Gamma.", source="Wire", published=dt.date(2023, 3, 6), fingerprint="fp-" + article_id,
+                  segments=(Segment("sentence", 0, 11, 0), Segment("sentence", 12, 18, 0)), origin="in.jsonl:1", language="en")
+    return Article(**fields | changes)
+
+
+@pytest.fixture
+def store(tmp_path):
+    with Store(tmp_path / "s.db") as s:
+        yield s
+
+
+def test_migrations_are_recorded_and_applied_once(tmp_path):
+    with Store(tmp_path / "s.db") as first:
+        assert first.migrations() == [name for name, _ in migrations.MIGRATIONS] == ["0001_initial"]
+    with Store(tmp_path / "s.db") as again:
+        assert migrations.apply_migrations(again.conn) == []
+        assert again.migrations() == ["0001_initial"]
+
+
+def test_failing_migration_leaves_no_trace(tmp_path, monkeypatch):
+    with Store(tmp_path / "s.db") as store:
+        monkeypatch.setattr(migrations, "MIGRATIONS", migrations.MIGRATIONS + (("0002_broken", "CREATE TABLE half (x); CREATE TABLEX nope"),))
+        with pytest.raises(sqlite3.OperationalError):
+            migrations.apply_migrations(store.conn)
+        assert store.migrations() == ["0001_initial"]
+        assert store.conn.execute("SELECT count(*) FROM sqlite_master WHERE name = 'half'").fetchone()[0] == 0
+
+
+def test_store_is_in_wal_mode(store, tmp_path):
+    assert store.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    with sqlite3.connect(tmp_path / "s.db") as other:
+        assert other.execute("PRAGMA journal_mode").fetchone()[0] == "wal"  # persisted in the file
+
+
+def test_transaction_rollback_leaves_nothing(store):
+    with pytest.raises(RuntimeError):
+        with store.transaction():
+            store.add_article(article())
+            store.add_event_article("E1", "a1", 0)
+            raise RuntimeError("crash in the middle of a batch")
+
+    assert store.count("articles") == 0
+    assert store.conn.execute("SELECT count(*) FROM segments").fetchone()[0] == 0
+    assert store.conn.execute("SELECT count(*) FROM event_articles").fetchone()[0] == 0
+
+
+def test_committed_transaction_is_visible_to_another_connection(store, tmp_path):
+    with store.transaction():
+        store.add_article(article())
+    with sqlite3.connect(f"file:{tmp_path / 's.db'}?mode=ro", uri=True) as reader:
+        assert reader.execute("SELECT id FROM articles").fetchall() == [("a1",)]
+
+
+def test_rejection_insert_is_idempotent(store):
+    rejection = Rejection("in.jsonl", 3, Codes.BAD_JSON, "not valid JSON", "{oops")
+
+    assert store.add_rejection(rejection) is True
+    assert store.add_rejection(rejection) is False
+    assert store.add_rejection(Rejection("in.jsonl", 4, Codes.BAD_JSON, "not valid JSON")) is True
+
+    assert store.rejections() == [rejection, Rejection("in.jsonl", 4, Codes.BAD_JSON, "not valid JSON")]
+
+
+def test_article_round_trips_with_segments(store):
+    stored = article(title="Title", url="http://e.x")
+    store.add_article(stored)
+
+    row = store.article_row("a1")
+    assert (row["id"], row["title"], row["published"], row["url"], row["language"]) == ("a1", "Title", "2023-03-06", "http://e.x", "en")
+    assert store.segments("a1") == list(stored.segments)
+    assert store.article_fingerprint("a1") == "fp-a1"
+    assert store.article_fingerprint("nope") is None
+
+
+def test_duplicate_article_id_is_refused(store):
+    store.add_article(article())
+    with pytest.raises(sqlite3.IntegrityError):
+        store.add_article(article())
+
+
+def test_original_with_fingerprint_skips_duplicates(store):
+    store.add_article(article("copy", fingerprint="same", duplicate_of="orig"))
+    assert store.original_with_fingerprint("same") is None
+    store.add_article(article("orig", fingerprint="same"))
+    assert store.original_with_fingerprint("same") == "orig"
+
+
+def test_article_rows_keep_the_requested_order_and_publication_order_by_default(store):
+    store.add_article(article("late", published=dt.date(2023, 3, 9)))
+    store.add_article(article("undated", published=None))
+    store.add_article(article("early", published=dt.date(2023, 3, 1)))
+
+    assert [r["id"] for r in store.article_rows()] == ["early", "late", "undated"]
+    assert [r["id"] for r in store.article_rows(["undated", "late"])] == ["undated", "late"]
+
+
+def test_meta_upserts(store):
+    assert store.get_meta("embedder", "none") == "none"
+    store.set_meta("embedder", "x")
+    store.set_meta("embedder", "y")
+    assert store.get_meta("embedder") == "y"
+
+
+def test_count_refuses_unknown_tables(store):
+    with pytest.raises(ValueError):
+        store.count("sqlite_master; DROP TABLE articles")
+
+
+def test_file_that_is_not_a_database_fails_with_sl201(tmp_path):
+    path = tmp_path / "notes.db"
+    path.write_text("this is not a database " * 100)
+    with pytest.raises(StoreError) as info:
+        Store(path)
+    assert info.value.code == Codes.STORE_OPEN
+    assert str(path) in str(info.value)
+
+
+def test_store_creates_missing_parent_folders(tmp_path):
+    with Store(tmp_path / "deep" / "er" / "s.db") as store:
+        assert store.count("articles") == 0
+
+
+def test_read_only_store_opens_paths_with_uri_characters_and_refuses_writes(tmp_path):
+    path = tmp_path / "odd #1 ?name%20" / "s.db"
+    with Store(path) as writer:
+        writer.add_article(article())
+
+    with Store(path, readonly=True) as reader:
+        assert reader.count("articles") == 1
+        with pytest.raises(sqlite3.OperationalError):
+            reader.add_article(article("a2"))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["odd #1 ?name%20"]
+
+
+def test_read_only_store_of_a_missing_file_fails_with_sl201(tmp_path):
+    with pytest.raises(StoreError) as info:
+        Store(tmp_path / "absent.db", readonly=True)
+    assert info.value.code == Codes.STORE_OPEN
+    assert not (tmp_path / "absent.db").exists()
+
+
+def test_connections_opening_a_new_store_at_once_all_succeed_and_migrate_once(tmp_path):
+    # e.g. the web server and an ingest started together on a new database
+    for trial in range(10):
+        path = tmp_path / f"race{trial}.db"
+        barrier = threading.Barrier(6)
+        errors: list[Exception] = []
+
+        def open_store():
+            barrier.wait()
+            try:
+                Store(path).close()
+            except Exception as exc:  # noqa: BLE001 - collected for the assertion
+                errors.append(exc)
+
+        threads = [threading.Thread(target=open_store) for _ in range(6)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+
+        assert errors == []
+        with Store(path) as store:
+            assert store.migrations() == ["0001_initial"]

@@ -1,0 +1,111 @@
+"""The vector index: time-window id ranges, and the file as a cache that is rebuilt when stale."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+
+from storyline.store.vectors import VectorIndex, day_range, vector_id
+
+DAY = dt.date(2023, 3, 6)
+
+
+def unit(i, dim=4):
+    v = np.zeros(dim, dtype=np.float32)
+    v[i % dim] = 1.0
+    return v
+
+
+def rows(days):
+    """(key, vector id, vector) for articles with rowid 1.. on the given day offsets; all vectors equal."""
+    return [(f"k{n}", vector_id(DAY + dt.timedelta(days=d), n), unit(0)) for n, d in enumerate(days, start=1)]
+
+
+def index_of(data, dim=4):
+    index = VectorIndex(dim)
+    index.add([vid for _, vid, _ in data], [key for key, _, _ in data], np.vstack([v for _, _, v in data]))
+    return index
+
+
+def test_vector_id_puts_the_day_in_the_high_bits():
+    assert vector_id(DAY, 5) & 0xFFFFFFFF == 5
+    assert vector_id(DAY + dt.timedelta(days=1), 5) - vector_id(DAY, 5) == 1 << 32
+    assert vector_id(None, 5) == 5
+    assert vector_id(dt.date(1700, 1, 1), 5) == 5
+
+
+def test_day_range_includes_exactly_the_window():
+    lo, hi = day_range(DAY, 7)
+    inside = [vector_id(DAY + dt.timedelta(days=d), 99) for d in (-7, 0, 7)]
+    outside = [vector_id(DAY + dt.timedelta(days=d), 1) for d in (-8, 8)] + [vector_id(None, 1)]
+    assert all(lo <= v < hi for v in inside)
+    assert not any(lo <= v < hi for v in outside)
+
+
+def test_search_in_a_time_window_excludes_out_of_window_vectors():
+    index = index_of(rows([-30, -7, 0, 3, 8, 400]))
+
+    found = index.search(unit(0), 10, day_range(DAY, 7))
+
+    assert sorted(key for key, _ in found) == ["k2", "k3", "k4"]
+    assert all(score == 1.0 for _, score in found)
+
+
+def test_search_without_a_window_returns_the_nearest_first():
+    data = [("far", vector_id(DAY, 1), unit(1)), ("near", vector_id(DAY, 2), (unit(0) + 0.1 * unit(1)) / np.float32(1.005))]
+    assert [key for key, _ in index_of(data).search(unit(0), 5)] == ["near", "far"]
+
+
+def test_search_of_an_empty_index_is_empty():
+    assert VectorIndex(4).search(unit(0), 5, day_range(DAY, 7)) == []
+
+
+def test_index_file_is_loaded_when_it_matches(tmp_path):
+    data = rows([0, 1])
+    index_of(data).save(tmp_path / "x.faiss")
+
+    loaded = VectorIndex.load_or_build(tmp_path / "x.faiss", 4, data, len(data))
+
+    assert len(loaded) == 2
+    assert sorted(k for k, _ in loaded.search(unit(0), 5)) == ["k1", "k2"]
+
+
+def test_stale_index_file_with_fewer_vectors_is_rebuilt(tmp_path):
+    data = rows([0, 1, 2])
+    index_of(data[:2]).save(tmp_path / "x.faiss")
+
+    loaded = VectorIndex.load_or_build(tmp_path / "x.faiss", 4, data, len(data))
+
+    assert sorted(k for k, _ in loaded.search(unit(0), 5)) == ["k1", "k2", "k3"]
+
+
+def test_stale_index_file_with_the_same_count_but_other_vectors_is_rebuilt(tmp_path):
+    # e.g. the database was deleted and refilled, leaving the old cache beside it
+    old = [("old1", vector_id(DAY, 1), unit(1)), ("old2", vector_id(DAY, 2), unit(1))]
+    index_of(old).save(tmp_path / "x.faiss")
+    new = rows([40, 41])
+
+    loaded = VectorIndex.load_or_build(tmp_path / "x.faiss", 4, new, len(new))
+
+    found = loaded.search(unit(0), 5, day_range(DAY + dt.timedelta(days=40), 1))
+    assert sorted(k for k, _ in found) == ["k1", "k2"]
+    assert all(score == 1.0 for _, score in found)
+
+
+def test_index_file_of_another_dimension_is_rebuilt(tmp_path):
+    index_of(rows([0]), dim=4).save(tmp_path / "x.faiss")
+    wide = [("k1", vector_id(DAY, 1), unit(0, dim=8))]
+
+    rebuilt = VectorIndex.load_or_build(tmp_path / "x.faiss", 8, wide, 1)
+
+    assert rebuilt.index.d == 8
+    assert [k for k, _ in rebuilt.search(unit(0, dim=8), 5)] == ["k1"]
+
+
+def test_damaged_index_file_is_rebuilt(tmp_path):
+    (tmp_path / "bad.faiss").write_bytes(b"\x00garbage" * 10)
+
+    rebuilt = VectorIndex.load_or_build(tmp_path / "bad.faiss", 4, rows([0]), 1)
+
+    assert [k for k, _ in rebuilt.search(unit(0), 5)] == ["k1"]

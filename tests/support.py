@@ -1,0 +1,124 @@
+"""Test support: the fake seams, hand-built inputs and a command-line runner.
+
+``CapitalisedEntities`` is a tiny deterministic entity extractor that marks
+capitalised words; it is registered under a test-only name so the command
+line can select it with ``--set entities=...``. Imported by the conftest and
+the tests (``from support import ...``), so it is loaded once.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any, Sequence
+
+import storyline
+from storyline import registry
+from storyline.settings import load_options
+
+FAKE_ENTITIES = "entities.test-capitalised.v1"
+HASHING = "embedder.hashing.v1"
+#: --set flags that make the command line use the fake seams.
+FAKE_SETS = ["--set", f"embedder={HASHING}", "--set", f"entities={FAKE_ENTITIES}"]
+
+
+class CapitalisedEntities:
+    """Marks every capitalised word as an ORG entity; counts its calls."""
+
+    name = FAKE_ENTITIES
+    _WORD = re.compile(r"\b[A-Z][a-z]+\b")
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def extract(self, texts: Sequence[str]) -> list[list[tuple[int, int, str]]]:
+        self.calls += 1
+        return [[(m.start(), m.end(), "ORG") for m in self._WORD.finditer(text)] for text in texts]
+
+
+@registry.register(FAKE_ENTITIES)
+def _fake_entities(options) -> CapitalisedEntities:
+    return CapitalisedEntities()
+
+
+def options(**overrides: Any) -> storyline.Options:
+    """Options from the defaults and ``overrides`` only (never the caller's environment)."""
+    return load_options(overrides={"progress": False, **overrides}, environ={})
+
+
+# ---------------------------------------------------------------- inputs built by hand
+
+
+def write_jsonl(path: Path, records: list[dict[str, Any] | str]) -> Path:
+    """One line per record; a ``str`` record is written verbatim (for malformed lines)."""
+    lines = [r if isinstance(r, str) else json.dumps(r) for r in records]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def write_txt(path: Path, date: str, text: str) -> Path:
+    path.write_text(f"date {date}\n{text}\n", encoding="utf-8")
+    return path
+
+
+def run_cli(*args: str, cwd: Path | None = None, timeout: float = 120, env: dict | None = None) -> subprocess.CompletedProcess:
+    """Run ``python -m storyline ARGS`` in a real subprocess."""
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith("STORYLINE_")}
+    full_env.update(env or {})
+    return subprocess.run(
+        [sys.executable, "-m", "storyline", *args],
+        cwd=cwd, capture_output=True, text=True, timeout=timeout, env=full_env,
+    )
+
+
+# Hand-written articles about two unrelated happenings; each pair shares its
+# people, places and most of its vocabulary, so even the hashing embedder and
+# the capitalised-word entities put each pair together.
+FLOOD_A = {
+    "id": "flood-1", "date": "2023-03-06", "source": "River Times",
+    "title": "Floods swamp Marlow as the Thames bursts its banks",
+    "text": (
+        "The river Thames burst its banks at Marlow on Sunday after three days of heavy rain, flooding "
+        "hundreds of homes along the high street. Emergency crews from Buckinghamshire used boats to "
+        "rescue residents trapped in flooded houses near the Marlow bridge.\n\n"
+        "The Environment Agency issued a severe flood warning for Marlow and Bourne End and said river "
+        "levels would stay high until Wednesday. Sandbags were handed out at the Marlow town hall."
+    ),
+}
+FLOOD_B = {
+    "id": "flood-2", "date": "2023-03-07", "source": "Valley Herald",
+    "title": "Marlow residents rescued by boat as Thames floods homes",
+    "text": (
+        "Boats were used to rescue residents of Marlow on Sunday when the Thames burst its banks and flooded "
+        "homes along the high street after heavy rain. Buckinghamshire emergency crews said hundreds of homes "
+        "were flooded near the Marlow bridge.\n\n"
+        "A severe flood warning from the Environment Agency remains in place for Marlow and Bourne End, and "
+        "river levels are expected to stay high. Residents collected sandbags from the Marlow town hall."
+    ),
+}
+CHESS_A = {
+    "id": "chess-1", "date": "2023-03-20", "source": "Board Weekly",
+    "title": "Okonkwo wins the Reykjavik chess open with a final-round victory",
+    "text": (
+        "Grandmaster Adaeze Okonkwo won the Reykjavik chess open on Monday, beating Lars Henriksen in the "
+        "final round with the black pieces to finish a full point ahead of the field. Okonkwo, who is "
+        "nineteen, opened with the Sicilian defence and converted a rook endgame after six hours of play.\n\n"
+        "Henriksen resigned on move seventy-one. The Reykjavik organisers said the tournament drew a record "
+        "entry of players from forty countries."
+    ),
+}
+CHESS_B = {
+    "id": "chess-2", "date": "2023-03-21", "source": "Opening Lines",
+    "title": "Teenager Okonkwo takes Reykjavik chess open title",
+    "text": (
+        "Adaeze Okonkwo, a nineteen-year-old grandmaster, took the Reykjavik chess open title on Monday after "
+        "beating Lars Henriksen in the final round with the black pieces. Okonkwo chose the Sicilian defence "
+        "and won a long rook endgame after six hours of play, finishing a full point ahead of the field.\n\n"
+        "Henriksen resigned on move seventy-one. Organisers in Reykjavik reported a record entry of players "
+        "from forty countries."
+    ),
+}

@@ -1,0 +1,329 @@
+"""The engine end to end, on hand-built articles, with the fake embedder and entity extractor."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import numpy as np
+import pytest
+
+from support import CHESS_A, CHESS_B, FLOOD_A, FLOOD_B, write_jsonl, write_txt
+from storyline.errors import Codes, NotFoundError, StoreError
+from storyline.pipeline.embed import HashingEmbedder
+
+ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+CORPUS = [FLOOD_A, FLOOD_B, CHESS_A, CHESS_B]
+
+#: Reported a day before FLOOD_A, in other words: a backfill that belongs to the flood event.
+FLOOD_EARLY = {
+    "id": "flood-0", "date": "2023-03-05", "source": "Thames Courier",
+    "title": "Thames bursts its banks in Marlow after days of rain",
+    "text": (
+        "The Thames burst its banks in Marlow on Sunday, flooding homes on the high street after three days "
+        "of heavy rain. Buckinghamshire crews launched boats near the Marlow bridge to reach residents.\n\n"
+        "The Environment Agency put a severe flood warning in place for Marlow and Bourne End."
+    ),
+}
+#: A wire reprint of FLOOD_A: new headline and outlet, a wire tag, one sentence trimmed.
+FLOOD_WIRE = FLOOD_A | {
+    "id": "flood-wire", "source": "Wire Service", "title": "Thames floods Marlow high street",
+    "text": "(Wire Service) " + FLOOD_A["text"].replace(" Sandbags were handed out at the Marlow town hall.", ""),
+}
+
+
+def table_counts(engine):
+    tables = ("articles", "events", "stories", "decisions", "embeddings", "mentions", "rejections")
+    return {t: engine.store.count(t) for t in tables}
+
+
+def event_of(engine, article_id):
+    return engine.article(article_id)["event_id"]
+
+
+# ---------------------------------------------------------------- clustering
+
+
+def test_articles_about_the_same_happening_share_an_event_and_others_do_not(fake_engine):
+    engine = fake_engine()
+
+    summary = engine.ingest_records(CORPUS)
+
+    assert (summary.ingested, summary.duplicates, summary.rejected, summary.events_created, summary.stories_created) == (4, 0, 0, 2, 2)
+    assert event_of(engine, "flood-1") == event_of(engine, "flood-2") != event_of(engine, "chess-1") == event_of(engine, "chess-2")
+
+
+def test_ingest_twice_is_a_no_op(fake_engine, tmp_path):
+    path = write_jsonl(tmp_path / "in.jsonl", CORPUS + ["{broken"])
+    engine = fake_engine()
+    engine.ingest([str(path)])
+    before, stories = table_counts(engine), engine.stories()
+    calls = engine.entity_extractor.calls
+
+    again = engine.ingest([str(path)])
+    reopened = fake_engine()
+    third = reopened.ingest([str(path)])
+
+    for summary in (again, third):
+        assert (summary.ingested, summary.unchanged, summary.events_created, summary.stories_created) == (0, 4, 0, 0)
+    assert table_counts(engine) == table_counts(reopened) == before
+    assert engine.stories() == reopened.stories() == stories
+    assert engine.entity_extractor.calls == calls and reopened.entity_extractor.calls == 0  # nothing analysed again
+
+
+def test_same_article_twice_under_two_file_names_is_stored_once(fake_engine, tmp_path):
+    text = FLOOD_A["title"] + "\n\n" + FLOOD_A["text"]
+    first = write_txt(tmp_path / "one.txt", "2023-03-06", text)
+    second = write_txt(tmp_path / "copy of one.txt", "2023-03-06", text)
+    engine = fake_engine()
+
+    summary = engine.ingest([str(first), str(second)])
+    later = engine.ingest([str(second)])
+
+    assert (summary.ingested, summary.unchanged, summary.rejected) == (1, 1, 0)
+    assert (later.ingested, later.unchanged) == (0, 1)
+    assert len(engine.articles()) == 1
+    assert engine.rejections() == []
+
+
+def test_exact_copy_under_another_id_is_a_duplicate_of_the_first(fake_engine):
+    engine = fake_engine()
+    engine.ingest_records([FLOOD_A, FLOOD_A | {"id": "flood-again", "source": "Other"}])
+
+    assert engine.article("flood-again")["duplicate_of"] == "flood-1"
+    assert event_of(engine, "flood-again") == event_of(engine, "flood-1")
+
+
+@pytest.mark.parametrize("separate_runs", [False, True])
+def test_near_duplicate_wire_copy_gets_duplicate_of_and_joins_the_originals_event(fake_engine, separate_runs):
+    engine = fake_engine()
+    if separate_runs:  # the later run restores the signatures from the store
+        engine.ingest_records(CORPUS)
+        summary = fake_engine().ingest_records([FLOOD_WIRE])
+    else:
+        summary = engine.ingest_records(CORPUS + [FLOOD_WIRE])
+
+    assert summary.duplicates == 1
+    wire = engine.article("flood-wire")
+    assert wire["duplicate_of"] == "flood-1"
+    assert wire["event_id"] == event_of(engine, "flood-1")
+    event = engine.event(wire["event_id"])
+    assert (event["n_articles"], event["n_independent"]) == (3, 2)  # the copy adds no independent report
+    (why,) = [w for w in event["why"] if w["article"] == "flood-wire"]
+    assert why["action"] == "duplicate" and "duplicate of flood-1" in why["explanation"]
+    assert engine.store.conn.execute("SELECT count(*) FROM embeddings WHERE article_id = 'flood-wire'").fetchone()[0] == 0
+
+
+def test_out_of_order_backfill_article_joins_the_right_event(fake_engine):
+    engine = fake_engine()
+    engine.ingest_records(CORPUS)
+    flood_event, chess_event = event_of(engine, "flood-1"), event_of(engine, "chess-1")
+
+    summary = fake_engine().ingest_records([FLOOD_EARLY])  # a later run, an earlier date
+
+    assert (summary.ingested, summary.events_created, summary.duplicates) == (1, 0, 0)
+    assert event_of(engine, "flood-0") == flood_event != chess_event
+    event = engine.event(flood_event)
+    assert (event["first_date"], event["last_date"]) == ("2023-03-05", "2023-03-07")
+    assert engine.articles()[0]["id"] == "flood-0"  # listed in publication order
+
+
+def test_batch_size_does_not_change_the_outcome(fake_engine, tmp_path):
+    records = CORPUS + [FLOOD_WIRE, FLOOD_EARLY]
+    whole = fake_engine(tmp_path / "whole.db", batch_size=64)
+    one_by_one = fake_engine(tmp_path / "single.db", batch_size=1)
+    whole.ingest_records(records)
+    one_by_one.ingest_records(records)
+
+    assert one_by_one.stories() == whole.stories()
+    assert one_by_one.articles() == whole.articles()
+
+
+def test_event_ids_are_stable_across_a_rerun(fake_engine, tmp_path):
+    path = write_jsonl(tmp_path / "in.jsonl", CORPUS + [FLOOD_WIRE])
+    first = fake_engine(tmp_path / "first.db")
+    first.ingest([str(path)])
+    ids = {a["id"]: event_of(first, a["id"]) for a in first.articles()}
+
+    rerun = fake_engine(tmp_path / "rerun.db")
+    rerun.ingest([str(path)])
+    first.ingest([str(path)])
+
+    assert {a: event_of(rerun, a) for a in ids} == ids == {a: event_of(first, a) for a in ids}
+    assert rerun.stories() == first.stories()
+    assert sorted(set(ids.values())) == ["E1", "E2"]
+
+
+# ---------------------------------------------------------------- reading
+
+
+def test_stories_and_articles_follow_the_json_contract(fake_engine):
+    engine = fake_engine()
+    engine.ingest_records(CORPUS + [FLOOD_WIRE])
+
+    stories, articles = engine.stories(), engine.articles()
+
+    json.dumps(stories), json.dumps(articles)  # JSON-ready
+    assert {"id", "title", "first_date", "last_date", "events"} <= set(stories[0])
+    for story in stories:
+        for event in story["events"]:
+            assert set(event) == {"id", "title", "date", "date_precision", "articles"}
+            assert ISO_DAY.match(event["date"]) and event["date_precision"] == "day"
+            assert all(isinstance(a, str) for a in event["articles"])
+        assert ISO_DAY.match(story["first_date"]) and ISO_DAY.match(story["last_date"])
+    assert [s["id"] for s in stories] == ["S2", "S1"]  # newest first
+    assert {a for s in stories for e in s["events"] for a in e["articles"]} == {a["id"] for a in articles}
+    for article in articles:
+        assert set(article) == {"id", "source", "date", "title", "duplicate_of"}
+        assert ISO_DAY.match(article["date"])
+    assert [a["id"] for a in articles] == ["flood-1", "flood-wire", "flood-2", "chess-1", "chess-2"]
+
+
+def test_dates_with_a_time_of_day_are_listed_as_iso_days(fake_engine):
+    engine = fake_engine()
+    engine.ingest_records([FLOOD_A | {"date": "2023-03-06T23:30:00+01:00"}])
+
+    assert engine.articles()[0]["date"] == "2023-03-06"
+
+
+def test_event_date_is_the_reported_day_resolved_from_the_text(fake_engine):
+    engine = fake_engine()
+    engine.ingest_records(CORPUS)
+
+    flood = engine.event(event_of(engine, "flood-1"))
+
+    assert (flood["date"], flood["date_precision"]) == ("2023-03-05", "day")  # "on Sunday" in a Monday article
+
+
+def test_event_without_a_date_in_its_text_is_dated_by_publication_or_unknown(fake_engine):
+    engine = fake_engine()
+    plain = "Volunteers planted four hundred oak trees along the Kennet canal towpath to restore the hedgerow habitat."
+    engine.ingest_records([{"id": "trees", "date": "2023-04-02", "text": plain}, {"id": "undated", "text": "Nobody knows when this quiet report about a lost cat was written."}])
+
+    assert (engine.event(event_of(engine, "trees"))["date"], engine.event(event_of(engine, "trees"))["date_precision"]) == ("2023-04-02", "publication")
+    undated = engine.event(event_of(engine, "undated"))
+    assert (undated["date"], undated["date_precision"], undated["first_date"]) == (None, "unknown", None)
+
+
+def test_decisions_are_stored_with_their_explanation(fake_engine):
+    engine = fake_engine()
+    engine.ingest_records(CORPUS)
+
+    story = engine.story(story_id := engine.stories()[-1]["id"])
+    (event,) = story["events"]
+    event_why = {w["article"]: w for w in event["why"]}
+    stored = engine.store.conn.execute("SELECT * FROM decisions WHERE subject_id = 'flood-2'").fetchone()
+
+    assert event_why["flood-1"]["action"] == "new"
+    joined = event_why["flood-2"]
+    assert joined["action"] == "join" and joined["score"] >= joined["threshold"] == 0.5
+    assert joined["explanation"].startswith(f"joined {event['id']}: cosine")
+    assert (stored["level"], stored["target_id"]) == ("event", event["id"])
+    assert set(json.loads(stored["features"])) >= {"cos_centroid", "entities", "gap"}
+    (story_why,) = story["why"]
+    assert (story_why["level"], story_why["subject_id"], story_why["target_id"]) == ("story", event["id"], story_id)
+    assert story_why["explanation"].startswith("new story")
+
+
+def test_article_keeps_its_segments_mentions_and_origin(fake_engine, tmp_path):
+    path = write_jsonl(tmp_path / "in.jsonl", [FLOOD_A])
+    engine = fake_engine()
+    engine.ingest([str(path)])
+
+    article = engine.article("flood-1")
+
+    assert article["origin"] == f"{path}:1"
+    assert article["sentences"][0].startswith("The river Thames burst its banks")
+    assert article["language"] == "en"
+    marlow = [m for m in article["mentions"] if m["key"] == "marlow"]
+    assert marlow and all(article["text"][m["start"] : m["end"]] == "Marlow" for m in marlow)
+
+
+def test_show_finds_stories_events_and_articles_and_reports_missing_ids(fake_engine):
+    engine = fake_engine()
+    engine.ingest_records(CORPUS)
+
+    assert [engine.show(i)[0] for i in ("S1", "E1", "flood-1")] == ["story", "event", "article"]
+    with pytest.raises(NotFoundError) as info:
+        engine.show("nope")
+    assert info.value.code == Codes.NOT_FOUND and "nope" in str(info.value)
+
+
+def test_export_yields_one_record_per_event(fake_engine):
+    engine = fake_engine()
+    engine.ingest_records(CORPUS)
+
+    records = list(engine.export())
+
+    assert [r["id"] for r in records] == ["E1", "E2"]
+    assert all(r["story_id"] and "why" not in r for r in records)
+
+
+# ---------------------------------------------------------------- inputs and errors
+
+
+def test_same_id_with_another_text_is_rejected_and_the_first_kept(fake_engine):
+    engine = fake_engine()
+    engine.ingest_records([FLOOD_A])
+
+    summary = engine.ingest_records([FLOOD_A | {"text": "Entirely different words in this version of the article."}])
+
+    assert summary.rejected == 1
+    (rejection,) = engine.rejections()
+    assert rejection.code == Codes.ID_CONFLICT and "flood-1" in rejection.reason
+    assert engine.article("flood-1")["text"] == FLOOD_A["text"]
+
+
+def test_plain_dict_records_are_validated_and_rejected_with_their_position(fake_engine):
+    engine = fake_engine()
+
+    summary = engine.ingest_records([FLOOD_A, {"id": "x", "date": "yesterday", "text": "Some words here."}])
+
+    assert (summary.ingested, summary.rejected) == (1, 1)
+    (rejection,) = engine.rejections()
+    assert (rejection.origin, rejection.line, rejection.code) == ("<api>", 2, Codes.BAD_DATE)
+
+
+def test_store_made_by_another_embedder_is_refused_with_sl202(fake_engine, tmp_path):
+    fake_engine().ingest_records([FLOOD_A])
+
+    class OtherEmbedder(HashingEmbedder):
+        name = "embedder.other.v1"
+
+    other = fake_engine()
+    other._embedder = OtherEmbedder()
+    with pytest.raises(StoreError) as info:
+        other.ingest_records([FLOOD_B])
+    assert info.value.code == Codes.STORE_SCHEMA
+    assert "embedder.hashing.v1" in str(info.value)
+
+
+def test_progress_reports_done_and_total_per_batch(fake_engine):
+    seen = []
+    fake_engine(batch_size=3).ingest_records(CORPUS + [FLOOD_EARLY], progress=lambda done, total: seen.append((done, total)))
+    assert seen == [(3, 5), (5, 5)]
+
+
+def test_runs_record_components_and_summary(fake_engine):
+    engine = fake_engine()
+    engine.ingest_records(CORPUS)
+
+    row = engine.store.conn.execute("SELECT components, settings, summary, finished_at FROM runs").fetchone()
+
+    assert json.loads(row["components"])["embedder"] == "embedder.hashing.v1"
+    assert json.loads(row["settings"])["batch_size"] == 64
+    assert json.loads(row["summary"])["ingested"] == 4 and row["finished_at"]
+
+
+def test_stored_vectors_match_the_index(fake_engine):
+    engine = fake_engine()
+    engine.ingest_records(CORPUS)
+    engine.close()
+
+    reopened = fake_engine()
+    reopened.ingest_records([])  # loads the state, including the index file
+
+    assert len(reopened.index) == 4
+    assert engine.index_path.exists()
+    stored = {k: v for k, _, v in reopened.store.embeddings()}
+    assert np.allclose(stored["flood-1"], HashingEmbedder().embed([FLOOD_A["title"] + "\n\n" + FLOOD_A["text"]])[0])
