@@ -102,12 +102,6 @@ def test_ingest_reports_each_rejection_on_stderr_with_its_code_and_place(invoke,
     assert "1 new articles" in result.stdout and "2 rejected" in result.stdout
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="cli.py ingest prints engine.rejections()[-summary.rejected:], the last N rejections stored, "
-    "not the ones of this run: a rejection stored by an earlier run is re-counted but not re-inserted, "
-    "so another file's rejection is printed instead",
-)
 def test_ingest_reports_this_runs_rejections_even_when_they_were_stored_before(invoke, tmp_path):
     first = write_jsonl(tmp_path / "first.jsonl", [FLOOD_A, "{broken"])
     second = write_jsonl(tmp_path / "second.jsonl", [FLOOD_B, "[1]"])
@@ -217,6 +211,7 @@ def test_set_without_equals_is_a_usage_error(invoke):
         (["--set", "embedder=embedder.nope.v1", "ingest", "{corpus}"], "SL303"),
         (["show", "nope"], "SL401"),
         (["--db", "{notadb}", "articles"], "SL201"),
+        (["--db", "{notadb}/inside.db", "articles"], "SL201"),
     ],
 )
 def test_errors_print_one_line_with_the_code_and_exit_non_zero(monkeypatch, capsys, tmp_path, corpus, args, code):
@@ -283,11 +278,6 @@ def test_export_writes_one_json_line_per_event(invoke, filled_db, tmp_path):
     assert all(set(r["articles_by_source"]) and r["story_id"] for r in records)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="cli.py demo deletes the store named by --db, and --db defaults to $STORYLINE_DB: with "
-    "STORYLINE_DB pointing at a user's database, `storyline demo` silently deletes it",
-)
 def test_demo_never_deletes_the_users_store_named_in_the_environment(tmp_path, filled_db, monkeypatch):
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("STORYLINE_DB", str(filled_db))

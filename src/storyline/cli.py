@@ -6,6 +6,7 @@ equivalent on :class:`storyline.Storyline`.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import sys
@@ -87,9 +88,9 @@ def ingest(obj: _Context, paths: tuple[str, ...], source: str | None, fmt: str |
     with obj.engine() as engine:
         summary = _run_ingest(engine, list(paths), source, fmt, progress)
         if as_json:
-            _emit_json(summary.__dict__)
+            _emit_json(dataclasses.asdict(summary))
             return
-        for rejection in engine.rejections()[-summary.rejected:] if summary.rejected else []:
+        for rejection in summary.rejections:
             click.echo(f"rejected {rejection.origin}:{rejection.line}: [{rejection.code}] {rejection.reason}", err=True)
         click.echo(summary.line())
 
@@ -283,18 +284,28 @@ def example_paths() -> list[str]:
     return [str(root / "seeds"), str(root / "demo.jsonl")]
 
 
+DEMO_DB = "storyline-demo.db"
+
+
 @cli.command()
 @click.option("--json", "as_json", is_flag=True, help="Print the stories as JSON.")
+@click.option("--path", "db", default=DEMO_DB, show_default=True, type=click.Path(dir_okay=False),
+              help="Where to create the demo store; an existing demo store there is replaced.")
 @click.pass_obj
-def demo(obj: _Context, as_json: bool) -> None:
+def demo(obj: _Context, as_json: bool, db: str) -> None:
     """Ingest the bundled example corpus into a fresh database and print the stories.
 
-    Uses --db when given, else ./storyline-demo.db (recreated each time).
+    The global --db is ignored, so the demo never touches your own store; an
+    existing file at --path is replaced only if an earlier demo created it.
     """
-    db = obj.db if obj.db != DEFAULT_DB else "storyline-demo.db"
+    if Path(db).exists():
+        with Storyline(db, load_options(obj.config, obj.overrides)) as previous:
+            if previous.store.get_meta("demo") != "1":
+                raise click.UsageError(f"{db} exists and was not made by `storyline demo`; choose another --path")
     for suffix in ("", "-wal", "-shm", ".faiss"):
         Path(db + suffix).unlink(missing_ok=True)
     with obj.engine(db) as engine:
+        engine.store.set_meta("demo", "1")
         summary = engine.ingest(example_paths(), source=None)
         data = engine.stories()
     if as_json:

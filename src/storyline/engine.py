@@ -234,6 +234,7 @@ class Storyline:
     def _reject(self, rejection: Rejection, summary: IngestSummary) -> None:
         self.store.add_rejection(rejection)
         summary.rejected += 1
+        summary.rejections.append(rejection)
 
     def _ingest_batch(self, batch: list[Article], summary: IngestSummary, timer: "_StageTimer") -> None:
         # deduplicate

@@ -181,6 +181,8 @@ class IngestSummary:
     stories_created: int = 0
     seconds: float = 0.0
     stage_seconds: dict[str, float] = field(default_factory=dict)
+    #: the rejections of this run (including ones already stored by an earlier run)
+    rejections: list[Rejection] = field(default_factory=list)
 
     def line(self) -> str:
         rate = self.ingested / self.seconds if self.seconds > 0 else 0.0

@@ -105,11 +105,18 @@ def test_short_unpunctuated_paragraph_followed_by_text_is_a_heading():
 
 @pytest.mark.parametrize(
     "block",
-    ["the lower-case start", "A heading that ends with a full stop.", "Last paragraph without punctuation"],
+    [
+        "the lower-case start",
+        "A heading that ends with a full stop.",
+        "Background:",
+        "A line of more than ten words is a short paragraph and not a heading",
+        "Last paragraph without punctuation",
+    ],
 )
-def test_not_headings(block):
+def test_lower_case_punctuated_long_or_final_paragraphs_are_not_headings(block):
     text = f"Opening sentence.\n\n{block}" + ("" if block.startswith("Last") else "\n\nClosing sentence.")
     assert block not in spans(text, "heading")
+    assert block in " ".join(spans(text, "sentence"))
 
 
 def test_sentences_split_on_terminal_punctuation_before_a_capital():

@@ -179,3 +179,10 @@ def test_connections_opening_a_new_store_at_once_all_succeed_and_migrate_once(tm
         assert errors == []
         with Store(path) as store:
             assert store.migrations() == ["0001_initial"]
+
+
+def test_store_under_a_file_instead_of_a_folder_fails_with_sl201(tmp_path):
+    (tmp_path / "afile").write_text("x")
+    with pytest.raises(StoreError) as info:
+        Store(tmp_path / "afile" / "s.db")
+    assert info.value.code == Codes.STORE_OPEN

@@ -69,6 +69,8 @@ class Store:
                 apply_migrations(self.conn)
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"cannot open the store {self.path}: {exc}", code=Codes.STORE_OPEN) from None
+        except OSError as exc:  # e.g. a parent "folder" that is a file
+            raise StoreError(f"cannot open the store {self.path}: {exc.strerror or exc}", code=Codes.STORE_OPEN) from None
 
     def close(self) -> None:
         self.conn.close()
