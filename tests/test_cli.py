@@ -84,11 +84,15 @@ def test_storyline_db_environment_variable_selects_the_store(tmp_path, filled_db
     assert not (tmp_path / "storyline.db").exists()
 
 
-def test_ingest_json_summary(invoke, tmp_path, corpus):
-    result = invoke("--db", str(tmp_path / "x.db"), *FAKE_SETS, "ingest", "--json", str(corpus))
+def test_ingest_json_summary_includes_the_rejections(invoke, tmp_path):
+    path = write_jsonl(tmp_path / "in.jsonl", [FLOOD_A, FLOOD_B, "{broken"])
+
+    result = invoke("--db", str(tmp_path / "x.db"), *FAKE_SETS, "ingest", "--json", str(path))
 
     summary = json.loads(result.stdout)
-    assert (summary["ingested"], summary["events_created"], summary["rejected"]) == (4, 2, 0)
+    assert (summary["ingested"], summary["events_created"], summary["rejected"]) == (2, 1, 1)
+    (rejection,) = summary["rejections"]
+    assert (rejection["origin"], rejection["line"], rejection["code"]) == (str(path), 3, Codes.BAD_JSON)
 
 
 def test_ingest_reports_each_rejection_on_stderr_with_its_code_and_place(invoke, tmp_path):
@@ -286,3 +290,21 @@ def test_demo_never_deletes_the_users_store_named_in_the_environment(tmp_path, f
 
     ids = {a["id"] for a in json.loads(CliRunner().invoke(cli, ["--db", str(filled_db), "articles", "--json"]).stdout)}
     assert {"flood-1", "flood-2", "chess-1", "chess-2"} <= ids
+
+
+def test_demo_refuses_to_replace_a_store_it_did_not_create(invoke, filled_db):
+    result = invoke(*FAKE_SETS, "demo", "--path", str(filled_db))
+
+    assert result.exit_code == 2 and "was not made by `storyline demo`" in result.output
+    assert len(json.loads(invoke("--db", str(filled_db), "articles", "--json").stdout)) == 4
+
+
+def test_demo_replaces_its_own_earlier_store(invoke, tmp_path):
+    path = str(tmp_path / "demo.db")
+    first = invoke(*FAKE_SETS, "demo", "--path", path)
+    again = invoke(*FAKE_SETS, "demo", "--path", path)
+
+    assert first.exit_code == again.exit_code == 0, again.output
+    counts = [r.stdout.splitlines()[0].split(" in ")[0] for r in (first, again)]  # the line without its timing
+    assert counts[0] == counts[1]  # replaced, not added to
+    assert "0 already stored" in counts[1]

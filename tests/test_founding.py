@@ -68,7 +68,7 @@ def test_demo_ends_by_printing_the_stories_with_the_founding_story_among_them(tm
     db = tmp_path / "demo.db"
     runner = CliRunner()
 
-    result = runner.invoke(cli, ["--db", str(db), "demo"])
+    result = runner.invoke(cli, ["demo", "--path", str(db)])
 
     assert result.exit_code == 0, result.output
     lines = result.stdout.rstrip("\n").splitlines()
