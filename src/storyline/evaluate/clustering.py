@@ -82,7 +82,7 @@ def evaluate_clustering(
     options = options or load_options()
     options = options.replace(progress=False)
     if mode == "batch":
-        options = options.replace(batch_size=len(rows))
+        options = options.replace(batch_size=max(1, len(rows)))
     records = pipeline_records(rows, titles_only)
     with tempfile.TemporaryDirectory(prefix="storyline-eval-") as tmp:
         with Storyline(Path(tmp) / "eval.db", options, **components) as engine:
