@@ -13,11 +13,17 @@ from typing import Any
 
 __all__ = [
     "DatePrecision",
+    "GeoPrecision",
     "FuzzyDate",
     "RawRecord",
     "Segment",
     "Article",
     "Mention",
+    "Place",
+    "Support",
+    "FieldValue",
+    "RecordField",
+    "EventRecord",
     "Rejection",
     "Decision",
     "Event",
@@ -119,6 +125,103 @@ class Mention:
     text: str
     label: str
     key: str
+
+
+class GeoPrecision:
+    """How exactly a place is known. Values are stored as these strings."""
+
+    POINT = "point"  # a site: a base, a building, a crossing
+    CITY = "city"  # a populated place
+    REGION = "region"  # a first- or second-level division, or a named area
+    COUNTRY = "country"
+    #: recognised as a place but not resolved; ``country`` may still be known
+    UNRESOLVED = "unresolved"
+
+    ALL = (POINT, CITY, REGION, COUNTRY, UNRESOLVED)
+
+
+@dataclass(frozen=True)
+class Place:
+    """A toponym in an article and what it resolved to.
+
+    ``start``/``end`` are character offsets into the article text. A toponym
+    that could not be resolved keeps its text, ``precision`` "unresolved",
+    and the best enclosing region known (often the country).
+    """
+
+    article_id: str
+    start: int
+    end: int
+    text: str
+    name: str | None = None
+    geonameid: int | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    country_code: str | None = None
+    country: str | None = None
+    admin1: str | None = None
+    feature_code: str | None = None
+    precision: str = GeoPrecision.UNRESOLVED
+    confidence: float = 0.0
+
+
+@dataclass(frozen=True)
+class Support:
+    """Where a value was read: an article, the sentence and the exact span."""
+
+    article_id: str
+    source: str | None
+    sentence_start: int
+    sentence_end: int
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class FieldValue:
+    """One value of a record field, with the spans that state it."""
+
+    value: Any
+    #: normalised details: a place's coordinates, a date's precision and interval, an actor's key...
+    detail: dict[str, Any] = field(default_factory=dict)
+    support: tuple[Support, ...] = ()
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        return tuple(sorted({s.source or s.article_id for s in self.support}))
+
+
+@dataclass(frozen=True)
+class RecordField:
+    """A field of an event record: the chosen value and the values other sources give."""
+
+    name: str
+    value: FieldValue | None
+    #: values that some sources state instead of the chosen one
+    alternatives: tuple[FieldValue, ...] = ()
+    #: how the value was chosen ("stated by 3 of 4 sources", "publication date only"...)
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class EventRecord:
+    """One record per real event: type, actors, place, date, counts, each traced to text.
+
+    Field names: ``event_type`` (PLOVER, with the ACLED event and sub-event type
+    in ``detail``), ``actor1``, ``actor2``, ``place``, ``date``,
+    ``fatalities``, ``injured``. ``background`` holds earlier events the
+    articles mention only as background (the same shape, without background).
+    """
+
+    event_id: str
+    fields: dict[str, RecordField]
+    background: tuple["EventRecord", ...] = ()
+    summary: str = ""
+
+    def get(self, name: str) -> Any:
+        f = self.fields.get(name)
+        return f.value.value if f and f.value else None
 
 
 @dataclass(frozen=True)
