@@ -10,6 +10,7 @@ up where the last committed batch ended.
 
 from __future__ import annotations
 
+import base64
 import dataclasses
 import datetime as dt
 import json
@@ -26,12 +27,14 @@ from .model import Article, Decision, IngestSummary, Mention, RawRecord, Rejecti
 from .model import DatePrecision as P
 from .pipeline import dates as dates_stage
 from .pipeline import entities as entities_stage
-from .pipeline.cluster import ClusterItem, EventState, OnlineClusterer, Vocabulary, content_terms, term_weights
+from .pipeline import quotes as quotes_stage
+from .pipeline.cluster import ClusterItem, EventState, OnlineClusterer, Vocabulary, content_terms, detail_keys, term_weights
 from .pipeline.dedup import DuplicateIndex, MinHasher
 from .pipeline.ingest import expand_paths, read_path
 from .pipeline.link import StoryLinker, StoryState
 from .pipeline.normalise import to_article
 from .settings import Options, load_options
+from .store import browse
 from .store.sqlite import Store
 from .store.vectors import VectorIndex, day_range, vector_id
 
@@ -60,10 +63,12 @@ class Storyline:
         *,
         embedder: Any | None = None,
         entity_extractor: Any | None = None,
+        readonly: bool = False,
     ) -> None:
         self.options = options or load_options()
         self.db_path = Path(db)
-        self.store = Store(self.db_path)
+        # readonly: a reader beside a writer (the web server's request threads); it never migrates or ingests
+        self.store = Store(self.db_path, readonly=readonly)
         self._embedder = embedder
         self._entities = entity_extractor
         self._state_loaded = False
@@ -323,7 +328,7 @@ class Storyline:
         with timer("analyse"):
             for a, vector, found_spans in zip(articles, vectors, spans):
                 shift = len(a.title) + 2 if a.title else 0
-                mentions, lead_keys = [], set()
+                mentions, lead_keys, lead_labelled = [], set(), set()
                 for start, end, label in found_spans:
                     surface = (f"{a.title}\n\n{a.text}" if a.title else a.text)[start:end]
                     key = entities_stage.normalise(surface, label)
@@ -331,8 +336,13 @@ class Storyline:
                         continue
                     if start - shift < self.options.embed_chars:
                         lead_keys.add(key)
+                        lead_labelled.add((key, label))
                     if start >= shift:
                         mentions.append(Mention(a.id, start - shift, end - shift, surface, label, key))
+                body_spans = [(start - shift, end - shift, label) for start, end, label in found_spans if start >= shift]
+                sentences = [(s.start, s.end) for s in a.segments if s.kind == "sentence"]
+                mentions += quotes_stage.speech_mentions(a.id, a.text, body_spans, sentences or None)
+                mentions += dates_stage.date_mentions(a.id, a.text, a.published)
                 item = ClusterItem(
                     key=a.id,
                     date=a.published,
@@ -340,6 +350,7 @@ class Storyline:
                     entities=frozenset(entities_stage.expand(lead_keys)),
                     title_terms=frozenset(content_terms(a.title or a.display_title())),
                     terms=term_weights(f"{a.title or ''}\n{a.text}"),
+                    details=detail_keys(lead_labelled, self._lead(a)),
                 )
                 lead = a.sentences()[:_LEAD_SENTENCES]
                 dates = [d.iso() for d in dates_stage.event_date_candidates(lead, a.published)][:1]
@@ -496,6 +507,7 @@ class Storyline:
             "event_id": self.store.event_of_article(article_id),
             "headings": [row["text"][s.start : s.end] for s in segments if s.kind == "heading"],
             "sentences": [row["text"][s.start : s.end] for s in segments if s.kind == "sentence"],
+            "segments": [dataclasses.asdict(s) for s in segments],
             "mentions": [dataclasses.asdict(m) for m in self.store.mentions(article_id)],
         }
 
@@ -508,6 +520,51 @@ class Storyline:
                 continue
         raise NotFoundError(f"no story, event or article with id {item_id!r}")
 
+    def story_list(
+        self,
+        *,
+        cursor: str | None = None,
+        limit: int = 20,
+        date_from: str | None = None,
+        date_to: str | None = None,
+        source: str | None = None,
+        place: str | None = None,
+        query: str | None = None,
+    ) -> dict[str, Any]:
+        """One page of stories, newest and biggest first, with filters; ``next`` is the cursor of the next page.
+
+        Keyset paging: stories added while someone pages never repeat or shift
+        the stories already seen. A story that grows meanwhile moves up the list.
+        """
+        where = browse.StoryFilter(
+            date_from=_iso_param("date_from", date_from), date_to=_iso_param("date_to", date_to),
+            source=source or None, place_key=entities_stage.normalise(place, "GPE") if place else None,
+            place_text=place or None, query=query if query else None,
+        )
+        rows = browse.story_page(self.store.conn, where, _decode_cursor(cursor, browse.StoryKey), limit + 1)
+        more = len(rows) > limit
+        rows = rows[:limit]
+        return {
+            "stories": [self._story_summary(r) for r in rows],
+            "next": _encode_cursor(browse.story_key(rows[-1])) if more and rows else None,
+        }
+
+    def _story_summary(self, row) -> dict[str, Any]:
+        return {k: row[k] for k in ("id", "title", "first_date", "last_date", "n_events", "n_articles", "n_sources")}
+
+    def search(self, text: str, *, cursor: str | None = None, limit: int = 20) -> dict[str, Any]:
+        """Articles whose title or text contains every word of ``text``, newest stored first.
+
+        Each hit has the article summary, its event and story, and ``snippet``:
+        plain text with the matched words between U+E000 and U+E001.
+        """
+        after = _decode_cursor(cursor, int)
+        rows = browse.search_articles(self.store.conn, text, after, limit + 1)
+        more = len(rows) > limit
+        rows = rows[:limit]
+        hits = [self._article_summary(r) | {"event_id": r["event_id"], "story_id": r["story_id"], "snippet": r["snippet"]} for r in rows]
+        return {"articles": hits, "next": _encode_cursor(rows[-1]["rowid"]) if more and rows else None}
+
     def rejections(self) -> list[Rejection]:
         return self.store.rejections()
 
@@ -517,6 +574,35 @@ class Storyline:
             event = self.event(row["id"])
             event.pop("why")
             yield event
+
+
+def _iso_param(name: str, value: str | None) -> str | None:
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise InputError(f"{name} must be a date YYYY-MM-DD, got {value[:40]!r}", code=Codes.BAD_PARAMETER) from None
+
+
+def _encode_cursor(key: Any) -> str:
+    data = dataclasses.astuple(key) if dataclasses.is_dataclass(key) else key
+    return base64.urlsafe_b64encode(json.dumps(data, separators=(",", ":")).encode()).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str | None, kind: type) -> Any:
+    """The sort key inside an opaque page cursor, or SL114 when it is not one we made."""
+    if not cursor:
+        return None
+    try:
+        data = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    except ValueError:  # bad base64, bad UTF-8 or bad JSON
+        data = None
+    if kind is int and type(data) is int:
+        return data
+    if kind is browse.StoryKey and isinstance(data, list) and [type(v) for v in data] == [str, int, int]:
+        return browse.StoryKey(*data)
+    raise InputError(f"cursor {cursor[:40]!r} is not a page cursor from this server", code=Codes.BAD_PARAMETER)
 
 
 @dataclasses.dataclass

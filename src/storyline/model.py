@@ -117,7 +117,8 @@ class Article:
 
 @dataclass(frozen=True)
 class Mention:
-    """A named entity in an article, with its normalised key."""
+    """A span in an article: a named entity (spaCy's labels), or DATE, QUOTE, ATTRIBUTION,
+    QUANTITY; ``key`` is its comparable form (an actor key, an ISO date, a speaker key)."""
 
     article_id: str
     start: int
@@ -125,6 +126,8 @@ class Mention:
     text: str
     label: str
     key: str
+    #: normalised details: a date's value and precision, a quote's speaker, an attribution's kind...
+    detail: dict[str, Any] = field(default_factory=dict, compare=False)
 
 
 class GeoPrecision:

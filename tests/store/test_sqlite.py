@@ -28,18 +28,31 @@ def store(tmp_path):
 
 def test_migrations_are_recorded_and_applied_once(tmp_path):
     with Store(tmp_path / "s.db") as first:
-        assert first.migrations() == [name for name, _ in migrations.MIGRATIONS] == ["0001_initial"]
+        names = [name for name, _ in migrations.MIGRATIONS]
+        assert first.migrations() == names and names[0] == "0001_initial"
     with Store(tmp_path / "s.db") as again:
         assert migrations.apply_migrations(again.conn) == []
-        assert again.migrations() == ["0001_initial"]
+        assert again.migrations() == names
+
+
+def test_a_store_from_an_older_version_is_brought_up_to_date(tmp_path, monkeypatch):
+    with monkeypatch.context() as m:
+        m.setattr(migrations, "MIGRATIONS", migrations.MIGRATIONS[:1])
+        with Store(tmp_path / "s.db") as old:
+            assert old.migrations() == ["0001_initial"]
+    with Store(tmp_path / "s.db") as new:
+        assert new.migrations() == [name for name, _ in migrations.MIGRATIONS]
+        columns = {r[1] for r in new.conn.execute("PRAGMA table_info(mentions)")}
+        assert "detail" in columns
 
 
 def test_failing_migration_leaves_no_trace(tmp_path, monkeypatch):
     with Store(tmp_path / "s.db") as store:
-        monkeypatch.setattr(migrations, "MIGRATIONS", migrations.MIGRATIONS + (("0002_broken", "CREATE TABLE half (x); CREATE TABLEX nope"),))
+        before = store.migrations()
+        monkeypatch.setattr(migrations, "MIGRATIONS", migrations.MIGRATIONS + (("9999_broken", "CREATE TABLE half (x); CREATE TABLEX nope"),))
         with pytest.raises(sqlite3.OperationalError):
             migrations.apply_migrations(store.conn)
-        assert store.migrations() == ["0001_initial"]
+        assert store.migrations() == before
         assert store.conn.execute("SELECT count(*) FROM sqlite_master WHERE name = 'half'").fetchone()[0] == 0
 
 
@@ -178,7 +191,7 @@ def test_connections_opening_a_new_store_at_once_all_succeed_and_migrate_once(tm
 
         assert errors == []
         with Store(path) as store:
-            assert store.migrations() == ["0001_initial"]
+            assert store.migrations() == [name for name, _ in migrations.MIGRATIONS]
 
 
 def test_store_under_a_file_instead_of_a_folder_fails_with_sl201(tmp_path):

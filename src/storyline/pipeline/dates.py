@@ -16,9 +16,9 @@ import re
 from dataclasses import dataclass
 
 from ..model import DatePrecision as P
-from ..model import FuzzyDate
+from ..model import FuzzyDate, Mention
 
-__all__ = ["DateMention", "find_dates", "event_date_candidates"]
+__all__ = ["DateMention", "find_dates", "event_date_candidates", "date_mentions"]
 
 _MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
 _MONTHS.update({m.lower(): i for i, m in enumerate(calendar.month_abbr) if m})
@@ -182,4 +182,21 @@ def event_date_candidates(sentences: list[str], anchor: dt.date | None, window_d
             if anchor is not None and not (anchor - dt.timedelta(days=window_days) <= value.value <= anchor):
                 continue
             out.append(value)
+    return out
+
+
+def date_mentions(article_id: str, text: str, anchor: dt.date | None) -> list[Mention]:
+    """Every date expression of an article as a DATE mention: key = ISO value, detail = precision and interval."""
+    out = []
+    for found in find_dates(text, anchor):
+        d = found.date
+        detail = {
+            "value": d.iso(),
+            "precision": d.precision,
+            "start": d.start.isoformat() if d.start else None,
+            "end": d.end.isoformat() if d.end else None,
+            "anchor": d.anchor.isoformat() if d.anchor else None,
+            "reporting": bool(_REPORTING.search(text[max(0, found.start - 60) : found.start])),
+        }
+        out.append(Mention(article_id, found.start, found.end, found.text, "DATE", d.iso() or "", detail))
     return out

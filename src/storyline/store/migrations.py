@@ -117,8 +117,46 @@ CREATE TABLE runs (
 );
 """
 
+#: Toponyms per article and what each resolved to (``pipeline/places.py``).
+_PLACES = """
+CREATE TABLE places (
+    article_id TEXT NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL, text TEXT NOT NULL,
+    name TEXT, geonameid INTEGER, latitude REAL, longitude REAL, country_code TEXT, country TEXT,
+    admin1 TEXT, feature_code TEXT, precision TEXT NOT NULL, confidence REAL NOT NULL
+);
+CREATE INDEX places_article ON places (article_id);
+CREATE INDEX places_country ON places (country_code)
+"""
+
+_RECORDS = """
+ALTER TABLE mentions ADD COLUMN detail TEXT;
+CREATE TABLE event_records (
+    event_id TEXT PRIMARY KEY,
+    record TEXT NOT NULL,
+    n_articles INTEGER NOT NULL,
+    built_at TEXT NOT NULL
+);
+"""
+
+#: Full-text search over article titles and texts (read by the web UI and the REST API).
+#: An external-content FTS5 table: the text stays in ``articles``; the store adds each
+#: new article's row (no triggers: the migration runner splits scripts on ";").
+_SEARCH = """
+CREATE VIRTUAL TABLE articles_fts USING fts5(
+    title, text, content='articles', content_rowid='rowid', tokenize='unicode61 remove_diacritics 2'
+);
+INSERT INTO articles_fts (articles_fts) VALUES ('rebuild');
+CREATE INDEX stories_order ON stories (coalesce(last_date, '') DESC, n_articles DESC, number DESC);
+CREATE INDEX event_articles_event_position ON event_articles (event_id, position)
+"""
+
 #: (name, SQL script) in the order they apply.
-MIGRATIONS: tuple[tuple[str, str], ...] = (("0001_initial", _INITIAL),)
+MIGRATIONS: tuple[tuple[str, str], ...] = (
+    ("0001_initial", _INITIAL),
+    ("0002_places", _PLACES),
+    ("0003_records", _RECORDS),
+    ("0004_search", _SEARCH),
+)
 
 
 def applied_migrations(conn: sqlite3.Connection) -> list[str]:

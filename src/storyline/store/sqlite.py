@@ -121,6 +121,7 @@ class Store:
             (article.id, article.source, article.url, article.title, _iso(article.published), article.text,
              article.language, article.fingerprint, article.duplicate_of, article.origin, _now()),
         )
+        self.conn.execute("INSERT INTO articles_fts (rowid, title, text) VALUES (?, ?, ?)", (cur.lastrowid, article.title, article.text))
         self.conn.executemany(
             'INSERT INTO segments (article_id, idx, kind, start, "end", paragraph) VALUES (?, ?, ?, ?, ?, ?)',
             [(article.id, i, s.kind, s.start, s.end, s.paragraph) for i, s in enumerate(article.segments)],
@@ -131,8 +132,8 @@ class Store:
 
     def add_mentions(self, mentions: Iterable[Mention]) -> None:
         self.conn.executemany(
-            'INSERT INTO mentions (article_id, start, "end", label, text, key) VALUES (?, ?, ?, ?, ?, ?)',
-            [(m.article_id, m.start, m.end, m.label, m.text, m.key) for m in mentions],
+            'INSERT INTO mentions (article_id, start, "end", label, text, key, detail) VALUES (?, ?, ?, ?, ?, ?, ?)',
+            [(m.article_id, m.start, m.end, m.label, m.text, m.key, json.dumps(m.detail) if m.detail else None) for m in mentions],
         )
 
     def add_embedding(self, article_id: str, model: str, vector_id: int, vector: np.ndarray) -> None:
@@ -185,8 +186,8 @@ class Store:
 
     def mentions(self, article_id: str) -> list[Mention]:
         return [
-            Mention(article_id, r["start"], r["end"], r["text"], r["label"], r["key"])
-            for r in self.conn.execute('SELECT * FROM mentions WHERE article_id = ? ORDER BY start', (article_id,))
+            Mention(article_id, r["start"], r["end"], r["text"], r["label"], r["key"], json.loads(r["detail"]) if r["detail"] else {})
+            for r in self.conn.execute('SELECT * FROM mentions WHERE article_id = ? ORDER BY start, "end"', (article_id,))
         ]
 
     # ------------------------------------------------------------ rejections
