@@ -8,7 +8,8 @@ translate these at the edge: the CLI prints one line and exits non-zero.
     ├── StoreError            SL2xx  the database or the vector index
     ├── SettingsError         SL3xx  unknown or badly typed settings
     ├── NotFoundError         SL4xx  an id that is not in the store
-    └── DependencyMissing     SL5xx  an optional extra that is not installed
+    ├── DependencyMissing     SL5xx  an optional extra that is not installed
+    └── AccessError           SL6xx  a request the server refuses (no or wrong token)
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ __all__ = [
     "SettingsError",
     "NotFoundError",
     "DependencyMissing",
+    "AccessError",
     "Codes",
 ]
 
@@ -41,6 +43,7 @@ class Codes:
     NO_INPUT = "SL111"
     UNKNOWN_FORMAT = "SL112"
     EMPTY_FILE = "SL113"
+    BAD_PARAMETER = "SL114"  # a query parameter, path or request body field of the REST API
     # store
     STORE_OPEN = "SL201"
     STORE_SCHEMA = "SL202"
@@ -52,6 +55,10 @@ class Codes:
     NOT_FOUND = "SL401"
     # dependencies
     MISSING_EXTRA = "SL501"
+    # server access
+    UNAUTHORIZED = "SL601"
+    METHOD_NOT_ALLOWED = "SL602"
+    INTERNAL = "SL699"  # a bug: the server answers with this code instead of a stack trace
 
 
 class StorylineError(Exception):
@@ -96,3 +103,9 @@ class DependencyMissing(StorylineError):
 
     def __init__(self, what: str, extra: str) -> None:
         super().__init__(f"{what} is not installed: pip install 'storyline[{extra}]'")
+
+
+class AccessError(StorylineError):
+    """The server refuses the request: a write without the right token."""
+
+    code = Codes.UNAUTHORIZED

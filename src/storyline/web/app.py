@@ -1,0 +1,261 @@
+"""The web server: one FastAPI app with the REST API (``/api/``) and the web UI.
+
+Both surfaces call the same engine methods; only the renderer differs. Reads
+run in the server's worker threads, each on its own read-only connection to
+the store (SQLite in WAL mode: readers never wait for a writer, so the server
+keeps answering while ``storyline ingest`` runs in another process). Writes
+(``POST /api/articles``) go through one engine behind a lock and need the
+token given at start-up.
+
+Every error, from the library or from HTTP itself, is answered with one JSON
+shape (``/api/``) or an error page (the UI) carrying a stable code::
+
+    {"error": {"code": "SL401", "status": 404, "message": "no story 'S99'"}}
+"""
+
+from __future__ import annotations
+
+import hmac
+import logging
+import threading
+from contextlib import asynccontextmanager
+from importlib import resources
+from pathlib import Path
+from typing import Any, AsyncIterator
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from ..engine import Storyline
+from ..errors import AccessError, Codes, InputError, NotFoundError, StorylineError
+from ..settings import Options, load_options
+
+__all__ = ["create_app", "ServerState", "error_body", "CSP"]
+
+log = logging.getLogger("storyline.web")
+
+#: The page may load scripts, styles and images from this server only; no inline
+#: script or style, no plug-ins, no framing, forms post only here.
+CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+    "font-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+)
+_SECURITY_HEADERS = {
+    "Content-Security-Policy": CSP,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
+
+_STATUS = {  # library error class -> HTTP status
+    NotFoundError: 404,
+    AccessError: 401,
+    InputError: 400,
+}
+
+
+def error_body(code: str, status: int, message: str, **extra: Any) -> dict[str, Any]:
+    """The one JSON error shape of the REST API."""
+    return {"error": {"code": code, "status": status, "message": message, **extra}}
+
+
+class ServerState:
+    """The store a server reads and writes: read-only engines per thread, one writer.
+
+    ``embedder``/``entity_extractor`` are the writer's seams (tests pass fakes);
+    by default the writer loads the configured models on its first write.
+    """
+
+    def __init__(self, db: str | Path, options: Options | None = None, *, token: str | None = None,
+                 embedder: Any | None = None, entity_extractor: Any | None = None) -> None:
+        self.db = Path(db)
+        self.options = options or load_options()
+        self.token = token or None
+        self._seams = {"embedder": embedder, "entity_extractor": entity_extractor}
+        # Opened read-write once: applies pending migrations and keeps the WAL files in
+        # place, so read-only connections can always open beside it.
+        self._writer = Storyline(self.db, self.options, **self._seams)
+        self._write_lock = threading.Lock()
+        self._written_mark = self._store_mark()
+        self._local = threading.local()
+        self._readers: list[Storyline] = []
+        self._readers_lock = threading.Lock()
+
+    def reader(self) -> Storyline:
+        engine = getattr(self._local, "engine", None)
+        if engine is None:
+            engine = Storyline(self.db, self.options, readonly=True)
+            self._local.engine = engine
+            with self._readers_lock:
+                self._readers.append(engine)
+        return engine
+
+    def _store_mark(self) -> tuple[int, int]:
+        conn = self._writer.store.conn
+        return (conn.execute("SELECT coalesce(max(rowid), 0) FROM articles").fetchone()[0],
+                conn.execute("SELECT count(*) FROM events").fetchone()[0])
+
+    def check_token(self, given: str | None) -> None:
+        if self.token is None:
+            raise AccessError("this server accepts no writes: start it with --token or STORYLINE_TOKEN")
+        if not given or not hmac.compare_digest(given.encode(), self.token.encode()):
+            raise AccessError("a write needs the header 'Authorization: Bearer <token>' with the server's token")
+
+    def ingest(self, records: list[dict[str, Any]]) -> dict[str, Any]:
+        with self._write_lock:
+            if self._store_mark() != self._written_mark:
+                # another process ingested since our last write: start from what is stored now
+                seams = {"embedder": self._writer._embedder, "entity_extractor": self._writer._entities}
+                self._writer.close()
+                self._writer = Storyline(self.db, self.options, **seams)
+            summary = self._writer.ingest_records(records)
+            self._written_mark = self._store_mark()
+        return {
+            "ingested": summary.ingested, "duplicates": summary.duplicates, "unchanged": summary.unchanged,
+            "rejected": summary.rejected, "events_created": summary.events_created,
+            "stories_created": summary.stories_created, "seconds": round(summary.seconds, 3),
+            "rejections": [{"line": r.line, "code": r.code, "reason": r.reason} for r in summary.rejections],
+        }
+
+    def close(self) -> None:
+        with self._readers_lock:
+            for engine in self._readers:
+                engine.close()
+            self._readers.clear()
+        self._writer.close()
+
+
+class _BodyTooLarge(Exception):
+    pass
+
+
+class _Guard:
+    """ASGI middleware: security headers on every answer; request bodies capped at ``max_body`` bytes."""
+
+    def __init__(self, app: Any, max_body: int) -> None:
+        self.app = app
+        self.max_body = max_body
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def send_with_headers(message: dict) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+                names = {k.lower() for k, _ in message.get("headers", [])}
+                extra = [(k.lower().encode(), v.encode()) for k, v in _SECURITY_HEADERS.items() if k.lower().encode() not in names]
+                message = {**message, "headers": [*message.get("headers", []), *extra]}
+            await send(message)
+
+        length = dict(scope.get("headers") or []).get(b"content-length")
+        if length is not None and (not length.isdigit() or int(length) > self.max_body):
+            await self._too_large(scope, send_with_headers)
+            return
+        seen = 0
+
+        async def counted_receive() -> dict:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.max_body:
+                    raise _BodyTooLarge()
+            return message
+
+        try:
+            await self.app(scope, counted_receive, send_with_headers)
+        except _BodyTooLarge:
+            if started:
+                raise
+            await self._too_large(scope, send_with_headers)
+
+    async def _too_large(self, scope: dict, send: Any) -> None:
+        body = error_body(Codes.TOO_LARGE, 413, f"the request body is larger than {self.max_body} bytes")
+        await JSONResponse(body, status_code=413)(scope, _no_receive, send)
+
+
+async def _no_receive() -> dict:
+    return {"type": "http.disconnect"}
+
+
+def create_app(db: str | Path, options: Options | None = None, *, token: str | None = None,
+               embedder: Any | None = None, entity_extractor: Any | None = None,
+               max_body: int | None = None) -> FastAPI:
+    """The Storyline web app over the store ``db``: REST API under ``/api/``, UI at ``/``."""
+    from . import api, pages
+
+    state = ServerState(db, options, token=token, embedder=embedder, entity_extractor=entity_extractor)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        state.close()
+
+    app = FastAPI(
+        lifespan=lifespan,
+        title="Storyline",
+        summary="Events and stories from dated news articles, with provenance.",
+        version=_version(),
+        docs_url="/api/docs",
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+        responses={400: {"description": "Bad parameter"}},
+    )
+    app.state.storyline = state
+    app.mount("/static", StaticFiles(directory=str(resources.files("storyline.web") / "static")), name="static")
+    app.include_router(api.router)
+    app.include_router(pages.router)
+
+    def wants_json(request: Request) -> bool:
+        return request.url.path.startswith("/api/") or request.url.path == "/api"
+
+    def answer(request: Request, code: str, status: int, message: str, **extra: Any) -> Response:
+        if wants_json(request):
+            headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+            return JSONResponse(error_body(code, status, message, **extra), status_code=status, headers=headers)
+        return pages.error_page(request, code, status, message)
+
+    @app.exception_handler(StorylineError)
+    async def _library_error(request: Request, exc: StorylineError) -> Response:
+        status = next((s for kind, s in _STATUS.items() if isinstance(exc, kind)), 500)
+        if status == 500:
+            log.error("error answering %s: %s", request.url.path, exc)
+        return answer(request, exc.code, status, exc.message)
+
+    @app.exception_handler(RequestValidationError)
+    async def _bad_parameter(request: Request, exc: RequestValidationError) -> Response:
+        problems = []
+        for error in exc.errors():
+            where = ".".join(str(p) for p in error.get("loc", ()))
+            problems.append(f"{where}: {error.get('msg', 'invalid')}")
+        return answer(request, Codes.BAD_PARAMETER, 400, "; ".join(problems) or "invalid request")
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        code = {404: Codes.NOT_FOUND, 405: Codes.METHOD_NOT_ALLOWED, 401: Codes.UNAUTHORIZED}.get(exc.status_code, Codes.BAD_PARAMETER)
+        message = exc.detail if isinstance(exc.detail, str) and exc.status_code != 404 else f"no page at {request.url.path}"
+        return answer(request, code, exc.status_code, message)
+
+    @app.exception_handler(Exception)
+    async def _bug(request: Request, exc: Exception) -> Response:
+        log.exception("unexpected error answering %s", request.url.path)
+        return answer(request, Codes.INTERNAL, 500, "internal error; the server log has the details")
+
+    limit = int(max_body if max_body is not None else state.options.serve_max_body_bytes)
+    # the guard wraps everything, including the error handlers' own answers
+    app.add_middleware(_Guard, max_body=limit)
+    return app
+
+
+def _version() -> str:
+    from .. import __version__
+
+    return __version__

@@ -1,0 +1,103 @@
+"""Story maps drawn on the server as SVG from the bundled country outlines.
+
+The outlines are Natural Earth's 1:110m countries (``static/countries-110m.geojson``,
+see ``static/THIRD_PARTY.md``). A map is an equirectangular view around the
+story's places: the countries in view as paths, the countries named by the
+story filled, and one numbered marker per event with coordinates. Nothing is
+fetched from another host.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Iterable
+
+__all__ = ["MapMarker", "StoryMap", "draw_map"]
+
+_WIDTH = 640.0
+_MIN_SPAN = 16.0  # degrees: never zoom closer than this
+
+
+@dataclass(frozen=True)
+class MapMarker:
+    label: str  # short text on the marker (the event's number on the timeline)
+    title: str  # what a pointer or screen reader gets
+    latitude: float
+    longitude: float
+    href: str
+
+
+@dataclass(frozen=True)
+class _Country:
+    name: str
+    code: str | None
+    rings: tuple[tuple[tuple[float, float], ...], ...]
+    box: tuple[float, float, float, float]  # west, south, east, north
+
+
+@dataclass(frozen=True)
+class StoryMap:
+    width: float
+    height: float
+    countries: tuple[tuple[str, str, bool], ...]  # (name, SVG path, named by the story)
+    markers: tuple[tuple[float, float, MapMarker], ...]  # (x, y, marker)
+    caption: str
+
+
+@lru_cache(maxsize=1)
+def _countries() -> tuple[_Country, ...]:
+    path = resources.files("storyline.web") / "static" / "countries-110m.geojson"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    out = []
+    for feature in data["features"]:
+        rings = tuple(tuple((lon, lat) for lon, lat in ring) for polygon in feature["geometry"]["coordinates"] for ring in polygon)
+        lons = [p[0] for r in rings for p in r]
+        lats = [p[1] for r in rings for p in r]
+        props = feature["properties"]
+        out.append(_Country(props["name"], props.get("iso_a2"), rings, (min(lons), min(lats), max(lons), max(lats))))
+    return tuple(out)
+
+
+def _view(points: list[tuple[float, float]], boxes: list[tuple[float, float, float, float]]) -> tuple[float, float, float, float]:
+    west = min([p[1] for p in points] + [b[0] for b in boxes])
+    east = max([p[1] for p in points] + [b[2] for b in boxes])
+    south = min([p[0] for p in points] + [b[1] for b in boxes])
+    north = max([p[0] for p in points] + [b[3] for b in boxes])
+    pad_x = max((_MIN_SPAN - (east - west)) / 2, (east - west) * 0.25, 2.0)
+    pad_y = max((_MIN_SPAN * 0.6 - (north - south)) / 2, (north - south) * 0.25, 2.0)
+    return max(west - pad_x, -180.0), max(south - pad_y, -60.0), min(east + pad_x, 180.0), min(north + pad_y, 84.0)
+
+
+def draw_map(markers: Iterable[MapMarker], country_codes: Iterable[str] = ()) -> StoryMap | None:
+    """The map of a story's places, or None when it names no place we can draw."""
+    markers = [m for m in markers if -90 <= m.latitude <= 90 and -180 <= m.longitude <= 180]
+    codes = {c.upper() for c in country_codes if c}
+    named = [c for c in _countries() if c.code in codes]
+    if not markers and not named:
+        return None
+    west, south, east, north = _view([(m.latitude, m.longitude) for m in markers], [c.box for c in named])
+    squash = max(math.cos(math.radians((north + south) / 2)), 0.3)
+    scale = _WIDTH / ((east - west) * squash)
+    height = round((north - south) * scale, 1)
+
+    def xy(lon: float, lat: float) -> tuple[float, float]:
+        return round((lon - west) * squash * scale, 1), round((north - lat) * scale, 1)
+
+    drawn = []
+    for country in _countries():
+        b = country.box
+        if b[2] < west or b[0] > east or b[3] < south or b[1] > north:
+            continue
+        parts = []
+        for ring in country.rings:
+            points = [xy(lon, lat) for lon, lat in ring]
+            parts.append("M" + "L".join(f"{x},{y}" for x, y in points) + "Z")
+        drawn.append((country.name, "".join(parts), country.code in codes))
+    placed = tuple((*xy(m.longitude, m.latitude), m) for m in markers)
+    names = sorted({name for name, _, hit in drawn if hit})
+    caption = f"{len(placed)} event place{'s' if len(placed) != 1 else ''}" + (f"; countries named: {', '.join(names)}" if names else "")
+    return StoryMap(_WIDTH, height, tuple(drawn), placed, caption)

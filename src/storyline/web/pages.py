@@ -1,0 +1,133 @@
+"""The web UI: server-rendered pages over the same engine calls as the REST API.
+
+Pages work without JavaScript; htmx (a static file of this server) only makes
+filtering, "more stories" and choosing a record field update in place. Jinja
+escapes every value, so article text is always shown as text.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+import jinja2
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, Response
+from fastapi.templating import Jinja2Templates
+
+from . import views
+from .app import ServerState
+
+__all__ = ["router", "error_page", "templates"]
+
+_env = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(str(resources.files("storyline.web") / "templates")),
+    autoescape=True,  # every page is HTML: escape everything not marked safe (nothing is)
+    trim_blocks=True,
+    lstrip_blocks=True,
+    undefined=jinja2.ChainableUndefined,  # a key a later stage adds may be absent: render nothing
+)
+templates = Jinja2Templates(env=_env)
+router = APIRouter(include_in_schema=False)
+
+#: how many articles of one source the event page shows in full
+_ARTICLES_PER_SOURCE = 3
+_SOURCES_SHOWN = 8
+
+
+def _state(request: Request) -> ServerState:
+    return request.app.state.storyline
+
+
+def _render(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
+    response = templates.TemplateResponse(request, name, context, status_code=status)
+    response.headers["Vary"] = "HX-Request, HX-Target"
+    return response
+
+
+def error_page(request: Request, code: str, status: int, message: str) -> Response:
+    return _render(request, "error.html", status=status, code=code, status_code=status, message=message)
+
+
+Text = Annotated[str | None, Query(max_length=500)]
+
+
+@router.get("/", response_class=HTMLResponse)
+def stories_page(request: Request, q: Text = None, source: Text = None, place: Text = None,
+                 date_from: Annotated[str | None, Query(alias="from", max_length=10)] = None,
+                 date_to: Annotated[str | None, Query(alias="to", max_length=10)] = None,
+                 cursor: Annotated[str | None, Query(max_length=200)] = None) -> Response:
+    state = _state(request)
+    filters = {"q": q or "", "source": source or "", "place": place or "", "from": date_from or "", "to": date_to or ""}
+    page = state.reader().story_list(cursor=cursor, limit=state.options.serve_page_size, date_from=date_from,
+                                     date_to=date_to, source=source, place=place, query=q)
+    kept = {k: v for k, v in filters.items() if v}
+    more = f"/?{urlencode({**kept, 'cursor': page['next']})}" if page["next"] else None
+    template = "story_rows.html" if request.headers.get("HX-Target") == "more" else "stories.html"
+    return _render(request, template, stories=page["stories"], more=more, filters=filters, filtered=bool(kept),
+                   search_link=f"/search?{urlencode({'q': q})}" if q else None)
+
+
+@router.get("/search", response_class=HTMLResponse)
+def search_page(request: Request, q: Text = None, cursor: Annotated[str | None, Query(max_length=200)] = None) -> Response:
+    state = _state(request)
+    hits, more = [], None
+    if q and q.strip():
+        page = state.reader().search(q, cursor=cursor, limit=state.options.serve_page_size)
+        hits = [hit | {"parts": views.snippet_parts(hit["snippet"])} for hit in page["articles"]]
+        more = f"/search?{urlencode({'q': q, 'cursor': page['next']})}" if page["next"] else None
+    return _render(request, "search.html", q=q or "", hits=hits, more=more)
+
+
+@router.get("/stories/{story_id}", response_class=HTMLResponse)
+def story_page(request: Request, story_id: str) -> Response:
+    engine = _state(request).reader()
+    story = engine.story(story_id)
+    events = story["events"]
+    places: dict[str, list[dict]] = {}
+    for event in events:
+        if not views.event_facts(event)["place"] and event["articles"]:
+            places[event["id"]] = engine.article(event["articles"][0]).get("places") or []
+    timeline = [{"number": i, "event": e, "facts": views.event_facts(e)} for i, e in enumerate(events, 1)]
+    linked = [w for w in story["why"] if w.get("level") == "story"]
+    return _render(request, "story.html", story=story, timeline=timeline, map=views.story_map(events, places), linked=linked)
+
+
+@router.get("/events/{event_id}", response_class=HTMLResponse)
+def event_page(request: Request, event_id: str, field: Annotated[str | None, Query(max_length=40)] = None) -> Response:
+    engine = _state(request).reader()
+    event = engine.event(event_id)
+    record = event.get("record")
+    fields = views.record_fields(record)
+    selected = field if any(f.name == field for f in fields) else None
+    highlights = views.field_highlights(record, selected)
+    columns = []
+    for source, articles in sorted(event["articles_by_source"].items(), key=lambda kv: (-len(kv[1]), kv[0]))[:_SOURCES_SHOWN]:
+        shown = []
+        for summary in articles[:_ARTICLES_PER_SOURCE]:
+            article = engine.article(summary["id"])
+            sentences, spans = highlights.get(article["id"], ({}, []))
+            blocks = views.layout(article["text"], article.get("segments"), spans, sentences)
+            shown.append({"article": article, "blocks": blocks, "n_highlighted": sum(1 for b in blocks for s in b.sentences if s.classes)})
+        columns.append({"source": source, "articles": shown, "hidden": articles[_ARTICLES_PER_SOURCE:]})
+    return _render(request, "event.html", event=event, fields=fields, selected=selected, columns=columns,
+                   hidden_sources=max(0, len(event["articles_by_source"]) - _SOURCES_SHOWN),
+                   background=(record or {}).get("background") or [], record_summary=(record or {}).get("summary") or "")
+
+
+@router.get("/articles/{article_id}", response_class=HTMLResponse)
+def article_page(request: Request, article_id: str) -> Response:
+    article = _state(request).reader().article(article_id)
+    spans = views.mention_spans(article)
+    blocks = views.layout(article["text"], article.get("segments"), spans)
+    groups: dict[str, list[str]] = {}
+    for span in spans:
+        groups.setdefault(span.kind, [])
+        surface = article["text"][span.start : span.end]
+        if surface not in groups[span.kind]:
+            groups[span.kind].append(surface)
+    legend = [(kind, name) for kind, name in dict.fromkeys(views.MENTION_KINDS.values()) if kind in groups]
+    return _render(request, "article.html", article=article, blocks=blocks, groups=groups, legend=legend,
+                   url=views.safe_url(article.get("url")), places=article.get("places") or [])
+

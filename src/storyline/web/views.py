@@ -1,0 +1,261 @@
+"""What the pages show, built from the engine's dicts: pure functions, no HTML.
+
+The templates only lay these out (and Jinja escapes every string). Article text
+becomes paragraphs of sentences of *pieces*: runs of text that carry the
+classes of every span covering them (a place, an actor, a quote, a sentence
+that supports a record field), so overlapping spans need no nesting.
+
+Keys written by later stages (an event's ``record``, an article's ``places``,
+mention labels beyond spaCy's) are optional: a page without them still renders.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+from urllib.parse import urlsplit
+
+from .geo import MapMarker, StoryMap, draw_map
+
+__all__ = [
+    "Piece", "Sentence", "Block", "FieldView", "layout", "record_fields", "field_highlights",
+    "mention_spans", "snippet_parts", "story_map", "event_facts", "safe_url", "MENTION_KINDS", "FIELD_ORDER",
+]
+
+#: mention label -> (CSS kind, what the legend calls it)
+MENTION_KINDS = {
+    "PERSON": ("actor", "actor"), "ORG": ("actor", "actor"), "NORP": ("actor", "actor"),
+    "GPE": ("place", "place"), "LOC": ("place", "place"), "FAC": ("place", "place"),
+    "DATE": ("date", "date"), "QUOTE": ("quote", "quote"), "ATTRIBUTION": ("attribution", "attribution"),
+    "QUANTITY": ("quantity", "number"), "EVENT": ("named-event", "named event"),
+}
+FIELD_ORDER = ("event_type", "actor1", "actor2", "place", "date", "fatalities", "injured")
+FIELD_LABELS = {
+    "event_type": "Event type", "actor1": "Actor", "actor2": "Target", "place": "Place", "date": "Date",
+    "fatalities": "Killed", "injured": "Injured",
+}
+
+
+@dataclass(frozen=True)
+class Piece:
+    text: str
+    classes: tuple[str, ...] = ()
+    note: str = ""
+
+
+@dataclass
+class Sentence:
+    start: int
+    end: int
+    pieces: list[Piece]
+    classes: tuple[str, ...] = ()
+
+
+@dataclass
+class Block:
+    kind: str  # "paragraph" | "heading"
+    sentences: list[Sentence] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+    kind: str
+    note: str = ""
+
+
+def _pieces(text: str, start: int, end: int, spans: list[Span]) -> list[Piece]:
+    inside = [s for s in spans if s.start < end and s.end > start and s.end > s.start]
+    cuts = sorted({start, end, *(max(s.start, start) for s in inside), *(min(s.end, end) for s in inside)})
+    out = []
+    for a, b in zip(cuts, cuts[1:]):
+        covering = [s for s in inside if s.start <= a and s.end >= b]
+        kinds = tuple(dict.fromkeys(s.kind for s in covering))
+        notes = "; ".join(dict.fromkeys(s.note for s in covering if s.note))
+        out.append(Piece(text[a:b], kinds, notes))
+    return out
+
+
+def layout(text: str, segments: Iterable[dict[str, Any]] | None, spans: Iterable[Span] = (),
+           sentence_classes: dict[tuple[int, int], tuple[str, ...]] | None = None) -> list[Block]:
+    """The article ``text`` as blocks of sentences of pieces, ``spans`` marked."""
+    spans = sorted(spans, key=lambda s: (s.start, s.end))
+    sentence_classes = sentence_classes or {}
+    segments = [s for s in (segments or []) if 0 <= s["start"] < s["end"] <= len(text)]
+    if not segments:  # no segmentation stored: one paragraph per blank-line block
+        segments = [{"kind": "sentence", "start": m.start(), "end": m.end(), "paragraph": i}
+                    for i, m in enumerate(re.finditer(r"\S(?:.*?\S)?(?=\n\s*\n|\s*$)", text, re.S))]
+    blocks: list[Block] = []
+    last_key = None
+    for seg in sorted(segments, key=lambda s: s["start"]):
+        kind = "heading" if seg["kind"] == "heading" else "paragraph"
+        key = (kind, seg["paragraph"])
+        if key != last_key or kind == "heading":
+            blocks.append(Block(kind))
+            last_key = key
+        span = (seg["start"], seg["end"])
+        classes = tuple(c for (a, b), cs in sentence_classes.items() if a < span[1] and b > span[0] for c in cs)
+        blocks[-1].sentences.append(Sentence(span[0], span[1], _pieces(text, span[0], span[1], spans), tuple(dict.fromkeys(classes))))
+    return blocks
+
+
+def mention_spans(article: dict[str, Any]) -> list[Span]:
+    """Spans for an article's mentions and resolved places."""
+    out = []
+    for m in article.get("mentions") or []:
+        kind, name = MENTION_KINDS.get(m.get("label", ""), ("other", m.get("label", "")))
+        detail = m.get("detail") or {}
+        extra = ""
+        if m.get("label") == "DATE" and detail.get("value"):
+            extra = f": {detail['value']}" + (f" ({detail['precision']})" if detail.get("precision") else "")
+        elif m.get("label") == "QUOTE" and detail.get("speaker"):
+            extra = f" by {detail['speaker']}"
+        out.append(Span(m["start"], m["end"], kind, f"{name}{extra}"))
+    for p in article.get("places") or []:
+        resolved = ", ".join(x for x in (p.get("name"), p.get("admin1"), p.get("country")) if x)
+        note = f"place: {resolved or p.get('text', '')} ({p.get('precision', 'unresolved')})"
+        out.append(Span(p["start"], p["end"], "place", note))
+    return out
+
+
+@dataclass(frozen=True)
+class FieldView:
+    name: str
+    label: str
+    value: str
+    detail: str
+    note: str
+    sources: tuple[str, ...]
+    alternatives: tuple[str, ...]
+    n_support: int
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, (list, tuple)):
+        return ", ".join(_text(v) for v in value)
+    if isinstance(value, dict):
+        return ", ".join(f"{k} {_text(v)}" for k, v in value.items())
+    return str(value)
+
+
+def _detail(detail: dict[str, Any] | None) -> str:
+    if not detail:
+        return ""
+    keep = [(k, v) for k, v in detail.items() if v not in (None, "", [], {}) and not isinstance(v, (dict, list))]
+    return "; ".join(f"{k.replace('_', ' ')} {v}" for k, v in keep[:6])
+
+
+def record_fields(record: dict[str, Any] | None) -> list[FieldView]:
+    """The fields of an event record (``dataclasses.asdict(EventRecord)``), in a fixed order."""
+    if not record:
+        return []
+    fields = record.get("fields") or {}
+    names = [n for n in FIELD_ORDER if n in fields] + sorted(n for n in fields if n not in FIELD_ORDER)
+    out = []
+    for name in names:
+        f = fields[name] or {}
+        value = f.get("value") or {}
+        support = value.get("support") or []
+        sources = tuple(sorted({s.get("source") or s.get("article_id", "?") for s in support}))
+        alternatives = tuple(
+            f"{_text(a.get('value'))} ({', '.join(sorted({s.get('source') or s.get('article_id', '?') for s in a.get('support') or []})) or 'no source'})"
+            for a in f.get("alternatives") or []
+        )
+        out.append(FieldView(name, FIELD_LABELS.get(name, name.replace("_", " ").capitalize()), _text(value.get("value")) if value else "—",
+                             _detail(value.get("detail")), f.get("note") or "", sources, alternatives, len(support)))
+    return out
+
+
+def field_highlights(record: dict[str, Any] | None, name: str | None) -> dict[str, tuple[dict, list[Span]]]:
+    """Per article: the sentences (as classes by range) and exact spans that support field ``name``.
+
+    The chosen value's support is ``support``; values other sources give
+    instead are ``support-alt``.
+    """
+    out: dict[str, tuple[dict, list[Span]]] = {}
+    if not record or not name:
+        return out
+    f = (record.get("fields") or {}).get(name) or {}
+    groups = [("support", f.get("value") or {})] + [("support-alt", a) for a in f.get("alternatives") or []]
+    for kind, value in groups:
+        for s in value.get("support") or []:
+            sentences, spans = out.setdefault(s["article_id"], ({}, []))
+            key = (s.get("sentence_start", s["start"]), s.get("sentence_end", s["end"]))
+            sentences[key] = tuple(dict.fromkeys(sentences.get(key, ()) + (kind,)))
+            spans.append(Span(s["start"], s["end"], f"{kind}-span", f"{FIELD_LABELS.get(name, name)}: {_text(value.get('value'))}"))
+    return out
+
+
+def snippet_parts(snippet: str) -> list[tuple[str, bool]]:
+    """A search snippet as (text, matched) parts; the marks are U+E000 (open) and U+E001 (close)."""
+    parts, on, buf = [], False, []
+    for ch in snippet or "":
+        if ch in "\ue000\ue001":
+            if buf:
+                parts.append(("".join(buf), on))
+                buf = []
+            on = ch == "\ue000"
+        else:
+            buf.append(ch)
+    if buf:
+        parts.append(("".join(buf), on))
+    return parts
+
+
+def _place_of(event: dict[str, Any]) -> dict[str, Any]:
+    """The event's place as a dict with whatever is known: name, latitude, longitude, country_code."""
+    f = ((event.get("record") or {}).get("fields") or {}).get("place") or {}
+    value = f.get("value") or {}
+    detail = dict(value.get("detail") or {})
+    if value.get("value") is not None:
+        detail.setdefault("name", _text(value.get("value")))
+    for a, b in (("lat", "latitude"), ("lon", "longitude"), ("lng", "longitude")):
+        if a in detail and b not in detail:
+            detail[b] = detail[a]
+    return detail
+
+
+def event_facts(event: dict[str, Any]) -> dict[str, str]:
+    """Type, place and actors of an event for the story timeline ("" when unknown)."""
+    record = event.get("record") or {}
+    fields = record.get("fields") or {}
+
+    def value(name: str) -> str:
+        v = (fields.get(name) or {}).get("value") or {}
+        return _text(v.get("value")) if v.get("value") is not None else ""
+
+    actors = " → ".join(x for x in (value("actor1"), value("actor2")) if x)
+    return {"type": value("event_type"), "place": _place_of(event).get("name", ""), "actors": actors}
+
+
+def story_map(events: list[dict[str, Any]], places_by_event: dict[str, list[dict[str, Any]]] | None = None) -> StoryMap | None:
+    """The map of a story: one marker per event with coordinates, the countries named filled."""
+    markers, codes = [], set()
+    places_by_event = places_by_event or {}
+    for number, event in enumerate(events, 1):
+        place = _place_of(event)
+        candidates = [place] + [p for p in places_by_event.get(event["id"], []) if p.get("precision") != "unresolved"]
+        for p in candidates:
+            if p.get("country_code"):
+                codes.add(str(p["country_code"]))
+        located = next((p for p in candidates if isinstance(p.get("latitude"), (int, float)) and isinstance(p.get("longitude"), (int, float))), None)
+        if located:
+            name = located.get("name") or located.get("text") or ""
+            markers.append(MapMarker(str(number), f"{number}. {event.get('title') or event['id']} — {name}",
+                                     float(located["latitude"]), float(located["longitude"]), f"#event-{event['id']}"))
+    return draw_map(markers, codes)
+
+
+def safe_url(url: str | None) -> str | None:
+    """``url`` when it is an http(s) address, else None (never a javascript: link)."""
+    if not url:
+        return None
+    try:
+        scheme = urlsplit(url).scheme.lower()
+    except ValueError:
+        return None
+    return url if scheme in ("http", "https") else None
