@@ -19,6 +19,7 @@ import click
 
 from .engine import Storyline
 from .errors import StorylineError
+from .exports import write_events_csv
 from .settings import SETTINGS, load_options
 
 __all__ = ["main", "cli"]
@@ -160,9 +161,55 @@ def _render_event(event: dict[str, Any], indent: str = "") -> list[str]:
         for a in items:
             dup = f" [duplicate of {a['duplicate_of']}]" if a["duplicate_of"] else ""
             lines.append(f"{indent}    {a['id']}  {a['date'] or 'undated'}  {a['title'] or ''}{dup}")
+    for relay in event.get("relays") or ():
+        lines.append(f"{indent}  relays of one {relay['upstream']} report: {', '.join(relay['articles'])}")
+    if "n_independent_reports" in event:
+        lines.append(f"{indent}  independent reports: {event['n_independent_reports']}")
+    if event.get("record"):
+        lines += _render_record(event["record"], indent + "  ")
     lines.append(f"{indent}  why together:")
     for why in event["why"]:
         lines.append(f"{indent}    {why['article']}: {why['explanation']}")
+    return lines
+
+
+_FIELD_LABELS = {"event_type": "type", "actor1": "actor", "actor2": "target", "place": "place", "date": "date",
+                 "fatalities": "killed", "injured": "injured"}
+
+
+def _describe(name: str, value: dict[str, Any]) -> str:
+    detail = value.get("detail") or {}
+    if name == "event_type":
+        acled = " / ".join(x for x in (detail.get("acled_event_type"), detail.get("acled_sub_event_type")) if x)
+        return f"{value['value']}" + (f" (ACLED: {acled})" if acled else "")
+    if name == "place":
+        where = ", ".join(str(x) for x in (detail.get("admin1"), detail.get("country")) if x and x != value["value"])
+        coords = f" {detail['latitude']:.3f},{detail['longitude']:.3f}" if detail.get("latitude") is not None else ""
+        return f"{value['value']}" + (f", {where}" if where else "") + f" [{detail.get('precision', '?')}]{coords}"
+    if name == "date":
+        span = f" {detail.get('start')}..{detail.get('end')}" if detail.get("start") != detail.get("end") else ""
+        return f"{value['value']} [{detail.get('precision', '?')}]{span}"
+    return str(value["value"])
+
+
+def _render_record(record: dict[str, Any], indent: str, background: bool = False) -> list[str]:
+    lines = [f"{indent}{'earlier event' if background else 'record'}:" + (f" {record['summary']}" if record.get("summary") else "")]
+    for name, label in _FIELD_LABELS.items():
+        field = (record.get("fields") or {}).get(name)
+        if not field:
+            continue
+        value = field.get("value")
+        shown = _describe(name, value) if value else "not reported"
+        note = f"  ({field['note']})" if field.get("note") else ""
+        lines.append(f"{indent}  {label:<8} {shown}{note}")
+        for support in (value or {}).get("support") or ():
+            sentence = " ".join(support["text"].split())
+            lines.append(f"{indent}           <- {support.get('source') or support['article_id']}: \"{sentence[:160]}\"")
+        for alt in field.get("alternatives") or ():
+            who = ", ".join(sorted({s.get("source") or s["article_id"] for s in alt.get("support") or ()}))
+            lines.append(f"{indent}           differs: {_describe(name, alt)} ({who})")
+    for earlier in record.get("background") or ():
+        lines += _render_record(earlier, indent + "  ", background=True)
     return lines
 
 
@@ -192,12 +239,17 @@ def _render(kind: str, data: dict[str, Any]) -> str:
 
 
 @cli.command()
-@click.option("--format", "fmt", type=click.Choice(["jsonl"]), default="jsonl", show_default=True, help="Export format.")
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "events-csv"]), default="jsonl", show_default=True,
+              help="jsonl: one event per line with its record, provenance, story and articles; "
+                   "events-csv: one row per real event in ACLED/PLOVER-style columns.")
 @click.option("-o", "--output", type=click.File("w", encoding="utf-8"), default="-", help="Output file (default stdout).")
 @click.pass_obj
 def export(obj: _Context, fmt: str, output) -> None:
-    """Export events (with their story, articles and sources) as JSON lines."""
+    """Export events: JSON lines with full provenance, or an events table (CSV)."""
     with obj.engine() as engine:
+        if fmt == "events-csv":
+            write_events_csv(engine.export(), output)
+            return
         for record in engine.export():
             output.write(json.dumps(record, ensure_ascii=False) + "\n")
 

@@ -491,6 +491,8 @@ class Storyline:
         return {"id": row["id"], "source": row["source"], "date": row["published"], "title": row["title"], "duplicate_of": row["duplicate_of"]}
 
     def articles(self) -> list[dict[str, Any]]:
+            **self._relays(articles),
+            "record": self.store.record(event_id),
         """Every article, in the machine-readable contract shape."""
         return [self._article_summary(r) for r in self.store.article_rows()]
 
@@ -498,6 +500,23 @@ class Storyline:
         row = self.store.article_row(article_id)
         if row is None:
             raise NotFoundError(f"no article {article_id!r}")
+    def _relays(self, articles: list[dict[str, Any]]) -> dict[str, Any]:
+        """Which reports relay one upstream report, and how many independent reports remain.
+
+        Duplicates never count; articles relaying the same outlet's report count
+        once (not at all when that outlet's own report is among them).
+        """
+        originals = [a for a in articles if not a["duplicate_of"]]
+        relayed = quotes_stage.relays(
+            [(a["id"], a["source"], [m for m in self.store.mentions(a["id"]) if m.label == "ATTRIBUTION"]) for a in originals]
+        )
+        relaying = {i for ids in relayed.values() for i in ids}
+        own = {quotes_stage.source_key(a["source"]) for a in originals if a["source"] and a["id"] not in relaying}
+        return {
+            "relays": [{"upstream": key, "articles": ids} for key, ids in relayed.items()],
+            "n_independent_reports": len(originals) - len(relaying) + len([k for k in relayed if k not in own]),
+        }
+
         segments = self.store.segments(article_id)
         return self._article_summary(row) | {
             "url": row["url"],

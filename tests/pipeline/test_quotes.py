@@ -91,3 +91,17 @@ def test_date_mentions_resolve_against_the_publication_date_and_flag_reporting_d
 
 def test_module_exports_are_public():
     assert set(quotes.__all__) >= {"find_quotes", "find_attributions", "speech_mentions", "upstream"}
+
+
+def test_articles_citing_the_same_outlet_are_relays_of_one_report():
+    a = "Troops attacked a base, the Wall Street Journal reported. Nobody was hurt, the newspaper said."
+    b = "Troops attacked a base, the Wall Street Journal (WSJ) reported on Friday."
+    c = "Troops attacked a base, a spokesman said."
+    d = "The Wall Street Journal reported that troops attacked a base."
+    found = quotes.relays([
+        ("a", "Daily Sun", find_attributions(a)),
+        ("b", "Evening Post", speech_mentions("b", b)),
+        ("c", "Wire", find_attributions(c)),
+        ("d", "The Wall Street Journal", find_attributions(d)),  # its own report, not a relay
+    ])
+    assert found == {"wall street journal": ["a", "b"]}

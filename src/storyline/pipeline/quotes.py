@@ -32,7 +32,7 @@ from typing import Sequence
 
 from ..model import Mention
 
-__all__ = ["Quote", "Attribution", "find_attributions", "find_quotes", "upstream", "speech_mentions", "SourceKinds"]
+__all__ = ["Quote", "Attribution", "find_attributions", "find_quotes", "upstream", "relays", "speech_mentions", "source_key", "SourceKinds"]
 
 Span = tuple[int, int, str]
 
@@ -125,6 +125,11 @@ _TITLES = re.compile(
     r"Ms\.?|Sen\.?|Senator|Rep\.?|Gov\.?|Governor|Mayor|Judge|Chief)\s+)+$"
 )
 _QUOTE = re.compile(r"“(?P<a>[^“”]{1,2000}?)”|\"(?P<b>[^\"\n]{1,2000}?)\"")
+
+
+def source_key(source: str) -> str:
+    """The comparable key of a source: "the Wall Street Journal (WSJ)" -> "wall street journal"."""
+    return _key(source)
 
 
 def _key(source: str) -> str:
@@ -332,11 +337,34 @@ def find_quotes(
     return out
 
 
-def upstream(attributions: Sequence[Attribution], own_source: str | None = None) -> list[tuple[str, int]]:
-    """The outlets whose reports an article relays, with how often it cites each, most cited first."""
+def upstream(attributions: Sequence[Attribution | Mention], own_source: str | None = None) -> list[tuple[str, int]]:
+    """The outlets whose reports an article relays, with how often it cites each, most cited first.
+
+    Takes :class:`Attribution` objects or stored ATTRIBUTION mentions.
+    """
     own = _key(own_source) if own_source else None
-    counts = Counter(a.key for a in attributions if a.kind == SourceKinds.OUTLET and a.key != own)
+    counts: Counter[str] = Counter()
+    for a in attributions:
+        kind = a.kind if isinstance(a, Attribution) else a.detail.get("kind") if a.label == "ATTRIBUTION" else None
+        if kind == SourceKinds.OUTLET and a.key != own:
+            counts[a.key] += 1
     return counts.most_common()
+
+
+def relays(articles: Sequence[tuple[str, str | None, Sequence[Attribution | Mention]]]) -> dict[str, list[str]]:
+    """Which articles relay which upstream outlet's report.
+
+    ``articles`` are (article id, own source, attributions). An article relays
+    the outlet it cites most when it cites it at least twice, or cites no other
+    outlet: it reports what that outlet reported. Only upstreams relayed by
+    at least one article are returned, with the article ids in input order.
+    """
+    out: dict[str, list[str]] = {}
+    for article_id, source, attributions in articles:
+        cited = upstream(attributions, source)
+        if cited and (cited[0][1] >= 2 or len(cited) == 1):
+            out.setdefault(cited[0][0], []).append(article_id)
+    return out
 
 
 def speech_mentions(

@@ -295,6 +295,18 @@ class Store:
 
     def finish_run(self, run_id: int, summary: dict[str, Any]) -> None:
         self.conn.execute("UPDATE runs SET finished_at = ?, summary = ? WHERE id = ?", (_now(), json.dumps(summary, default=str), run_id))
+    # ------------------------------------------------------------ event records
+    def save_record(self, event_id: str, record: dict[str, Any], n_articles: int) -> None:
+        self.conn.execute(
+            "INSERT INTO event_records (event_id, record, n_articles, built_at) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT(event_id) DO UPDATE SET record = excluded.record, n_articles = excluded.n_articles, built_at = excluded.built_at",
+            (event_id, json.dumps(record, ensure_ascii=False), n_articles, dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")),
+        )
+
+    def record(self, event_id: str) -> dict[str, Any] | None:
+        row = self.conn.execute("SELECT record FROM event_records WHERE event_id = ?", (event_id,)).fetchone()
+        return json.loads(row[0]) if row else None
+
 
     def components(self) -> dict[str, str] | None:
         row = self.conn.execute("SELECT components FROM runs ORDER BY id LIMIT 1").fetchone()
