@@ -310,6 +310,68 @@ def eval_cluster(obj: _Context, corpus: str, mode: str, level: str, titles_only:
     click.echo(f"  {scores['articles_per_second']:.1f} articles/s, peak memory {scores['peak_memory_mb']:.0f} MB")
 
 
+@eval_group.command(name="geoparse")
+@click.argument("corpus", type=click.Path(exists=True, dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.pass_obj
+def eval_geoparse(obj: _Context, corpus: str, as_json: bool) -> None:
+    """Recognise and resolve the toponyms of CORPUS (geoparsing JSONL) and score them against its gold."""
+    from .evaluate.geoparse import evaluate_geoparsing
+
+    s = evaluate_geoparsing(corpus, load_options(obj.config, obj.overrides))
+    if as_json:
+        _emit_json(s)
+        return
+
+    def num(value: Any, fmt: str = ".3f") -> str:
+        return "n/a" if value is None else format(value, fmt)
+
+    click.echo(f"{corpus} ({s['n_articles']} articles, {s['n_gold_toponyms']} gold toponyms, {s['n_predicted']} predicted)")
+    click.echo(f"  toponyms exact    P {num(s['toponym_precision'])}  R {num(s['toponym_recall'])}  F1 {num(s['toponym_f1'])}")
+    click.echo(f"  toponyms overlap  P {num(s['lenient_precision'])}  R {num(s['lenient_recall'])}  F1 {num(s['lenient_f1'])}")
+    click.echo(f"  literal names     P {num(s['literal_precision'])}  R {num(s['literal_recall'])}  F1 {num(s['literal_f1'])}")
+    click.echo(f"  geocoding ({s['n_geocoded']} matched toponyms with coordinates): within 161 km {num(s['acc_161km'])}, "
+               f"median error {num(s['median_error_km'], '.1f')} km, mean {num(s['mean_error_km'], '.0f')} km, AUC {num(s['auc'])}")
+    click.echo(f"  {num(s['articles_per_second'], '.1f')} articles/s")
+
+
+@cli.group(name="gazetteer")
+def gazetteer_group() -> None:
+    """Manage the gazetteer the geoparser resolves place names against."""
+
+
+@gazetteer_group.command(name="import")
+@click.argument("dump", type=click.Path(exists=True, dir_okay=False))
+@click.option("--admin1", "admin1", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="GeoNames admin1CodesASCII.txt: names of first-level divisions.")
+@click.option("--countries", "countries", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="GeoNames countryInfo.txt: country names.")
+@click.option("--to", "target", type=click.Path(dir_okay=False), default=None,
+              help="Gazetteer file to write (default: the `gazetteer` setting, else ~/.local/share/storyline/gazetteer.sqlite).")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.pass_obj
+def gazetteer_import(obj: _Context, dump: str, admin1: str | None, countries: str | None, target: str | None, as_json: bool) -> None:
+    """Import DUMP, a GeoNames dump (allCountries.txt or a country file such as SY.txt), streaming.
+
+    Re-importing is safe: places are keyed by geonameid. Bad lines are
+    reported with their file and line and skipped.
+    """
+    from .pipeline.gazetteer import default_gazetteer_path, import_geonames
+
+    options = load_options(obj.config, obj.overrides)
+    path = target or options.gazetteer or str(default_gazetteer_path())
+
+    def report_skip(file: str, line: int, reason: str) -> None:
+        if not as_json:
+            click.echo(f"skipped {file}:{line}: {reason}", err=True)
+
+    report = import_geonames(dump, path, admin1_codes=admin1, country_info=countries, on_skip=report_skip)
+    if as_json:
+        _emit_json(dataclasses.asdict(report))
+        return
+    click.echo(report.line())
+
+
 @cli.group(name="fit")
 def fit_group() -> None:
     """Fit model parameters on labelled development corpora."""
@@ -330,6 +392,28 @@ def fit_cluster(obj: _Context, corpora: tuple[str, ...], output: str | None) -> 
     click.echo(f"wrote {target}: threshold {document['chosen_threshold']}, weights {document['weights']}")
 
 
+@cli.command()
+@click.option("--db", "db", default=None, type=click.Path(dir_okay=False), help="The store to serve (default: the global --db).")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on.")
+@click.option("--token", envvar="STORYLINE_TOKEN", default=None,
+              help="Token that POST /api/articles requires (Authorization: Bearer ...). Environment: STORYLINE_TOKEN. Without it the server is read-only.")
+@click.pass_obj
+def serve(obj: _Context, db: str | None, host: str, port: int, token: str | None) -> None:
+    """Serve the web UI and the REST API (/api/, OpenAPI at /api/docs) over the store."""
+    from .web import serve as run
+
+    path = db or obj.db
+    click.echo(f"Serving {path}: open http://{_url_host(host)}:{port}  (API: /api/docs; Ctrl-C to stop)")
+    run(path, load_options(obj.config, obj.overrides), host=host, port=port, token=token)
+
+
+def _url_host(host: str) -> str:
+    if host in ("0.0.0.0", "::", ""):
+        return "127.0.0.1"
+    return f"[{host}]" if ":" in host else host
+
+
 def example_paths() -> list[str]:
     """The bundled demo corpus: the two founding articles and a multi-outlet set."""
     root = resources.files("storyline") / "examples"
@@ -343,8 +427,10 @@ DEMO_DB = "storyline-demo.db"
 @click.option("--json", "as_json", is_flag=True, help="Print the stories as JSON.")
 @click.option("--path", "db", default=DEMO_DB, show_default=True, type=click.Path(dir_okay=False),
               help="Where to create the demo store; an existing demo store there is replaced.")
+@click.option("--serve", "then_serve", is_flag=True, help="Then serve it in the browser (needs the web extra).")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port for --serve.")
 @click.pass_obj
-def demo(obj: _Context, as_json: bool, db: str) -> None:
+def demo(obj: _Context, as_json: bool, db: str, then_serve: bool, port: int) -> None:
     """Ingest the bundled example corpus into a fresh database and print the stories.
 
     The global --db is ignored, so the demo never touches your own store; an
@@ -366,6 +452,13 @@ def demo(obj: _Context, as_json: bool, db: str) -> None:
     click.echo(summary.line())
     click.echo(_story_table(data))
     click.echo(f"\nStore: {db}   next: storyline --db {db} show {data[-1]['id'] if data else 'S1'}")
+    if not then_serve:
+        click.echo(f"Browse it: storyline serve --db {db}   then open http://127.0.0.1:{port}")
+        return
+    from .web import serve as run
+
+    click.echo(f"Open http://127.0.0.1:{port}  (Ctrl-C to stop)")
+    run(db, load_options(obj.config, obj.overrides), port=port, log_level="warning")
 
 
 def main() -> None:

@@ -158,9 +158,15 @@ class GazetteerGeoparser:
         toponyms, demonyms = [], []
         covered: list[tuple[int, int]] = []
         introduced = self._recognise_introduced(text, [(s, e) for s, e, label in entities if label in PLACE_LABELS])
+        # one sense per article: a name tagged as a place once is a place wherever it is tagged
+        place_names = {name_key(text[s:e]) for s, e, label in entities if label in PLACE_LABELS}
         for start, end, label in entities:
             if label not in PLACE_LABELS and any(_overlaps((start, end), (t.start, t.end)) for t in introduced):
                 continue  # "the town of al-Tanf" read as a person or an organisation
+            if (label == "ORG" and self._place_name(text[start:end], place_names)) or (
+                label == "PERSON" and name_key(text[start:end]) in place_names
+            ):
+                label = "GPE"  # "Edmonton" tagged as an organisation
             covered.append((start, end))
             surface = text[start:end]
             if label == "NORP":
@@ -187,7 +193,7 @@ class GazetteerGeoparser:
         trail = _TRAILING.search(text[start:end])
         if trail:
             end = start + trail.start()
-        while end > start and text[end - 1] in " ,;:\"”)" or (end > start and text[end - 1] == "." and "." not in text[start : end - 1]):
+        while end > start and text[end - 1] in " ,;:\"”)":
             end -= 1
         if end - start < 2 or not (text[start].isupper() or text[start].isdigit() or _ARTICLE_PREFIX.match(text, start)):
             return None
@@ -235,19 +241,35 @@ class GazetteerGeoparser:
             if start > 0 and text[start - 1] in "-'’":
                 continue
             words = match.group().split()
-            # try the longest prefix that names a known place
+            offsets, pos = [], 0
+            for w in words:
+                pos = match.group().index(w, pos)
+                offsets.append(pos)
+                pos += len(w)
+            # the longest run of words, leftmost first, that names a well-known place
+            found = None
             for n in range(len(words), 0, -1):
-                candidate = " ".join(words[:n])
-                if candidate.lower() in ("of", "de", "del", "la", "al", "el") or words[n - 1].islower():
-                    continue
-                entries = self.gazetteer.lookup(name_key(candidate))
-                if any(self._well_known(e) for e in entries):
-                    stop = start + len(candidate)
-                    topo = self._make(text, start, stop, "GPE")
-                    if topo is not None:
-                        out.append(topo)
+                for i in range(0, len(words) - n + 1):
+                    if words[i][0].islower() or words[i + n - 1][0].islower():
+                        continue
+                    candidate = " ".join(words[i : i + n])
+                    if any(self._well_known(e) for e in self.gazetteer.lookup(name_key(candidate))):
+                        found = (start + offsets[i], start + offsets[i] + len(candidate))
+                        break
+                if found:
                     break
+            if found:
+                topo = self._make(text, found[0], found[1], "GPE")
+                if topo is not None:
+                    out.append(topo)
         return out
+
+    def _place_name(self, surface: str, place_names: set[str]) -> bool:
+        """A one-word name tagged as something else that is a place elsewhere in the article or well known."""
+        if " " in surface.strip() or not surface[:1].isupper():
+            return False
+        key = name_key(surface)
+        return key in place_names or any(self._well_known(e) for e in self.gazetteer.lookup(key))
 
     @staticmethod
     def _well_known(entry: Entry) -> bool:
