@@ -18,6 +18,7 @@ from __future__ import annotations
 import hmac
 import logging
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from importlib import resources
 from pathlib import Path
@@ -76,14 +77,26 @@ class ServerState:
         self.options = options or load_options()
         self.token = token or None
         self._seams = {"embedder": embedder, "entity_extractor": entity_extractor}
-        # Opened read-write once: applies pending migrations and keeps the WAL files in
-        # place, so read-only connections can always open beside it.
-        self._writer = Storyline(self.db, self.options, **self._seams)
-        self._write_lock = threading.Lock()
-        self._written_mark = self._store_mark()
+        # One writer thread owns the read-write connection (SQLite connections stay in their thread).
+        # Opening it applies pending migrations and keeps the WAL files in place, so read-only
+        # connections can always open beside it.
+        self._write_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="storyline-writer")
+        self._writer: Storyline | None = None
+        self._written_mark = self._in_writer(self._open_writer)
         self._local = threading.local()
         self._readers: list[Storyline] = []
         self._readers_lock = threading.Lock()
+
+    def _in_writer(self, fn: Any, *args: Any) -> Any:
+        return self._write_thread.submit(fn, *args).result()
+
+    def _open_writer(self) -> tuple[int, int]:
+        if self._writer is not None:
+            # keep the loaded models; drop the clustering state another process may have changed
+            self._seams = {"embedder": self._writer._embedder, "entity_extractor": self._writer._entities}
+            self._writer.close()
+        self._writer = Storyline(self.db, self.options, **self._seams)
+        return self._store_mark()
 
     def reader(self) -> Storyline:
         engine = getattr(self._local, "engine", None)
@@ -95,6 +108,7 @@ class ServerState:
         return engine
 
     def _store_mark(self) -> tuple[int, int]:
+        assert self._writer is not None
         conn = self._writer.store.conn
         return (conn.execute("SELECT coalesce(max(rowid), 0) FROM articles").fetchone()[0],
                 conn.execute("SELECT count(*) FROM events").fetchone()[0])
@@ -106,14 +120,15 @@ class ServerState:
             raise AccessError("a write needs the header 'Authorization: Bearer <token>' with the server's token")
 
     def ingest(self, records: list[dict[str, Any]]) -> dict[str, Any]:
-        with self._write_lock:
-            if self._store_mark() != self._written_mark:
-                # another process ingested since our last write: start from what is stored now
-                seams = {"embedder": self._writer._embedder, "entity_extractor": self._writer._entities}
-                self._writer.close()
-                self._writer = Storyline(self.db, self.options, **seams)
-            summary = self._writer.ingest_records(records)
-            self._written_mark = self._store_mark()
+        """Ingest records on the writer thread; one request at a time."""
+        return self._in_writer(self._ingest, records)
+
+    def _ingest(self, records: list[dict[str, Any]]) -> dict[str, Any]:
+        if self._store_mark() != self._written_mark:
+            self._open_writer()  # another process ingested since our last write: start from what is stored now
+        assert self._writer is not None
+        summary = self._writer.ingest_records(records)
+        self._written_mark = self._store_mark()
         return {
             "ingested": summary.ingested, "duplicates": summary.duplicates, "unchanged": summary.unchanged,
             "rejected": summary.rejected, "events_created": summary.events_created,
@@ -126,7 +141,10 @@ class ServerState:
             for engine in self._readers:
                 engine.close()
             self._readers.clear()
-        self._writer.close()
+        if self._writer is not None:
+            self._in_writer(self._writer.close)
+            self._writer = None
+        self._write_thread.shutdown()
 
 
 class _BodyTooLarge(Exception):

@@ -54,12 +54,21 @@ def _countries() -> tuple[_Country, ...]:
     data = json.loads(path.read_text(encoding="utf-8"))
     out = []
     for feature in data["features"]:
-        rings = tuple(tuple((lon, lat) for lon, lat in ring) for polygon in feature["geometry"]["coordinates"] for ring in polygon)
+        rings = tuple(_unwrap(ring) for polygon in feature["geometry"]["coordinates"] for ring in polygon)
         lons = [p[0] for r in rings for p in r]
         lats = [p[1] for r in rings for p in r]
         props = feature["properties"]
         out.append(_Country(props["name"], props.get("iso_a2"), rings, (min(lons), min(lats), max(lons), max(lats))))
     return tuple(out)
+
+
+def _unwrap(ring: list[list[float]]) -> tuple[tuple[float, float], ...]:
+    """A ring that crosses the antimeridian (Chukotka, Fiji) continues east of 180 instead of
+    jumping across the whole map; what lies beyond 180 is outside every view."""
+    lons = [lon for lon, _ in ring]
+    if max(lons) - min(lons) > 180:
+        return tuple((lon + 360 if lon < 0 else lon, lat) for lon, lat in ring)
+    return tuple((lon, lat) for lon, lat in ring)
 
 
 def _view(points: list[tuple[float, float]], boxes: list[tuple[float, float, float, float]]) -> tuple[float, float, float, float]:
@@ -99,5 +108,5 @@ def draw_map(markers: Iterable[MapMarker], country_codes: Iterable[str] = ()) ->
         drawn.append((country.name, "".join(parts), country.code in codes))
     placed = tuple((*xy(m.longitude, m.latitude), m) for m in markers)
     names = sorted({name for name, _, hit in drawn if hit})
-    caption = f"{len(placed)} event place{'s' if len(placed) != 1 else ''}" + (f"; countries named: {', '.join(names)}" if names else "")
+    caption = f"{len(placed)} event place{'s' if len(placed) != 1 else ''} located" + (f"; countries named: {', '.join(names)}" if names else "")
     return StoryMap(_WIDTH, height, tuple(drawn), placed, caption)

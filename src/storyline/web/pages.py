@@ -103,16 +103,17 @@ def event_page(request: Request, event_id: str, field: Annotated[str | None, Que
     selected = field if any(f.name == field for f in fields) else None
     highlights = views.field_highlights(record, selected)
     columns = []
-    for source, articles in sorted(event["articles_by_source"].items(), key=lambda kv: (-len(kv[1]), kv[0]))[:_SOURCES_SHOWN]:
+    all_columns = views.source_columns(event["articles_by_source"])
+    for source, articles in all_columns[:_SOURCES_SHOWN]:
         shown = []
         for summary in articles[:_ARTICLES_PER_SOURCE]:
             article = engine.article(summary["id"])
             sentences, spans = highlights.get(article["id"], ({}, []))
             blocks = views.layout(article["text"], article.get("segments"), spans, sentences)
-            shown.append({"article": article, "blocks": blocks, "n_highlighted": sum(1 for b in blocks for s in b.sentences if s.classes)})
+            shown.append({"article": article, "title": views.display_title(article), "blocks": blocks, "n_highlighted": sum(1 for b in blocks for s in b.sentences if s.classes)})
         columns.append({"source": source, "articles": shown, "hidden": articles[_ARTICLES_PER_SOURCE:]})
     return _render(request, "event.html", event=event, fields=fields, selected=selected, columns=columns,
-                   hidden_sources=max(0, len(event["articles_by_source"]) - _SOURCES_SHOWN),
+                   hidden_sources=max(0, len(all_columns) - _SOURCES_SHOWN),
                    background=(record or {}).get("background") or [], record_summary=(record or {}).get("summary") or "")
 
 
@@ -128,6 +129,6 @@ def article_page(request: Request, article_id: str) -> Response:
         if surface not in groups[span.kind]:
             groups[span.kind].append(surface)
     legend = [(kind, name) for kind, name in dict.fromkeys(views.MENTION_KINDS.values()) if kind in groups]
-    return _render(request, "article.html", article=article, blocks=blocks, groups=groups, legend=legend,
+    return _render(request, "article.html", article=article, title=views.display_title(article), blocks=blocks, groups=groups, legend=legend,
                    url=views.safe_url(article.get("url")), places=article.get("places") or [])
 

@@ -20,7 +20,8 @@ from .geo import MapMarker, StoryMap, draw_map
 
 __all__ = [
     "Piece", "Sentence", "Block", "FieldView", "layout", "record_fields", "field_highlights",
-    "mention_spans", "snippet_parts", "story_map", "event_facts", "safe_url", "MENTION_KINDS", "FIELD_ORDER",
+    "mention_spans", "snippet_parts", "story_map", "event_facts", "safe_url", "display_title",
+    "source_columns", "MENTION_KINDS", "FIELD_ORDER",
 ]
 
 #: mention label -> (CSS kind, what the legend calls it)
@@ -233,21 +234,46 @@ def event_facts(event: dict[str, Any]) -> dict[str, str]:
 
 
 def story_map(events: list[dict[str, Any]], places_by_event: dict[str, list[dict[str, Any]]] | None = None) -> StoryMap | None:
-    """The map of a story: one marker per event with coordinates, the countries named filled."""
+    """The map of a story: one marker per event whose record has a located place, its country filled.
+
+    An event without a record place gets no marker (a guess from the places an
+    article names would often be wrong: "US officials said"); the countries its
+    articles name (``places_by_event``) are filled instead.
+    """
     markers, codes = [], set()
     places_by_event = places_by_event or {}
     for number, event in enumerate(events, 1):
         place = _place_of(event)
-        candidates = [place] + [p for p in places_by_event.get(event["id"], []) if p.get("precision") != "unresolved"]
-        for p in candidates:
-            if p.get("country_code"):
-                codes.add(str(p["country_code"]))
-        located = next((p for p in candidates if isinstance(p.get("latitude"), (int, float)) and isinstance(p.get("longitude"), (int, float))), None)
-        if located:
-            name = located.get("name") or located.get("text") or ""
+        if place.get("country_code"):
+            codes.add(str(place["country_code"]))
+        if isinstance(place.get("latitude"), (int, float)) and isinstance(place.get("longitude"), (int, float)):
+            name = place.get("name") or place.get("text") or ""
             markers.append(MapMarker(str(number), f"{number}. {event.get('title') or event['id']} — {name}",
-                                     float(located["latitude"]), float(located["longitude"]), f"#event-{event['id']}"))
+                                     float(place["latitude"]), float(place["longitude"]), f"#event-{event['id']}"))
+        elif not place:
+            codes.update(str(p["country_code"]) for p in places_by_event.get(event["id"], [])
+                         if p.get("country_code") and p.get("precision") != "unresolved")
     return draw_map(markers, codes)
+
+
+def display_title(article: dict[str, Any]) -> str:
+    """The headline, else the first sentence (shortened), else the id."""
+    if article.get("title"):
+        return article["title"]
+    first = next(iter(article.get("sentences") or []), "") or (article.get("text") or "")[:120]
+    first = " ".join(first.split())
+    return (first if len(first) <= 110 else first[:107].rstrip() + "...") or article.get("id", "")
+
+
+def source_columns(articles_by_source: dict[str, list[dict[str, Any]]]) -> list[tuple[str, list[dict[str, Any]]]]:
+    """One column per source, biggest first; articles without an outlet name are a source each."""
+    columns = []
+    for source, articles in articles_by_source.items():
+        if source == "(unknown)":
+            columns += [(f"Unknown source ({a['id']})", [a]) for a in articles]
+        else:
+            columns.append((source, articles))
+    return sorted(columns, key=lambda c: (-len(c[1]), c[0]))
 
 
 def safe_url(url: str | None) -> str | None:
