@@ -23,7 +23,7 @@ import numpy as np
 
 from . import registry
 from .errors import Codes, InputError, NotFoundError, StoreError
-from .model import Article, Decision, IngestSummary, Mention, RawRecord, Rejection
+from .model import Article, Decision, IngestSummary, Mention, Place, RawRecord, Rejection
 from .model import DatePrecision as P
 from .pipeline import dates as dates_stage
 from .pipeline import entities as entities_stage
@@ -63,6 +63,7 @@ class Storyline:
         *,
         embedder: Any | None = None,
         entity_extractor: Any | None = None,
+        geoparser: Any | None = None,
         readonly: bool = False,
     ) -> None:
         self.options = options or load_options()
@@ -71,6 +72,7 @@ class Storyline:
         self.store = Store(self.db_path, readonly=readonly)
         self._embedder = embedder
         self._entities = entity_extractor
+        self._geoparser = geoparser
         self._state_loaded = False
 
     # ------------------------------------------------------------ lifecycle
@@ -96,6 +98,12 @@ class Storyline:
         return self._entities
 
     @property
+    def geoparser(self):
+        if self._geoparser is None:
+            self._geoparser = registry.create(self.options.geoparser, self.options)
+        return self._geoparser
+
+    @property
     def index_path(self) -> Path:
         return self.db_path.with_name(self.db_path.name + ".faiss")
 
@@ -105,6 +113,7 @@ class Storyline:
             "entities": self.entity_extractor.name,
             "clusterer": self.options.clusterer,
             "linker": self.options.linker,
+            "geoparser": self.options.geoparser,
         }
 
     def _load_state(self) -> None:
@@ -266,6 +275,7 @@ class Storyline:
         analyses = self.analyse(originals, timer)
         items = {a.id: x.item for a, x in zip(originals, analyses)}
         mentions = {a.id: x.mentions for a, x in zip(originals, analyses)}
+        places = {a.id: x.places for a, x in zip(originals, analyses)}
         event_dates = {a.id: x.event_dates for a, x in zip(originals, analyses)}
 
         # cluster, link and store, all in one transaction
@@ -302,6 +312,7 @@ class Storyline:
                         self.store.add_embedding(a.id, self.embedder.name, vid, items[a.id].vector)
                         self.index.add([vid], [a.id], items[a.id].vector.reshape(1, -1))
                         self.store.add_mentions(mentions[a.id])
+                        self.store.add_places(places[a.id])
                     if a.id in signatures:
                         self.store.add_signature(a.id, signatures[a.id])
             with timer("link"):
@@ -343,6 +354,7 @@ class Storyline:
                 sentences = [(s.start, s.end) for s in a.segments if s.kind == "sentence"]
                 mentions += quotes_stage.speech_mentions(a.id, a.text, body_spans, sentences or None)
                 mentions += dates_stage.date_mentions(a.id, a.text, a.published)
+                places = self.geoparser.parse(a.id, a.text, body_spans)
                 item = ClusterItem(
                     key=a.id,
                     date=a.published,
@@ -354,7 +366,7 @@ class Storyline:
                 )
                 lead = a.sentences()[:_LEAD_SENTENCES]
                 dates = [d.iso() for d in dates_stage.event_date_candidates(lead, a.published)][:1]
-                out.append(Analysis(item, mentions, dates))
+                out.append(Analysis(item, mentions, dates, places))
         return out
 
     def _lead(self, article: Article) -> str:
@@ -479,6 +491,8 @@ class Storyline:
             "n_independent": row["size"],
             "n_sources": row["n_sources"],
             "articles_by_source": by_source,
+            **self._relays(articles),
+            "record": self.store.record(event_id),
             "why": [
                 {"article": r["subject_id"], "action": r["action"], "score": r["score"], "threshold": r["threshold"],
                  "explanation": r["explanation"]}
@@ -486,20 +500,6 @@ class Storyline:
             ],
         }
 
-    @staticmethod
-    def _article_summary(row) -> dict[str, Any]:
-        return {"id": row["id"], "source": row["source"], "date": row["published"], "title": row["title"], "duplicate_of": row["duplicate_of"]}
-
-    def articles(self) -> list[dict[str, Any]]:
-            **self._relays(articles),
-            "record": self.store.record(event_id),
-        """Every article, in the machine-readable contract shape."""
-        return [self._article_summary(r) for r in self.store.article_rows()]
-
-    def article(self, article_id: str) -> dict[str, Any]:
-        row = self.store.article_row(article_id)
-        if row is None:
-            raise NotFoundError(f"no article {article_id!r}")
     def _relays(self, articles: list[dict[str, Any]]) -> dict[str, Any]:
         """Which reports relay one upstream report, and how many independent reports remain.
 
@@ -517,6 +517,18 @@ class Storyline:
             "n_independent_reports": len(originals) - len(relaying) + len([k for k in relayed if k not in own]),
         }
 
+    @staticmethod
+    def _article_summary(row) -> dict[str, Any]:
+        return {"id": row["id"], "source": row["source"], "date": row["published"], "title": row["title"], "duplicate_of": row["duplicate_of"]}
+
+    def articles(self) -> list[dict[str, Any]]:
+        """Every article, in the machine-readable contract shape."""
+        return [self._article_summary(r) for r in self.store.article_rows()]
+
+    def article(self, article_id: str) -> dict[str, Any]:
+        row = self.store.article_row(article_id)
+        if row is None:
+            raise NotFoundError(f"no article {article_id!r}")
         segments = self.store.segments(article_id)
         return self._article_summary(row) | {
             "url": row["url"],
@@ -528,6 +540,7 @@ class Storyline:
             "sentences": [row["text"][s.start : s.end] for s in segments if s.kind == "sentence"],
             "segments": [dataclasses.asdict(s) for s in segments],
             "mentions": [dataclasses.asdict(m) for m in self.store.mentions(article_id)],
+            "places": [dataclasses.asdict(p) for p in self.store.places(article_id)],
         }
 
     def show(self, item_id: str) -> tuple[str, dict[str, Any]]:
@@ -631,6 +644,7 @@ class Analysis:
     item: ClusterItem
     mentions: list[Mention]
     event_dates: list[str]
+    places: list[Place] = dataclasses.field(default_factory=list)
 
 
 class _StageTimer:

@@ -33,6 +33,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("entities", "entities.spacy-en.v1", "Registered name of the named-entity extractor."),
     Setting("clusterer", "clusterer.online.v1", "Registered name of the article-to-event clusterer."),
     Setting("linker", "linker.stories.v1", "Registered name of the event-to-story linker."),
+    Setting("geoparser", "geoparser.geonames.v1", "Registered name of the toponym recogniser and resolver."),
+    Setting("gazetteer", "", "SQLite file of an imported GeoNames dump (`storyline gazetteer import`), consulted in "
+            "addition to the built-in gazetteer; empty: $XDG_DATA_HOME/storyline/gazetteer.sqlite "
+            "(~/.local/share/storyline/gazetteer.sqlite)."),
     Setting("event_window_days", 7, "Articles join only events with a report within this many days.", 0),
     Setting("event_threshold", 0.5, "Minimum join probability for an article to join an existing event.", 0, 1),
     Setting("event_candidates", 30, "Nearest stored articles fetched from the vector index per article.", 1),
@@ -44,6 +48,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("max_article_chars", 2_000_000, "Longer articles are rejected with a reason.", 1),
     Setting("threads", 1, "Threads for model runtimes.", 1),
     Setting("progress", True, "Show a progress bar on long runs."),
+    Setting("serve_max_body_bytes", 8_000_000, "storyline serve: larger request bodies are refused (HTTP 413, SL107).", 1),
+    Setting("serve_page_size", 20, "storyline serve: stories or search hits per page when the request names no limit.", 1, 200),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
