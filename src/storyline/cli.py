@@ -335,6 +335,34 @@ def eval_geoparse(obj: _Context, corpus: str, as_json: bool) -> None:
     click.echo(f"  {num(s['articles_per_second'], '.1f')} articles/s")
 
 
+@eval_group.command(name="events")
+@click.argument("corpus", type=click.Path(exists=True, dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.pass_obj
+def eval_events(obj: _Context, corpus: str, as_json: bool) -> None:
+    """Build event records for CORPUS (ACLED notes or PLOVER gold records, detected) and score them."""
+    from .evaluate.events import evaluate_events
+
+    s = evaluate_events(corpus, options=load_options(obj.config, obj.overrides))
+    if as_json:
+        _emit_json(s)
+        return
+
+    def num(value: Any) -> str:
+        return "n/a" if value is None else f"{value:.3f}"
+
+    click.echo(f"{corpus} ({s['n']} {s['format'].upper()} records)")
+    click.echo(f"  event type        accuracy {num(s['event_type_accuracy'])}  macro-F1 {num(s['event_type_macro_f1'])}")
+    if s["format"] == "acled":
+        click.echo(f"  sub-event type    accuracy {num(s['sub_event_type_accuracy'])}")
+        click.echo(f"  actor1            match {num(s['actor1_match'])}")
+        click.echo(f"  location          within 25 km {num(s['location_25km'])}  within 161 km {num(s['location_161km'])}  "
+                   f"admin1 {num(s['admin1_accuracy'])}  country {num(s['country_accuracy'])}")
+        click.echo(f"  date              exact {num(s['date_exact'])}")
+        click.echo(f"  fatalities        exact {num(s['fatalities_exact'])}  MAE {s['fatalities_mae']:.2f}")
+    click.echo(f"  {s['articles_per_second']:.1f} records/s")
+
+
 @cli.group(name="gazetteer")
 def gazetteer_group() -> None:
     """Manage the gazetteer the geoparser resolves place names against."""
@@ -390,6 +418,24 @@ def fit_cluster(obj: _Context, corpora: tuple[str, ...], output: str | None) -> 
     target = output or str(resources.files("storyline.pipeline") / "params" / "clusterer-online-v1.json")
     write_params(document, target)
     click.echo(f"wrote {target}: threshold {document['chosen_threshold']}, weights {document['weights']}")
+
+
+@fit_group.command(name="events")
+@click.argument("corpus", type=click.Path(exists=True, dir_okay=False))
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
+              help="Where to write the parameters (default: the event typer's bundled parameter file).")
+@click.pass_obj
+def fit_events(obj: _Context, corpus: str, output: str | None) -> None:
+    """Fit the event type classifier on CORPUS (ACLED JSONL with gold event and sub-event types)."""
+    from .evaluate.fit_events import fit_event_typer, write_params
+    from .pipeline.eventtype import PARAMS_FILE
+
+    document = fit_event_typer(corpus, log=lambda m: click.echo(m, err=True))
+    target = output or str(resources.files("storyline.pipeline") / "params" / PARAMS_FILE)
+    write_params(document, target)
+    h = document["heldout_scores"]
+    click.echo(f"wrote {target}: l2 {document['l2']:g}; held-out event type macro-F1 {h['event_type_macro_f1']:.3f}, "
+               f"sub-event type accuracy {h['sub_event_type_accuracy']:.3f}")
 
 
 @cli.command()

@@ -1,0 +1,277 @@
+"""Actors: who acted (actor1, the source) and against whom (actor2, the target).
+
+:func:`find_actor_phrases` finds the groups a sentence names: a named entity
+(an organisation, a country, a nationality, a person) and the generic groups
+that event reports name by role -- "Russian troops", "Taliban forces",
+"unidentified gunmen", "protesters", "civilians", "US-backed forces" -- with
+the country their modifier names. :func:`assign_roles` places them around the
+sentence's event trigger:
+
+* passive voice with an agent ("was attacked by two gunmen", "were destroyed
+  by the Taliban"): the agent acts, the subject is the target;
+* "clashes between X and Y", "X clashed with Y": X and Y;
+* otherwise the nearest group before the trigger acts, and the first group
+  after it is the target.
+
+Each actor has a display name, a ``kind`` (military, police, state,
+government, armed group, unidentified armed group, allied forces, civilians,
+protesters, rioters, organisation, person, group) and a normalised ``key``
+(``kind:country-or-name``) so reports that name one actor differently agree:
+"Russian troops", "Russia's forces" and "Russia" carrying out an airstrike are
+all ``military:russia``.
+
+:func:`same_actor` is how ``eval events`` compares an actor with ACLED's
+actor names (see its doc).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Sequence
+
+from . import entities as entities_stage
+
+__all__ = ["Actor", "find_actor_phrases", "assign_roles", "same_actor", "acled_actor_parts"]
+
+Span = tuple[int, int, str]
+
+# generic group nouns by kind (singular and plural stems)
+_KIND_NOUNS = (
+    ("military", r"forces|force|troops|military|army|armed forces|soldiers?|servicem[ae]n|service members|marines|"
+                 r"jets?|warplanes?|aircraft|aircrafts|drones?|navy|air force|artillery|units?|battalions?|brigades?|regime"),
+    ("police", r"police(?:m[ae]n)?|police officers|officers|gendarmes?|gendarmerie|security personnel|security forces|border guards?"),
+    ("unidentified armed group", r"gunm[ae]n|assailants|attackers|armed m[ae]n|armed individuals?|armed group|unidentified m[ae]n|"
+                                 r"unknown m[ae]n|bandits|perpetrators|suspects?"),
+    ("armed group", r"militants?|fighters?|rebels?|insurgents?|militias?|militiam[ae]n|jihadists?|terrorists?|separatists?|guerrillas?|"
+                    r"mercenar(?:y|ies)|combatants|paramilitar(?:y|ies)"),
+    ("protesters", r"protesters|protestors|demonstrators|activists|students|workers|farmers|teachers|employees|supporters|marchers|crowds?"),
+    ("rioters", r"rioters|mobs?|looters"),
+    ("civilians", r"civilians?|residents|villagers|locals|people|persons|passers-by|m[ae]n|wom[ae]n|child(?:ren)?|famil(?:y|ies)|"
+                  r"journalists?|traders|drivers?|farmers?|worshippers|refugees|migrants|patients|elders?"),
+    ("government", r"government|authorities|administration|officials|ministry|cabinet|president|prime minister"),
+    ("allied forces", r"coalition|allies|allied forces"),
+)
+_NOUN_KIND = [(kind, re.compile(rf"(?:{nouns})$", re.IGNORECASE)) for kind, nouns in _KIND_NOUNS]
+_ALL_NOUNS = "|".join(n for _, n in _KIND_NOUNS)
+_MODIFIER = r"(?:[A-Z][\w'’.\-]*|unidentified|unknown|suspected|alleged|armed|local|government|pro-[\w\-]+|anti-[\w\-]+|[a-z]+-(?:backed|led|allied|aligned)|rebel|security|regime|opposition)"
+_SITES = r"bases?|camps?|positions?|posts?|outposts?|checkpoints?|garrisons?|installations?|facilit(?:y|ies)|airports?|airfields?|headquarters|vehicles?|convoys?|stations?|barracks|compounds?|operations?|officials|sources|spokesm[ae]n"
+_GROUP = re.compile(rf"\b(?P<mods>(?:{_MODIFIER}[’']?s?\s+){{0,4}})(?P<noun>(?i:{_ALL_NOUNS}))\b(?!\s+(?i:{_SITES})\b)(?!-)")
+_BACKED = re.compile(r"([A-Za-z.]+)-(?:backed|led|allied|aligned)\b", re.IGNORECASE)
+_UNIDENTIFIED = re.compile(r"\b(?:unidentified|unknown|suspected|masked)\b", re.IGNORECASE)
+_AUX_BEFORE = re.compile(r"\b(?:was|were|been|being|is|are)\s+(?:\w+\s+)?$", re.IGNORECASE)
+_BETWEEN = re.compile(r"\bbetween\s+", re.IGNORECASE)
+_CLAUSE_BREAK = re.compile(r"[;:]|,\s+(?:which|who|while|but|and)\b|\b(?:after|when|while|because|as|where)\b", re.IGNORECASE)
+_WHERE = re.compile(r"\b(?:in|at|near|inside|across|throughout|from|of|within|border with|borders with|to)\s+(?:the\s+)?$", re.IGNORECASE)
+_ORG_LABELS = ("ORG", "NORP", "GPE", "PERSON")
+
+
+@dataclass(frozen=True)
+class Actor:
+    """A group that acts or is acted on, with its span in the sentence."""
+
+    name: str
+    key: str
+    kind: str
+    country: str | None
+    start: int
+    end: int
+    text: str
+
+    def detail(self) -> dict[str, str | None]:
+        return {"key": self.key, "kind": self.kind, "country": self.country}
+
+
+def _country_of(text: str) -> str | None:
+    """The country key a modifier names ("Russian", "US", "Ukraine's"), or None."""
+    for word in re.findall(r"[A-Z][\w.\-]*(?:\s+[A-Z][\w.\-]*)?", text):
+        for candidate in (word, word.split()[0]):
+            key = entities_stage.normalise(candidate, "NORP")
+            if key and key in entities_stage._countries()[0]:
+                return key
+    return None
+
+
+def _kind_of(noun: str) -> str:
+    for kind, pattern in _NOUN_KIND:
+        if pattern.match(noun):
+            return kind
+    return "group"
+
+
+def _display(kind: str, country: str | None, named: str | None, surface: str) -> str:
+    place = country.title() if country else None
+    if named:
+        return named
+    if kind == "military":
+        return f"Military forces of {place}" if place else "Military forces"
+    if kind == "police":
+        return f"Police forces of {place}" if place else "Police forces"
+    if kind in ("protesters", "rioters", "civilians"):
+        return f"{kind.capitalize()} ({place})" if place else kind.capitalize()
+    if kind == "unidentified armed group":
+        return f"Unidentified armed group ({place})" if place else "Unidentified armed group"
+    if kind == "government":
+        return f"Government of {place}" if place else "Government"
+    return surface
+
+
+def _make(kind: str, country: str | None, named: str | None, start: int, end: int, text: str) -> Actor:
+    ident = named.lower() if named and kind not in ("military", "police", "state", "government") else (country or "")
+    return Actor(_display(kind, country, named, text), f"{kind}:{ident}", kind, country, start, end, text)
+
+
+def find_actor_phrases(sentence: str, entities: Sequence[Span] = ()) -> list[Actor]:
+    """The groups ``sentence`` names, in text order (``entities`` are spans into the sentence)."""
+    found: list[Actor] = []
+    for m in _GROUP.finditer(sentence):
+        mods, noun = m.group("mods").strip(), m.group("noun")
+        kind = _kind_of(noun)
+        backed = _BACKED.search(mods)
+        country = _country_of(backed.group(1) if backed else mods) if mods else None
+        if backed:
+            country = entities_stage.normalise(backed.group(1), "NORP")
+            kind = "allied forces"
+        named = None
+        if kind in ("armed group", "military", "unidentified armed group") and mods and not country and not backed:
+            if _UNIDENTIFIED.search(mods) or kind == "unidentified armed group":
+                kind = "unidentified armed group"
+            else:
+                words = [w for w in re.findall(r"[A-Z][\w'’.\-]*", mods)]
+                if words:
+                    named, kind = " ".join(words).rstrip("’'s"), "armed group"
+        elif kind == "military" and "regime" in (mods + noun).lower() and not country:
+            kind = "military"
+        start = m.start("mods") if mods else m.start("noun")
+        found.append(_make(kind, country, named, start, m.end(), sentence[start:m.end()]))
+    for start, end, label in entities:
+        if label not in _ORG_LABELS or any(a.start <= start < a.end for a in found):
+            continue
+        surface = sentence[start:end]
+        key = entities_stage.normalise(surface, label)
+        if not key:
+            continue
+        if label == "GPE" and key not in entities_stage._countries()[0]:
+            country = next(iter(entities_stage.expand([key]) - {key}), None)
+            if country is None:
+                continue  # a town or region is where things happen, not who acts
+            key = country
+        if key in entities_stage._countries()[0] and _WHERE.search(sentence[:start]):
+            continue  # "in Syria", "near the border with Jordan": a place, not an actor
+        if key in entities_stage._countries()[0]:
+            if label == "NORP" and not re.match(r"\s+(?:and|or)\b", sentence[end:]):
+                continue  # "Russian" alone modifies something else
+            found.append(_make("state", key, None, start, end, surface))
+        elif label == "PERSON":
+            found.append(Actor(surface, f"person:{key}", "person", None, start, end, surface))
+        else:
+            found.append(Actor(surface, f"organisation:{key}", "organisation", None, start, end, surface))
+    found.sort(key=lambda a: a.start)
+    return found
+
+
+def _as_military(actor: Actor) -> Actor:
+    if actor.kind == "state":
+        return _make("military", actor.country, None, actor.start, actor.end, actor.text)
+    return actor
+
+
+def assign_roles(sentence: str, actors: Sequence[Actor], trigger_start: int | None, trigger_end: int | None,
+                 plover: str | None = None) -> tuple[Actor | None, Actor | None]:
+    """(actor1, actor2) around the trigger at ``trigger_start:trigger_end`` (see the module doc)."""
+    if not actors:
+        return None, None
+    if trigger_start is None or trigger_end is None:
+        return actors[0], (actors[1] if len(actors) > 1 else None)
+    violent = plover in ("ASSAULT", "FIGHT")
+    before = [a for a in actors if a.end <= trigger_start]
+    after = [a for a in actors if a.start >= trigger_end]
+    # clause boundary: only groups in the trigger's clause act
+    if before:
+        tail = sentence[before[-1].end:trigger_start]
+        if _CLAUSE_BREAK.search(tail) and len(tail) > 60:
+            before = []
+    actor1 = before[-1] if before else None
+    actor2 = after[0] if after else None
+    between = _BETWEEN.search(sentence[trigger_end:trigger_end + 40])
+    if between and len(after) >= 2:
+        actor1, actor2 = after[0], after[1]
+    elif _AUX_BEFORE.search(sentence[:trigger_start]):
+        # passive: the subject is the target; the agent follows "by"
+        agent = next((a for a in after if re.search(r"\bby\s+(?:\S+\s+){0,3}$", sentence[trigger_end:a.start])), None)
+        actor1, actor2 = agent, (before[-1] if before else None)
+    if violent:
+        actor1 = _as_military(actor1) if actor1 else None
+    if actor1 is not None and actor2 is not None and actor1.key == actor2.key:
+        actor2 = next((a for a in after if a.key != actor1.key), None)
+    return actor1, actor2
+
+
+# ------------------------------------------------------------------ matching ACLED names
+
+_ACLED_HEADS = (
+    ("military", r"military forces|armed forces|army|navy|air force"),
+    ("police", r"police forces|police|gendarmerie"),
+    ("unidentified armed group", r"unidentified armed group"),
+    ("protesters", r"protesters"),
+    ("rioters", r"rioters"),
+    ("civilians", r"civilians"),
+    ("government", r"government"),
+)
+_PARENS = re.compile(r"\(([^()]*)\)")
+
+
+def acled_actor_parts(name: str) -> tuple[str, str | None, str]:
+    """(kind, country key, name key) of an ACLED actor name.
+
+    "Military Forces of Ukraine (2019-)" -> ("military", "ukraine", ...);
+    "Protesters (India)" -> ("protesters", "india", ...); "Al Shabaab" ->
+    ("organisation", None, "al shabaab").
+    """
+    lowered = name.lower()
+    country = None
+    for inner in _PARENS.findall(name):
+        key = entities_stage.normalise(inner, "GPE")
+        if key and key in entities_stage._countries()[0]:
+            country = key
+    of = re.search(r"\bof\s+([A-Z][^()]*?)\s*(?:\(|$)", name)
+    if of and not country:
+        key = entities_stage.normalise(of.group(1), "GPE")
+        if key and key in entities_stage._countries()[0]:
+            country = key
+    bare = _PARENS.sub("", lowered).strip()
+    for kind, pattern in _ACLED_HEADS:
+        if re.search(rf"\b(?:{pattern})\b", bare):
+            return kind, country, bare
+    return "organisation", country, bare
+
+
+def _tokens(text: str) -> set[str]:
+    return {t for t in re.findall(r"[a-z0-9]+", text.lower()) if t not in ("the", "of", "and", "forces", "group", "al")}
+
+
+def same_actor(actor: Actor | None, acled_name: str | None) -> bool:
+    """Does our actor name the ACLED actor?
+
+    Generic actors match by kind (military, police, protesters, rioters,
+    civilians, government, unidentified armed group; a state acting with force
+    counts as its military) and, when both name one, the same country.
+    Named groups match when the word sets overlap by half or more of the
+    shorter one (case and the words "the", "of", "forces", "group" ignored),
+    or one is the other's acronym.
+    """
+    if actor is None or not acled_name:
+        return False
+    kind, country, bare = acled_actor_parts(acled_name)
+    ours = "military" if actor.kind == "state" else actor.kind
+    if kind != "organisation":
+        if ours != kind:
+            return False
+        return actor.country is None or country is None or actor.country == country
+    mine, theirs = _tokens(actor.name), _tokens(bare)
+    if not mine or not theirs:
+        return False
+    if len(mine & theirs) * 2 >= min(len(mine), len(theirs)):
+        return True
+    acronym = "".join(w[0] for w in re.findall(r"[a-z0-9]+", bare))
+    return any(t == acronym for t in mine) or "".join(w[0] for w in re.findall(r"[a-z0-9]+", actor.name.lower())) in theirs

@@ -1,0 +1,338 @@
+"""Record: one event record from all the articles that report an event.
+
+Per article, :func:`code_article` finds the **main sentence** -- the first
+lead sentence with an event trigger and a date of the reporting window (else
+the first with a trigger) -- and codes the sentences of its paragraph with
+:func:`code_sentence`: event type, actors, counts, each with its span. Any
+group of sentences can be coded the same way (:func:`code_sentences`), which
+is how an earlier background event can get its own record.
+
+:func:`build_record` then chooses each field by agreement across
+**independent** sources: duplicates are dropped, and articles of one outlet,
+or articles that relay one upstream report (``groups``), count once. The
+value most groups state wins (ties: the more confident or more precise
+value, then the earlier article); the values other sources give are kept as
+``alternatives`` and the ``note`` says how the value was chosen.
+
+The date is never the publication date in disguise: when no article dates the
+event, the value is the earliest publication date with precision
+"publication" and the note says so.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Mapping, Sequence
+
+from ..model import Article, DatePrecision, EventRecord, FieldValue, GeoPrecision, Mention, Place, RecordField, Support
+from . import dates as dates_stage
+from .actors import Actor, assign_roles, find_actor_phrases
+from .counts import KINDS, CountMention, total_counts, find_counts
+from .entities import LABELS
+from .eventtype import EventTypeCoding, EventTyper, find_triggers
+
+__all__ = ["SentenceCoding", "ArticleCoding", "code_sentence", "code_sentences", "code_article", "build_record", "FIELDS"]
+
+FIELDS = ("event_type", "actor1", "actor2", "place", "date", "fatalities", "injured")
+LEAD_SENTENCES = 8
+_MATERIAL = {"ASSAULT", "FIGHT", "PROTEST", "COERCE", "MOBILIZE", "CRIME"}
+
+
+@dataclass(frozen=True)
+class SentenceCoding:
+    """What one sentence says about an event (offsets into the article text)."""
+
+    start: int
+    end: int
+    text: str
+    trigger_type: str | None
+    trigger_span: tuple[int, int] | None
+    actor1: Actor | None
+    actor2: Actor | None
+    counts: tuple[CountMention, ...]
+
+
+@dataclass
+class ArticleCoding:
+    """One article's reading of the event: its main sentence, the coded sentences and their values."""
+
+    article: Article
+    main: int | None  # index into ``sentences``
+    sentences: list[SentenceCoding] = field(default_factory=list)
+    event_type: EventTypeCoding | None = None
+    type_text: tuple[int, int] | None = None  # span classified
+
+
+def _entity_spans(mentions: Iterable[Mention], start: int, end: int) -> list[tuple[int, int, str]]:
+    return [(m.start - start, m.end - start, m.label) for m in mentions if m.label in LABELS and start <= m.start and m.end <= end]
+
+
+def code_sentence(text: str, start: int, end: int, mentions: Sequence[Mention] = ()) -> SentenceCoding:
+    """Trigger, actors and counts of the sentence ``text[start:end]``."""
+    sentence = text[start:end]
+    triggers = find_triggers(sentence)
+    material = [t for t in triggers if t.plover in _MATERIAL]
+    trigger = material[0] if material else (triggers[0] if triggers else None)
+    actors = find_actor_phrases(sentence, _entity_spans(mentions, start, end))
+    a1, a2 = assign_roles(sentence, actors, trigger.start if trigger else None, trigger.end if trigger else None,
+                          trigger.plover if trigger else None)
+    shift = lambda a: None if a is None else Actor(a.name, a.key, a.kind, a.country, a.start + start, a.end + start, a.text)  # noqa: E731
+    counts = tuple(CountMention(c.kind, c.value, c.start + start, c.end + start, c.text, c.exact, c.low, c.high, c.total, c.negation, c.scope)
+                   for c in find_counts(sentence))
+    return SentenceCoding(start, end, sentence, trigger.plover if trigger else None,
+                          (trigger.start + start, trigger.end + start) if trigger else None, shift(a1), shift(a2), counts)
+
+
+def code_sentences(text: str, spans: Sequence[tuple[int, int]], mentions: Sequence[Mention] = ()) -> list[SentenceCoding]:
+    """:func:`code_sentence` for each span."""
+    return [code_sentence(text, s, e, mentions) for s, e in spans]
+
+
+def _sentence_segments(article: Article) -> list[tuple[int, int, int]]:
+    spans = [(s.start, s.end, s.paragraph) for s in article.segments if s.kind == "sentence"]
+    return spans or [(0, len(article.text), 0)]
+
+
+def code_article(article: Article, mentions: Sequence[Mention], typer: EventTyper) -> ArticleCoding:
+    """The main sentence of ``article`` and the coding of its paragraph (see the module doc)."""
+    segments = _sentence_segments(article)
+    lead = segments[:LEAD_SENTENCES]
+    with_trigger = [i for i, (s, e, _) in enumerate(lead) if find_triggers(article.text[s:e])]
+    dated = [i for i in with_trigger if dates_stage.event_date_candidates([article.text[lead[i][0]:lead[i][1]]], article.published)]
+    main = dated[0] if dated else (with_trigger[0] if with_trigger else None)
+    anchor = main if main is not None else 0
+    paragraph = segments[anchor][2]
+    chosen = [i for i, seg in enumerate(segments) if seg[2] == paragraph and i >= anchor][:4]
+    others = [i for i in range(min(len(segments), LEAD_SENTENCES)) if i not in chosen]
+    order = chosen + others
+    coded = code_sentences(article.text, [(segments[i][0], segments[i][1]) for i in order], mentions)
+    coding = ArticleCoding(article, 0 if main is not None else None, coded)
+    type_sentences = chosen[:3]
+    span = (segments[type_sentences[0]][0], segments[type_sentences[-1]][1])
+    coding.type_text = span
+    coding.event_type = typer.classify([article.text[span[0]:span[1]]])[0]
+    return coding
+
+
+# ------------------------------------------------------------------ candidates
+
+
+@dataclass
+class _Candidate:
+    key: Any
+    value: Any
+    detail: dict[str, Any]
+    supports: list[Support] = field(default_factory=list)
+    groups: set[str] = field(default_factory=set)
+    strength: float = 0.0
+    order: int = 0
+
+
+def _support(article: Article, sentence: SentenceCoding | tuple[int, int], start: int, end: int) -> Support:
+    s_start, s_end = (sentence.start, sentence.end) if isinstance(sentence, SentenceCoding) else sentence
+    return Support(article.id, article.source, s_start, s_end, start, end, article.text[start:end])
+
+
+def _sentence_of(article: Article, offset: int) -> tuple[int, int]:
+    for s, e, _ in _sentence_segments(article):
+        if s <= offset < e:
+            return s, e
+    return offset, offset
+
+
+class _Ballot:
+    def __init__(self) -> None:
+        self.candidates: dict[Any, _Candidate] = {}
+
+    def add(self, key: Any, value: Any, detail: dict[str, Any], support: Support, group: str, strength: float, order: int) -> None:
+        c = self.candidates.get(key)
+        if c is None:
+            c = self.candidates[key] = _Candidate(key, value, detail, order=order)
+        if support not in c.supports:
+            c.supports.append(support)
+        c.groups.add(group)
+        c.strength = max(c.strength, strength)
+        c.order = min(c.order, order)
+
+    def ranked(self) -> list[_Candidate]:
+        return sorted(self.candidates.values(), key=lambda c: (-len(c.groups), -c.strength, c.order))
+
+
+def _field(name: str, ballot: _Ballot, n_groups: int, empty_note: str) -> RecordField:
+    ranked = ballot.ranked()
+    if not ranked:
+        return RecordField(name, None, (), empty_note)
+    best, rest = ranked[0], ranked[1:]
+    as_value = lambda c: FieldValue(c.value, c.detail, tuple(c.supports))  # noqa: E731
+    note = f"stated by {len(best.groups)} of {n_groups} independent source{'s' if n_groups != 1 else ''}"
+    if rest:
+        others = "; ".join(f"{c.value!r} ({len(c.groups)})" for c in rest[:3])
+        note += f"; other values: {others}"
+    return RecordField(name, as_value(best), tuple(as_value(c) for c in rest), note)
+
+
+_LOCATIVE = re.compile(r"\b(?:in|at|near|outside|around|inside|into|across|from|of|on|to)\s+(?:the\s+)?(?:(?:\w+\s+){0,2}of\s+(?:the\s+)?)?$", re.IGNORECASE)
+
+
+def _specificity(place: Place) -> float:
+    """Point 5, city 4, region 3, a named but unresolved place in a known country 2, country 1, else 0."""
+    if place.precision == GeoPrecision.UNRESOLVED:
+        return 2.0 if place.country_code else 0.0
+    return {GeoPrecision.POINT: 5.0, GeoPrecision.CITY: 4.0, GeoPrecision.REGION: 3.0, GeoPrecision.COUNTRY: 1.0}.get(place.precision, 0.0)
+
+
+def _place_candidates(article: Article, places: Sequence[Place], coding: ArticleCoding) -> list[tuple[Place, float]]:
+    """Places of the coded paragraph, best first: in the main sentence, after a locative word, most specific."""
+    spans = [(s.start, s.end) for s in coding.sentences[:4]]
+    if not spans:
+        return []
+    out = []
+    for p in places:
+        in_main = spans[0][0] <= p.start < spans[0][1]
+        if not (in_main or any(s <= p.start < e for s, e in spans)):
+            continue
+        locative = bool(_LOCATIVE.search(article.text[max(0, p.start - 40):p.start]))
+        out.append((p, 2.0 * in_main + 1.0 * locative + _specificity(p) / 10 + p.confidence / 100))
+    return sorted(out, key=lambda x: -x[1])
+
+
+def _encloses(outer: dict[str, Any], inner: dict[str, Any]) -> bool:
+    """Is the place ``outer`` (a detail dict) the country or region that contains ``inner``?"""
+    if not outer.get("country_code") or outer.get("country_code") != inner.get("country_code"):
+        return False
+    if outer.get("precision") == GeoPrecision.COUNTRY:
+        return inner.get("precision") != GeoPrecision.COUNTRY
+    if outer.get("precision") == GeoPrecision.REGION and outer.get("admin1"):
+        return inner.get("admin1") == outer.get("admin1") and inner.get("precision") in (GeoPrecision.CITY, GeoPrecision.POINT)
+    return False
+
+
+def build_record(
+    event_id: str,
+    articles: Sequence[Article],
+    mentions: Mapping[str, Sequence[Mention]] | None = None,
+    places: Mapping[str, Sequence[Place]] | None = None,
+    typer: EventTyper | None = None,
+    groups: Mapping[str, str] | None = None,
+) -> EventRecord:
+    """The event record of ``articles`` (see the module doc).
+
+    ``mentions`` and ``places`` map an article id to its entity mentions and
+    resolved places (article-relative offsets); ``groups`` maps an article id
+    to its independence group (an upstream report it relays); by default an
+    article's group is its source, or itself when it has none.
+    """
+    if typer is None:
+        from .eventtype import LinearEventTyper
+
+        typer = LinearEventTyper.bundled()
+    mentions = mentions or {}
+    places = places or {}
+    kept = [a for a in articles if not a.duplicate_of] or list(articles)
+    group_of = {a.id: (groups or {}).get(a.id) or a.source or a.id for a in kept}
+    n_groups = len(set(group_of.values()))
+    ballots = {name: _Ballot() for name in FIELDS}
+    scoped_zero: list[tuple[Article, CountMention]] = []
+    publication: list[dt.date] = []
+    for order, article in enumerate(kept):
+        group = group_of[article.id]
+        toponyms = [(p.start, p.end) for p in places.get(article.id, ())]
+        # a name the geoparser reads as a place ("al-Tanf") is where things happen, not who acts
+        actor_mentions = [m for m in mentions.get(article.id, ())
+                          if m.label in ("GPE", "NORP") or not any(s < m.end and m.start < e for s, e in toponyms)]
+        coding = code_article(article, actor_mentions, typer)
+        if article.published:
+            publication.append(article.published)
+        main = coding.sentences[0] if coding.sentences else None
+        # event type
+        et = coding.event_type
+        if et is not None and (et.plover or et.acled_sub_event_type):
+            span = coding.type_text or (0, len(article.text))
+            trig = main.trigger_span if main and main.trigger_span else span
+            ballots["event_type"].add((et.plover, et.acled_sub_event_type), et.plover, et.detail(),
+                                      _support(article, span, *trig), group, et.confidence, order)
+        # actors: the main sentence first, then the others of the paragraph and lead
+        for role in ("actor1", "actor2"):
+            for rank, sentence in enumerate(coding.sentences):
+                actor = getattr(sentence, role)
+                if actor is not None:
+                    ballots[role].add(actor.key, actor.name, actor.detail(), _support(article, sentence, actor.start, actor.end),
+                                      group, 1.0 / (1 + rank), order)
+                    break
+        # place
+        ranked_places = _place_candidates(article, places.get(article.id, ()), coding)
+        if ranked_places:
+            place, strength = ranked_places[0]
+            key = place.geonameid or (place.name or place.text).lower()
+            detail = {"specificity": _specificity(place), "latitude": place.latitude, "longitude": place.longitude, "country": place.country,
+                      "country_code": place.country_code, "admin1": place.admin1, "precision": place.precision,
+                      "confidence": round(place.confidence, 4), "geonameid": place.geonameid, "text": place.text}
+            ballots["place"].add(key, place.name or place.text, detail, _support(article, _sentence_of(article, place.start), place.start, place.end),
+                                 group, strength, order)
+        # date: a date of the reporting window in the main sentence, else in the lead
+        for sentence in coding.sentences:
+            found = _event_date(article, sentence)
+            if found is not None:
+                value, start, end = found
+                detail = {"precision": value.precision, "start": value.start.isoformat() if value.start else None,
+                          "end": value.end.isoformat() if value.end else None, "text": value.text,
+                          "anchor": value.anchor.isoformat() if value.anchor else None}
+                ballots["date"].add(value.iso(), value.iso(), detail, _support(article, sentence, start, end), group, 1.0, order)
+                break
+        # counts
+        totals = total_counts([s.text for s in coding.sentences], [_local(s) for s in coding.sentences])
+        for kind, name in zip(KINDS, ("fatalities", "injured")):
+            total = totals[kind]
+            if total is None:
+                continue
+            for i, c in total.mentions:
+                sentence = coding.sentences[i]
+                ballots[name].add(total.value, total.value, {"exact": total.exact, "how": total.note},
+                                  _support(article, sentence, sentence.start + c.start, sentence.start + c.end), group,
+                                  1.0 if total.exact else 0.5, order)
+        scoped_zero += [(article, c) for s in coding.sentences for c in s.counts if c.negation and c.scope]
+    # a place inside another report's country or region agrees with it: the more specific name wins
+    for c in ballots["place"].candidates.values():
+        for other in ballots["place"].candidates.values():
+            if other is not c and _encloses(other.detail, c.detail):
+                c.groups |= other.groups
+        c.strength = c.detail["specificity"] + c.strength / 10
+    fields = {name: _field(name, ballots[name], n_groups, "not stated in any report") for name in FIELDS}
+    fields["date"] = _date_field(fields["date"], publication, n_groups)
+    for name, kind in (("fatalities", "killed"), ("injured", "injured")):
+        scoped = [c for _, c in scoped_zero if c.kind == kind]
+        if fields[name].value is None:
+            note = "not reported"
+            if scoped:
+                note += "; " + "; ".join(f"a report says none among {c.scope!r} (\u201c{c.text}\u201d)" for c in scoped[:2])
+            fields[name] = RecordField(name, None, fields[name].alternatives, note)
+    return EventRecord(event_id, fields)
+
+
+def _local(sentence: SentenceCoding) -> list[CountMention]:
+    return [CountMention(c.kind, c.value, c.start - sentence.start, c.end - sentence.start, c.text, c.exact, c.low, c.high,
+                         c.total, c.negation, c.scope) for c in sentence.counts]
+
+
+def _event_date(article: Article, sentence: SentenceCoding):
+    """(FuzzyDate, start, end) of the sentence's event date, or None."""
+    candidates = dates_stage.event_date_candidates([sentence.text], article.published)
+    if not candidates:
+        return None
+    value = candidates[0]
+    for m in dates_stage.find_dates(sentence.text, article.published):
+        if m.date.value == value.value and m.date.precision == value.precision:
+            return value, sentence.start + m.start, sentence.start + m.end
+    return value, sentence.start, sentence.end
+
+
+def _date_field(found: RecordField, publication: list[dt.date], n_groups: int) -> RecordField:
+    if found.value is not None or not publication:
+        return found if found.value is not None else RecordField("date", None, (), "no date stated and no publication date")
+    first = min(publication)
+    detail = {"precision": DatePrecision.PUBLICATION, "start": None, "end": first.isoformat(), "text": None, "anchor": first.isoformat()}
+    return RecordField("date", FieldValue(first.isoformat(), detail, ()), (),
+                       "publication date only: no report dates the event, which happened on or before this day")

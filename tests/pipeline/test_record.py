@@ -1,0 +1,144 @@
+"""The record builder: per-field values chosen across independent reports, with their spans."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from storyline.model import GeoPrecision, Mention, Place, RawRecord
+from storyline.pipeline.actors import assign_roles, find_actor_phrases, same_actor
+from storyline.pipeline.eventtype import EventTypeCoding, combine, find_triggers
+from storyline.pipeline.normalise import to_article
+from storyline.pipeline.record import build_record, code_sentence
+
+
+class KeywordTyper:
+    """A fake typer at the seam: "strike" -> Air/drone strike, else Armed clash."""
+
+    name = "eventtype.test-keyword.v1"
+
+    def classify(self, texts):
+        return [combine("Air/drone strike" if "strike" in t.lower() else "Armed clash", 0.8, find_triggers(t)) for t in texts]
+
+
+def article(id_, text, date="2022-06-18", source=None, duplicate_of=None):
+    a = to_article(RawRecord("test", 1, {"id": id_, "text": text, "date": date, "source": source}))
+    if duplicate_of:
+        from dataclasses import replace
+        a = replace(a, duplicate_of=duplicate_of)
+    return a
+
+
+STRIKE_A = ("On Wednesday, Russian troops carried out an airstrike on a base near Tanf, where US soldiers train local forces. "
+            "Nobody was hurt, officials said.")
+STRIKE_B = "Russia conducted an airstrike at the Tanf garrison on Wednesday, according to US officials."
+STRIKE_C = "Russian jets launched an air strike on the base on Tuesday, a monitor said. Two guards were killed."
+
+
+def place(a, name, precision, cc, lat=None, lon=None):
+    start = a.text.index(name)
+    return Place(a.id, start, start + len(name), name, name if precision != GeoPrecision.UNRESOLVED else None,
+                 1 if lat else None, lat, lon, cc, "Syria", None, None, precision, 0.9 if lat else 0.0)
+
+
+def test_fields_agreed_by_two_sources_win_and_a_lone_source_is_an_alternative():
+    a, b, c = article("a", STRIKE_A, source="One"), article("b", STRIKE_B, source="Two"), article("c", STRIKE_C, source="Three")
+    record = build_record("E1", [a, b, c], typer=KeywordTyper())
+
+    assert record.get("event_type") == "ASSAULT"
+    assert record.fields["event_type"].value.detail["acled_sub_event_type"] == "Air/drone strike"
+    assert record.get("actor1") == "Military forces of Russia"
+    date = record.fields["date"]
+    assert (date.value.value, date.value.detail["precision"]) == ("2022-06-15", "day")
+    assert [alt.value for alt in date.alternatives] == ["2022-06-14"]
+    assert date.note.startswith("stated by 2 of 3 independent sources")
+    assert {s.article_id for s in date.value.support} == {"a", "b"}
+    for s in date.value.support:
+        src = {"a": a, "b": b}[s.article_id]
+        assert src.text[s.start:s.end] == s.text and s.sentence_start <= s.start < s.end <= s.sentence_end
+
+
+def test_duplicates_and_articles_of_one_outlet_do_not_outvote_an_independent_source():
+    a = article("a", STRIKE_A, source="One")
+    b = article("b", STRIKE_C, source="Two")
+    copies = [article(f"b{i}", STRIKE_C, source="Two") for i in range(3)]
+    dup = article("d", STRIKE_C, source="Three", duplicate_of="b")
+    record = build_record("E1", [a, b, *copies, dup], typer=KeywordTyper())
+    date = record.fields["date"]
+    assert date.note.startswith("stated by 1 of 2 independent sources")
+    assert "d" not in {s.article_id for s in date.value.support}
+
+
+def test_relays_of_one_upstream_report_count_once():
+    a, b, c = article("a", STRIKE_A, source="One"), article("b", STRIKE_A, source="Two"), article("c", STRIKE_C, source="Three")
+    record = build_record("E1", [c, a, b], typer=KeywordTyper(), groups={"a": "WSJ", "b": "WSJ"})
+    assert record.fields["date"].note.startswith("stated by 1 of 2 independent sources")
+
+
+def test_without_a_stated_date_the_date_is_the_publication_date_and_says_so():
+    record = build_record("E1", [article("a", "Rebels clashed with the army near the dam.", date="2022-03-02")], typer=KeywordTyper())
+    date = record.fields["date"]
+    assert date.value.value == "2022-03-02"
+    assert date.value.detail["precision"] == "publication"
+    assert "publication date only" in date.note and date.value.support == ()
+
+
+def test_counts_are_none_when_not_reported_and_zero_only_when_a_text_says_so():
+    record = build_record("E1", [article("a", "Rebels clashed with the army near the dam on Friday.")], typer=KeywordTyper())
+    assert record.get("fatalities") is None and record.fields["fatalities"].note == "not reported"
+    record = build_record("E1", [article("a", "Rebels clashed with the army on Friday. There were no casualties.")], typer=KeywordTyper())
+    assert (record.get("fatalities"), record.get("injured")) == (0, 0)
+    record = build_record("E1", [article("c", STRIKE_C)], typer=KeywordTyper())
+    assert record.get("fatalities") == 2
+    assert record.fields["fatalities"].value.support[0].text == "Two guards were killed"
+
+
+def test_a_scoped_nobody_hurt_is_a_note_not_a_zero():
+    text = "Russia conducted an airstrike on the base on Wednesday. It did not cause any casualties among US troops."
+    record = build_record("E1", [article("a", text)], typer=KeywordTyper())
+    assert record.get("fatalities") is None
+    assert "US troops" in record.fields["fatalities"].note
+
+
+def test_place_prefers_the_more_specific_of_compatible_places_across_reports():
+    a, b = article("a", STRIKE_A, source="One"), article("b", "Russia conducted an airstrike in Syria on Wednesday.", source="Two")
+    places = {"a": [place(a, "Tanf", GeoPrecision.UNRESOLVED, "SY")], "b": [place(b, "Syria", GeoPrecision.COUNTRY, "SY", 35.0, 38.0)]}
+    record = build_record("E1", [a, b], places=places, typer=KeywordTyper())
+    field = record.fields["place"]
+    assert field.value.value == "Tanf" and field.value.detail["precision"] == "unresolved"
+    assert field.value.detail["country_code"] == "SY"
+    assert field.note.startswith("stated by 2 of 2")
+    assert [alt.value for alt in field.alternatives] == ["Syria"]
+
+
+def test_actor_roles_active_passive_and_between():
+    s = "Unidentified gunmen attacked a police station in the town."
+    trig = find_triggers(s)[0]
+    a1, a2 = assign_roles(s, find_actor_phrases(s), trig.start, trig.end, trig.plover)
+    assert a1.kind == "unidentified armed group" and a2 is None  # "a police station" is a site, not the police
+
+    s = "A journalist was attacked by two unknown attackers in his home."
+    trig = find_triggers(s)[0]
+    a1, a2 = assign_roles(s, find_actor_phrases(s), trig.start, trig.end, trig.plover)
+    assert a1.kind == "unidentified armed group" and a2.kind == "civilians"
+
+    s = "Fighting broke out between Ukrainian forces and Russian forces near the village."
+    trig = find_triggers(s)[0]
+    a1, a2 = assign_roles(s, find_actor_phrases(s), trig.start, trig.end, trig.plover)
+    assert (a1.key, a2.key) == ("military:ukraine", "military:russia")
+
+
+def test_a_country_acting_with_force_is_its_military_and_a_country_as_a_place_is_no_actor():
+    s = "Russia conducted an airstrike near the border with Jordan."
+    entities = [(0, 6, "GPE"), (s.index("Jordan"), s.index("Jordan") + 6, "GPE")]
+    coding = code_sentence(s, 0, len(s), [Mention("a", st, en, s[st:en], lab, s[st:en].lower()) for st, en, lab in entities])
+    assert coding.actor1.key == "military:russia" and coding.actor2 is None
+
+
+def test_acled_actor_names_match_by_kind_and_country_or_by_name():
+    (ukr,) = [a for a in find_actor_phrases("Ukrainian forces shelled the town.")]
+    assert same_actor(ukr, "Military Forces of Ukraine (2019-)")
+    assert not same_actor(ukr, "Military Forces of Russia (2000-)")
+    (prot,) = find_actor_phrases("Protesters gathered in the square.")
+    assert same_actor(prot, "Protesters (India)") and not same_actor(prot, "Rioters (India)")
+    (named,) = find_actor_phrases("Al Shabaab militants attacked the base.")
+    assert same_actor(named, "Al Shabaab") and not same_actor(named, "Taliban")
