@@ -77,7 +77,8 @@ def test_demo_ends_by_printing_the_stories_with_the_founding_story_among_them(tm
     table = lines[header + 1 : lines.index("", header)]
     assert len(table) >= 2 and all(row.startswith("S") for row in table)
     assert any("2022-06-15" in row and FOUNDING_TITLE in row for row in table)
-    assert lines[-1].startswith(f"Store: {db}")
+    assert lines[-2].startswith(f"Store: {db}")
+    assert lines[-1].endswith("then open http://127.0.0.1:8000")  # the demo ends with a URL to open
 
     stories = json.loads(runner.invoke(cli, ["--db", str(db), "stories", "--json"]).stdout)
     (founding_story,) = [s for s in stories if s["title"].startswith(FOUNDING_TITLE)]

@@ -1,0 +1,51 @@
+"""The page-building functions: text layout with overlapping marks, field highlights, safe links and queries."""
+
+from __future__ import annotations
+
+from storyline.store.browse import fts_query
+from storyline.web.views import Span, field_highlights, layout, safe_url, snippet_parts
+
+TEXT = "Russia struck al-Tanf on Wednesday. No US troops were hurt."
+SEGMENTS = [{"kind": "sentence", "start": 0, "end": 35, "paragraph": 0}, {"kind": "sentence", "start": 36, "end": 59, "paragraph": 0}]
+
+
+def test_overlapping_spans_become_flat_pieces_that_keep_every_class():
+    spans = [Span(0, 35, "quote"), Span(0, 6, "actor", "actor"), Span(14, 21, "place", "place: al-Tanf")]
+    (block,) = layout(TEXT, SEGMENTS, spans)
+    first = block.sentences[0]
+    assert "".join(p.text for p in first.pieces) == TEXT[:35]
+    assert first.pieces[0].text == "Russia" and set(first.pieces[0].classes) == {"quote", "actor"}
+    place = next(p for p in first.pieces if p.text == "al-Tanf")
+    assert set(place.classes) == {"quote", "place"} and place.note == "place: al-Tanf"
+    assert [p.classes for p in block.sentences[1].pieces] == [()]
+
+
+def test_field_highlights_mark_the_supporting_sentence_and_span_of_each_article():
+    support = {"article_id": "a1", "source": "X", "sentence_start": 36, "sentence_end": 59, "start": 39, "end": 48, "text": "US troops"}
+    alt = {"article_id": "a2", "source": "Y", "sentence_start": 0, "sentence_end": 10, "start": 0, "end": 4, "text": "Some"}
+    record = {"fields": {"injured": {"name": "injured", "value": {"value": 0, "detail": {}, "support": [support]},
+                                     "alternatives": [{"value": 3, "detail": {}, "support": [alt]}], "note": ""}}}
+    marks = field_highlights(record, "injured")
+    sentences, spans = marks["a1"]
+    (block,) = layout(TEXT, SEGMENTS, spans, sentences)
+    assert [s.classes for s in block.sentences] == [(), ("support",)]
+    assert [p.text for p in block.sentences[1].pieces if "support-span" in p.classes] == ["US troops"]
+    assert marks["a2"][0] == {(0, 10): ("support-alt",)}
+    assert field_highlights(record, "date") == {} and field_highlights(None, "injured") == {}
+
+
+def test_only_http_links_are_links():
+    assert safe_url("https://example.org/a") == "https://example.org/a"
+    for url in ("javascript:alert(1)", "JaVaScRiPt:alert(1)", "data:text/html,<script>", "//evil", None, ""):
+        assert safe_url(url) is None
+
+
+def test_search_text_becomes_quoted_words_never_fts_syntax():
+    assert fts_query('al-Tanf "garrison') == '"al" "Tanf" "garrison"*'
+    assert fts_query("NEAR(a b) OR c*") == '"NEAR" "a" "b" "OR" "c"*'
+    assert fts_query("!!! ---") is None
+
+
+def test_snippet_marks_toggle_matches_and_unbalanced_marks_are_harmless():
+    assert snippet_parts("a \ue000b\ue001 c") == [("a ", False), ("b", True), (" c", False)]
+    assert snippet_parts("x\ue001y") == [("x", False), ("y", False)]
