@@ -1,0 +1,78 @@
+"""``eval events`` on tiny hand-written ACLED and PLOVER files, and its metrics."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from storyline.cli import cli
+from storyline.errors import InputError
+from storyline.evaluate.events import ACLED_KEYS, PLOVER_KEYS, detect_format, evaluate_events, macro_f1
+from support import FAKE_SETS, options, write_jsonl
+
+
+def acled_row(i, text, event_type, sub, fatalities, actor1="Protesters (Kenya)", date="2022-03-04"):
+    return {"id": f"KEN{i}", "date": date, "text": text, "gold": {
+        "event_type": event_type, "sub_event_type": sub, "actor1": actor1, "assoc_actor_1": None, "actor2": None,
+        "assoc_actor_2": None, "country": "Kenya", "admin1": "Nairobi", "admin2": None, "location": "Nairobi",
+        "latitude": -1.2833, "longitude": 36.8167, "geo_precision": 1, "time_precision": 1, "fatalities": fatalities,
+        "event_date": date}}
+
+
+ACLED = [
+    acled_row(1, "On 4 March 2022, teachers held a peaceful protest in Nairobi demanding higher pay. [size=no report]",
+              "Protests", "Peaceful protest", 0),
+    acled_row(2, "On 4 March 2022, police clashed with armed bandits in Nairobi. Two bandits were killed. 2 fatalities.",
+              "Battles", "Armed clash", 2, actor1="Police Forces of Kenya (2013-2022)"),
+]
+PLOVER = [
+    {"id": "PLOVER-GSR01-DOCUMENT-0001", "event": "DOCUMENT", "eventText": "header"},
+    {"id": "PLOVER-X-AGREE-1", "event": "AGREE", "eventText": "agreed", "text": "The two ministers agreed to reopen the border."},
+    {"id": "PLOVER-X-REJECT-1", "event": "REJECT", "eventText": "rejected", "text": "The government rejected the offer of talks."},
+]
+
+
+def test_macro_f1_averages_over_gold_classes():
+    assert macro_f1(["a", "a", "b"], ["a", "a", "b"]) == 1.0
+    # a: P 1/2 R 1 -> 2/3; b: never predicted -> 0
+    assert macro_f1(["a", "b"], ["a", "a"]) == pytest.approx((2 / 3 + 0) / 2)
+
+
+def test_formats_are_detected_from_the_record_shape():
+    assert detect_format(ACLED[0]) == "acled"
+    assert detect_format(PLOVER[1]) == "plover"
+    assert detect_format({"text": "x"}) is None
+
+
+def test_eval_events_on_an_acled_file_prints_every_key_as_a_fraction(tmp_path):
+    path = write_jsonl(tmp_path / "acled.jsonl", ACLED)
+    result = CliRunner().invoke(cli, [*FAKE_SETS, "eval", "events", str(path), "--json"])
+    assert result.exit_code == 0, result.output
+    scores = json.loads(result.stdout)
+    assert scores["n"] == 2 and scores["format"] == "acled"
+    for key in ACLED_KEYS:
+        if key != "fatalities_mae":
+            assert scores[key] is None or 0.0 <= scores[key] <= 1.0, key
+    assert scores["date_exact"] == 1.0
+    assert scores["fatalities_exact"] == 1.0 and scores["fatalities_mae"] == 0.0
+    assert scores["location_161km"] == 1.0  # Nairobi is in the built-in gazetteer
+
+
+def test_eval_events_on_plover_records_scores_the_plover_type(tmp_path):
+    path = write_jsonl(tmp_path / "plover.jsonl", PLOVER)
+    scores = evaluate_events(path, options=options())
+    assert scores["n"] == 2 and set(PLOVER_KEYS) <= set(scores)
+    assert scores["event_type_accuracy"] == 1.0
+    result = CliRunner().invoke(cli, ["eval", "events", str(path)])
+    assert result.exit_code == 0 and "event type        accuracy 1.000" in result.output
+
+
+def test_a_file_of_another_format_is_refused_with_its_name_and_line(tmp_path):
+    path = write_jsonl(tmp_path / "other.jsonl", [{"text": "hello"}])
+    with pytest.raises(InputError, match=r"other\.jsonl:1: .*not an ACLED or PLOVER"):
+        evaluate_events(path, options=options())
+    bad = write_jsonl(tmp_path / "bad.jsonl", [ACLED[0], {"id": "x", "date": "2022-01-01", "text": "t", "gold": {"event_type": "Riots"}}])
+    with pytest.raises(InputError, match=r"bad\.jsonl:2: missing field 'gold\.sub_event_type'"):
+        evaluate_events(bad, options=options(entities="entities.test-capitalised.v1"))
