@@ -23,11 +23,13 @@ import numpy as np
 
 from . import registry
 from .errors import Codes, InputError, NotFoundError, StoreError
-from .model import Article, Decision, IngestSummary, Mention, Place, RawRecord, Rejection
+from .model import Article, Decision, EventRecord, IngestSummary, Mention, Place, RawRecord, Rejection
 from .model import DatePrecision as P
 from .pipeline import dates as dates_stage
 from .pipeline import entities as entities_stage
+from .pipeline import background as background_stage
 from .pipeline import quotes as quotes_stage
+from .pipeline import record as record_stage
 from .pipeline.cluster import ClusterItem, EventState, OnlineClusterer, Vocabulary, content_terms, detail_keys, term_weights
 from .pipeline.dedup import DuplicateIndex, MinHasher
 from .pipeline.ingest import expand_paths, read_path
@@ -73,6 +75,7 @@ class Storyline:
         self._embedder = embedder
         self._entities = entity_extractor
         self._geoparser = geoparser
+        self._event_typer = None
         self._state_loaded = False
 
     # ------------------------------------------------------------ lifecycle
@@ -90,6 +93,12 @@ class Storyline:
         if self._embedder is None:
             self._embedder = registry.create(self.options.embedder, self.options)
         return self._embedder
+
+    @property
+    def event_typer(self):
+        if self._event_typer is None:
+            self._event_typer = registry.create(self.options.event_typer, self.options)
+        return self._event_typer
 
     @property
     def entity_extractor(self):
@@ -114,6 +123,7 @@ class Storyline:
             "clusterer": self.options.clusterer,
             "linker": self.options.linker,
             "geoparser": self.options.geoparser,
+            "event_typer": self.options.event_typer,
         }
 
     def _load_state(self) -> None:
@@ -325,7 +335,44 @@ class Storyline:
                 for decision, level in decisions:
                     self.store.add_decision(decision, level)
                 self._save_state(touched.values(), originals, items)
+            if self.options.records:
+                with timer("record"):
+                    self._save_records(list(touched))
         summary.ingested += len(articles)
+
+    # ------------------------------------------------------------ records
+    def _load_article(self, row) -> Article:
+        published = dt.date.fromisoformat(row["published"][:10]) if row["published"] else None
+        return Article(id=row["id"], text=row["text"], source=row["source"], url=row["url"], title=row["title"],
+                       published=published, language=row["language"], fingerprint=row["fingerprint"],
+                       segments=tuple(self.store.segments(row["id"])), duplicate_of=row["duplicate_of"])
+
+    def _save_records(self, event_ids: Iterable[str]) -> None:
+        """Build and store the record of each event (and the earlier events its reports recall)."""
+        for event_id in event_ids:
+            members = self.store.event_members(event_id)
+            articles = [self._load_article(r) for r in self.store.article_rows(members)]
+            record = self.build_record(event_id, articles)
+            self.store.save_record(event_id, dataclasses.asdict(record), len(articles))
+            date = record.fields.get("date")
+            if date is not None and date.value is not None:
+                self.store.set_event_date(event_id, date.value.value, date.value.detail.get("precision") or P.UNKNOWN)
+
+    def build_record(self, event_id: str, articles: Sequence[Article]) -> EventRecord:
+        """The record of an event reported by ``articles`` (stored articles: their mentions and places are read)."""
+        mentions = {a.id: self.store.mentions(a.id) for a in articles}
+        places = {a.id: self.store.places(a.id) for a in articles}
+        relayed = quotes_stage.relays(
+            [(a.id, a.source, [m for m in mentions[a.id] if m.label == "ATTRIBUTION"]) for a in articles if not a.duplicate_of]
+        )
+        groups = {article_id: f"relay:{key}" for key, ids in relayed.items() for article_id in ids}
+        record = record_stage.build_record(event_id, articles, mentions, places, self.event_typer, groups)
+        main_date = record.fields.get("date")
+        anchor = None
+        if main_date is not None and main_date.value is not None and main_date.value.detail.get("precision") != P.PUBLICATION:
+            anchor = dt.date.fromisoformat(main_date.value.value)
+        earlier = background_stage.background_records(event_id, articles, mentions, places, anchor, self.event_typer, groups)
+        return dataclasses.replace(record, background=tuple(earlier))
 
     def analyse(self, articles: Sequence[Article], timer: "_StageTimer | None" = None) -> list["Analysis"]:
         """Embeddings, entities and candidate event dates of each article."""

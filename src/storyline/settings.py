@@ -37,6 +37,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("gazetteer", "", "SQLite file of an imported GeoNames dump (`storyline gazetteer import`), consulted in "
             "addition to the built-in gazetteer; empty: $XDG_DATA_HOME/storyline/gazetteer.sqlite "
             "(~/.local/share/storyline/gazetteer.sqlite)."),
+    Setting("event_typer", "eventtype.linear.v1", "Registered name of the event type classifier (PLOVER and ACLED types)."),
+    Setting("records", True, "Build each event's record (type, actors, place, date, counts with provenance) as it changes."),
     Setting("event_window_days", 7, "Articles join only events with a report within this many days.", 0),
     Setting("event_threshold", 0.5, "Minimum join probability for an article to join an existing event.", 0, 1),
     Setting("event_candidates", 30, "Nearest stored articles fetched from the vector index per article.", 1),

@@ -109,3 +109,12 @@ def test_event_date_ignores_coarse_future_and_old_dates():
     lead = ["Fighting began in February 2018 and since 2011.", "Talks are planned for next Monday.", "It started on June 1."]
     assert event_date_candidates(lead, SATURDAY) == []
     assert [d.value for d in event_date_candidates(lead, SATURDAY, window_days=30)] == [dt.date(2022, 6, 1)]
+
+
+def test_until_a_weekday_looks_ahead_and_is_never_an_event_date():
+    monday = dt.date(2023, 3, 6)
+    (found,) = find_dates("River levels would stay high until Wednesday.", monday)
+    assert (found.text, found.date.iso()) == ("until Wednesday", "2023-03-08")
+    assert event_date_candidates(["River levels would stay high until Wednesday."], monday) == []
+    (same_day,) = find_dates("Crews will stay until Monday.", monday)
+    assert same_day.date.iso() == "2023-03-06"

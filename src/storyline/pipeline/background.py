@@ -25,7 +25,7 @@ from typing import Iterable, Sequence
 from ..model import DatePrecision as P
 from ..model import Article, Mention
 
-__all__ = ["Episode", "find_background", "group_background", "TRIGGERS"]
+__all__ = ["Episode", "find_background", "group_background", "background_records", "TRIGGERS"]
 
 #: past-tense action verbs that state that something happened (not states, not speech)
 TRIGGERS = re.compile(
@@ -133,3 +133,51 @@ def group_background(episodes: Iterable[Episode]) -> list[list[Episode]]:
         else:
             groups.append([episode])
     return groups
+
+
+def background_records(
+    event_id: str,
+    articles: Sequence[Article],
+    mentions: dict[str, Sequence[Mention]],
+    places: dict[str, Sequence] | None = None,
+    event_date: dt.date | None = None,
+    typer=None,
+    groups: dict[str, str] | None = None,
+) -> list:
+    """One :class:`~storyline.model.EventRecord` per earlier event the articles recall.
+
+    Each group of episodes is coded by the record builder on the episode
+    sentences alone; its date is the episode's own date (e.g. "February 2018",
+    month precision), never the report's.
+    """
+    import dataclasses
+
+    from ..model import FieldValue, RecordField, Segment, Support
+    from .record import build_record
+
+    by_id = {a.id: a for a in articles}
+    episodes = [e for a in articles if not a.duplicate_of
+                for e in find_background(a, [m for m in mentions.get(a.id, ()) if m.label == "DATE"], event_date)]
+    out = []
+    for n, group in enumerate(group_background(episodes), start=1):
+        views = []
+        for episode in group:
+            article = by_id[episode.article_id]
+            segments = tuple(Segment("sentence", s, e, 0) for s, e in episode.sentences)
+            views.append(dataclasses.replace(article, segments=segments))
+        record = build_record(f"{event_id}/b{n}", views, mentions, places, typer, groups)
+        supports = []
+        for episode in group:
+            article = by_id[episode.article_id]
+            d = episode.date
+            sentence = next((s for s in episode.sentences if s[0] <= d.start < s[1]), episode.sentences[0])
+            supports.append(Support(article.id, article.source, sentence[0], sentence[1], d.start, d.end,
+                                    article.text[sentence[0]:sentence[1]]))
+        first = group[0].date
+        detail = {"precision": first.detail.get("precision"), "start": first.detail.get("start"),
+                  "end": first.detail.get("end"), "text": first.text, "anchor": first.detail.get("anchor")}
+        fields = dict(record.fields)
+        fields["date"] = RecordField("date", FieldValue(first.key, detail, tuple(supports)), (),
+                                     "the date the reports give this earlier event")
+        out.append(dataclasses.replace(record, fields=fields))
+    return out

@@ -32,7 +32,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("month_day", re.compile(r"\b" + _MONTH + r"\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(?P<y>\d{4}))?\b", re.I)),
     ("day_month", re.compile(r"\b(?P<d>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH + r"(?:,?\s+(?P<y>\d{4}))?\b", re.I)),
     ("month_year", re.compile(r"\b(?:in|since|during|until|by|from)?\s*" + _MONTH + r",?\s+(?P<y>\d{4})\b", re.I)),
-    ("weekday", re.compile(r"\b(?P<rel>last|this|next|on|early|late)?\s*" + _WEEKDAY + r"\b", re.I)),
+    ("weekday", re.compile(r"\b(?P<rel>last|this|next|on|early|late|until|till)?\s*" + _WEEKDAY + r"\b", re.I)),
     ("relative_day", re.compile(r"\b(?P<word>yesterday|today|tonight|this morning|this afternoon|this evening|last night)\b", re.I)),
     ("relative_span", re.compile(r"\b(?P<rel>this|last|next|earlier this|later this)\s+(?P<unit>week|month|year)\b", re.I)),
     ("since_year", re.compile(r"\bsince\s+(?P<y>(?:19|20)\d{2})\b", re.I)),
@@ -108,7 +108,7 @@ def _resolve(kind: str, m: re.Match[str], anchor: dt.date | None) -> FuzzyDate |
             back = (anchor.weekday() - target) % 7
             if rel == "last" and back == 0:
                 back = 7
-            if rel == "next":
+            if rel == "next" or (rel in ("until", "till") and back != 0):
                 ahead = (target - anchor.weekday()) % 7 or 7
                 day = anchor + dt.timedelta(days=ahead)
             else:

@@ -303,6 +303,9 @@ class Store:
             (event_id, json.dumps(record, ensure_ascii=False), n_articles, dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")),
         )
 
+    def set_event_date(self, event_id: str, value: str | None, precision: str) -> None:
+        self.conn.execute("UPDATE events SET date = ?, date_precision = ? WHERE id = ?", (value, precision, event_id))
+
     def record(self, event_id: str) -> dict[str, Any] | None:
         row = self.conn.execute("SELECT record FROM event_records WHERE event_id = ?", (event_id,)).fetchone()
         return json.loads(row[0]) if row else None
