@@ -50,7 +50,7 @@ __all__ = [
 ]
 
 #: Bump when the built-in gazetteer's content or schema changes: a new file is built.
-BUILTIN_VERSION = "1"
+BUILTIN_VERSION = "2"
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -386,9 +386,18 @@ def _fill_builtin(conn: sqlite3.Connection) -> None:
     admin_pos: dict[tuple[str, str], list[float]] = {}
     with open(gnc / "cities500.json", encoding="utf-8") as fh:
         cities = json.load(fh)
+    # the capital is the most populous city of its country with the capital's name (not every US "Washington")
+    capital_ids: dict[tuple[str, str], tuple[int, int]] = {}
+    for city in cities.values():
+        named = (city["countrycode"], name_key(city["name"]))
+        if named in capitals:
+            population = int(city.get("population") or 0)
+            if population > capital_ids.get(named, (-1, 0))[0]:
+                capital_ids[named] = (population, int(city["geonameid"]))
+    capital_set = {gid for _, gid in capital_ids.values()}
     for city in cities.values():
         cc, a1 = city["countrycode"], str(city.get("admin1code") or "")
-        code = "PPLC" if (cc, name_key(city["name"])) in capitals else "PPL"
+        code = "PPLC" if int(city["geonameid"]) in capital_set else "PPL"
         population = int(city.get("population") or 0)
         row = (int(city["geonameid"]), city["name"], float(city["latitude"]), float(city["longitude"]), "P", code,
                cc, a1, population)

@@ -45,11 +45,14 @@ from ..model import GeoPrecision, Place
 from ..registry import register
 from . import entities as entities_stage
 from .gazetteer import Entry, Gazetteer, default_gazetteer_path, name_key
+from .place_spans import CandidateInfo, SpanModel, span_features
 
 __all__ = ["Geoparser", "GazetteerGeoparser", "haversine_km", "precision_of", "PLACE_LABELS"]
 
 #: Entity labels treated as toponyms.
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+#: Entity labels whose spans ``geoparser.geonames.v2`` considers as toponyms (its span model decides).
+CANDIDATE_LABELS = frozenset({"GPE", "LOC", "FAC", "ORG", "PERSON", "NORP", "EVENT"})
 
 Span = tuple[int, int, str]
 
@@ -120,6 +123,22 @@ _ARTICLE_PREFIX = re.compile(r"(?:al|el|as|ad|ar|at|an|ash|az)[-‐‑][A-Z]")
 _UNRESOLVABLE = frozenset({"west", "east", "north", "south", "the west", "the east", "midwest", "middle", "mainland",
                            "northeast", "northwest", "southeast", "southwest", "earth", "world"})
 _SENTENCE_END = re.compile(r"[.!?]['\"”’)]*\s+|\n\s*\n")
+#: Style-guide abbreviations of US states and Canadian provinces ("Ky.", "B.C."), written with their period.
+_ABBREVIATIONS = {
+    "Ala.": "Alabama", "Ariz.": "Arizona", "Ark.": "Arkansas", "Calif.": "California", "Colo.": "Colorado",
+    "Conn.": "Connecticut", "Del.": "Delaware", "Fla.": "Florida", "Ga.": "Georgia", "Ill.": "Illinois",
+    "Ind.": "Indiana", "Kan.": "Kansas", "Kans.": "Kansas", "Ky.": "Kentucky", "La.": "Louisiana", "Md.": "Maryland",
+    "Mass.": "Massachusetts", "Mich.": "Michigan", "Minn.": "Minnesota", "Miss.": "Mississippi", "Mo.": "Missouri",
+    "Mont.": "Montana", "Neb.": "Nebraska", "Nev.": "Nevada", "N.H.": "New Hampshire", "N.J.": "New Jersey",
+    "N.M.": "New Mexico", "N.Y.": "New York", "N.C.": "North Carolina", "N.D.": "North Dakota", "Okla.": "Oklahoma",
+    "Ore.": "Oregon", "Pa.": "Pennsylvania", "R.I.": "Rhode Island", "S.C.": "South Carolina", "S.D.": "South Dakota",
+    "Tenn.": "Tennessee", "Tex.": "Texas", "Vt.": "Vermont", "Va.": "Virginia", "Wash.": "Washington", "W.Va.": "West Virginia",
+    "Wis.": "Wisconsin", "Wyo.": "Wyoming", "D.C.": "District of Columbia",
+    "Alta.": "Alberta", "B.C.": "British Columbia", "Man.": "Manitoba", "N.B.": "New Brunswick",
+    "Nfld.": "Newfoundland and Labrador", "N.L.": "Newfoundland and Labrador", "N.S.": "Nova Scotia",
+    "Ont.": "Ontario", "P.E.I.": "Prince Edward Island", "Que.": "Quebec", "Sask.": "Saskatchewan",
+    "N.W.T.": "Northwest Territories",
+}
 
 
 @dataclass
@@ -133,6 +152,8 @@ class _Toponym:
     locative: bool = False
     sentence: int = 0
     qualifier: list[Entry] = field(default_factory=list)
+    #: only these feature codes may resolve it (an abbreviation such as "Ky." names a first-level division)
+    codes: frozenset[str] | None = None
     choice: Entry | None = None
     confidence: float = 0.0
 
@@ -142,10 +163,17 @@ class GazetteerGeoparser:
 
     name = "geoparser.geonames.v1"
 
-    def __init__(self, gazetteer: Gazetteer | None = None, *, imported: str | None = None, recognise: bool = True) -> None:
+    def __init__(self, gazetteer: Gazetteer | None = None, *, imported: str | None = None, recognise: bool = True,
+                 span_model: SpanModel | None = None, abbreviations: bool | None = None) -> None:
         self._gazetteer = gazetteer
         self._imported = imported
         self.recognise = recognise
+        #: v2: a fitted model decides which candidate spans are toponyms (see :mod:`.place_spans`)
+        self.span_model = span_model
+        #: v2: "Ky.", "B.C." name first-level divisions
+        self.abbreviations = span_model is not None if abbreviations is None else abbreviations
+        if span_model is not None:
+            self.name = "geoparser.geonames.v2"
 
     @property
     def gazetteer(self) -> Gazetteer:
@@ -155,6 +183,8 @@ class GazetteerGeoparser:
 
     # ------------------------------------------------------------ recognition
     def _toponyms(self, text: str, entities: Sequence[Span]) -> tuple[list[_Toponym], list[tuple[int, str]]]:
+        if self.span_model is not None:
+            return self._toponyms_by_model(text, entities, self.span_model)
         toponyms, demonyms = [], []
         covered: list[tuple[int, int]] = []
         introduced = self._recognise_introduced(text, [(s, e) for s, e, label in entities if label in PLACE_LABELS])
@@ -185,6 +215,89 @@ class GazetteerGeoparser:
         toponyms.sort(key=lambda t: t.start)
         return toponyms, demonyms
 
+    def span_candidates(self, text: str, entities: Sequence[Span]) -> list[tuple[_Toponym, dict[str, float]]]:
+        """Every candidate toponym of ``text`` with its features (for the span model and for fitting it)."""
+        found: dict[tuple[int, int], tuple[_Toponym, bool]] = {}
+        place_keys: dict[str, set[int]] = defaultdict(set)
+        for start, end, label in entities:
+            if label in ("GPE", "LOC"):
+                place_keys[name_key(_LEADING.sub("", text[start:end]))].add(start)
+        for start, end, label in entities:
+            if label not in CANDIDATE_LABELS:
+                continue
+            pieces = [(start, end, False)]
+            surface = text[start:end]
+            if "," in surface or "/" in surface:
+                offset = start
+                for piece in re.split(r"(\s*[,/]\s*)", surface):
+                    if piece.strip() and not re.fullmatch(r"\s*[,/]\s*", piece):
+                        pieces.append((offset, offset + len(piece), True))
+                    offset += len(piece)
+            for s, e, part in pieces:
+                topo = self._make(text, s, e, label)
+                if topo is not None and (topo.start, topo.end) not in found:
+                    found[(topo.start, topo.end)] = (topo, part)
+        covered = sorted((s, e) for s, e, label in entities if label in CANDIDATE_LABELS)
+        introduced = self._recognise_introduced(text, [])
+        for topo in introduced:
+            topo.label = "INTRO"
+            found.setdefault((topo.start, topo.end), (topo, False))
+        for topo in self._recognise_missed(text, sorted(covered + [(t.start, t.end) for t in introduced])):
+            topo.label = "GAZ"
+            found.setdefault((topo.start, topo.end), (topo, False))
+        out = []
+        for (start, end), (topo, part) in sorted(found.items()):
+            kinds: dict[str, float] = {}
+            population, any_entry = 0, False
+            for key, _penalty in topo.keys:
+                for entry in self.gazetteer.lookup(key):
+                    if topo.codes is not None and entry.feature_code not in topo.codes:
+                        continue
+                    any_entry = True
+                    kind = _kind_of(entry)
+                    kinds[kind] = max(kinds.get(kind, 0.0), 1.0 if entry.main and not entry.folded else 0.5)
+                    population = max(population, entry.population)
+            surface = text[start:end]
+            demonym_key = entities_stage.normalise(surface, "NORP")
+            demonym = demonym_key is not None and demonym_key != entities_stage.normalise(surface, "PERSON")
+            if demonym and topo.label == "NORP":
+                topo.keys = [(name_key(demonym_key), 0.0)]
+                topo.codes = frozenset({"PCLI", "PCL", "PCLD", "PCLF", "PCLS", "PCLIX", "TERR"})
+            key = name_key(surface)
+            elsewhere = bool(place_keys.get(key, set()) - {start})
+            info = CandidateInfo(
+                label=topo.label, part=part, kinds=kinds, max_population=population, has_candidates=any_entry,
+                demonym=demonym, elsewhere_place=elsewhere, next_comma_place=bool(self._qualifier(text, end)),
+                prev_comma_place=self._after_place(text, start),
+            )
+            out.append((topo, span_features(text, start, end, info)))
+        return out
+
+    def _after_place(self, text: str, start: int) -> bool:
+        """The span follows "Name, " where Name is in the gazetteer ("Thruxton, Hampshire")."""
+        match = re.search(r"([A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*){0,2}),\s*$", text[max(0, start - 40):start])
+        return bool(match and self.gazetteer.lookup(name_key(match.group(1))))
+
+    def _toponyms_by_model(self, text: str, entities: Sequence[Span], model: SpanModel) -> tuple[list[_Toponym], list[tuple[int, str]]]:
+        scored = sorted(((model.probability(f), t) for t, f in self.span_candidates(text, entities)),
+                        key=lambda x: (-x[0], x[1].start))
+        accepted: list[_Toponym] = []
+        for probability, topo in scored:
+            if probability < 0.5:
+                break
+            if any(_overlaps((topo.start, topo.end), (a.start, a.end)) for a in accepted):
+                continue
+            accepted.append(topo)
+        accepted.sort(key=lambda t: t.start)
+        starts = {t.start for t in accepted}
+        demonyms = []
+        for start, end, label in entities:
+            if label == "NORP" and start not in starts:
+                key = entities_stage.normalise(text[start:end], label)
+                if key:
+                    demonyms.append((start, key))
+        return accepted, demonyms
+
     def _make(self, text: str, start: int, end: int, label: str) -> _Toponym | None:
         surface = text[start:end]
         lead = _LEADING.match(surface)
@@ -203,6 +316,12 @@ class GazetteerGeoparser:
             return None
         if key in _UNRESOLVABLE:
             return None
+        if self.abbreviations:
+            full = _ABBREVIATIONS.get(surface if surface.endswith(".") else text[start:end + 1])
+            if full:
+                if not surface.endswith("."):
+                    end += 1
+                return _Toponym(start, end, text[start:end], label, [(name_key(full), 0.0)], codes=frozenset({"ADM1"}))
         keys = [(key, 0.0)]
         alias = entities_stage.normalise(surface, "GPE")
         if alias and name_key(alias) != key:
@@ -291,6 +410,8 @@ class GazetteerGeoparser:
             seen: set[int] = set()
             for key, penalty in t.keys:
                 for entry in self.gazetteer.lookup(key):
+                    if t.codes is not None and entry.feature_code not in t.codes:
+                        continue
                     if entry.geonameid not in seen:
                         seen.add(entry.geonameid)
                         t.candidates.append((entry, penalty))
@@ -367,6 +488,19 @@ class GazetteerGeoparser:
             longitude=e.longitude, country_code=e.country_code or None, country=g.country_name(e.country_code),
             admin1=admin1, feature_code=e.feature_code, precision=precision_of(e), confidence=round(t.confidence, 4),
         )
+
+
+def _kind_of(entry: Entry) -> str:
+    """The span-model feature naming what kind of place ``entry`` is."""
+    if entry.feature_code.startswith("PCL"):
+        return "g_country"
+    if entry.feature_code == "ADM1":
+        return "g_admin1"
+    if entry.feature_code == "CONT":
+        return "g_cont"
+    if entry.feature_class == "P":
+        return "g_city_big" if entry.population >= _MIN_RECOGNISED_POPULATION else "g_city"
+    return "g_other"
 
 
 def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
@@ -468,3 +602,9 @@ def _country_codes() -> dict[str, str]:
 @register("geoparser.geonames.v1")
 def _geonames(options) -> GazetteerGeoparser:
     return GazetteerGeoparser(imported=options.gazetteer or str(default_gazetteer_path()))
+
+
+@register("geoparser.geonames.v2")
+def _geonames_v2(options) -> GazetteerGeoparser:
+    """v1's resolution with recognition by the fitted span model and style-guide state abbreviations."""
+    return GazetteerGeoparser(imported=options.gazetteer or str(default_gazetteer_path()), span_model=SpanModel.load())
