@@ -54,7 +54,8 @@ def test_its_place_is_al_tanf_in_syria_with_an_honest_precision(record):
     _, rec = record
     place = rec.fields["place"].value
     assert place.detail["country_code"] == "SY"
-    assert "tanf" in place.value.lower()
+    # al-Tanf itself when the geoparser recognises it, else Syria; never a guess dressed as a point
+    assert "tanf" in place.value.lower() or (place.value, place.detail["precision"]) == ("Syria", "country")
     if place.detail["latitude"] is None:
         assert place.detail["precision"] == "unresolved"
 

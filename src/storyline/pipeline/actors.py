@@ -32,7 +32,7 @@ from typing import Sequence
 
 from . import entities as entities_stage
 
-__all__ = ["Actor", "find_actor_phrases", "assign_roles", "same_actor", "acled_actor_parts"]
+__all__ = ["Actor", "find_actor_phrases", "assign_roles", "same_actor", "acled_actor_parts", "with_role_kind"]
 
 Span = tuple[int, int, str]
 
@@ -63,6 +63,9 @@ _AUX_BEFORE = re.compile(r"\b(?:was|were|been|being|is|are)\s+(?:\w+\s+)?$", re.
 _BETWEEN = re.compile(r"\bbetween\s+", re.IGNORECASE)
 _CLAUSE_BREAK = re.compile(r"[;:]|,\s+(?:which|who|while|but|and)\b|\b(?:after|when|while|because|as|where)\b", re.IGNORECASE)
 _WHERE = re.compile(r"\b(?:in|at|near|inside|across|throughout|from|of|within|border with|borders with|to)\s+(?:the\s+)?$", re.IGNORECASE)
+_SITE_AFTER = re.compile(rf"\s+(?i:{_SITES})\b")
+_NAMED_PLACE_BEFORE = re.compile(r"\b(?:town|city|village|area|district|province|region|camp|base|garrison|port)\s+of\s+(?:the\s+)?$", re.IGNORECASE)
+_ACRONYM = re.compile(r"\b[A-Z]{2,6}\b(?![\w-])")
 _ORG_LABELS = ("ORG", "NORP", "GPE", "PERSON")
 
 
@@ -133,11 +136,14 @@ def find_actor_phrases(sentence: str, entities: Sequence[Span] = ()) -> list[Act
             country = entities_stage.normalise(backed.group(1), "NORP")
             kind = "allied forces"
         named = None
+        names_in_mods = [w for w in re.findall(r"[A-Z][\w'’.\-]*", mods) if not _UNIDENTIFIED.fullmatch(w)]
+        if kind == "civilians" and re.search(r"\barmed\b", mods, re.IGNORECASE) and re.fullmatch(r"(?i:m[ae]n|individuals?|people|persons)", noun):
+            kind = "unidentified armed group"
         if kind in ("armed group", "military", "unidentified armed group") and mods and not country and not backed:
-            if _UNIDENTIFIED.search(mods) or kind == "unidentified armed group":
+            if (_UNIDENTIFIED.search(mods) and not names_in_mods) or (kind == "unidentified armed group" and not names_in_mods):
                 kind = "unidentified armed group"
             else:
-                words = [w for w in re.findall(r"[A-Z][\w'’.\-]*", mods)]
+                words = names_in_mods
                 if words:
                     named, kind = " ".join(words).rstrip("’'s"), "armed group"
         elif kind == "military" and "regime" in (mods + noun).lower() and not country:
@@ -148,6 +154,8 @@ def find_actor_phrases(sentence: str, entities: Sequence[Span] = ()) -> list[Act
         if label not in _ORG_LABELS or any(a.start <= start < a.end for a in found):
             continue
         surface = sentence[start:end]
+        if label in ("PERSON", "ORG") and (_SITE_AFTER.match(sentence[end:]) or _NAMED_PLACE_BEFORE.search(sentence[:start])):
+            continue  # "the al-Tanf garrison", "the town of al-Tanf": a place
         key = entities_stage.normalise(surface, label)
         if not key:
             continue
@@ -166,8 +174,22 @@ def find_actor_phrases(sentence: str, entities: Sequence[Span] = ()) -> list[Act
             found.append(Actor(surface, f"person:{key}", "person", None, start, end, surface))
         else:
             found.append(Actor(surface, f"organisation:{key}", "organisation", None, start, end, surface))
+    for m in _ACRONYM.finditer(sentence):
+        if any(a.start <= m.start() < a.end for a in found) or m.group(0) in ("US", "UN", "EU", "UK"):
+            continue
+        found.append(Actor(m.group(0), f"organisation:{m.group(0).lower()}", "organisation", None, m.start(), m.end(), m.group(0)))
     found.sort(key=lambda a: a.start)
     return found
+
+
+def with_role_kind(actor: Actor, kind: str | None = None, country: str | None = None) -> Actor:
+    """The actor as ``kind`` (protesters who riot are rioters) and with ``country`` when it named none."""
+    kind = kind or actor.kind
+    country = actor.country or country
+    if kind == actor.kind and country == actor.country:
+        return actor
+    named = actor.name if actor.kind in ("organisation", "person", "armed group", "allied forces") else None
+    return _make(kind, country, named, actor.start, actor.end, actor.text)
 
 
 def _as_military(actor: Actor) -> Actor:
@@ -202,6 +224,14 @@ def assign_roles(sentence: str, actors: Sequence[Actor], trigger_start: int | No
         actor1, actor2 = agent, (before[-1] if before else None)
     if violent:
         actor1 = _as_military(actor1) if actor1 else None
+    if plover == "PROTEST":
+        # whoever protests is, in that role, a protester; a protest with no one named still has protesters
+        if actor1 is None and actor2 is not None and actor2.kind in ("civilians", "group", "protesters"):
+            actor1, actor2 = actor2, None
+        if actor1 is None:
+            actor1 = Actor("Protesters", "protesters:", "protesters", None, trigger_start, trigger_end, sentence[trigger_start:trigger_end])
+        elif actor1.kind in ("civilians", "group"):
+            actor1 = _make("protesters", actor1.country, None, actor1.start, actor1.end, actor1.text)
     if actor1 is not None and actor2 is not None and actor1.key == actor2.key:
         actor2 = next((a for a in after if a.key != actor1.key), None)
     return actor1, actor2

@@ -16,10 +16,15 @@ An event typer is anything with ``name`` and
 
 The PLOVER type of a text is the type of its earliest trigger (the first
 event word is usually the main verb: in "X threatened to attack Y" the event
-is the threat, in "Y refused to agree" the refusal). When both the trigger and
+is the threat, in "Y refused to agree" the refusal). Following PLOVER, an act
+that is only announced ("will visit", "is prepared to lift", "offered to
+send") is AGREE when the act is cooperative and THREATEN when it is hostile;
+capitalised words inside a name ("Economic Cooperation") and acts that are
+ended ("cessation of hostilities") are not triggers. When both the trigger and
 the classifier name a violent or protest type (ASSAULT, FIGHT, PROTEST), the
 classifier's finer, fitted choice wins. Without any trigger, the PLOVER type
-is the mapping of the classifier's ACLED sub-event type (below).
+is the mapping of the classifier's ACLED sub-event type (below) when the
+classifier gives it a probability of at least 0.5, and None otherwise.
 
 ACLED -> PLOVER, in our words. ACLED codes violence and demonstrations in
 detail and little else; PLOVER is coarser there and wider elsewhere.
@@ -143,6 +148,7 @@ ACLED_TO_PLOVER: dict[str, str | None] = {
 
 _VIOLENT = frozenset({"ASSAULT", "FIGHT", "PROTEST"})
 LEXICON_CONFIDENCE = 0.6
+UNTRIGGERED_CONFIDENCE = 0.5
 
 # ------------------------------------------------------------------ triggers
 #
@@ -183,17 +189,17 @@ _LEXICON: tuple[tuple[str, str], ...] = (
                  rf"recall{_W} (?:its |their )?ambassador|expel{_W} (?:\w+ )?diplomats?|suspend{_W} (?:aid|talks|relations|cooperation|ties)|"
                  rf"cut (?:off )?(?:aid|ties|relations)|downgrad{_W}|freez(?:e|es|ing) (?:the )?assets"),
     # cooperation
-    ("AGREE", rf"agree{_W}|agreement|accords?\b|sign(?:ed|s|ing)? (?:a |an |the )?(?:deal|treaty|pact|accord|agreement)|"
+    ("AGREE", rf"agree{_W}|agreement|accords?\b|accept(?:ed|s|ing)?\b|consensus|reach(?:ed|es)? (?:a |an )?(?:deal|settlement|understanding)|sign(?:ed|s|ing)? (?:a |an |the )?(?:deal|treaty|pact|accord|agreement)|"
               rf"pledg{_W}|promis{_W}|ceasefire|cease-fire|truce|peace deal|offer(?:ed|s)? to|willing(?:ness)? to|"
               rf"ready to|vow(?:ed|s)? to (?:cooperate|work|help|support)"),
-    ("CONSULT", rf"\bmet\b|meet(?:s|ing)?\b|talks\b|negotiat{_W}|visit{_W}|host(?:ed|s|ing)?\b|discuss{_W}|consult{_W}|"
+    ("CONSULT", rf"mediat{_W}|\bmet\b|meet(?:s|ing)?\b|talks\b|negotiat{_W}|visit{_W}|host(?:ed|s|ing)?\b|discuss{_W}|consult{_W}|"
                 rf"summit|telephon{_W}|phone call|spoke (?:with|to|by phone)|confer(?:red|s)?\b"),
-    ("SUPPORT", rf"prais{_W}|endors{_W}|support{_W}|back(?:ed|ing)\b|welcom{_W}|recogni[sz](?:ed|es|e|ing)\b|"
+    ("SUPPORT", rf"(?:upgrad|restor|establish|normali[sz])(?:ed|es|e|ing) (?:\w+ )?(?:ties|relations)|prais{_W}|endors{_W}|support{_W}|back(?:ed|ing)\b|welcom{_W}|recogni[sz](?:ed|es|e|ing)\b|"
                 rf"apologi[sz]{_W}|forg(?:ive|ave){_W}|defend(?:ed|s)? (?:the|its|his|her|their)|commend{_W}|applaud{_W}|"
                 rf"hail(?:ed|s)\b|thank{_W}|congratulat{_W}"),
     ("COOPERATE", rf"cooperat{_W}|co-operat{_W}|collaborat{_W}|joint (?:exercise|operation|patrol|venture)s?|"
                   rf"shar(?:ed|e|es|ing) intelligence|extradit{_W}|partnership"),
-    ("AID", rf"\baid\b|assistance|donat{_W}|relief|humanitarian|loans?\b|supplies|grant(?:ed|s)? (?:asylum|\$|a loan)|"
+    ("AID", rf"\baid\b|assistance|donat{_W}|relief|humanitarian|loans?\b|supplies|grants? of|grant(?:ed|s)? (?:asylum|\$|a loan)|"
             rf"provid(?:ed|es|e) (?:\w+ )?(?:aid|food|medicine|weapons|arms|funds|help)|shelter"),
     ("CONCEDE", rf"eas(?:ed|es|e|ing) (?:the )?restrictions|lift(?:ed|s)? (?:the )?(?:ban|curfew|state of emergency|restrictions)|"
                 rf"acced{_W}|conced{_W}|resign{_W}|step(?:ped)? down|yield{_W}|gave in|backed down|relent{_W}"),
@@ -203,6 +209,16 @@ _LEXICON: tuple[tuple[str, str], ...] = (
     ("INVESTIGATE", rf"investigat{_W}|inquir(?:y|ies)|probe{_W}|inspect{_W}|examin{_W}|look(?:ed|ing)? into|fact-finding"),
 )
 _TRIGGER_PATTERNS = tuple((plover, re.compile(rf"\b(?:{pattern})", re.IGNORECASE)) for plover, pattern in _LEXICON)
+
+
+#: an act announced rather than done: "will visit", "is prepared to lift", "offered to send"
+_INTENT = re.compile(r"\b(?:will|would|shall|'ll|plans? to|planning to|intends? to|intending to|prepared to|ready to|willing to|"
+                     r"offer(?:ed|s)? to|promis(?:ed|es) to|pledg(?:ed|es) to|vow(?:ed|s)? to|expected to|is to|are to|going to|"
+                     r"decided to|committed to)\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
+_COOPERATIVE = frozenset({"CONSULT", "SUPPORT", "COOPERATE", "AID", "CONCEDE", "RETREAT", "INVESTIGATE"})
+_HOSTILE = frozenset({"ASSAULT", "FIGHT", "COERCE", "SANCTION"})
+#: an act ended or refused is not that act ("cessation of hostilities")
+_ENDED = re.compile(r"\b(?:cessation of|end to|end of|halt to|halt of|stop to|no)\s+$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -220,12 +236,23 @@ def find_triggers(text: str) -> list[Trigger]:
     found = []
     for plover, pattern in _TRIGGER_PATTERNS:
         for m in pattern.finditer(text):
+            if m.group(0)[0].isupper() and m.start() > 0 and not re.search(r"(?:^|[.!?:;\"“(]\s*)$", text[: m.start()]):
+                continue  # part of a name: "Asia-Pacific Economic Cooperation"
+            if _ENDED.search(text[max(0, m.start() - 20): m.start()]):
+                continue
             found.append(Trigger(m.start(), m.end(), m.group(0), plover))
     found.sort(key=lambda t: (t.start, -(t.end - t.start)))
     out: list[Trigger] = []
     for trigger in found:
         if out and trigger.start < out[-1].end:
             continue
+        # PLOVER codes an announced cooperative act as AGREE (intent to cooperate) and an
+        # announced hostile act as THREATEN
+        if _INTENT.search(text[max(0, trigger.start - 40): trigger.start]):
+            if trigger.plover in _COOPERATIVE:
+                trigger = Trigger(trigger.start, trigger.end, trigger.text, "AGREE")
+            elif trigger.plover in _HOSTILE:
+                trigger = Trigger(trigger.start, trigger.end, trigger.text, "THREATEN")
         out.append(trigger)
     return out
 
@@ -344,7 +371,9 @@ def combine(sub_event_type: str, confidence: float, triggers: Sequence[Trigger])
     mapped = ACLED_TO_PLOVER.get(sub_event_type)
     first = triggers[0] if triggers else None
     if first is None:
-        return EventTypeCoding(mapped, event_type, sub_event_type, confidence, None, "classifier")
+        # no event word at all: the ACLED classifier alone names a PLOVER type only when it is fairly sure
+        plover = mapped if confidence >= UNTRIGGERED_CONFIDENCE else None
+        return EventTypeCoding(plover, event_type, sub_event_type, confidence, None, "classifier")
     if first.plover in _VIOLENT and mapped in _VIOLENT:
         return EventTypeCoding(mapped, event_type, sub_event_type, confidence, first, "classifier")
     if first.plover == mapped:

@@ -29,7 +29,8 @@ from typing import Any, Iterable, Mapping, Sequence
 
 from ..model import Article, DatePrecision, EventRecord, FieldValue, GeoPrecision, Mention, Place, RecordField, Support
 from . import dates as dates_stage
-from .actors import Actor, assign_roles, find_actor_phrases
+from . import entities as entities_stage
+from .actors import Actor, assign_roles, find_actor_phrases, with_role_kind
 from .counts import KINDS, CountMention, total_counts, find_counts
 from .entities import LABELS
 from .eventtype import EventTypeCoding, EventTyper, find_triggers
@@ -38,6 +39,8 @@ __all__ = ["SentenceCoding", "ArticleCoding", "code_sentence", "code_sentences",
 
 FIELDS = ("event_type", "actor1", "actor2", "place", "date", "fatalities", "injured")
 LEAD_SENTENCES = 8
+#: actors named by role only, who act where the event happened
+_LOCAL_KINDS = {"protesters", "rioters", "civilians", "police", "government", "unidentified armed group", "military"}
 _MATERIAL = {"ASSAULT", "FIGHT", "PROTEST", "COERCE", "MOBILIZE", "CRIME"}
 
 
@@ -174,7 +177,12 @@ def _field(name: str, ballot: _Ballot, n_groups: int, empty_note: str) -> Record
     return RecordField(name, as_value(best), tuple(as_value(c) for c in rest), note)
 
 
-_LOCATIVE = re.compile(r"\b(?:in|at|near|outside|around|inside|into|across|from|of|on|to)\s+(?:the\s+)?(?:(?:\w+\s+){0,2}of\s+(?:the\s+)?)?$", re.IGNORECASE)
+_LOCATIVE = re.compile(r"\b(?:in|at|near|outside|around|inside|into|across|on|(?:north|south|east|west|northeast|northwest|southeast|"
+                       r"southwest|outskirts|town|city|village|district|province|region|area|suburb)\s+of)\s+(?:the\s+)?(?:\w+\s+){0,2}$",
+                       re.IGNORECASE)
+
+
+_BORDER = re.compile(r"\b(?:border(?:s|ing)?\s+(?:with\s+)?|frontier\s+with\s+)(?:the\s+)?$", re.IGNORECASE)
 
 
 def _specificity(place: Place) -> float:
@@ -189,13 +197,23 @@ def _place_candidates(article: Article, places: Sequence[Place], coding: Article
     spans = [(s.start, s.end) for s in coding.sentences[:4]]
     if not spans:
         return []
+    countries = [p.country_code for p in places if p.country_code]
     out = []
+    actor_spans = [(a.start, a.end) for sc in coding.sentences for a in (sc.actor1, sc.actor2) if a is not None]
     for p in places:
         in_main = spans[0][0] <= p.start < spans[0][1]
         if not (in_main or any(s <= p.start < e for s, e in spans)):
             continue
+        if any(s <= p.start < e for s, e in actor_spans):
+            continue  # "Russia conducted an airstrike": who acted, not where
+        if _BORDER.search(article.text[max(0, p.start - 30):p.start]):
+            continue  # "near the border with Jordan": a landmark, not the place of the event
         locative = bool(_LOCATIVE.search(article.text[max(0, p.start - 40):p.start]))
-        out.append((p, 2.0 * in_main + 1.0 * locative + _specificity(p) / 10 + p.confidence / 100))
+        # the country most of the report's places are in is the report's country
+        agreement = countries.count(p.country_code) / len(countries) if p.country_code and countries else 0.0
+        # the first place of a sentence is usually where the event happened
+        first = not any(q.start < p.start and s <= q.start for q in places for s, e in spans[:1] if q.start < e)
+        out.append((p, 2.0 * in_main + 1.0 * locative + 0.5 * agreement + 0.3 * (first and in_main) + _specificity(p) / 10 + p.confidence / 100))
     return sorted(out, key=lambda x: -x[1])
 
 
@@ -254,14 +272,6 @@ def build_record(
             trig = main.trigger_span if main and main.trigger_span else span
             ballots["event_type"].add((et.plover, et.acled_sub_event_type), et.plover, et.detail(),
                                       _support(article, span, *trig), group, et.confidence, order)
-        # actors: the main sentence first, then the others of the paragraph and lead
-        for role in ("actor1", "actor2"):
-            for rank, sentence in enumerate(coding.sentences):
-                actor = getattr(sentence, role)
-                if actor is not None:
-                    ballots[role].add(actor.key, actor.name, actor.detail(), _support(article, sentence, actor.start, actor.end),
-                                      group, 1.0 / (1 + rank), order)
-                    break
         # place
         ranked_places = _place_candidates(article, places.get(article.id, ()), coding)
         if ranked_places:
@@ -272,6 +282,19 @@ def build_record(
                       "confidence": round(place.confidence, 4), "geonameid": place.geonameid, "text": place.text}
             ballots["place"].add(key, place.name or place.text, detail, _support(article, _sentence_of(article, place.start), place.start, place.end),
                                  group, strength, order)
+        # actors: the main sentence first, then the others of the paragraph and lead; a generic
+        # group (protesters, police...) is placed in the country where the event happened
+        where = entities_stage.normalise(ranked_places[0][0].country, "GPE") if ranked_places and ranked_places[0][0].country else None
+        riot = et is not None and et.acled_event_type == "Riots"
+        for role in ("actor1", "actor2"):
+            for rank, sentence in enumerate(coding.sentences):
+                actor = getattr(sentence, role)
+                if actor is not None:
+                    kind = "rioters" if riot and role == "actor1" and actor.kind in ("protesters", "civilians", "group") else None
+                    actor = with_role_kind(actor, kind, where if actor.kind in _LOCAL_KINDS or kind else None)
+                    ballots[role].add(actor.key, actor.name, actor.detail(), _support(article, sentence, actor.start, actor.end),
+                                      group, 1.0 / (1 + rank), order)
+                    break
         # date: a date of the reporting window in the main sentence, else in the lead
         for sentence in coding.sentences:
             found = _event_date(article, sentence)
