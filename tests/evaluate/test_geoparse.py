@@ -164,3 +164,14 @@ def test_gazetteer_import_and_eval_geoparse_commands(tmp_path):
     assert scores["median_error_km"] < 5
     result = runner.invoke(cli, [*sets, "eval", "geoparse", str(corpus)])
     assert result.exit_code == 0 and "within 161 km 1.000" in result.stdout
+
+
+def test_placed_by_context_is_measured_and_counted_and_referents_compared():
+    row = _row("Crowds filled Royal Street in Paris.", ("Royal Street", "Literal", 48.86, 2.34), ("Paris", "Literal", 48.85, 2.35))
+    row["toponyms"][1]["geonameid"] = "2988507"
+    street = Place("x", 14, 26, "Royal Street", latitude=48.85, longitude=2.35)  # the enclosing place's point, no id
+    paris = Place("x", 30, 35, "Paris", geonameid=2988506, latitude=48.85, longitude=2.35)  # right spot, other id
+    s = score_geoparsing([row], [[street, paris]])
+    assert s["n_placed_by_context"] == 1 and s["n_unresolved_matched"] == 0
+    assert s["acc_161km"] == 1.0
+    assert s["referent_accuracy"] == 0.0

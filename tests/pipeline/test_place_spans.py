@@ -44,7 +44,7 @@ MODEL = SpanModel({"g_country": 4.0, "g_admin1": 4.0, "g_city_big": 4.0, "g_city
 
 
 def _info(**kw):
-    base = dict(label="GPE", part=False, kinds={}, max_population=0, has_candidates=False, demonym=False,
+    base = dict(label="GPE", part="", kinds={}, max_population=0, has_candidates=False, demonym=False,
                 elsewhere_place=False, next_comma_place=False, prev_comma_place=False)
     base.update(kw)
     return CandidateInfo(**base)
@@ -123,3 +123,19 @@ def test_overlapping_candidates_keep_the_more_likely_one(gazetteer):
     # the entity span and the gazetteer's "Homs" overlap: only one survives
     places = parser.parse("a", text, [(start, start + len("Homs Street Hospital"), "FAC")])
     assert len(places) == 1
+
+
+def test_a_name_the_gazetteer_lacks_is_placed_at_the_enclosing_place_the_article_names(gazetteer):
+    parser = GazetteerGeoparser(gazetteer, span_model=MODEL)
+    text = "Fighting in Homs spread. Shells fell in Khalidiya Street Market, near Homs."
+    start = text.index("Khalidiya")
+    places = parser.parse("a", text, [(12, 16, "GPE"), (start, start + len("Khalidiya Street Market"), "FAC"),
+                                      (text.rindex("Homs"), text.rindex("Homs") + 4, "GPE")])
+    market = next(p for p in places if p.text.startswith("Khalidiya"))
+    assert market.precision == "unresolved" and market.geonameid is None and market.name is None
+    assert (market.latitude, market.longitude, market.country_code) == (34.72682, 36.72339, "SY")
+    # v1 leaves it without coordinates
+    v1 = GazetteerGeoparser(gazetteer, recognise=False)
+    old = next(p for p in v1.parse("a", text, [(12, 16, "GPE"), (start, start + len("Khalidiya Street Market"), "FAC")])
+               if p.text.startswith("Khalidiya"))
+    assert old.latitude is None and old.country_code == "SY"

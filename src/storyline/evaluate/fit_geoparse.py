@@ -68,7 +68,7 @@ def fit_span_model(corpora: Sequence[str | Path], options: Options | None = None
     options = options or load_options()
     geoparser = geoparser or GazetteerGeoparser(Gazetteer(options.gazetteer or None), abbreviations=True)
     extractor = None
-    xs, ys, golds, files = [], [], 0, []
+    xs, ys, golds, files = [], [], [], []
     for i, path in enumerate(corpora):
         rows = load_geoparsing(path)
         if spans is not None:
@@ -80,14 +80,17 @@ def fit_span_model(corpora: Sequence[str | Path], options: Options | None = None
         log(f"{Path(path).name}: {len(rows)} articles, {len(y)} candidate spans ({int(y.sum())} gold), {n_gold} gold toponyms")
         xs.append(x)
         ys.append(y)
-        golds += n_gold
+        golds.append(n_gold)
         files.append({"file": Path(path).name, "rows": len(rows), "sha256": _sha256(path)})
     x, y = np.vstack(xs), np.concatenate(ys)
     weights, bias = logistic_regression(x, y, l2=1.0)
-    p = 1.0 / (1.0 + np.exp(-np.clip(x @ weights + bias, -50, 50)))
-    sweep = [(t, _f1(p, y, golds, t)) for t in THRESHOLDS]
+    # each file counts once, however many spans it has
+    sweep = []
+    for t in THRESHOLDS:
+        f1s = [_f1(1.0 / (1.0 + np.exp(-np.clip(xi @ weights + bias, -50, 50))), yi, gi, t) for xi, yi, gi in zip(xs, ys, golds)]
+        sweep.append((t, float(np.mean(f1s))))
     threshold, best = max(sweep, key=lambda s: (s[1], -abs(s[0] - 0.5)))
-    log(f"threshold {threshold:.2f}: candidate-span F1 on the training files {best:.4f}")
+    log(f"threshold {threshold:.2f}: mean candidate-span F1 of the training files {best:.4f}")
     return {
         "model": "geoparser.geonames.v2 span model (logistic regression)",
         "features": list(FEATURES),

@@ -22,8 +22,14 @@ Scores (fractions in 0..1; distances in km):
   it is neither a literal hit nor a false place.
 * **Resolution** (Gritta et al. 2018/2019) -- over the gold toponyms that have
   coordinates and that we recognised with the exact span: the great-circle
-  error of our coordinates. A toponym we left unresolved counts as the largest
-  possible error (20,039 km, half the Earth's circumference).
+  error of our coordinates. A toponym we left without coordinates counts as
+  the largest possible error (20,039 km, half the Earth's circumference); one
+  the gazetteer lacks but that the geoparser placed at the enclosing place its
+  article names (precision "unresolved" with coordinates) is measured from
+  there, and counted in ``n_placed_by_context``. ``referent_accuracy``: over
+  the same toponyms that have a gold GeoNames id, the share we resolved to that
+  very id (a diagnostic: it separates choosing the wrong place from choosing
+  the right place with coordinates that differ from GeoNames').
   ``acc_161km``: share with error <= 161 km. ``auc``: the area under the
   curve of the sorted errors on a log scale, ``ln(error + 1)``, normalised by
   ``ln(20039)`` and the number of intervals (trapezoidal rule): 0 is perfect,
@@ -147,7 +153,7 @@ def score_geoparsing(rows: Sequence[dict[str, Any]], predictions: Sequence[Seque
     """All scores for gold ``rows`` and the places predicted for each."""
     gold, gold_literal, ignore_literal, pred = [], [], [], []
     errors: list[float] = []
-    unresolved = 0
+    unresolved = placed_by_context = same_id = with_id = 0
     by_type_total: dict[str, int] = {}
     by_type_found: dict[str, int] = {}
     for row, places in zip(rows, predictions):
@@ -168,10 +174,14 @@ def score_geoparsing(rows: Sequence[dict[str, Any]], predictions: Sequence[Seque
             by_type_found[kind] = by_type_found.get(kind, 0) + 1
             if t.get("lat") is None or t.get("lon") is None:
                 continue
+            if t.get("geonameid"):
+                with_id += 1
+                same_id += int(str(place.geonameid) == str(t["geonameid"]))
             if place.latitude is None or place.longitude is None:
                 unresolved += 1
                 errors.append(MAX_ERROR_KM)
             else:
+                placed_by_context += int(place.geonameid is None)
                 errors.append(haversine_km(place.latitude, place.longitude, float(t["lat"]), float(t["lon"])))
     spans_all = span_scores(gold, pred)
     spans_literal = span_scores(gold_literal, pred, ignore_literal)
@@ -190,6 +200,8 @@ def score_geoparsing(rows: Sequence[dict[str, Any]], predictions: Sequence[Seque
         "n_predicted": spans_all["n_predicted"],
         "n_exact_matches": spans_all["n_exact"],
         "n_unresolved_matched": unresolved,
+        "n_placed_by_context": placed_by_context,
+        "referent_accuracy": same_id / with_id if with_id else None,
     }
     out.update(geocoding_scores(errors))
     out["recall_by_type"] = {k: round(by_type_found.get(k, 0) / n, 4) for k, n in sorted(by_type_total.items())}

@@ -31,6 +31,7 @@ import re
 import sqlite3
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
@@ -77,6 +78,7 @@ _SPACE = re.compile(r"\s+")
 _LATIN = re.compile(r"^[0-9A-Za-z\u00C0-\u024F\u1E00-\u1EFF .,'’‘`ʿʾ()&-]+$")
 
 
+@lru_cache(maxsize=65_536)
 def name_key(text: str) -> str:
     """The folded form used to match a name: ``"Al-Tanf"`` -> ``"al tanf"``."""
     decomposed = unicodedata.normalize("NFKD", text)

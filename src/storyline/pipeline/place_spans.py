@@ -55,12 +55,12 @@ in at near from to into inside outside across throughout around within toward to
 
 FEATURES: tuple[str, ...] = (
     "lab_gpe", "lab_loc", "lab_fac", "lab_org", "lab_person", "lab_norp", "lab_event", "lab_intro", "lab_gaz",
-    "part",
+    "part_comma", "part_run", "run_known",
     "g_country", "g_admin1", "g_city_big", "g_city", "g_other", "g_cont", "g_none", "g_alternate_only", "g_logpop",
     "demonym",
     "elsewhere_place",
     "words1", "words2", "words3",
-    "all_caps", "lower_start", "digit",
+    "all_caps", "short_caps", "lower_start", "digit", "run_after_of",
     "suf_facility", "suf_org", "suf_area",
     "prev_locative", "prev_the", "sentence_start",
     "next_comma_place", "prev_comma_place", "next_based", "next_possessive",
@@ -75,7 +75,9 @@ class CandidateInfo:
     """What the geoparser knows of one candidate span (the inputs of :func:`span_features`)."""
 
     label: str  # entity label, or INTRO (introduced by its kind), GAZ (gazetteer match)
-    part: bool  # a piece of a longer entity span ("Thruxton" in "Thruxton, Hampshire")
+    #: "" for a whole span; "comma" for a piece of "Thruxton, Hampshire"; "run" for the known words
+    #: that begin or end a longer span ("Winnipeg" in "Winnipeg Fire Paramedic Service")
+    part: str
     kinds: Mapping[str, float]  # g_country, g_admin1, ... -> 1 (main name) or 0.5 (alternate name only)
     max_population: int
     has_candidates: bool
@@ -92,7 +94,8 @@ def span_features(text: str, start: int, end: int, info: CandidateInfo) -> dict[
     last = words[-1].lower().strip(".,’'") if words else ""
     f = dict.fromkeys(FEATURES, 0.0)
     f["lab_" + info.label.lower()] = 1.0
-    f["part"] = float(info.part)
+    f["part_comma"] = float(info.part == "comma")
+    f["part_run"] = float(info.part == "run")
     for kind, value in info.kinds.items():
         f[kind] = value
     f["g_none"] = float(not info.has_candidates)
@@ -104,7 +107,9 @@ def span_features(text: str, start: int, end: int, info: CandidateInfo) -> dict[
     f["words1"], f["words2"], f["words3"] = float(n == 1), float(n == 2), float(n >= 3)
     letters = [c for c in surface if c.isalpha()]
     f["all_caps"] = float(len(letters) > 2 and all(c.isupper() for c in letters))
+    f["short_caps"] = float(len(letters) <= 3 and sum(c.isupper() for c in letters) >= 2)
     f["lower_start"] = float(surface[:1].islower())
+    f["run_after_of"] = float(info.part == "run" and text[max(0, start - 4):start].lower() == " of ")
     f["digit"] = float(any(c.isdigit() for c in surface))
     f["suf_facility"] = float(n > 1 and last in FACILITY_WORDS)
     f["suf_org"] = float(n > 1 and last in ORGANISATION_WORDS)
@@ -122,6 +127,7 @@ def span_features(text: str, start: int, end: int, info: CandidateInfo) -> dict[
     f["next_based"] = float(after.startswith(("-based", "–based")))
     f["next_possessive"] = float(after.startswith(("'s", "’s")))
     known = max(info.kinds.get("g_country", 0.0), info.kinds.get("g_admin1", 0.0), info.kinds.get("g_city_big", 0.0))
+    f["run_known"] = f["part_run"] * known
     f["org_known"] = f["lab_org"] * known
     f["person_known"] = f["lab_person"] * known
     f["norp_demonym"] = f["lab_norp"] * f["demonym"]

@@ -217,7 +217,7 @@ class GazetteerGeoparser:
 
     def span_candidates(self, text: str, entities: Sequence[Span]) -> list[tuple[_Toponym, dict[str, float]]]:
         """Every candidate toponym of ``text`` with its features (for the span model and for fitting it)."""
-        found: dict[tuple[int, int], tuple[_Toponym, bool]] = {}
+        found: dict[tuple[int, int], tuple[_Toponym, str]] = {}
         place_keys: dict[str, set[int]] = defaultdict(set)
         for start, end, label in entities:
             if label in ("GPE", "LOC"):
@@ -225,14 +225,15 @@ class GazetteerGeoparser:
         for start, end, label in entities:
             if label not in CANDIDATE_LABELS:
                 continue
-            pieces = [(start, end, False)]
+            pieces = [(start, end, "")]
             surface = text[start:end]
             if "," in surface or "/" in surface:
                 offset = start
                 for piece in re.split(r"(\s*[,/]\s*)", surface):
                     if piece.strip() and not re.fullmatch(r"\s*[,/]\s*", piece):
-                        pieces.append((offset, offset + len(piece), True))
+                        pieces.append((offset, offset + len(piece), "comma"))
                     offset += len(piece)
+            pieces += self._known_runs(text, start, end)
             for s, e, part in pieces:
                 topo = self._make(text, s, e, label)
                 if topo is not None and (topo.start, topo.end) not in found:
@@ -241,10 +242,10 @@ class GazetteerGeoparser:
         introduced = self._recognise_introduced(text, [])
         for topo in introduced:
             topo.label = "INTRO"
-            found.setdefault((topo.start, topo.end), (topo, False))
+            found.setdefault((topo.start, topo.end), (topo, ""))
         for topo in self._recognise_missed(text, sorted(covered + [(t.start, t.end) for t in introduced])):
             topo.label = "GAZ"
-            found.setdefault((topo.start, topo.end), (topo, False))
+            found.setdefault((topo.start, topo.end), (topo, ""))
         out = []
         for (start, end), (topo, part) in sorted(found.items()):
             kinds: dict[str, float] = {}
@@ -271,6 +272,26 @@ class GazetteerGeoparser:
                 prev_comma_place=self._after_place(text, start),
             )
             out.append((topo, span_features(text, start, end, info)))
+        return out
+
+    def _known_runs(self, text: str, start: int, end: int) -> list[tuple[int, int, str]]:
+        """The longest leading and trailing runs of words of a longer span that the gazetteer knows
+        ("Winnipeg" in "the Winnipeg Fire Paramedic Service", "WASHINGTON" in "Associated Press WASHINGTON")."""
+        words = [(m.start() + start, m.end() + start) for m in re.finditer(r"[^\s\-–/]+", text[start:end])]
+        if len(words) < 2:
+            return []
+        out = []
+        for runs in (range(len(words) - 1, 0, -1), range(1, len(words))):
+            for n in runs:
+                chosen = words[:n] if runs.start > runs.stop else words[n:]
+                s, e = chosen[0][0], chosen[-1][1]
+                surface = text[s:e]
+                if not surface[:1].isupper() or surface.lower() in ("the", "a", "an"):
+                    continue
+                key = name_key(_TRAILING.sub("", surface))
+                if key and (self.gazetteer.lookup(key) or entities_stage.normalise(surface, "NORP") != entities_stage.normalise(surface, "PERSON")):
+                    out.append((s, e, "run"))
+                    break
         return out
 
     def _after_place(self, text: str, start: int) -> bool:
@@ -473,11 +494,21 @@ class GazetteerGeoparser:
         total = sum(math.exp(s - best) for s, _ in scored)
         t.choice, t.confidence = scored[0][1], 1.0 / total
 
+    def _admin1(self, e: Entry) -> str | None:
+        if e.country_code and e.admin1_code and not e.feature_code.startswith("PCL"):
+            return e.name if e.feature_code == "ADM1" else self.gazetteer.admin1_name(e.country_code, e.admin1_code)
+        return None
+
     def _place(self, article_id: str, t: _Toponym, context: "_Context") -> Place:
         g = self.gazetteer
         e = t.choice
         if e is None:
             country = context.without(t).main_country()
+            anchor = context.without(t).focus(country) if self.span_model is not None else None
+            if anchor is not None:  # v2: the coordinates of the best enclosing place the article names
+                return Place(article_id, t.start, t.end, t.text, latitude=anchor.latitude, longitude=anchor.longitude,
+                             country_code=anchor.country_code or None, country=g.country_name(anchor.country_code),
+                             admin1=self._admin1(anchor), precision=GeoPrecision.UNRESOLVED, confidence=0.0)
             return Place(article_id, t.start, t.end, t.text, country_code=country, country=g.country_name(country),
                          precision=GeoPrecision.UNRESOLVED, confidence=0.0)
         admin1 = None
@@ -517,6 +548,7 @@ class _Context:
         self.sentence_countries: dict[int, set[str]] = defaultdict(set)
         self.admin1: set[tuple[str, str]] = set()
         self.points: list[tuple[_Toponym, Entry]] = []
+        self._resolved: list[tuple[_Toponym, Entry]] = []
         self._excluded: _Toponym | None = None
         self._by_topo: dict[int, tuple[str, float]] = {}
 
@@ -537,6 +569,7 @@ class _Context:
                 ctx.admin1.add((e.country_code, e.admin1_code))
             if not e.feature_code.startswith("PCL"):
                 ctx.points.append((t, e))
+            ctx._resolved.append((t, e))
         countries = _country_codes()
         for _start, key in demonyms:
             code = countries.get(key)
@@ -572,6 +605,26 @@ class _Context:
             if mass > best_mass:
                 best, best_mass = code, mass
         return best
+
+    def focus(self, country: str | None) -> Entry | None:
+        """The place the article is about, as an enclosing place for a name the gazetteer lacks.
+
+        The populated place or division named most often (in ``country`` when
+        it is known; ties: the first named), else the country itself.
+        """
+        counts: dict[int, list] = {}
+        country_entry = None
+        for t, e in self._resolved:
+            if t is self._excluded or (country and e.country_code != country):
+                continue
+            if e.feature_code.startswith("PCL"):
+                country_entry = country_entry or e
+                continue
+            if e.feature_class in ("P", "A"):
+                counts.setdefault(e.geonameid, [0, -t.start, e])[0] += 1
+        if counts:
+            return max(counts.values(), key=lambda c: (c[0], c[1]))[2]
+        return country_entry
 
     def nearest_km(self, entry: Entry) -> float | None:
         best = None
