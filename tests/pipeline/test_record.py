@@ -142,3 +142,25 @@ def test_acled_actor_names_match_by_kind_and_country_or_by_name():
     assert same_actor(prot, "Protesters (India)") and not same_actor(prot, "Rioters (India)")
     (named,) = find_actor_phrases("Al Shabaab militants attacked the base.")
     assert same_actor(named, "Al Shabaab") and not same_actor(named, "Taliban")
+
+
+class ProbabilityTyper(KeywordTyper):
+    """A fake typer that also gives probabilities: each text leans to its keyword's type, "bombed" strongly."""
+
+    classes = ["Air/drone strike", "Armed clash"]
+
+    def probabilities(self, texts):
+        import numpy as np
+
+        rows = [[0.95, 0.05] if "bombed" in t else [0.6, 0.4] if "strike" in t.lower() else [0.3, 0.7] for t in texts]
+        return np.array(rows)
+
+
+def test_the_event_type_pools_the_sources_probabilities():
+    sure = article("a", "Jets bombed the depot in an airstrike on Friday.", source="One")
+    unsure = article("b", "Rebels clashed with troops at the depot on Friday.", source="Two")
+    record = build_record("E1", [unsure, sure], typer=ProbabilityTyper())
+    field = record.fields["event_type"]
+    # one source each, but the pooled probabilities favour the strike (0.95 + 0.3 > 0.05 + 0.7)
+    assert field.value.detail["acled_sub_event_type"] == "Air/drone strike"
+    assert "pooled" in field.note and [a.detail["acled_sub_event_type"] for a in field.alternatives] == ["Armed clash"]

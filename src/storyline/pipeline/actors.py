@@ -26,6 +26,7 @@ actor names (see its doc).
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 from typing import Sequence
@@ -38,9 +39,9 @@ Span = tuple[int, int, str]
 
 # generic group nouns by kind (singular and plural stems)
 _KIND_NOUNS = (
+    ("police", r"military police(?: forces)?|police forces|police officers|police(?:m[ae]n)?|officers|gendarmes?|gendarmerie|security personnel|security forces|border guards?"),
     ("military", r"forces|force|troops|military|army|armed forces|soldiers?|servicem[ae]n|service members|marines|"
-                 r"jets?|warplanes?|aircraft|aircrafts|drones?|navy|air force|artillery|units?|battalions?|brigades?|regime"),
-    ("police", r"police(?:m[ae]n)?|police officers|officers|gendarmes?|gendarmerie|security personnel|security forces|border guards?"),
+                 r"jets?|warplanes?|aircraft|aircrafts|drones?|navy|air ?forces?|artillery|units?|battalions?|brigades?|regime"),
     ("unidentified armed group", r"gunm[ae]n|assailants|attackers|armed m[ae]n|armed individuals?|armed group|unidentified m[ae]n|"
                                  r"unknown m[ae]n|bandits|perpetrators|suspects?"),
     ("armed group", r"militants?|fighters?|rebels?|insurgents?|militias?|militiam[ae]n|jihadists?|terrorists?|separatists?|guerrillas?|"
@@ -49,6 +50,7 @@ _KIND_NOUNS = (
     ("rioters", r"rioters|mobs?|looters"),
     ("civilians", r"civilians?|residents|villagers|locals|people|persons|passers-by|m[ae]n|wom[ae]n|child(?:ren)?|famil(?:y|ies)|"
                   r"journalists?|traders|drivers?|farmers?|worshippers|refugees|migrants|patients|elders?"),
+    ("members", r"members|supporters|cadres|loyalists|followers|partisans"),
     ("government", r"government|authorities|administration|officials|ministry|cabinet|president|prime minister"),
     ("allied forces", r"coalition|allies|allied forces"),
 )
@@ -80,9 +82,14 @@ class Actor:
     start: int
     end: int
     text: str
+    #: a named group the actor belongs to ("INC" for "INC members staged a protest")
+    associate: str | None = None
 
     def detail(self) -> dict[str, str | None]:
-        return {"key": self.key, "kind": self.kind, "country": self.country}
+        out = {"key": self.key, "kind": self.kind, "country": self.country}
+        if self.associate:
+            out["associate"] = self.associate
+        return out
 
 
 def _country_of(text: str) -> str | None:
@@ -139,7 +146,10 @@ def find_actor_phrases(sentence: str, entities: Sequence[Span] = ()) -> list[Act
         names_in_mods = [w for w in re.findall(r"[A-Z][\w'’.\-]*", mods) if not _UNIDENTIFIED.fullmatch(w)]
         if kind == "civilians" and re.search(r"\barmed\b", mods, re.IGNORECASE) and re.fullmatch(r"(?i:m[ae]n|individuals?|people|persons)", noun):
             kind = "unidentified armed group"
-        if kind in ("armed group", "military", "unidentified armed group") and mods and not country and not backed:
+        if kind == "members":
+            kind = "organisation" if names_in_mods else "group"
+            named = " ".join(names_in_mods) or None
+        elif kind in ("armed group", "military", "unidentified armed group") and mods and not country and not backed:
             if (_UNIDENTIFIED.search(mods) and not names_in_mods) or (kind == "unidentified armed group" and not names_in_mods):
                 kind = "unidentified armed group"
             else:
@@ -189,7 +199,7 @@ def with_role_kind(actor: Actor, kind: str | None = None, country: str | None = 
     if kind == actor.kind and country == actor.country:
         return actor
     named = actor.name if actor.kind in ("organisation", "person", "armed group", "allied forces") else None
-    return _make(kind, country, named, actor.start, actor.end, actor.text)
+    return dataclasses.replace(_make(kind, country, named, actor.start, actor.end, actor.text), associate=actor.associate)
 
 
 def _as_military(actor: Actor) -> Actor:
@@ -214,6 +224,12 @@ def assign_roles(sentence: str, actors: Sequence[Actor], trigger_start: int | No
         if _CLAUSE_BREAK.search(tail) and len(tail) > 60:
             before = []
     actor1 = before[-1] if before else None
+    if actor1 is not None:
+        # "the military and the Pyu Saw Htee fired": the first of a coordinated subject leads
+        i = len(before) - 1
+        while i > 0 and re.fullmatch(r"\s*(?:,|and|,\s*and|as well as)\s*(?:the\s+)?", sentence[before[i - 1].end:before[i].start], re.IGNORECASE):
+            i -= 1
+        actor1 = before[i]
     actor2 = after[0] if after else None
     between = _BETWEEN.search(sentence[trigger_end:trigger_end + 40])
     if between and len(after) >= 2:
@@ -230,8 +246,11 @@ def assign_roles(sentence: str, actors: Sequence[Actor], trigger_start: int | No
             actor1, actor2 = actor2, None
         if actor1 is None:
             actor1 = Actor("Protesters", "protesters:", "protesters", None, trigger_start, trigger_end, sentence[trigger_start:trigger_end])
-        elif actor1.kind in ("civilians", "group"):
-            actor1 = _make("protesters", actor1.country, None, actor1.start, actor1.end, actor1.text)
+        elif actor1.kind != "protesters":
+            # members of a party or union who protest act as protesters; the group is kept as their associate
+            associate = actor1.name if actor1.kind in ("organisation", "armed group", "person") else None
+            protester = _make("protesters", actor1.country, None, actor1.start, actor1.end, actor1.text)
+            actor1 = dataclasses.replace(protester, associate=associate)
     if actor1 is not None and actor2 is not None and actor1.key == actor2.key:
         actor2 = next((a for a in after if a.key != actor1.key), None)
     return actor1, actor2
@@ -242,7 +261,7 @@ def assign_roles(sentence: str, actors: Sequence[Actor], trigger_start: int | No
 _ACLED_HEADS = (
     ("military", r"military forces|armed forces|army|navy|air force"),
     ("police", r"police forces|police|gendarmerie"),
-    ("unidentified armed group", r"unidentified armed group"),
+    ("unidentified armed group", r"unidentified armed group|unidentified gang"),
     ("protesters", r"protesters"),
     ("rioters", r"rioters"),
     ("civilians", r"civilians"),

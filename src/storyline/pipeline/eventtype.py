@@ -163,7 +163,7 @@ _LEXICON: tuple[tuple[str, str], ...] = (
                 rf"explo(?:sion|sive|de|ded)s?|blasts?|ieds?\b|landmines?|grenades?|suicide attack{_W}|assassinat{_W}|"
                 rf"kill(?:ed|ing|s)?\b|murder{_W}|massacre{_W}|execut(?:ed|ion)s?|behead{_W}|tortur{_W}|abduct{_W}|"
                 rf"kidnap{_W}|rap(?:ed|e)\b|sexual(?:ly)? assault{_W}|shot dead|stabb{_W}|beat(?:en|ing)?\b|lynch{_W}|"
-                rf"attack{_W}|ambush{_W}|struck|strike on|strikes on|hit by|opened fire|shooting"),
+                rf"attack{_W}|ambush{_W}|struck|strike on|strikes on|hit by|opened fire|shooting|fired (?:\w+ ){0,3}(?:at|on|upon)\b|shot (?:and |at |him|her|them)|wound(?:ed|ing)\b"),
     ("FIGHT", rf"clash{_W}|fight{_W}|fought|battl{_W}|exchange(?:d)? (?:of )?(?:fire|gunfire)|firefights?|gunfights?|"
               rf"offensive|invad{_W}|invasion|recaptur{_W}|retook|retake{_W}|overr(?:an|un)|captur(?:ed|e) (?:the )?(?:town|city|village|territory|base)|"
               rf"seized control|took control|skirmish{_W}|hostilities|engag(?:ed|ement) (?:with|in) combat"),

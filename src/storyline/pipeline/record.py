@@ -113,7 +113,10 @@ def code_article(article: Article, mentions: Sequence[Mention], typer: EventType
     order = chosen + others
     coded = code_sentences(article.text, [(segments[i][0], segments[i][1]) for i in order], mentions)
     coding = ArticleCoding(article, 0 if main is not None else None, coded)
-    type_sentences = chosen[:3]
+    # the type is read from the main sentence's whole paragraph (as an ACLED note is one paragraph)
+    type_sentences = [i for i, seg in enumerate(segments) if seg[2] == paragraph][:6]
+    if anchor not in type_sentences:
+        type_sentences = chosen[:3]
     span = (segments[type_sentences[0]][0], segments[type_sentences[-1]][1])
     coding.type_text = span
     coding.event_type = typer.classify([article.text[span[0]:span[1]]])[0]
@@ -149,6 +152,8 @@ def _sentence_of(article: Article, offset: int) -> tuple[int, int]:
 class _Ballot:
     def __init__(self) -> None:
         self.candidates: dict[Any, _Candidate] = {}
+        #: for the event type: each ACLED sub-event type's probability summed over independent sources
+        self.pooled: dict[str, float] | None = None
 
     def add(self, key: Any, value: Any, detail: dict[str, Any], support: Support, group: str, strength: float, order: int) -> None:
         c = self.candidates.get(key)
@@ -161,6 +166,8 @@ class _Ballot:
         c.order = min(c.order, order)
 
     def ranked(self) -> list[_Candidate]:
+        if self.pooled is not None:
+            return sorted(self.candidates.values(), key=lambda c: (-self.pooled.get(c.detail.get("acled_sub_event_type"), 0.0), -len(c.groups), c.order))
         return sorted(self.candidates.values(), key=lambda c: (-len(c.groups), -c.strength, c.order))
 
 
@@ -171,6 +178,9 @@ def _field(name: str, ballot: _Ballot, n_groups: int, empty_note: str) -> Record
     best, rest = ranked[0], ranked[1:]
     as_value = lambda c: FieldValue(c.value, c.detail, tuple(c.supports))  # noqa: E731
     note = f"stated by {len(best.groups)} of {n_groups} independent source{'s' if n_groups != 1 else ''}"
+    if ballot.pooled:
+        share = ballot.pooled.get(best.detail.get("acled_sub_event_type"), 0.0) / max(sum(ballot.pooled.values()), 1e-9)
+        note += f"; chosen by the sources' pooled classifier probabilities ({share:.2f})"
     if rest:
         others = "; ".join(f"{c.value!r} ({len(c.groups)})" for c in rest[:3])
         note += f"; other values: {others}"
@@ -254,6 +264,7 @@ def build_record(
     n_groups = len(set(group_of.values()))
     ballots = {name: _Ballot() for name in FIELDS}
     scoped_zero: list[tuple[Article, CountMention]] = []
+    codings: list[ArticleCoding] = []
     publication: list[dt.date] = []
     for order, article in enumerate(kept):
         group = group_of[article.id]
@@ -262,6 +273,7 @@ def build_record(
         actor_mentions = [m for m in mentions.get(article.id, ())
                           if m.label in ("GPE", "NORP") or not any(s < m.end and m.start < e for s, e in toponyms)]
         coding = code_article(article, actor_mentions, typer)
+        codings.append(coding)
         if article.published:
             publication.append(article.published)
         main = coding.sentences[0] if coding.sentences else None
@@ -323,6 +335,7 @@ def build_record(
             if other is not c and _encloses(other.detail, c.detail):
                 c.groups |= other.groups
         c.strength = c.detail["specificity"] + c.strength / 10
+    ballots["event_type"].pooled = _pooled_type_probabilities(typer, codings, group_of)
     fields = {name: _field(name, ballots[name], n_groups, "not stated in any report") for name in FIELDS}
     fields["date"] = _date_field(fields["date"], publication, n_groups)
     for name, kind in (("fatalities", "killed"), ("injured", "injured")):
@@ -333,6 +346,24 @@ def build_record(
                 note += "; " + "; ".join(f"a report says none among {c.scope!r} (\u201c{c.text}\u201d)" for c in scoped[:2])
             fields[name] = RecordField(name, None, fields[name].alternatives, note)
     return EventRecord(event_id, fields)
+
+
+def _pooled_type_probabilities(typer: EventTyper, codings: Sequence[ArticleCoding], group_of: Mapping[str, str]) -> dict[str, float] | None:
+    """Sub-event type -> probability summed over sources (each source the mean of its articles), when the typer gives them.
+
+    One report's wording can tip its own argmax ("fighting" near "airstrike");
+    pooling the sources' probabilities chooses the type the reports support together.
+    """
+    probabilities = getattr(typer, "probabilities", None)
+    classes = getattr(typer, "classes", None)
+    if probabilities is None or classes is None or len(codings) < 2:
+        return None
+    texts = [c.article.text[c.type_text[0]:c.type_text[1]] if c.type_text else c.article.text for c in codings]
+    per_group: dict[str, list[Any]] = defaultdict(list)
+    for coding, p in zip(codings, probabilities(texts)):
+        per_group[group_of[coding.article.id]].append(p)
+    total = sum(sum(ps) / len(ps) for ps in per_group.values())
+    return {cls: float(total[i]) for i, cls in enumerate(classes)}
 
 
 def _local(sentence: SentenceCoding) -> list[CountMention]:
