@@ -327,3 +327,31 @@ def test_stored_vectors_match_the_index(fake_engine):
     assert engine.index_path.exists()
     stored = {k: v for k, _, v in reopened.store.embeddings()}
     assert np.allclose(stored["flood-1"], HashingEmbedder().embed([FLOOD_A["title"] + "\n\n" + FLOOD_A["text"]])[0])
+
+
+def test_second_pass_merge_is_written_through_and_the_merged_id_never_returns(fake_engine, tmp_path):
+    from storyline.pipeline.cluster import Params
+
+    db = tmp_path / "merge.db"
+    engine = fake_engine(db)
+    engine.ingest_records([FLOOD_A, CHESS_A | {"date": FLOOD_A["date"]}])
+    flood, chess = event_of(engine, "flood-1"), event_of(engine, "chess-1")
+    assert flood != chess
+    # a model that joins everything: the second pass after the next batch merges the two events
+    engine.clusterer.params = Params({}, bias=10.0)
+    engine.clusterer.merge_threshold = 0.5
+
+    engine.ingest_records([FLOOD_B])
+
+    older = min(flood, chess, key=lambda e: int(e[1:]))
+    assert {event_of(engine, a) for a in ("flood-1", "flood-2", "chess-1")} == {older}
+    assert [e["id"] for e in engine.export()] == [older]
+    [merge] = engine.store.conn.execute("SELECT subject_id, target_id FROM decisions WHERE action = 'merge'").fetchall()
+    assert tuple(merge) == (({flood, chess} - {older}).pop(), older)
+    assert sum(s["n_articles"] for s in engine.stories()) == 3
+    engine.close()
+
+    reopened = fake_engine(db)
+    reopened.ingest_records([{"id": "other", "title": "Volcano erupts", "text": "Lava from Etna reached the sea on Monday.", "date": "2023-03-06"}])
+    numbers = [int(e["id"][1:]) for e in reopened.export()]
+    assert max(numbers) > max(int(flood[1:]), int(chess[1:]))

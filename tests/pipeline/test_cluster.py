@@ -12,6 +12,8 @@ import pytest
 from storyline.pipeline.cluster import (
     FEATURES,
     ClusterItem,
+    detail_features,
+    detail_keys,
     EventState,
     OnlineClusterer,
     Params,
@@ -173,3 +175,101 @@ def test_params_probability_is_logistic_and_clamped():
     assert params.probability({"x": 0.5}) == pytest.approx(0.5)
     assert params.probability({"x": 1e9}) == pytest.approx(1.0)
     assert params.probability({"unknown": 5.0}) == pytest.approx(1 / (1 + math.e))
+
+
+def test_vocabulary_weights_follow_new_documents():
+    vocab = Vocabulary()
+    vocab.add(["rare"])
+    before = vocab.idf("rare")
+    vocab.add(["common"])
+    assert vocab.idf("rare") > before
+
+
+# ---------------------------------------------------------------- details that tell similar events apart
+
+
+def test_detail_keys_take_surnames_places_years_and_figures_from_the_lead():
+    keys = detail_keys([("tara reid", "PERSON"), ("malibu", "GPE"), ("people", "ORG")],
+                       "Reid, 33, checked in on June 13, 2013 at 4:59 PM; 1,200 fans and 1 dog waited.")
+    assert keys == {"p:reid", "g:malibu", "y:2013", "n:33", "n:13", "n:1200"}
+
+
+def test_detail_features_match_on_a_shared_detail_and_conflict_when_none_is_shared():
+    event = Counter({"p:reid": 2, "y:2008": 1, "g:malibu": 1})
+
+    feats = detail_features({"p:lohan", "y:2013", "g:malibu"}, event)
+
+    assert (feats["person_match"], feats["person_conflict"]) == (0.0, 1.0)
+    assert (feats["year_match"], feats["year_conflict"]) == (0.0, 1.0)
+    assert (feats["place_match"], feats["place_conflict"]) == (1.0, 0.0)
+    # nothing named on one side is no conflict
+    assert (feats["number_match"], feats["number_conflict"]) == (0.0, 0.0)
+    assert set(feats) <= set(FEATURES)
+
+
+# ---------------------------------------------------------------- second pass
+
+#: joins everything: builds the wrong first-pass state the second pass must repair
+JOIN_ALL = Params({}, bias=10.0)
+#: hand-set: similar vectors and no conflicting persons join
+SECOND = Params({"cos_centroid": 8.0, "person_conflict": -6.0}, bias=-5.0)
+
+
+def person_item(key, vector, person):
+    return ClusterItem(key, DAY, vector, frozenset({person}), frozenset(), {"report": 1.0}, frozenset({f"p:{person}"}))
+
+
+def test_second_pass_merges_events_and_keeps_the_older_id():
+    clusterer = OnlineClusterer(SECOND, threshold=0.5, window_days=7, memory=100)
+    clusterer.assign(person_item("a", unit(1), "reid"), [])
+    clusterer.assign(person_item("b", unit(1, 0.1), "reid"), [])  # no neighbour offered: a second event
+    assert clusterer.event_of["b"] == "E2"
+
+    refined = clusterer.refine()
+
+    assert refined.removed == {"E2": "E1"} and "E2" not in clusterer.events
+    assert clusterer.events["E1"].members == ["a", "b"] and clusterer.event_of["b"] == "E1"
+    [decision] = refined.decisions
+    assert (decision.action, decision.subject_id, decision.target_id) == ("merge", "E2", "E1")
+    assert "older id is kept" in decision.explanation and decision.score >= 0.5
+
+
+def test_second_pass_splits_an_event_that_mixes_two_and_regroups_a_stray_report():
+    clusterer = OnlineClusterer(JOIN_ALL, threshold=0.5, window_days=7, memory=100)
+    clusterer.assign(person_item("a", unit(1), "reid"), [])
+    for key, vector, person in (("b", unit(1, 0.1), "reid"), ("c", unit(0, 1), "lohan"), ("d", unit(0.1, 1), "lohan")):
+        clusterer.assign(person_item(key, vector, person), [("a", 0.9)])
+    assert set(clusterer.events) == {"E1"}
+    clusterer.params = SECOND
+
+    refined = clusterer.refine()
+
+    assert clusterer.events["E1"].members == ["a", "b"]
+    assert clusterer.event_of["c"] == clusterer.event_of["d"] == "E2"
+    assert clusterer.events["E2"].size == 2 and refined.created == ["E2"]
+    assert [d.action for d in refined.decisions] == ["split"]
+    assert refined.changed == {"E1", "E2"}
+
+
+def test_second_pass_takes_duplicates_along_and_is_off_without_memory():
+    clusterer = OnlineClusterer(JOIN_ALL, threshold=0.5, window_days=7, memory=100)
+    clusterer.assign(person_item("a", unit(1), "reid"), [])
+    clusterer.assign(person_item("c", unit(0, 1), "lohan"), [("a", 0.9)])
+    clusterer.add_duplicate("c-copy", "c", 0.95)
+    clusterer.params = SECOND
+
+    clusterer.refine()
+
+    assert clusterer.event_of["c-copy"] == clusterer.event_of["c"] != clusterer.event_of["a"]
+    off = OnlineClusterer(JOIN_ALL, threshold=0.5, window_days=7)
+    off.assign(person_item("a", unit(1), "reid"), [])
+    off.assign(person_item("c", unit(0, 1), "lohan"), [("a", 0.9)])
+    off.params = SECOND
+    assert off.refine().decisions == [] and off.event_of["c"] == "E1"
+
+
+def test_registered_v2_clusterer_has_the_second_pass_and_fitted_merge_threshold():
+    built = registry.create("clusterer.online.v2", Options({"event_threshold": 0.5, "event_window_days": 7, "event_memory": 123}))
+    shipped = Params.load("clusterer-online-v2.json")
+    assert (built.name, built.memory, built.merge_threshold) == ("clusterer.online.v2", 123, shipped.merge_threshold)
+    assert set(shipped.weights) == set(FEATURES)

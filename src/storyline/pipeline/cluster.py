@@ -26,9 +26,14 @@ import numpy as np
 from ..model import Decision
 from ..registry import register
 
-__all__ = ["ClusterItem", "EventState", "OnlineClusterer", "content_terms", "FEATURES", "Vocabulary"]
+__all__ = ["ClusterItem", "EventState", "OnlineClusterer", "content_terms", "detail_keys", "FEATURES", "Vocabulary"]
 
-FEATURES = ("cos_centroid", "cos_max", "entities", "entities_new", "title", "terms", "tfidf", "gap", "size")
+#: Features of the v1 join model.
+FEATURES_V1 = ("cos_centroid", "cos_max", "entities", "entities_new", "title", "terms", "tfidf", "gap", "size")
+#: Specific details that tell two similar events apart: who (person surnames),
+#: where (places), which year and which figures the leads mention.
+DETAIL_KINDS = {"person": "p", "place": "g", "year": "y", "number": "n"}
+FEATURES = FEATURES_V1 + tuple(f"{kind}_{what}" for kind in DETAIL_KINDS for what in ("match", "conflict"))
 
 _STOPWORDS = frozenset(
     """a about above after again against all also am an and any are as at be because been before being below
@@ -39,6 +44,42 @@ _STOPWORDS = frozenset(
     where which while who whom why will with would you your said says say new one two three year years
     first last week day days time told according people after could would may might us mr ms""".split()
 )
+
+
+_PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+_YEAR = re.compile(r"(?<![\d/:.,-])(?:19[5-9]\d|20[0-4]\d)(?![\d/:.,]\d)")
+_NUMBER = re.compile(r"(?<![\d/:.,$-])\d{1,3}(?:,\d{3})*(?:\.\d+)?(?![\d/:]|[.,]\d)")
+
+
+def detail_keys(entities: Iterable[tuple[str, str]], lead: str) -> frozenset[str]:
+    """Kind-prefixed keys of the specific details in an article's lead.
+
+    ``entities`` are (normalised key, label) pairs found in the lead. Persons
+    are keyed by surname ("Tara Reid" and "Reid" meet); places by name; years
+    and other figures (ages, tolls, scores) are read from the lead text.
+    """
+    out = set()
+    for key, label in entities:
+        if label == "PERSON":
+            out.add("p:" + key.split()[-1])
+        elif label in _PLACE_LABELS:
+            out.add("g:" + key)
+    years = set(_YEAR.findall(lead))
+    out.update("y:" + y for y in years)
+    out.update("n:" + n.replace(",", "") for n in _NUMBER.findall(lead) if n not in years and n not in ("0", "1"))
+    return frozenset(out)
+
+
+def detail_features(item: Iterable[str], event: Counter) -> dict[str, float]:
+    """Per kind of detail: do the article and the event share one; do both name some but none in common."""
+    out = {}
+    for kind, prefix in DETAIL_KINDS.items():
+        mine = {k for k in item if k[0] == prefix}
+        theirs = [k for k in event if k[0] == prefix]
+        shared = any(k in event for k in mine)
+        out[f"{kind}_match"] = 1.0 if shared else 0.0
+        out[f"{kind}_conflict"] = 1.0 if mine and theirs and not shared else 0.0
+    return out
 
 
 def content_terms(text: str) -> list[str]:
@@ -55,6 +96,8 @@ class ClusterItem:
     title_terms: frozenset[str] = frozenset()
     #: content terms of the whole text with sublinear term-frequency weights
     terms: dict[str, float] = field(default_factory=dict)
+    #: specific details of the lead (see :func:`detail_keys`)
+    details: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -75,6 +118,18 @@ class EventState:
     sources: Counter = field(default_factory=Counter)
     #: candidate event dates (ISO) found in the reports, with their counts
     date_votes: Counter = field(default_factory=Counter)
+    details: Counter = field(default_factory=Counter)
+    #: derived values (IDF totals, norms) valid until the next :meth:`add`
+    memo: dict = field(default_factory=dict, repr=False, compare=False)
+
+    def cached(self, key: Any, compute) -> Any:
+        if key not in self.memo:
+            self.memo[key] = compute()
+        return self.memo[key]
+
+    def unit(self) -> np.ndarray:
+        """The centroid, computed once until the next :meth:`add`."""
+        return self.cached("centroid", lambda: self.centroid)
 
     @property
     def centroid(self) -> np.ndarray:
@@ -82,12 +137,14 @@ class EventState:
         return self.vector_sum / norm if norm else self.vector_sum
 
     def add(self, item: ClusterItem) -> None:
+        self.memo = {}
         self.vector_sum = self.vector_sum + item.vector
         self.size += 1
         self.members.append(item.key)
         self.entities.update(item.entities)
         self.terms.update(item.terms)
         self.title_terms.update(item.title_terms)
+        self.details.update(item.details)
         if item.date is not None:
             self.first_date = min(self.first_date or item.date, item.date)
             self.last_date = max(self.last_date or item.date, item.date)
@@ -110,21 +167,37 @@ class Vocabulary:
         self.documents = 0
         self.df: Counter = Counter()
 
+        self._idf: dict[str, float] = {}
+
     def add(self, keys: Iterable[str]) -> None:
         self.documents += 1
         self.df.update(set(keys))
+        self._idf = {}
 
     def idf(self, key: str) -> float:
-        return math.log((1 + self.documents) / (1 + self.df.get(key, 0))) + 1.0
+        value = self._idf.get(key)
+        if value is None:
+            value = self._idf[key] = math.log((1 + self.documents) / (1 + self.df.get(key, 0))) + 1.0
+        return value
+
+    def total(self, keys: Iterable[str]) -> float:
+        """Sum of the IDF weights of ``keys``."""
+        idf = self.idf
+        return sum(idf(k) for k in keys)
+
+    def norm(self, weights: dict[str, float]) -> float:
+        """Length of the IDF-weighted vector of term ``weights``."""
+        idf = self.idf
+        return math.sqrt(sum((w * idf(t)) ** 2 for t, w in weights.items()))
 
 
-def weighted_overlap(item: Iterable[str], event: Counter, vocab: Vocabulary) -> float:
+def weighted_overlap(item: Iterable[str], event: Counter, vocab: Vocabulary, event_total: float | None = None) -> float:
     """IDF-weighted share of the smaller side that the two sets have in common."""
     item = set(item)
     if not item or not event:
         return 0.0
     shared = sum(vocab.idf(k) for k in item if k in event)
-    smaller = min(sum(vocab.idf(k) for k in item), sum(vocab.idf(k) for k in event))
+    smaller = min(vocab.total(item), vocab.total(event) if event_total is None else event_total)
     return shared / smaller if smaller else 0.0
 
 
@@ -143,7 +216,7 @@ def term_weights(text: str, limit: int = 200) -> dict[str, float]:
     return {t: 1.0 + math.log(n) for t, n in counts.most_common(limit)}
 
 
-def tfidf_cosine(item: dict[str, float], event: Counter, vocab: Vocabulary) -> float:
+def tfidf_cosine(item: dict[str, float], event: Counter, vocab: Vocabulary, event_norm: float | None = None) -> float:
     """Cosine of the IDF-weighted term vectors of an article and an event."""
     if not item or not event:
         return 0.0
@@ -151,9 +224,8 @@ def tfidf_cosine(item: dict[str, float], event: Counter, vocab: Vocabulary) -> f
     dot = sum(w * event[t] * idf(t) ** 2 for t, w in item.items() if t in event)
     if dot == 0.0:
         return 0.0
-    norm_item = math.sqrt(sum((w * idf(t)) ** 2 for t, w in item.items()))
-    norm_event = math.sqrt(sum((w * idf(t)) ** 2 for t, w in event.items()))
-    return dot / (norm_item * norm_event)
+    norm_event = vocab.norm(event) if event_norm is None else event_norm
+    return dot / (vocab.norm(item) * norm_event)
 
 
 def _jaccard(a: set[str] | frozenset[str], b: Iterable[str]) -> float:
@@ -161,16 +233,59 @@ def _jaccard(a: set[str] | frozenset[str], b: Iterable[str]) -> float:
     return len(a & b) / len(a | b) if a and b else 0.0
 
 
+def _range_gap(a: EventState, b: EventState) -> float:
+    """Days between the date ranges of two events (0 when they overlap or one is undated)."""
+    if a.first_date is None or b.first_date is None:
+        return 0.0
+    return float(max((b.first_date - a.last_date).days, (a.first_date - b.last_date).days, 0))
+
+
+def _without(event: EventState, item: ClusterItem) -> EventState:
+    """A view of ``event`` without one of its reports (dates and sources left as they are)."""
+
+    def minus(counter: Counter, keys: Iterable[str] | dict[str, float]) -> Counter:
+        out = Counter(counter)
+        for key, value in (keys.items() if isinstance(keys, dict) else ((k, 1) for k in keys)):
+            out[key] -= value
+            if out[key] <= 1e-9:
+                del out[key]
+        return out
+
+    return EventState(
+        event.id, event.vector_sum - item.vector, event.size - 1, event.first_date, event.last_date,
+        minus(event.entities, item.entities), minus(event.terms, item.terms), minus(event.title_terms, item.title_terms),
+        [k for k in event.members if k != item.key], details=minus(event.details, item.details),
+    )
+
+
+def _number(event_id: str) -> int:
+    return int(event_id.lstrip("E") or 0)
+
+
+@dataclass
+class Refinement:
+    """What one second pass changed: its decisions, the events it changed, created and merged away."""
+
+    decisions: list[Decision] = field(default_factory=list)
+    changed: set[str] = field(default_factory=set)
+    created: list[str] = field(default_factory=list)
+    #: merged-away event id -> the id of the event it was merged into
+    removed: dict[str, str] = field(default_factory=dict)
+
+
 @dataclass(frozen=True)
 class Params:
     weights: dict[str, float]
     bias: float
     fitted_on: Any = "hand-set"
+    #: probability (of this model) at which the second pass merges two events
+    merge_threshold: float = 0.5
 
     @classmethod
     def load(cls, name: str) -> "Params":
         data = json.loads(resources.files("storyline.pipeline").joinpath("params", name).read_text())
-        return cls(dict(data["weights"]), float(data["bias"]), data.get("fitted_on", "unknown"))
+        return cls(dict(data["weights"]), float(data["bias"]), data.get("fitted_on", "unknown"),
+                   float(data.get("merge_threshold", 0.5)))
 
     def probability(self, features: dict[str, float]) -> float:
         z = self.bias + sum(self.weights.get(k, 0.0) * v for k, v in features.items())
@@ -182,7 +297,8 @@ class OnlineClusterer:
 
     name = "clusterer.online.v1"
 
-    def __init__(self, params: Params, threshold: float = 0.5, window_days: int = 7) -> None:
+    def __init__(self, params: Params, threshold: float = 0.5, window_days: int = 7, *, memory: int = 0,
+                 merge_threshold: float | None = None) -> None:
         self.params = params
         self.threshold = threshold
         self.window_days = window_days
@@ -191,6 +307,16 @@ class OnlineClusterer:
         self.entity_vocab = Vocabulary()
         self.term_vocab = Vocabulary()
         self._next = 1
+        #: the second pass (:meth:`refine`) revisits only articles still in memory:
+        #: the last ``memory`` originals (0 turns the second pass off)
+        self.memory = memory
+        #: the event-level probability at which the second pass merges two events
+        self.merge_threshold = threshold if merge_threshold is None else merge_threshold
+        self.items: dict[str, ClusterItem] = {}
+        self.duplicate_of: dict[str, str] = {}
+        self._reports: dict[str, tuple[str, tuple[str, ...]]] = {}
+        #: join probabilities of article pairs, for bisecting events
+        self._pairs: dict[tuple[str, str], float] = {}
 
     # -- state -------------------------------------------------------------
     def restore(self, events: Iterable[EventState], next_number: int, entity_vocab: Vocabulary, term_vocab: Vocabulary) -> None:
@@ -210,17 +336,18 @@ class OnlineClusterer:
     # -- decisions ---------------------------------------------------------
     def features(self, item: ClusterItem, event: EventState, cos_max: float) -> dict[str, float]:
         gap = event.gap_days(item.date)
+        entity_docs, term_docs = self.entity_vocab.documents, self.term_vocab.documents
         return {
-            "cos_centroid": float(np.dot(item.vector, event.centroid)),
+            "cos_centroid": float(np.dot(item.vector, event.unit())),
             "cos_max": cos_max,
-            "entities": weighted_overlap(item.entities, event.entities, self.entity_vocab),
+            "entities": weighted_overlap(item.entities, event.entities, self.entity_vocab, event.cached(("entities", entity_docs), lambda: self.entity_vocab.total(event.entities))),
             "entities_new": novel_share(item.entities, event.entities, self.entity_vocab),
             "title": _jaccard(item.title_terms, event.title_terms),
-            "terms": weighted_overlap(item.terms, event.terms, self.term_vocab),
-            "tfidf": tfidf_cosine(item.terms, event.terms, self.term_vocab),
+            "terms": weighted_overlap(item.terms, event.terms, self.term_vocab, event.cached(("terms", term_docs), lambda: self.term_vocab.total(event.terms))),
+            "tfidf": tfidf_cosine(item.terms, event.terms, self.term_vocab, event.cached(("norm", term_docs), lambda: self.term_vocab.norm(event.terms))),
             "gap": min(gap / max(self.window_days, 1), 2.0),
             "size": math.log1p(event.size),
-        }
+        } | detail_features(item.details, event.details)
 
     def candidates(self, item: ClusterItem, neighbours: Sequence[tuple[str, float]]) -> dict[str, float]:
         """Candidate event ids with the best cosine of one of their articles."""
@@ -250,6 +377,7 @@ class OnlineClusterer:
             explanation = self._explain("joined", event_id, item, event, feats, score, ">=")
             event.add(item)
             self.event_of[item.key] = event_id
+            self._remember(item)
             return Decision(item.key, event_id, "join", score, self.threshold, feats, explanation)
         event = EventState(self.new_event_id(), np.zeros_like(item.vector))
         if scored:
@@ -261,6 +389,7 @@ class OnlineClusterer:
         event.add(item)
         self.events[event.id] = event
         self.event_of[item.key] = event.id
+        self._remember(item)
         return Decision(item.key, event.id, "new", score, self.threshold, feats, explanation)
 
     def add_duplicate(self, key: str, original_key: str, similarity: float) -> Decision:
@@ -268,10 +397,233 @@ class OnlineClusterer:
         event_id = self.event_of[original_key]
         self.events[event_id].members.append(key)
         self.event_of[key] = event_id
+        self.duplicate_of[key] = original_key
         return Decision(
             key, event_id, "duplicate", similarity, 0.0, {"jaccard": similarity},
             f"duplicate of {original_key} (estimated word 4-gram Jaccard {similarity:.2f}); joins its event {event_id}",
         )
+
+    # -- second pass -------------------------------------------------------
+    def note_report(self, key: str, source: str, event_dates: Iterable[str]) -> None:
+        """Record the outlet and candidate event dates of an original report in its event."""
+        event = self.events[self.event_of[key]]
+        dates = tuple(event_dates)
+        event.sources[source] += 1
+        event.date_votes.update(dates)
+        if key in self.items:
+            self._reports[key] = (source, dates)
+
+    def _remember(self, item: ClusterItem) -> None:
+        if self.memory <= 0:
+            return
+        self.items[item.key] = item
+        while len(self.items) > self.memory:
+            oldest = next(iter(self.items))
+            del self.items[oldest]
+            self._reports.pop(oldest, None)
+
+    def _scope(self) -> list[EventState]:
+        """Events active within the window of the newest article whose reports are all in memory."""
+        dates = [i.date for i in self.items.values() if i.date is not None]
+        newest = max(dates) if dates else None
+        out = []
+        for event_id in dict.fromkeys(self.event_of[k] for k in self.items):
+            event = self.events[event_id]
+            if newest and event.last_date and (newest - event.last_date).days > self.window_days:
+                continue
+            if all(k in self.items or k in self.duplicate_of for k in event.members):
+                out.append(event)
+        return out
+
+    def _rebuild(self, event_id: str, keys: Sequence[str], story_id: str | None) -> EventState:
+        """An event state made afresh from its member articles (originals in memory, duplicates)."""
+        first = next(self.items[k] for k in keys if k in self.items)
+        fresh = EventState(event_id, np.zeros_like(first.vector), story_id=story_id)
+        # reset in place: others (a story) may hold the object
+        event = self.events.get(event_id) or fresh
+        for name in ("vector_sum", "size", "first_date", "last_date", "entities", "terms", "title_terms", "members",
+                     "story_id", "sources", "date_votes", "details", "memo"):
+            setattr(event, name, getattr(fresh, name))
+        for key in keys:
+            self.event_of[key] = event_id
+            if key not in self.items:
+                event.members.append(key)
+                continue
+            event.add(self.items[key])
+            source, dates = self._reports.get(key, (None, ()))
+            if source is not None:
+                event.sources[source] += 1
+            event.date_votes.update(dates)
+        self.events[event_id] = event
+        return event
+
+    def _originals(self, event: EventState) -> list[ClusterItem]:
+        return [self.items[k] for k in event.members if k in self.items]
+
+    def _event_score(self, small: EventState, big: EventState) -> tuple[float, dict[str, float]]:
+        """Join probability of one event's reports, taken together, with another event."""
+        vectors = np.array([i.vector for i in self._originals(small)])
+        others = np.array([i.vector for i in self._originals(big)])
+        as_item = ClusterItem(small.id, None, small.centroid, frozenset(small.entities), frozenset(small.title_terms),
+                              dict(small.terms), frozenset(small.details))
+        feats = self.features(as_item, big, float(np.max(vectors @ others.T)))
+        feats["gap"] = min(_range_gap(small, big) / max(self.window_days, 1), 2.0)
+        return self.params.probability(feats), feats
+
+    def _without(self, event: EventState, item: ClusterItem) -> EventState:
+        """``event`` without one of its reports, with its IDF totals updated rather than recomputed."""
+        rest = _without(event, item)
+        entity_docs, term_docs = self.entity_vocab.documents, self.term_vocab.documents
+        eidf, tidf = self.entity_vocab.idf, self.term_vocab.idf
+        entities = event.cached(("entities", entity_docs), lambda: self.entity_vocab.total(event.entities))
+        terms = event.cached(("terms", term_docs), lambda: self.term_vocab.total(event.terms))
+        norm = event.cached(("norm", term_docs), lambda: self.term_vocab.norm(event.terms))
+        rest.memo[("entities", entity_docs)] = entities - sum(eidf(k) for k in item.entities if k not in rest.entities)
+        rest.memo[("terms", term_docs)] = terms - sum(tidf(k) for k in item.terms if k not in rest.terms)
+        square = norm**2 - sum((event.terms[t] ** 2 - rest.terms.get(t, 0.0) ** 2) * tidf(t) ** 2 for t in item.terms)
+        rest.memo[("norm", term_docs)] = math.sqrt(max(square, 0.0))
+        return rest
+
+    def _item_score(self, item: ClusterItem, event: EventState) -> tuple[float, dict[str, float]]:
+        others = [i.vector for i in self._originals(event) if i.key != item.key]
+        feats = self.features(item, event, float(np.max(np.array(others) @ item.vector)) if others else 0.0)
+        return self.params.probability(feats), feats
+
+    def refine(self, candidates: int = 3) -> "Refinement":
+        """Second pass over the events in memory: split, move, then merge.
+
+        An event is bisected (average link over the join probabilities of its
+        reports, pairwise) and split when the model would not join the two
+        halves; a report moves to another event that it fits better than its
+        own (its own without it); two events merge when the model would join
+        them, and the merged event keeps the older id. Every change is a
+        :class:`Decision`.
+        """
+        out = Refinement()
+        if self.memory <= 0:
+            return out
+        for event in self._scope():
+            self._split(event, out)
+        scope = self._scope()
+        if len(scope) < 2:
+            return out
+        self._move(scope, candidates, out)
+        self._merge(self._scope(), candidates, out)
+        return out
+
+    def _split(self, event: EventState, out: "Refinement", limit: int = 60) -> None:
+        originals = self._originals(event)
+        if not 2 <= len(originals) <= limit:
+            return
+        singles = []
+        for item in originals:
+            single = EventState(item.key, np.zeros_like(item.vector))
+            single.add(item)
+            singles.append(single)
+        n = len(originals)
+        vectors = np.array([i.vector for i in originals])
+        cosines = vectors @ vectors.T
+        prob = np.zeros((n, n))
+        if len(self._pairs) > 50 * self.memory:
+            self._pairs.clear()
+        for i in range(n):
+            for j in range(n):
+                if i != j:
+                    pair = (originals[i].key, originals[j].key)
+                    if pair not in self._pairs:
+                        self._pairs[pair] = self.params.probability(self.features(originals[i], singles[j], float(cosines[i, j])))
+                    prob[i, j] = self._pairs[pair]
+        prob = (prob + prob.T) / 2
+        groups = [[i] for i in range(n)]
+        while len(groups) > 2:
+            best, pair = -1.0, (0, 1)
+            for a in range(len(groups)):
+                for b in range(a + 1, len(groups)):
+                    link = float(prob[np.ix_(groups[a], groups[b])].mean())
+                    if link > best:
+                        best, pair = link, (a, b)
+            a, b = pair
+            groups[a] = groups[a] + groups[b]
+            del groups[b]
+        keep, part = sorted(groups, key=min)
+        keys_keep = [originals[i].key for i in keep]
+        keys_part = [originals[i].key for i in part]
+        parts = [self._view(keys_keep), self._view(keys_part)]
+        small, big = sorted(parts, key=lambda e: e.size)
+        score, feats = self._event_score(small, big)
+        if score >= self.threshold:
+            return
+        moved = set(keys_part) | {d for d, o in self.duplicate_of.items() if o in set(keys_part) and d in event.members}
+        new_id = self.new_event_id()
+        members = list(event.members)
+        self._rebuild(event.id, [k for k in members if k not in moved], event.story_id)
+        self._rebuild(new_id, [k for k in members if k in moved], None)
+        out.changed.update({event.id, new_id})
+        out.created.append(new_id)
+        out.decisions.append(Decision(keys_part[0], new_id, "split", score, self.threshold, feats,
+                                      f"split from {event.id} in the second pass: {len(keys_part)} of its reports, "
+                                      f"score of the two parts {score:.2f} < {self.threshold:.2f}"))
+
+    def _view(self, keys: Sequence[str]) -> EventState:
+        view = EventState(keys[0], np.zeros_like(self.items[keys[0]].vector))
+        for key in keys:
+            view.add(self.items[key])
+        return view
+
+    def _nearest(self, vector: np.ndarray, scope: Sequence[EventState], exclude: str, candidates: int) -> list[EventState]:
+        centroids = np.array([e.unit() for e in scope])
+        order = np.argsort(-(centroids @ vector))
+        return [scope[i] for i in order[: candidates + 1] if scope[i].id != exclude][:candidates]
+
+    def _move(self, scope: Sequence[EventState], candidates: int, out: "Refinement") -> None:
+        for event in list(scope):
+            for item in self._originals(event):
+                own = self.events[self.event_of[item.key]]
+                if own.size < 2:
+                    continue  # a report on its own is a merge, not a move
+                p_own, _ = self._item_score(item, self._without(own, item))
+                live = [self.events[e.id] for e in scope if e.id in self.events]
+                best = None
+                for other in self._nearest(item.vector, live, own.id, candidates):
+                    if other.gap_days(item.date) > self.window_days:
+                        continue
+                    p, feats = self._item_score(item, other)
+                    if p >= self.threshold and p > p_own and (best is None or p > best[0]):
+                        best = (p, other, feats)
+                if best is None:
+                    continue
+                p, other, feats = best
+                moving = [item.key] + [d for d, o in self.duplicate_of.items() if o == item.key and d in own.members]
+                self._rebuild(own.id, [k for k in own.members if k not in moving], own.story_id)
+                self._rebuild(other.id, other.members + moving, other.story_id)
+                out.changed.update({own.id, other.id})
+                out.decisions.append(Decision(item.key, other.id, "move", p, self.threshold, feats,
+                                              f"moved from {own.id} to {other.id} in the second pass: score {p:.2f} "
+                                              f"there, {p_own:.2f} in its own event"))
+
+    def _merge(self, scope: Sequence[EventState], candidates: int, out: "Refinement") -> None:
+        pairs = set()
+        for event in scope:
+            for other in self._nearest(event.centroid, scope, event.id, candidates):
+                pairs.add(tuple(sorted((event.id, other.id), key=_number)))
+        for older_id, newer_id in sorted(pairs, key=lambda p: (_number(p[1]), _number(p[0]))):
+            older, newer = self.events.get(older_id), self.events.get(newer_id)
+            if older is None or newer is None:
+                continue
+            if _range_gap(older, newer) > self.window_days:
+                continue
+            small, big = sorted((newer, older), key=lambda e: e.size)
+            score, feats = self._event_score(small, big)
+            if score < self.merge_threshold:
+                continue
+            self._rebuild(older.id, older.members + newer.members, older.story_id or newer.story_id)
+            del self.events[newer.id]
+            out.changed.add(older.id)
+            out.changed.discard(newer.id)
+            out.removed[newer.id] = older.id
+            out.decisions.append(Decision(newer.id, older.id, "merge", score, self.merge_threshold, feats,
+                                          f"merged {newer.id} into {older.id} in the second pass (the older id is kept): "
+                                          f"cosine {feats['cos_centroid']:.2f}, score {score:.2f} >= {self.merge_threshold:.2f}"))
 
     def _explain(self, verb: str, event_id: str, item: ClusterItem, event: EventState, feats: dict, score: float, op: str) -> str:
         shared = sorted(k for k in item.entities if k in event.entities)[:6]
@@ -286,3 +638,13 @@ class OnlineClusterer:
 @register("clusterer.online.v1")
 def _online(options) -> OnlineClusterer:
     return OnlineClusterer(Params.load("clusterer-online-v1.json"), options.event_threshold, options.event_window_days)
+
+
+@register("clusterer.online.v2")
+def _online_v2(options) -> OnlineClusterer:
+    """v1 plus detail features (persons, places, years, figures) and the second pass."""
+    params = Params.load("clusterer-online-v2.json")
+    clusterer = OnlineClusterer(params, options.event_threshold, options.event_window_days,
+                                memory=options.event_memory, merge_threshold=params.merge_threshold)
+    clusterer.name = "clusterer.online.v2"
+    return clusterer
