@@ -202,7 +202,7 @@ def _specificity(place: Place) -> float:
     return {GeoPrecision.POINT: 5.0, GeoPrecision.CITY: 4.0, GeoPrecision.REGION: 3.0, GeoPrecision.COUNTRY: 1.0}.get(place.precision, 0.0)
 
 
-def _place_candidates(article: Article, places: Sequence[Place], coding: ArticleCoding) -> list[tuple[Place, float]]:
+def _place_candidates(article: Article, places: Sequence[Place], coding: ArticleCoding, strict: bool = True) -> list[tuple[Place, float]]:
     """Places of the coded paragraph, best first: in the main sentence, after a locative word, most specific."""
     spans = [(s.start, s.end) for s in coding.sentences[:4]]
     if not spans:
@@ -214,9 +214,11 @@ def _place_candidates(article: Article, places: Sequence[Place], coding: Article
         in_main = spans[0][0] <= p.start < spans[0][1]
         if not (in_main or any(s <= p.start < e for s, e in spans)):
             continue
-        if any(s <= p.start < e for s, e in actor_spans):
+        if p.text.lower().rstrip("s") in entities_stage._DEMONYMS or p.text.lower() in entities_stage._DEMONYMS:
+            continue  # "Russian forces": a nationality, not where
+        if strict and any(s <= p.start < e for s, e in actor_spans):
             continue  # "Russia conducted an airstrike": who acted, not where
-        if _BORDER.search(article.text[max(0, p.start - 30):p.start]):
+        if strict and _BORDER.search(article.text[max(0, p.start - 30):p.start]):
             continue  # "near the border with Jordan": a landmark, not the place of the event
         locative = bool(_LOCATIVE.search(article.text[max(0, p.start - 40):p.start]))
         # the country most of the report's places are in is the report's country
@@ -285,7 +287,10 @@ def build_record(
             ballots["event_type"].add((et.plover, et.acled_sub_event_type), et.plover, et.detail(),
                                       _support(article, span, *trig), group, et.confidence, order)
         # place
-        ranked_places = _place_candidates(article, places.get(article.id, ()), coding)
+        # when every place names an actor ("the Myanmar military clashed..."), the actor's country is still where it happened
+        ranked_places = (_place_candidates(article, places.get(article.id, ()), coding)
+                         or [(p, w) for p, w in _place_candidates(article, places.get(article.id, ()), coding, strict=False)
+                             if p.precision == GeoPrecision.COUNTRY])
         if ranked_places:
             place, strength = ranked_places[0]
             key = place.geonameid or (place.name or place.text).lower()
