@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from importlib import resources
 
@@ -83,3 +85,59 @@ def test_demo_ends_by_printing_the_stories_with_the_founding_story_among_them(tm
     stories = json.loads(runner.invoke(cli, ["--db", str(db), "stories", "--json"]).stdout)
     (founding_story,) = [s for s in stories if s["title"].startswith(FOUNDING_TITLE)]
     assert [len(e["articles"]) for e in founding_story["events"]] == [2]
+
+
+def test_the_founding_event_record_with_provenance_and_the_2018_attack_as_an_earlier_event(founding):
+    (story,) = founding.stories()
+    event = founding.event(story["events"][0]["id"])
+    record = event["record"]
+    fields = record["fields"]
+
+    assert fields["event_type"]["value"]["value"] == "ASSAULT"
+    assert "russia" in fields["actor1"]["value"]["detail"]["key"]  # Russia or its armed forces
+    date = fields["date"]["value"]
+    assert (date["value"], date["detail"]["precision"]) == ("2022-06-15", "day")
+    assert {s["text"].lower() for s in date["support"]} == {"on wednesday"}
+    place = fields["place"]["value"]
+    assert place["detail"]["country_code"] == "SY"
+    assert fields["fatalities"]["value"] is None  # no death is reported, which is not zero deaths
+    supported = {s["article_id"] for f in fields.values() if f["value"] for s in f["value"]["support"]}
+    assert supported == set(event["articles"])  # both articles support the record
+    for f in fields.values():
+        for s in (f["value"] or {}).get("support", ()):
+            text = founding.article(s["article_id"])["text"]
+            assert text[s["start"]:s["end"]] and s["sentence_start"] <= s["start"] <= s["end"] <= s["sentence_end"]
+
+    (earlier,) = record["background"]
+    e_date = earlier["fields"]["date"]["value"]
+    assert (e_date["value"][:7], e_date["detail"]["precision"]) == ("2018-02", "month")
+    assert "Wagner" in e_date["support"][0]["text"]
+
+
+def test_both_founding_articles_relay_one_wall_street_journal_report(founding):
+    (story,) = founding.stories()
+    event = founding.event(story["events"][0]["id"])
+    assert event["relays"] == [{"upstream": "wall street journal", "articles": sorted(event["articles"], key=event["articles"].index)}]
+    assert event["n_independent_reports"] == 1
+
+
+def test_quotes_keep_their_speaker(founding):
+    quotes = [m for a in founding.articles() for m in founding.article(a["id"])["mentions"] if m["label"] == "QUOTE"]
+    kurilla = [q for q in quotes if q["text"].startswith("We seek to avoid miscalculation")]
+    assert kurilla and kurilla[0]["detail"]["speaker"] == "Army Gen. Erik Kurilla"
+
+
+def test_show_prints_the_record_and_export_writes_one_csv_row_per_real_event(founding, tmp_path):
+    db = str(founding.store.path)
+    founding.close()
+    runner = CliRunner()
+    shown = runner.invoke(cli, ["--db", db, "show", "E1"])
+    assert shown.exit_code == 0, shown.output
+    assert "type     ASSAULT" in shown.output and "earlier event:" in shown.output
+    assert "relays of one wall street journal report" in shown.output
+    exported = runner.invoke(cli, ["--db", db, "export", "--format", "events-csv"])
+    assert exported.exit_code == 0, exported.output
+    rows = list(csv.DictReader(io.StringIO(exported.output)))
+    assert [(r["event_id"], r["background_of"]) for r in rows] == [("E1", ""), ("E1/b1", "E1")]
+    assert (rows[0]["event_date"], rows[0]["time_precision"], rows[0]["country"]) == ("2022-06-15", "1", "Syria")
+    assert rows[1]["event_date"].startswith("2018-02") and rows[1]["time_precision"] == "3"
