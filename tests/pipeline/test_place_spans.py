@@ -139,3 +139,12 @@ def test_a_name_the_gazetteer_lacks_is_placed_at_the_enclosing_place_the_article
     old = next(p for p in v1.parse("a", text, [(12, 16, "GPE"), (start, start + len("Khalidiya Street Market"), "FAC")])
                if p.text.startswith("Khalidiya"))
     assert old.latitude is None and old.country_code == "SY"
+
+
+def test_a_name_introduced_by_its_kind_is_kept_whatever_its_entity_label(gazetteer):
+    parser = GazetteerGeoparser(gazetteer, span_model=MODEL)  # the model alone would drop an unknown person
+    text = "Shells fell on the village of Kafr Zeita in Syria."
+    start = text.index("Kafr")
+    places = parser.parse("a", text, [(start, start + len("Kafr Zeita"), "PERSON"), (text.index("Syria"), len(text) - 1, "GPE")])
+    kafr = next(p for p in places if p.text == "Kafr Zeita")
+    assert (kafr.precision, kafr.country_code, kafr.latitude) == ("unresolved", "SY", 35.0)

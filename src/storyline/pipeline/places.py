@@ -240,9 +240,9 @@ class GazetteerGeoparser:
                     found[(topo.start, topo.end)] = (topo, part)
         covered = sorted((s, e) for s, e, label in entities if label in CANDIDATE_LABELS)
         introduced = self._recognise_introduced(text, [])
-        for topo in introduced:
+        for topo in introduced:  # the kind named before it outweighs the entity label ("the town of al-Tanf")
             topo.label = "INTRO"
-            found.setdefault((topo.start, topo.end), (topo, ""))
+            found[(topo.start, topo.end)] = (topo, "")
         for topo in self._recognise_missed(text, sorted(covered + [(t.start, t.end) for t in introduced])):
             topo.label = "GAZ"
             found.setdefault((topo.start, topo.end), (topo, ""))
@@ -300,7 +300,8 @@ class GazetteerGeoparser:
         return bool(match and self.gazetteer.lookup(name_key(match.group(1))))
 
     def _toponyms_by_model(self, text: str, entities: Sequence[Span], model: SpanModel) -> tuple[list[_Toponym], list[tuple[int, str]]]:
-        scored = sorted(((model.probability(f), t) for t, f in self.span_candidates(text, entities)),
+        # a name introduced by its kind is a place whatever the model says (v1's rule)
+        scored = sorted(((1.0 if t.label == "INTRO" else model.probability(f), t) for t, f in self.span_candidates(text, entities)),
                         key=lambda x: (-x[0], x[1].start))
         accepted: list[_Toponym] = []
         for probability, topo in scored:
