@@ -352,7 +352,14 @@ class LinearEventTyper:
         """Probability of each ACLED sub-event type (columns in ``self.classes``)."""
         if not texts:
             return np.zeros((0, len(self.classes)), dtype=np.float32)
-        logits = self.features(texts) @ self.weights + self.bias
+        # sparse rows: only the weights of the terms present are summed (the dense product costs
+        # vocabulary x classes per text)
+        logits = np.tile(self.bias, (len(texts), 1)).astype(np.float32)
+        for row, text in enumerate(texts):
+            idx = sorted({self.vocabulary[g] for g in ngrams(text) if g in self.vocabulary})
+            if idx:
+                values = self.idf[idx]
+                logits[row] += (values / np.linalg.norm(values)) @ self.weights[idx]
         logits -= logits.max(axis=1, keepdims=True)
         p = np.exp(logits)
         return p / p.sum(axis=1, keepdims=True)
