@@ -12,12 +12,14 @@ from storyline.pipeline.record import build_record, code_sentence
 
 
 class KeywordTyper:
-    """A fake typer at the seam: "strike" -> Air/drone strike, else Armed clash."""
+    """A fake typer at the seam: "strike" -> Air/drone strike, "protest" -> Peaceful protest, else Armed clash."""
 
     name = "eventtype.test-keyword.v1"
 
     def classify(self, texts):
-        return [combine("Air/drone strike" if "strike" in t.lower() else "Armed clash", 0.8, find_triggers(t)) for t in texts]
+        def sub(t):
+            return "Air/drone strike" if "strike" in t.lower() else "Peaceful protest" if "protest" in t.lower() else "Armed clash"
+        return [combine(sub(t), 0.8, find_triggers(t)) for t in texts]
 
 
 def article(id_, text, date="2022-06-18", source=None, duplicate_of=None):
@@ -164,3 +166,23 @@ def test_the_event_type_pools_the_sources_probabilities():
     # one source each, but the pooled probabilities favour the strike (0.95 + 0.3 > 0.05 + 0.7)
     assert field.value.detail["acled_sub_event_type"] == "Air/drone strike"
     assert "pooled" in field.note and [a.detail["acled_sub_event_type"] for a in field.alternatives] == ["Armed clash"]
+
+
+def test_in_a_protest_the_people_who_demonstrate_are_the_actor_and_a_stance_is_not():
+    record = build_record("E1", [article("a", "On Friday, INC members staged a protest against an anti-France policy in the town.")],
+                          typer=KeywordTyper())
+    actor1 = record.fields["actor1"].value
+    assert actor1.detail["kind"] == "protesters" and actor1.detail.get("associate") == "INC"
+    s = "Hundreds of people held an anti-France demonstration in Bamako."
+    assert not any(a.country == "france" for a in find_actor_phrases(s, [(s.index("France"), s.index("France") + 6, "GPE")]))
+
+
+def test_a_protest_with_no_one_named_still_has_protesters_placed_where_it_happened():
+    a = article("a", "On Friday, a protest took place in Nairobi against fuel prices.")
+    places = {"a": [place(a, "Nairobi", GeoPrecision.CITY, "KE", -1.28, 36.82)]}
+    places["a"] = [Place(p.article_id, p.start, p.end, p.text, p.name, p.geonameid, p.latitude, p.longitude, "KE", "Kenya",
+                         None, None, p.precision, p.confidence) for p in places["a"]]
+    record = build_record("E1", [a], places=places, typer=KeywordTyper())
+    actor1 = record.fields["actor1"].value
+    assert (actor1.value, actor1.detail["kind"], actor1.detail["country"]) == ("Protesters (Kenya)", "protesters", "kenya")
+    assert actor1.support[0].text == "protest"

@@ -33,7 +33,7 @@ from typing import Sequence
 
 from . import entities as entities_stage
 
-__all__ = ["Actor", "find_actor_phrases", "assign_roles", "same_actor", "acled_actor_parts", "with_role_kind"]
+__all__ = ["Actor", "find_actor_phrases", "assign_roles", "same_actor", "acled_actor_parts", "with_role_kind", "as_demonstrators"]
 
 Span = tuple[int, int, str]
 
@@ -41,7 +41,7 @@ Span = tuple[int, int, str]
 _KIND_NOUNS = (
     ("police", r"military police(?: forces)?|police forces|police officers|police(?:m[ae]n)?|officers|gendarmes?|gendarmerie|security personnel|security forces|border guards?"),
     ("military", r"forces|force|troops|military|army|armed forces|soldiers?|servicem[ae]n|service members|marines|"
-                 r"jets?|warplanes?|aircraft|aircrafts|drones?|navy|air ?forces?|artillery|units?|battalions?|brigades?|regime"),
+                 r"jets?|warplanes?|aircraft|aircrafts|drones?|navy|air ?forces?|helicopters?|gunships?|artillery|units?|battalions?|brigades?|regime"),
     ("unidentified armed group", r"gunm[ae]n|assailants|attackers|armed m[ae]n|armed individuals?|armed group|unidentified m[ae]n|"
                                  r"unknown m[ae]n|bandits|perpetrators|suspects?"),
     ("armed group", r"militants?|fighters?|rebels?|insurgents?|militias?|militiam[ae]n|jihadists?|terrorists?|separatists?|guerrillas?|"
@@ -166,6 +166,10 @@ def find_actor_phrases(sentence: str, entities: Sequence[Span] = ()) -> list[Act
         surface = sentence[start:end]
         if label in ("PERSON", "ORG") and (_SITE_AFTER.match(sentence[end:]) or _NAMED_PLACE_BEFORE.search(sentence[:start])):
             continue  # "the al-Tanf garrison", "the town of al-Tanf": a place
+        if re.search(r"(?:anti|pro)-$", sentence[:start], re.IGNORECASE):
+            continue  # "an anti-France demonstration": a stance, not an actor
+        if label == "GPE" and sentence.rfind("(", 0, start) > sentence.rfind(")", 0, start):
+            continue  # "in Bougouni (Bougouni, Sikasso)": a place qualifier
         key = entities_stage.normalise(surface, label)
         if not key:
             continue
@@ -202,6 +206,21 @@ def with_role_kind(actor: Actor, kind: str | None = None, country: str | None = 
     return dataclasses.replace(_make(kind, country, named, actor.start, actor.end, actor.text), associate=actor.associate)
 
 
+def as_demonstrators(actor: Actor | None, kind: str, start: int, end: int, text: str) -> Actor:
+    """``actor`` in the role of the people demonstrating (``kind`` "protesters" or "rioters").
+
+    People, members of a group and unnamed crowds become the demonstrators (a named group stays as
+    their associate); any other actor (police, a state) did not demonstrate, so the demonstrators
+    are implicit, at ``start:end`` (the event word).
+    """
+    if actor is not None and actor.kind == kind:
+        return actor
+    if actor is not None and actor.kind in ("civilians", "group", "protesters", "rioters", "organisation", "person", "members"):
+        associate = actor.name if actor.kind in ("organisation", "person") else actor.associate
+        return dataclasses.replace(_make(kind, actor.country, None, actor.start, actor.end, actor.text), associate=associate)
+    return Actor(kind.capitalize(), f"{kind}:", kind, None, start, end, text)
+
+
 def _as_military(actor: Actor) -> Actor:
     if actor.kind == "state":
         return _make("military", actor.country, None, actor.start, actor.end, actor.text)
@@ -212,6 +231,8 @@ def assign_roles(sentence: str, actors: Sequence[Actor], trigger_start: int | No
                  plover: str | None = None) -> tuple[Actor | None, Actor | None]:
     """(actor1, actor2) around the trigger at ``trigger_start:trigger_end`` (see the module doc)."""
     if not actors:
+        if plover == "PROTEST" and trigger_start is not None and trigger_end is not None:
+            return Actor("Protesters", "protesters:", "protesters", None, trigger_start, trigger_end, sentence[trigger_start:trigger_end]), None
         return None, None
     if trigger_start is None or trigger_end is None:
         return actors[0], (actors[1] if len(actors) > 1 else None)
@@ -246,6 +267,9 @@ def assign_roles(sentence: str, actors: Sequence[Actor], trigger_start: int | No
             actor1, actor2 = actor2, None
         if actor1 is None:
             actor1 = Actor("Protesters", "protesters:", "protesters", None, trigger_start, trigger_end, sentence[trigger_start:trigger_end])
+        elif actor1.kind == "state":
+            # a whole country does not march: its people do, where the protest is
+            actor1 = Actor("Protesters", "protesters:", "protesters", None, actor1.start, actor1.end, actor1.text)
         elif actor1.kind != "protesters":
             # members of a party or union who protest act as protesters; the group is kept as their associate
             associate = actor1.name if actor1.kind in ("organisation", "armed group", "person") else None

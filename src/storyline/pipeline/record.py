@@ -21,6 +21,7 @@ event, the value is the earliest publication date with precision
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from collections import defaultdict
@@ -30,7 +31,7 @@ from typing import Any, Iterable, Mapping, Sequence
 from ..model import Article, DatePrecision, EventRecord, FieldValue, GeoPrecision, Mention, Place, RecordField, Support
 from . import dates as dates_stage
 from . import entities as entities_stage
-from .actors import Actor, assign_roles, find_actor_phrases, with_role_kind
+from .actors import Actor, as_demonstrators, assign_roles, find_actor_phrases, with_role_kind
 from .counts import KINDS, CountMention, total_counts, find_counts
 from .entities import LABELS
 from .eventtype import EventTypeCoding, EventTyper, find_triggers
@@ -82,7 +83,7 @@ def code_sentence(text: str, start: int, end: int, mentions: Sequence[Mention] =
     actors = find_actor_phrases(sentence, _entity_spans(mentions, start, end))
     a1, a2 = assign_roles(sentence, actors, trigger.start if trigger else None, trigger.end if trigger else None,
                           trigger.plover if trigger else None)
-    shift = lambda a: None if a is None else Actor(a.name, a.key, a.kind, a.country, a.start + start, a.end + start, a.text)  # noqa: E731
+    shift = lambda a: None if a is None else dataclasses.replace(a, start=a.start + start, end=a.end + start)  # noqa: E731
     counts = tuple(CountMention(c.kind, c.value, c.start + start, c.end + start, c.text, c.exact, c.low, c.high, c.total, c.negation, c.scope)
                    for c in find_counts(sentence))
     return SentenceCoding(start, end, sentence, trigger.plover if trigger else None,
@@ -302,13 +303,18 @@ def build_record(
         # actors: the main sentence first, then the others of the paragraph and lead; a generic
         # group (protesters, police...) is placed in the country where the event happened
         where = entities_stage.normalise(ranked_places[0][0].country, "GPE") if ranked_places and ranked_places[0][0].country else None
-        riot = et is not None and et.acled_event_type == "Riots"
+        # in a demonstration the actor is whoever demonstrates (ACLED: protesters, rioters when violent)
+        demo = None
+        if et is not None and (et.plover == "PROTEST" or et.acled_event_type in ("Protests", "Riots")) and et.plover in ("PROTEST", None):
+            demo = "rioters" if et.acled_event_type == "Riots" else "protesters"
         for role in ("actor1", "actor2"):
             for rank, sentence in enumerate(coding.sentences):
                 actor = getattr(sentence, role)
+                if role == "actor1" and demo and rank == 0:
+                    at = sentence.trigger_span or (sentence.start, sentence.start)
+                    actor = as_demonstrators(actor, demo, at[0], at[1], article.text[at[0]:at[1]])
                 if actor is not None:
-                    kind = "rioters" if riot and role == "actor1" and actor.kind in ("protesters", "civilians", "group") else None
-                    actor = with_role_kind(actor, kind, where if actor.kind in _LOCAL_KINDS or kind else None)
+                    actor = with_role_kind(actor, None, where if actor.kind in _LOCAL_KINDS else None)
                     ballots[role].add(actor.key, actor.name, actor.detail(), _support(article, sentence, actor.start, actor.end),
                                       group, 1.0 / (1 + rank), order)
                     break
