@@ -355,3 +355,18 @@ def test_second_pass_merge_is_written_through_and_the_merged_id_never_returns(fa
     reopened.ingest_records([{"id": "other", "title": "Volcano erupts", "text": "Lava from Etna reached the sea on Monday.", "date": "2023-03-06"}])
     numbers = [int(e["id"][1:]) for e in reopened.export()]
     assert max(numbers) > max(int(flood[1:]), int(chess[1:]))
+
+
+def test_every_event_gets_a_record_and_a_missing_or_stale_record_is_rebuilt_by_the_next_run(fake_engine):
+    engine = fake_engine()
+    engine.ingest_records(CORPUS)
+    events = [r["id"] for r in engine.store.event_rows()]
+    assert events and all(engine.event(e)["record"] for e in events)
+
+    flood = event_of(engine, "flood-1")
+    engine.store.conn.execute("DELETE FROM event_records WHERE event_id = ?", (flood,))  # as if a crash came between
+    assert engine.event(flood)["record"] is None
+    summary = engine.ingest_records(CORPUS)  # nothing new to ingest
+    assert summary.unchanged == len(CORPUS)
+    assert engine.event(flood)["record"]["event_id"] == flood
+    assert engine.store.stale_records() == []

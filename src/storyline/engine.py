@@ -76,6 +76,7 @@ class Storyline:
         self._entities = entity_extractor
         self._geoparser = geoparser
         self._event_typer = None
+        self._dirty_events: set[str] = set()
         self._state_loaded = False
 
     # ------------------------------------------------------------ lifecycle
@@ -248,6 +249,9 @@ class Storyline:
             done += len(batch)
             if progress:
                 progress(done, len(fresh))
+        if self.options.records:
+            with timer("record"):
+                self.refresh_records()
         with timer("store"):
             if fresh:
                 self.index.save(self.index_path)
@@ -335,9 +339,7 @@ class Storyline:
                 for decision, level in decisions:
                     self.store.add_decision(decision, level)
                 self._save_state(touched.values(), originals, items)
-            if self.options.records:
-                with timer("record"):
-                    self._save_records(list(touched))
+            self._dirty_events.update(touched)
         summary.ingested += len(articles)
 
     # ------------------------------------------------------------ records
@@ -346,6 +348,25 @@ class Storyline:
         return Article(id=row["id"], text=row["text"], source=row["source"], url=row["url"], title=row["title"],
                        published=published, language=row["language"], fingerprint=row["fingerprint"],
                        segments=tuple(self.store.segments(row["id"])), duplicate_of=row["duplicate_of"])
+
+    def refresh_records(self, batch_size: int = 64) -> int:
+        """Build the record of every event whose articles changed since its record was built.
+
+        Records are derived data: they are built once per ingest run for the
+        events it touched, and for any event whose record is missing or was
+        built from a different number of articles (say, after a crash between
+        a batch and the records). Returns the number of records built.
+        """
+        stale = self._dirty_events | set(self.store.stale_records())
+        self._dirty_events = set()
+        existing = {r["id"] for r in self.store.event_rows(sorted(stale))}
+        todo = sorted(existing, key=lambda i: int(i[1:]) if i[1:].isdigit() else 0)
+        for start in range(0, len(todo), batch_size):
+            with self.store.transaction():
+                self._save_records(todo[start : start + batch_size])
+        with self.store.transaction():
+            self.store.drop_orphan_records()
+        return len(todo)
 
     def _save_records(self, event_ids: Iterable[str]) -> None:
         """Build and store the record of each event (and the earlier events its reports recall)."""

@@ -303,6 +303,17 @@ class Store:
             (event_id, json.dumps(record, ensure_ascii=False), n_articles, dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")),
         )
 
+    def stale_records(self) -> list[str]:
+        """Events without a record, or whose record was built from a different number of articles."""
+        return [r[0] for r in self.conn.execute(
+            "SELECT e.id FROM events e LEFT JOIN event_records r ON r.event_id = e.id"
+            " WHERE r.event_id IS NULL OR r.n_articles != e.n_articles"
+        )]
+
+    def drop_orphan_records(self) -> None:
+        """Records of events merged away."""
+        self.conn.execute("DELETE FROM event_records WHERE event_id NOT IN (SELECT id FROM events)")
+
     def set_event_date(self, event_id: str, value: str | None, precision: str) -> None:
         self.conn.execute("UPDATE events SET date = ?, date_precision = ? WHERE id = ?", (value, precision, event_id))
 
