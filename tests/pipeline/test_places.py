@@ -125,6 +125,6 @@ def test_engine_stores_places_and_shows_them_with_the_article(tmp_path, small_ga
         places = engine.article("a1")["places"]
         assert [(p["text"], p["geonameid"], p["country_code"], p["precision"]) for p in places] == [
             ("al-Tanf", 900001, "SY", "point")]
-        assert engine.components()["geoparser"] == "geoparser.geonames.v1"
+        assert engine.components()["geoparser"].startswith("geoparser.geonames.")  # the configured default
     finally:
         engine.close()
