@@ -186,3 +186,17 @@ def test_a_protest_with_no_one_named_still_has_protesters_placed_where_it_happen
     actor1 = record.fields["actor1"].value
     assert (actor1.value, actor1.detail["kind"], actor1.detail["country"]) == ("Protesters (Kenya)", "protesters", "kenya")
     assert actor1.support[0].text == "protest"
+
+
+class StrikeTyper(KeywordTyper):
+    def classify(self, texts):
+        return [combine("Remote explosive/landmine/IED", 0.9, find_triggers(t)) for t in texts]
+
+
+def test_a_bombing_whose_author_no_report_names_is_by_an_unidentified_armed_group():
+    record = build_record("E1", [article("a", "On Friday, three civilians were killed when their car hit a roadside bomb.")], typer=StrikeTyper())
+    actor1 = record.fields["actor1"].value
+    assert actor1.detail["kind"] == "unidentified armed group"
+    assert actor1.support[0].text in ("killed", "bomb")
+    named = build_record("E1", [article("a", "On Friday, Al Shabaab militants planted a roadside bomb that hit a car.")], typer=StrikeTyper())
+    assert named.fields["actor1"].value.detail["kind"] == "armed group"

@@ -181,7 +181,7 @@ _LEXICON: tuple[tuple[str, str], ...] = (
     ("DEMAND", rf"demand{_W}|call(?:ed|s|ing)? (?:on|for|upon)|urg(?:ed|es|e|ing)\b|insist{_W}|press(?:ed|es)? (?:for|\w+ to)|"
                rf"appeal(?:ed|s)? (?:to|for)|ask(?:ed|s)? (?:for|\w+ to)|request(?:ed|s)?\b"),
     ("DISAPPROVE", rf"critici[sz]{_W}|condemn{_W}|denounc{_W}|accus{_W}|blam{_W}|complain{_W}|deplor{_W}|"
-                   rf"protested (?:to|against the)|lodged (?:a|an) (?:protest|complaint)|sued|lawsuit|charg(?:ed|es) that|"
+                   rf"protested to (?:the|its|his|her|their)\b|lodged (?:a|an) (?:protest|complaint)|sued|lawsuit|charg(?:ed|es) that|"
                    rf"rebuk{_W}|censur{_W}|slamm?{_W}|lambast{_W}|decr(?:y|ied)"),
     ("REJECT", rf"reject{_W}|refus{_W}|declin(?:ed|es)? to|turn(?:ed|s)? down|rebuff{_W}|veto{_W}|"
                rf"spurn{_W}|ruled out|dismiss(?:ed|es)? (?:the |a |an |calls|demands|proposals?)|denied (?:a |the )?(?:request|permission|access)"),

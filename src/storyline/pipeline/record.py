@@ -42,6 +42,8 @@ FIELDS = ("event_type", "actor1", "actor2", "place", "date", "fatalities", "inju
 LEAD_SENTENCES = 8
 #: actors named by role only, who act where the event happened
 _LOCAL_KINDS = {"protesters", "rioters", "civilians", "police", "government", "unidentified armed group", "military"}
+#: PLOVER types a demonstration's own wording may take ("protesters demanded...")
+_DEMONSTRATION = {"PROTEST", "DEMAND", "DISAPPROVE", "REJECT", None}
 _MATERIAL = {"ASSAULT", "FIGHT", "PROTEST", "COERCE", "MOBILIZE", "CRIME"}
 
 
@@ -305,14 +307,21 @@ def build_record(
         where = entities_stage.normalise(ranked_places[0][0].country, "GPE") if ranked_places and ranked_places[0][0].country else None
         # in a demonstration the actor is whoever demonstrates (ACLED: protesters, rioters when violent)
         demo = None
-        if et is not None and (et.plover == "PROTEST" or et.acled_event_type in ("Protests", "Riots")) and et.plover in ("PROTEST", None):
+        if et is not None and (et.plover == "PROTEST" or et.acled_event_type in ("Protests", "Riots")) and et.plover in _DEMONSTRATION:
             demo = "rioters" if et.acled_event_type == "Riots" else "protesters"
+        # one-sided violence whose author no report names was done by an unidentified armed group
+        unnamed = et is not None and et.plover in ("ASSAULT", "FIGHT") and et.acled_event_type in ("Explosions/Remote violence", "Violence against civilians")
         for role in ("actor1", "actor2"):
             for rank, sentence in enumerate(coding.sentences):
                 actor = getattr(sentence, role)
                 if role == "actor1" and demo and rank == 0:
                     at = sentence.trigger_span or (sentence.start, sentence.start)
                     actor = as_demonstrators(actor, demo, at[0], at[1], article.text[at[0]:at[1]])
+                if actor is None and role == "actor1" and unnamed and rank == len(coding.sentences) - 1 and main is not None and main.trigger_span:
+                    at = main.trigger_span
+                    actor = Actor("Unidentified armed group", "unidentified armed group:", "unidentified armed group", None,
+                                  at[0], at[1], article.text[at[0]:at[1]])
+                    sentence = main
                 if actor is not None:
                     actor = with_role_kind(actor, None, where if actor.kind in _LOCAL_KINDS else None)
                     ballots[role].add(actor.key, actor.name, actor.detail(), _support(article, sentence, actor.start, actor.end),
