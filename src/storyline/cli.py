@@ -420,6 +420,21 @@ def fit_cluster(obj: _Context, corpora: tuple[str, ...], output: str | None) -> 
     click.echo(f"wrote {target}: threshold {document['chosen_threshold']}, weights {document['weights']}")
 
 
+@fit_group.command(name="geoparse")
+@click.argument("corpora", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
+              help="Where to write the parameters (default: the geoparser's bundled span model).")
+@click.pass_obj
+def fit_geoparse(obj: _Context, corpora: tuple[str, ...], output: str | None) -> None:
+    """Fit the toponym span model of geoparser.geonames.v2 on CORPORA (geoparsing JSONL with gold toponyms)."""
+    from .evaluate.fit_geoparse import fit_span_model, write_params
+
+    document = fit_span_model(corpora, load_options(obj.config, obj.overrides), log=lambda m: click.echo(m, err=True))
+    target = output or str(resources.files("storyline.pipeline") / "params" / "geoparser-spans-v1.json")
+    write_params(document, target)
+    click.echo(f"wrote {target}: threshold {document['chosen_threshold']}, training span F1 {document['training_span_f1']}")
+
+
 @fit_group.command(name="events")
 @click.argument("corpus", type=click.Path(exists=True, dir_okay=False))
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
