@@ -76,3 +76,33 @@ def test_a_file_of_another_format_is_refused_with_its_name_and_line(tmp_path):
     bad = write_jsonl(tmp_path / "bad.jsonl", [ACLED[0], {"id": "x", "date": "2022-01-01", "text": "t", "gold": {"event_type": "Riots"}}])
     with pytest.raises(InputError, match=r"bad\.jsonl:2: missing field 'gold\.sub_event_type'"):
         evaluate_events(bad, options=options(entities="entities.test-capitalised.v1"))
+
+
+def test_fit_events_writes_parameters_with_the_data_fingerprint_and_heldout_scores(tmp_path):
+    import hashlib
+
+    from storyline.pipeline.eventtype import LinearEventTyper, load_params
+
+    rows = []
+    for i in range(30):
+        if i % 2:
+            rows.append(acled_row(i, f"On 4 March 2022, teachers held a peaceful protest number {i} in Nairobi.", "Protests", "Peaceful protest", 0))
+        else:
+            rows.append(acled_row(i, f"On 4 March 2022, police clashed with bandits near hill {i}.", "Battles", "Armed clash", 0))
+    path = write_jsonl(tmp_path / "tiny_acled.jsonl", rows)
+    out = tmp_path / "params.json"
+    result = CliRunner().invoke(cli, ["fit", "events", str(path), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    document = json.loads(out.read_text())
+    assert document["fitted_on"] == [{"file": "tiny_acled.jsonl", "rows": 30, "sha256": hashlib.sha256(path.read_bytes()).hexdigest()}]
+    assert 0 < document["heldout_scores"]["n"] < 30
+    typer = LinearEventTyper(load_params(out))
+    (coding,) = typer.classify(["Students held a peaceful protest."])
+    assert coding.acled_sub_event_type == "Peaceful protest"
+
+
+def test_fit_events_names_the_line_of_a_row_without_an_acled_sub_event_type(tmp_path):
+    path = write_jsonl(tmp_path / "bad.jsonl", [acled_row(1, "text", "Battles", "Armed clash", 0), acled_row(2, "text", "Battles", "Sword fight", 0)])
+    result = CliRunner().invoke(cli, ["fit", "events", str(path), "-o", str(tmp_path / "p.json")])
+    assert result.exit_code != 0  # main() prints the error as one line; the runner keeps the exception
+    assert "bad.jsonl:2" in str(result.exception) and "Sword fight" in str(result.exception)
