@@ -195,16 +195,23 @@ def test_detail_keys_take_surnames_places_years_and_figures_from_the_lead():
 
 
 def test_detail_features_match_on_a_shared_detail_and_conflict_when_none_is_shared():
-    event = Counter({"p:reid": 2, "y:2008": 1, "g:malibu": 1})
+    event = Counter({"p:reid": 2, "y:2008": 2, "g:malibu": 2, "g:california": 2})
 
-    feats = detail_features({"p:lohan", "y:2013", "g:malibu"}, event)
+    feats = detail_features({"p:lohan", "y:2013", "g:malibu", "g:paris"}, event)
 
     assert (feats["person_match"], feats["person_conflict"]) == (0.0, 1.0)
     assert (feats["year_match"], feats["year_conflict"]) == (0.0, 1.0)
-    assert (feats["place_match"], feats["place_conflict"]) == (1.0, 0.0)
+    assert (feats["place_match"], feats["place_conflict"]) == (0.5, 0.0)
     # nothing named on one side is no conflict
     assert (feats["number_match"], feats["number_conflict"]) == (0.0, 0.0)
     assert set(feats) <= set(FEATURES)
+
+
+def test_details_named_by_few_of_an_events_reports_are_not_its_core():
+    event = Counter({"p:reid": 6, "p:lohan": 1})
+
+    assert detail_features({"p:lohan"}, event)["person_conflict"] == 1.0
+    assert detail_features({"p:reid"}, event)["person_match"] == 1.0
 
 
 # ---------------------------------------------------------------- second pass

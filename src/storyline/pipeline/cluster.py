@@ -71,14 +71,22 @@ def detail_keys(entities: Iterable[tuple[str, str]], lead: str) -> frozenset[str
 
 
 def detail_features(item: Iterable[str], event: Counter) -> dict[str, float]:
-    """Per kind of detail: do the article and the event share one; do both name some but none in common."""
+    """Per kind of detail: the share of the article's details that the event's core has, and a conflict
+    flag when both name some and none is shared.
+
+    An event's core details are those named by at least half as many of its
+    reports as its most named detail, so that one stray report (or one wrongly
+    joined) does not make every later article "match".
+    """
+    top = max(event.values()) if event else 0
+    core = {k for k, n in event.items() if 2 * n >= top}
     out = {}
     for kind, prefix in DETAIL_KINDS.items():
-        mine = {k for k in item if k[0] == prefix}
-        theirs = [k for k in event if k[0] == prefix]
-        shared = any(k in event for k in mine)
-        out[f"{kind}_match"] = 1.0 if shared else 0.0
-        out[f"{kind}_conflict"] = 1.0 if mine and theirs and not shared else 0.0
+        mine = [k for k in item if k[0] == prefix]
+        shared = sum(1 for k in mine if k in core)
+        out[f"{kind}_match"] = shared / len(mine) if mine else 0.0
+        named = any(k[0] == prefix for k in core)
+        out[f"{kind}_conflict"] = 1.0 if mine and named and not shared else 0.0
     return out
 
 
