@@ -45,6 +45,7 @@ from ..model import GeoPrecision, Place
 from ..registry import register
 from . import entities as entities_stage
 from .gazetteer import Entry, Gazetteer, default_gazetteer_path, name_key
+from .place_ranker import PlaceRanker, kind_word, ranker_features
 from .place_spans import CandidateInfo, SpanModel, span_features
 
 __all__ = ["Geoparser", "GazetteerGeoparser", "haversine_km", "precision_of", "PLACE_LABELS"]
@@ -118,6 +119,13 @@ _INTRODUCED = re.compile(
 _SITE = re.compile(
     r"\bthe\s+((?:al|el|as|ad|ar|at|an|ash|az)[-‐‑][A-Z][\w’'-]+)\s+(?:garrison|base|camp|area|border|crossing|"
     r"region|province|district|airport|airbase|refinery|dam|checkpoint|outpost|port)\b")
+_KIND_WORDS = ("district", "city", "town", "village", "township", "municipality", "province", "governorate", "county",
+               "sub-district", "subdistrict", "upazila", "region", "commune", "prefecture", "neighbou?rhood", "locality",
+               "state", "department", "division", "area")
+#: v3: "Reg district", "Khost city", "Biyo Cadde village": a capitalised name followed by its (lowercase) kind
+_KIND_AFTER = re.compile(
+    r"(?<![\w’'-])(?!(?:In|At|On|Of|The|Near|From|To|And|A)\s)((?:(?:al|el|as|ad|ar|at|an|ash|az)[-‐‑ ])?[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+){0,2})\s+(?:"
+    + "|".join(k for k in _KIND_WORDS if k not in ("state", "area", "division", "department", "region")) + r")\b")
 _ARTICLE_PREFIX = re.compile(r"(?:al|el|as|ad|ar|at|an|ash|az)[-‐‑][A-Z]")
 #: Directions and other names that are places only relative to the speaker
 _UNRESOLVABLE = frozenset({"west", "east", "north", "south", "the west", "the east", "midwest", "middle", "mainland",
@@ -156,6 +164,8 @@ class _Toponym:
     codes: frozenset[str] | None = None
     choice: Entry | None = None
     confidence: float = 0.0
+    #: v3: the kind word next to the name ("Reg district", "the town of X")
+    kind_word: str | None = None
 
 
 class GazetteerGeoparser:
@@ -164,7 +174,8 @@ class GazetteerGeoparser:
     name = "geoparser.geonames.v1"
 
     def __init__(self, gazetteer: Gazetteer | None = None, *, imported: str | None = None, recognise: bool = True,
-                 span_model: SpanModel | None = None, abbreviations: bool | None = None) -> None:
+                 span_model: SpanModel | None = None, abbreviations: bool | None = None,
+                 ranker: PlaceRanker | None = None) -> None:
         self._gazetteer = gazetteer
         self._imported = imported
         self.recognise = recognise
@@ -174,6 +185,11 @@ class GazetteerGeoparser:
         self.abbreviations = span_model is not None if abbreviations is None else abbreviations
         if span_model is not None:
             self.name = "geoparser.geonames.v2"
+        #: v3: a fitted ranker chooses among a toponym's candidates (see :mod:`.place_ranker`), names followed by
+        #: their kind ("Reg district") are introduced, "X (Y)" is read like "X, Y"
+        self.ranker = ranker
+        if ranker is not None:
+            self.name = "geoparser.geonames.v3"
 
     @property
     def gazetteer(self) -> Gazetteer:
@@ -227,10 +243,11 @@ class GazetteerGeoparser:
                 continue
             pieces = [(start, end, "")]
             surface = text[start:end]
-            if "," in surface or "/" in surface:
+            separators = r"\s*[,/()]\s*" if self.ranker is not None else r"\s*[,/]\s*"
+            if re.search(separators, surface):
                 offset = start
-                for piece in re.split(r"(\s*[,/]\s*)", surface):
-                    if piece.strip() and not re.fullmatch(r"\s*[,/]\s*", piece):
+                for piece in re.split(f"({separators})", surface):
+                    if piece.strip() and not re.fullmatch(separators, piece):
                         pieces.append((offset, offset + len(piece), "comma"))
                     offset += len(piece)
             pieces += self._known_runs(text, start, end)
@@ -359,6 +376,8 @@ class GazetteerGeoparser:
         covered = sorted(covered)
         starts = [c[0] for c in covered]
         matches = [m.span(1) for m in _INTRODUCED.finditer(text)] + [m.span(1) for m in _SITE.finditer(text)]
+        if self.ranker is not None:  # v3: "Reg district", "Khost city", "Biyo Cadde village"
+            matches += [m.span(1) for m in _KIND_AFTER.finditer(text)]
         for start, end in sorted(set(matches)):
             i = bisect.bisect_right(starts, end) - 1
             if i >= 0 and covered[i][1] > start:
@@ -422,9 +441,19 @@ class GazetteerGeoparser:
 
     # ------------------------------------------------------------ resolution
     def parse(self, article_id: str, text: str, entities: Sequence[Span]) -> list[Place]:
+        toponyms, context = self.resolve(text, entities)
+        return [self._place(article_id, t, context) for t in toponyms]
+
+    def ranking_rows(self, text: str, entities: Sequence[Span]) -> list[tuple[_Toponym, list[dict[str, float]]]]:
+        """Each resolved toponym of ``text`` with the ranker features of its candidates (for fitting the ranker)."""
+        toponyms, context = self.resolve(text, entities)
+        return [(t, ranker_features(t, t.candidates, context.without(t))) for t in toponyms if t.candidates]
+
+    def resolve(self, text: str, entities: Sequence[Span]) -> tuple[list[_Toponym], "_Context"]:
+        """The toponyms of ``text`` with their chosen entries, and the article context of the last pass."""
         toponyms, demonyms = self._toponyms(text, entities)
         if not toponyms:
-            return []
+            return [], _Context()
         boundaries = [m.end() for m in _SENTENCE_END.finditer(text)]
         for t in toponyms:
             t.sentence = bisect.bisect_right(boundaries, t.start)
@@ -437,7 +466,11 @@ class GazetteerGeoparser:
                     if entry.geonameid not in seen:
                         seen.add(entry.geonameid)
                         t.candidates.append((entry, penalty))
-            t.qualifier = self._qualifier(text, t.end)
+            if self.ranker is not None:
+                t.kind_word = kind_word(text, t.start, t.end)
+                t.qualifier = self._qualifiers(text, t.end)
+            else:
+                t.qualifier = self._qualifier(text, t.end)
 
         # pass 1: priors only; pass 2: the other toponyms' choices as context
         for t in toponyms:
@@ -447,7 +480,7 @@ class GazetteerGeoparser:
             for t in toponyms:
                 self._choose(t, context.without(t))
         context = _Context.build(toponyms, demonyms, text)
-        return [self._place(article_id, t, context) for t in toponyms]
+        return toponyms, context
 
     def _qualifier(self, text: str, end: int) -> list[Entry]:
         """Entries named right after ", " (a state or country qualifying a city)."""
@@ -458,6 +491,25 @@ class GazetteerGeoparser:
         alias = entities_stage.normalise(match.group(1), "GPE")
         entries = self.gazetteer.lookup(key) + (self.gazetteer.lookup(name_key(alias)) if alias else [])
         return [e for e in entries if e.feature_class == "A"]
+
+    def _qualifiers(self, text: str, end: int) -> list[Entry]:
+        """v3: divisions and countries named right after a name: "X, Y", "X (Y, Z)", "X district (Y)", "X city, Y"."""
+        match = re.match(r"(?:\s+[a-z][a-z-]+)?(?:\s*,\s*|\s*\()([^()\n]{2,80}?)(?:\)|[.;]|$|\s+(?:on|in|at|to|and|over|after)\b)",
+                         text[end : end + 100])
+        if not match:
+            return []
+        entries: list[Entry] = []
+        for piece in re.split(r"\s*,\s*", match.group(1))[:3]:
+            piece = re.sub(r"\s+(?:" + "|".join(_KIND_WORDS) + r")$", "", piece.strip())
+            if not piece[:1].isupper() or len(piece) > 40:
+                continue
+            keys = {name_key(piece)}
+            alias = entities_stage.normalise(piece, "GPE")
+            if alias:
+                keys.add(name_key(alias))
+            for key in keys:
+                entries += [e for e in self.gazetteer.lookup(key) if e.feature_class == "A"]
+        return entries
 
     def _score(self, t: _Toponym, entry: Entry, penalty: float, context: "_Context | None") -> float:
         score = _W_POPULATION * math.log10(entry.population + 10)
@@ -490,7 +542,11 @@ class GazetteerGeoparser:
         if not t.candidates:
             t.choice, t.confidence = None, 0.0
             return
-        scored = sorted(((self._score(t, e, p, context), e) for e, p in t.candidates), key=lambda x: (-x[0], x[1].geonameid))
+        if self.ranker is not None:
+            values = self.ranker.scores(ranker_features(t, t.candidates, context))
+        else:
+            values = [self._score(t, e, p, context) for e, p in t.candidates]
+        scored = sorted(zip(values, (e for e, _ in t.candidates)), key=lambda x: (-x[0], x[1].geonameid))
         best = scored[0][0]
         total = sum(math.exp(s - best) for s, _ in scored)
         t.choice, t.confidence = scored[0][1], 1.0 / total
@@ -552,6 +608,7 @@ class _Context:
         self._resolved: list[tuple[_Toponym, Entry]] = []
         self._excluded: _Toponym | None = None
         self._by_topo: dict[int, tuple[str, float]] = {}
+        self.demonym_countries: set[str] = set()
 
     @classmethod
     def build(cls, toponyms: list[_Toponym], demonyms: list[tuple[int, str]], text: str) -> "_Context":
@@ -576,7 +633,35 @@ class _Context:
             code = countries.get(key)
             if code:
                 ctx.countries[code] += 0.5
+                ctx.demonym_countries.add(code)
         return ctx
+
+    def same_sentence_country(self, code: str) -> bool:
+        own = self._excluded
+        if own is None:
+            return False
+        return any(t is not own and t.locative and t.sentence == own.sentence and e.country_code == code for t, e in self._resolved)
+
+    def demonym_country(self, code: str) -> bool:
+        return code in self.demonym_countries
+
+    def admin1_named(self, country: str, admin1: str) -> bool:
+        return any(t is not self._excluded and e.feature_code == "ADM1" and e.country_code == country and e.admin1_code == admin1
+                   for t, e in self._resolved)
+
+    def encloses_other(self, entry: Entry) -> bool:
+        """``entry`` is the country or first-level division of another place the article names."""
+        country = entry.feature_code.startswith("PCL")
+        if not country and entry.feature_code != "ADM1":
+            return False
+        for t, e in self._resolved:
+            if t is self._excluded or e.geonameid == entry.geonameid or e.country_code != entry.country_code:
+                continue
+            if country and not e.feature_code.startswith("PCL"):
+                return True
+            if not country and e.feature_code != "ADM1" and e.admin1_code == entry.admin1_code:
+                return True
+        return False
 
     def without(self, t: _Toponym) -> "_Context":
         view = _Context.__new__(_Context)
@@ -662,3 +747,10 @@ def _geonames(options) -> GazetteerGeoparser:
 def _geonames_v2(options) -> GazetteerGeoparser:
     """v1's resolution with recognition by the fitted span model and style-guide state abbreviations."""
     return GazetteerGeoparser(imported=options.gazetteer or str(default_gazetteer_path()), span_model=SpanModel.load())
+
+
+@register("geoparser.geonames.v3")
+def _geonames_v3(options) -> GazetteerGeoparser:
+    """v2's recognition plus names followed by their kind and "X (Y)" pieces; candidates chosen by the fitted ranker."""
+    return GazetteerGeoparser(imported=options.gazetteer or str(default_gazetteer_path()), span_model=SpanModel.load(),
+                              ranker=PlaceRanker.load())
