@@ -31,7 +31,7 @@ class Setting:
 SETTINGS: tuple[Setting, ...] = (
     Setting("embedder", "embedder.use-multilingual.v1", "Registered name of the document embedder."),
     Setting("entities", "entities.spacy-en.v1", "Registered name of the named-entity extractor."),
-    Setting("clusterer", "clusterer.online.v1", "Registered name of the article-to-event clusterer."),
+    Setting("clusterer", "clusterer.online.v2", "Registered name of the article-to-event clusterer."),
     Setting("linker", "linker.stories.v1", "Registered name of the event-to-story linker."),
     Setting("geoparser", "geoparser.geonames.v2", "Registered name of the toponym recogniser and resolver."),
     Setting("gazetteer", "", "SQLite file of an imported GeoNames dump (`storyline gazetteer import`), consulted in "
@@ -42,6 +42,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("event_window_days", 7, "Articles join only events with a report within this many days.", 0),
     Setting("event_threshold", 0.5, "Minimum join probability for an article to join an existing event.", 0, 1),
     Setting("event_candidates", 30, "Nearest stored articles fetched from the vector index per article.", 1),
+    Setting("event_memory", 5000, "Recent articles the clusterer's second pass (split, move, merge events) may revisit; "
+            "0 turns it off.", 0),
     Setting("story_window_days", 45, "Events link only to stories active within this many days.", 0),
     Setting("story_threshold", 0.5, "Minimum score for an event to join an existing story.", 0, 1),
     Setting("near_duplicate_jaccard", 0.8, "Estimated word 4-gram Jaccard at or above which an article is a near-duplicate.", 0, 1),

@@ -247,6 +247,21 @@ class Store:
     def add_event_article(self, event_id: str, article_id: str, position: int) -> None:
         self.conn.execute("INSERT INTO event_articles (article_id, event_id, position) VALUES (?, ?, ?)", (article_id, event_id, position))
 
+    def set_event_members(self, event_id: str, members: Iterable[str]) -> None:
+        """Make ``members`` (in order) the articles of an event, taking them from any event they were in."""
+        self.conn.executemany(
+            "INSERT INTO event_articles (article_id, event_id, position) VALUES (?, ?, ?)"
+            " ON CONFLICT(article_id) DO UPDATE SET event_id = excluded.event_id, position = excluded.position",
+            [(article_id, event_id, i) for i, article_id in enumerate(members)],
+        )
+
+    def delete_event(self, event_id: str) -> None:
+        """Drop an event merged into another (its articles were moved first; its decisions stay)."""
+        self.conn.execute("DELETE FROM events WHERE id = ?", (event_id,))
+
+    def delete_story(self, story_id: str) -> None:
+        self.conn.execute("DELETE FROM stories WHERE id = ?", (story_id,))
+
     def add_decision(self, decision: Decision, level: str) -> None:
         self.conn.execute(
             "INSERT INTO decisions (subject_id, target_id, level, action, score, threshold, features, explanation, created_at)"
