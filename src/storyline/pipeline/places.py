@@ -125,7 +125,14 @@ _KIND_WORDS = ("district", "city", "town", "village", "township", "municipality"
 #: v3: "Reg district", "Khost city", "Biyo Cadde village": a capitalised name followed by its (lowercase) kind
 _KIND_AFTER = re.compile(
     r"(?<![\w’'-])(?!(?:In|At|On|Of|The|Near|From|To|And|A)\s)((?:(?:al|el|as|ad|ar|at|an|ash|az)[-‐‑ ])?[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+){0,2})\s+(?:"
-    + "|".join(k for k in _KIND_WORDS if k not in ("state", "area", "division", "department", "region")) + r")\b")
+    + "|".join(k for k in _KIND_WORDS if k not in ("division", "department")) + r")\b")
+#: v3: a name right after a locative preposition (up to five words: "in Bad Lauterberg im Harz")
+_LOCATED = re.compile(r"\b(?:in|near|at|outside|around)\s+([A-Z][\w’'-]+(?:\s+(?:[A-Z][\w’'-]+|am|im|an|de|del|la|le|sur|upon|on)){0,4})")
+#: v3: the enclosing names after a located name: "in X, Y", "in X village (Y, Z)"
+_LOCATED_QUALIFIED = re.compile(r"\b(?:in|near|at|outside|around)\s+[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+){0,3}(?:\s+[a-z-]+)?"
+                                r"(?:\s*,\s*|\s*\()([A-Z][\w’'-]+(?:[ -][A-Z][\w’'-]+){0,2}(?:\s*,\s*[A-Z][\w’'-]+(?:[ -][A-Z][\w’'-]+){0,2}){0,2})")
+_CALENDAR_WORDS = frozenset("january february march april may june july august september october november december monday "
+                            "tuesday wednesday thursday friday saturday sunday".split())
 _ARTICLE_PREFIX = re.compile(r"(?:al|el|as|ad|ar|at|an|ash|az)[-‐‑][A-Z]")
 #: Directions and other names that are places only relative to the speaker
 _UNRESOLVABLE = frozenset({"west", "east", "north", "south", "the west", "the east", "midwest", "middle", "mainland",
@@ -260,6 +267,10 @@ class GazetteerGeoparser:
         for topo in introduced:  # the kind named before it outweighs the entity label ("the town of al-Tanf")
             topo.label = "INTRO"
             found[(topo.start, topo.end)] = (topo, "")
+        if self.ranker is not None:  # v3: "protested in Bergerac", "in Algeciras (Cadiz)"
+            for topo in self._recognise_located(text, entities):
+                topo.label = "INTRO"
+                found[(topo.start, topo.end)] = (topo, "")
         for topo in self._recognise_missed(text, sorted(covered + [(t.start, t.end) for t in introduced])):
             topo.label = "GAZ"
             found.setdefault((topo.start, topo.end), (topo, ""))
@@ -388,6 +399,48 @@ class GazetteerGeoparser:
             if topo is not None:
                 out.append(topo)
         return out
+
+    def _recognise_located(self, text: str, entities: Sequence[Span]) -> list[_Toponym]:
+        """v3: a populated place or division the gazetteer knows by its main name, right after "in", "near", "at"...
+
+        Kept when no entity or only a person's name covers it ("protested in Bergerac."), or when an enclosing
+        place the gazetteer knows follows it ("in Algeciras (Cadiz)" tagged as an organisation); the enclosing
+        names that follow ("in Staromykhaylivka, Donetsk", "(Kolofata, Mayo-Sava)") are kept too.
+        """
+        out: list[_Toponym] = []
+        for match in _LOCATED.finditer(text):
+            words = [(m.start(1) + match.start(1), m.end(1) + match.start(1)) for m in re.finditer(r"(\S+)", match.group(1))]
+            for n in range(len(words), 0, -1):
+                start, end = words[0][0], words[n - 1][1]
+                if not text[end - 1].isalpha() or not text[words[n - 1][0]].isupper():
+                    continue
+                surface = text[start:end]
+                if surface.lower() in _CALENDAR_WORDS:
+                    break
+                if not any(e.main and not e.folded and e.feature_class in ("P", "A") for e in self.gazetteer.lookup(name_key(surface))):
+                    continue
+                labels = {label for s, e, label in entities if s < end and start < e}
+                person = labels <= {"PERSON"} and not text.startswith(("'s", "’s"), end)
+                if person or self._enclosing_follows(text, end):
+                    topo = self._make(text, start, end, "GPE")
+                    if topo is not None:
+                        out.append(topo)
+                break
+        for match in _LOCATED_QUALIFIED.finditer(text):
+            offset = match.start(1)
+            for piece in re.split(r"(\s*,\s*)", match.group(1)):
+                start, end = offset, offset + len(piece)
+                offset = end
+                if piece[:1].isupper() and any(e.main and e.feature_class in ("P", "A") for e in self.gazetteer.lookup(name_key(piece))):
+                    topo = self._make(text, start, end, "GPE")
+                    if topo is not None and not any(_overlaps((topo.start, topo.end), (o.start, o.end)) for o in out):
+                        out.append(topo)
+        return out
+
+    def _enclosing_follows(self, text: str, end: int) -> bool:
+        """"X (Y" or "X, Y" where the gazetteer knows Y as a populated place, a division or a country."""
+        match = re.match(r"(?:\s+[a-z][a-z-]+)?\s*[(,]\s*([A-Z][\w’'-]+(?:[ -][A-Z][\w’'-]+){0,2})", text[end:end + 60])
+        return bool(match and any(e.main and e.feature_class in ("P", "A") for e in self.gazetteer.lookup(name_key(match.group(1)))))
 
     def _recognise_missed(self, text: str, covered: list[tuple[int, int]]) -> list[_Toponym]:
         """Capitalised names that no entity covers and that are well-known places."""

@@ -195,6 +195,13 @@ _LOCATIVE = re.compile(r"\b(?:in|at|near|outside|around|inside|into|across|on|(?
                        re.IGNORECASE)
 
 
+#: "Pomona high school", "Kabul University": a place name that only names a facility or an institution
+_NAMES_A_FACILITY = re.compile(r"\s+(?:high\s+school|school|university|college|hospital|airport|stadium|mosque|church|market|"
+                               r"prison|camp|bridge|road|street|highway|station|club|court|council|office|park)\b")
+#: "Abdanan city (Ilam)", "Reg district, Kandahar": the name of the place followed by an enclosing name
+_FOLLOWED_BY_ENCLOSING = re.compile(r"^(?:\s+[a-z][a-z-]+)?\s*(?:\(|,\s*)")
+
+
 _BORDER = re.compile(r"\b(?:border(?:s|ing)?\s+(?:with\s+)?|frontier\s+with\s+)(?:the\s+)?$", re.IGNORECASE)
 
 
@@ -211,6 +218,7 @@ def _place_candidates(article: Article, places: Sequence[Place], coding: Article
     if not spans:
         return []
     countries = [p.country_code for p in places if p.country_code]
+    details = {id(p): _detail(p) for p in places}
     out = []
     actor_spans = [(a.start, a.end) for sc in coding.sentences for a in (sc.actor1, sc.actor2) if a is not None]
     for p in places:
@@ -228,8 +236,23 @@ def _place_candidates(article: Article, places: Sequence[Place], coding: Article
         agreement = countries.count(p.country_code) / len(countries) if p.country_code and countries else 0.0
         # the first place of a sentence is usually where the event happened
         first = not any(q.start < p.start and s <= q.start for q in places for s, e in spans[:1] if q.start < e)
-        out.append((p, 2.0 * in_main + 1.0 * locative + 0.5 * agreement + 0.3 * (first and in_main) + _specificity(p) / 10 + p.confidence / 100))
+        # the most specific of compatible places: a place another of the report's places encloses ("Abdanan city
+        # (Ilam)", "in Iran") beats the enclosing one, all the more when the enclosing name follows it
+        enclosed = any(_encloses(details[id(q)], details[id(p)]) for q in places if q is not p)
+        encloses = any(_encloses(details[id(p)], details[id(q)]) for q in places if q is not p and q.start != p.start)
+        qualified = enclosed and bool(_FOLLOWED_BY_ENCLOSING.match(article.text, p.end))
+        # "Pomona high school": the name of a facility, not the place of the event
+        facility = bool(_NAMES_A_FACILITY.match(article.text, p.end))
+        score = (2.0 * in_main + 1.0 * locative + 0.5 * agreement + 0.3 * (first and in_main) + _specificity(p) / 10
+                 + p.confidence / 100 + 0.8 * enclosed + 0.5 * qualified - 0.8 * encloses - 1.0 * facility)
+        out.append((p, score))
     return sorted(out, key=lambda x: -x[1])
+
+
+def _detail(place: Place) -> dict[str, Any]:
+    return {"specificity": _specificity(place), "latitude": place.latitude, "longitude": place.longitude, "country": place.country,
+            "country_code": place.country_code, "admin1": place.admin1, "precision": place.precision,
+            "confidence": round(place.confidence, 4), "geonameid": place.geonameid, "text": place.text}
 
 
 def _encloses(outer: dict[str, Any], inner: dict[str, Any]) -> bool:
@@ -297,9 +320,7 @@ def build_record(
         if ranked_places:
             place, strength = ranked_places[0]
             key = place.geonameid or (place.name or place.text).lower()
-            detail = {"specificity": _specificity(place), "latitude": place.latitude, "longitude": place.longitude, "country": place.country,
-                      "country_code": place.country_code, "admin1": place.admin1, "precision": place.precision,
-                      "confidence": round(place.confidence, 4), "geonameid": place.geonameid, "text": place.text}
+            detail = _detail(place)
             ballots["place"].add(key, place.name or place.text, detail, _support(article, _sentence_of(article, place.start), place.start, place.end),
                                  group, strength, order)
         # actors: the main sentence first, then the others of the paragraph and lead; a generic
