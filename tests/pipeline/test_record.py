@@ -200,3 +200,30 @@ def test_a_bombing_whose_author_no_report_names_is_by_an_unidentified_armed_grou
     assert actor1.support[0].text in ("killed", "bomb")
     named = build_record("E1", [article("a", "On Friday, Al Shabaab militants planted a roadside bomb that hit a car.")], typer=StrikeTyper())
     assert named.fields["actor1"].value.detail["kind"] == "armed group"
+
+
+def _resolved(a, name, precision, cc, country, admin1=None, gid=1):
+    start = a.text.index(name)
+    return Place(a.id, start, start + len(name), name, name, gid, 10.0, 20.0, cc, country, admin1, None, precision, 0.9)
+
+
+def test_place_is_the_most_specific_of_the_reports_compatible_places_not_the_enclosing_country():
+    a = article("a", "On 31 January 2022, teachers organised by a council in Iran protested in front of the "
+                     "Education Department in Abdanan city (Ilam) demanding pay.")
+    places = {"a": [_resolved(a, "Iran", GeoPrecision.COUNTRY, "IR", "Iran", gid=1),
+                    _resolved(a, "Abdanan", GeoPrecision.CITY, "IR", "Iran", "Ilam", gid=2),
+                    _resolved(a, "Ilam", GeoPrecision.REGION, "IR", "Iran", "Ilam", gid=3)]}
+    record = build_record("E1", [a], places=places, typer=KeywordTyper())
+    value = record.fields["place"].value
+    assert value.value == "Abdanan"
+    assert (value.detail["country_code"], value.detail["admin1"]) == ("IR", "Ilam")
+
+
+def test_a_place_name_that_names_a_facility_is_not_the_place_of_the_event():
+    a = article("a", "On 29 March 2022, students gathered for a protest at Pomona high school in Arvada (Colorado) "
+                     "against budget cuts.")
+    places = {"a": [_resolved(a, "Pomona", GeoPrecision.CITY, "US", "United States", "California", gid=1),
+                    _resolved(a, "Arvada", GeoPrecision.CITY, "US", "United States", "Colorado", gid=2),
+                    _resolved(a, "Colorado", GeoPrecision.REGION, "US", "United States", "Colorado", gid=3)]}
+    record = build_record("E1", [a], places=places, typer=KeywordTyper())
+    assert record.get("place") == "Arvada"
