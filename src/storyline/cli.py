@@ -415,24 +415,9 @@ def fit_cluster(obj: _Context, corpora: tuple[str, ...], output: str | None) -> 
     from .evaluate.fit import fit_clusterer, write_params
 
     document = fit_clusterer(corpora, load_options(obj.config, obj.overrides), log=lambda m: click.echo(m, err=True))
-    target = output or str(resources.files("storyline.pipeline") / "params" / "clusterer-online-v1.json")
+    target = output or str(resources.files("storyline.pipeline") / "params" / "clusterer-online-v2.json")
     write_params(document, target)
     click.echo(f"wrote {target}: threshold {document['chosen_threshold']}, weights {document['weights']}")
-
-
-@fit_group.command(name="geoparse")
-@click.argument("corpora", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
-@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
-              help="Where to write the parameters (default: the geoparser's bundled span model).")
-@click.pass_obj
-def fit_geoparse(obj: _Context, corpora: tuple[str, ...], output: str | None) -> None:
-    """Fit the toponym span model of geoparser.geonames.v2 on CORPORA (geoparsing JSONL with gold toponyms)."""
-    from .evaluate.fit_geoparse import fit_span_model, write_params
-
-    document = fit_span_model(corpora, load_options(obj.config, obj.overrides), log=lambda m: click.echo(m, err=True))
-    target = output or str(resources.files("storyline.pipeline") / "params" / "geoparser-spans-v1.json")
-    write_params(document, target)
-    click.echo(f"wrote {target}: threshold {document['chosen_threshold']}, training span F1 {document['training_span_f1']}")
 
 
 @fit_group.command(name="events")
@@ -451,6 +436,37 @@ def fit_events(obj: _Context, corpus: str, output: str | None) -> None:
     h = document["heldout_scores"]
     click.echo(f"wrote {target}: l2 {document['l2']:g}; held-out event type macro-F1 {h['event_type_macro_f1']:.3f}, "
                f"sub-event type accuracy {h['sub_event_type_accuracy']:.3f}")
+
+
+@fit_group.command(name="geoparse")
+@click.argument("corpora", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
+              help="Where to write the parameters (default: the geoparser's bundled span model).")
+@click.pass_obj
+def fit_geoparse(obj: _Context, corpora: tuple[str, ...], output: str | None) -> None:
+    """Fit the toponym span model of geoparser.geonames.v2 on CORPORA (geoparsing JSONL with gold toponyms)."""
+    from .evaluate.fit_geoparse import fit_span_model, write_params
+
+    document = fit_span_model(corpora, load_options(obj.config, obj.overrides), log=lambda m: click.echo(m, err=True))
+    target = output or str(resources.files("storyline.pipeline") / "params" / "geoparser-spans-v1.json")
+    write_params(document, target)
+    click.echo(f"wrote {target}: threshold {document['chosen_threshold']}, training span F1 {document['training_span_f1']}")
+
+
+@fit_group.command(name="places")
+@click.argument("corpora", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
+              help="Where to write the parameters (default: the geoparser's bundled place ranker).")
+@click.pass_obj
+def fit_places(obj: _Context, corpora: tuple[str, ...], output: str | None) -> None:
+    """Fit the place ranker of geoparser.geonames.v3 on CORPORA (geoparsing JSONL and/or ACLED event JSONL with gold places)."""
+    from .evaluate.fit_places import fit_place_ranker, write_params
+    from .pipeline.place_ranker import PARAMS_FILE
+
+    document = fit_place_ranker(corpora, load_options(obj.config, obj.overrides), log=lambda m: click.echo(m, err=True))
+    target = output or str(resources.files("storyline.pipeline") / "params" / PARAMS_FILE)
+    write_params(document, target)
+    click.echo(f"wrote {target}: training accuracy among candidates {document['training_accuracy']}")
 
 
 @cli.command()

@@ -96,12 +96,6 @@ class Storyline:
         return self._embedder
 
     @property
-    def event_typer(self):
-        if self._event_typer is None:
-            self._event_typer = registry.create(self.options.event_typer, self.options)
-        return self._event_typer
-
-    @property
     def entity_extractor(self):
         if self._entities is None:
             self._entities = registry.create(self.options.entities, self.options)
@@ -112,6 +106,12 @@ class Storyline:
         if self._geoparser is None:
             self._geoparser = registry.create(self.options.geoparser, self.options)
         return self._geoparser
+
+    @property
+    def event_typer(self):
+        if self._event_typer is None:
+            self._event_typer = registry.create(self.options.event_typer, self.options)
+        return self._event_typer
 
     @property
     def index_path(self) -> Path:
@@ -157,13 +157,16 @@ class Storyline:
                 story_id=row["story_id"],
                 sources=Counter(state["sources"]),
                 date_votes=Counter(state["date_votes"]),
+                details=Counter(state.get("details", {})),
             )
             numbers.append(row["number"])
         entity_vocab, term_vocab = Vocabulary(), Vocabulary()
         entity_vocab.df.update(self.store.vocabulary("entity"))
         term_vocab.df.update(self.store.vocabulary("term"))
         entity_vocab.documents = term_vocab.documents = int(self.store.get_meta("vocabulary_documents", "0"))
-        self.clusterer.restore(events.values(), max(numbers) + 1, entity_vocab, term_vocab)
+        # ids of events merged away are never handed out again
+        next_number = max(max(numbers) + 1, int(self.store.get_meta("next_event_number", "1")))
+        self.clusterer.restore(events.values(), next_number, entity_vocab, term_vocab)
         stories: dict[str, StoryState] = {}
         for event in events.values():
             if event.story_id:
@@ -311,8 +314,7 @@ class Storyline:
                         decision = self.clusterer.assign(item, neighbours)
                         event = self.clusterer.events[decision.target_id]
                         # an article without an outlet name counts as a source of its own
-                        event.sources[a.source or f"?{a.id}"] += 1
-                        event.date_votes.update(event_dates[a.id])
+                        self.clusterer.note_report(a.id, a.source or f"?{a.id}", event_dates[a.id])
                         if decision.action == "new":
                             new_events.append(event)
                             summary.events_created += 1
@@ -329,6 +331,8 @@ class Storyline:
                         self.store.add_places(places[a.id])
                     if a.id in signatures:
                         self.store.add_signature(a.id, signatures[a.id])
+            with timer("refine"):
+                self._refine(touched, new_events, decisions)
             with timer("link"):
                 for event in new_events:
                     decision = self.linker.link(event, self._story_candidates(event), self.clusterer.entity_vocab, self.clusterer.term_vocab)
@@ -395,6 +399,30 @@ class Storyline:
         earlier = background_stage.background_records(event_id, articles, mentions, places, anchor, self.event_typer, groups)
         return dataclasses.replace(record, background=tuple(earlier))
 
+    def _refine(self, touched: dict[str, EventState], new_events: list[EventState], decisions: list) -> None:
+        """The clusterer's second pass (split, move, merge), written through to the store."""
+        refined = self.clusterer.refine()
+        for old_id in refined.removed:
+            gone = touched.pop(old_id, None)
+            new_events[:] = [e for e in new_events if e.id != old_id]
+            self.store.delete_event(old_id)
+            story = self.linker.stories.get(gone.story_id) if gone is not None and gone.story_id else None
+            if story is None:
+                story = next((s for s in self.linker.stories.values() if any(e.id == old_id for e in s.events)), None)
+            if story is not None:
+                story.events = [e for e in story.events if e.id != old_id]
+                if story.events:
+                    touched.setdefault(story.events[0].id, story.events[0])
+                else:
+                    del self.linker.stories[story.id]
+                    self.store.delete_story(story.id)
+        for event_id in refined.changed:
+            event = self.clusterer.events[event_id]
+            touched[event_id] = event
+            self.store.set_event_members(event_id, event.members)
+        new_events.extend(self.clusterer.events[e] for e in refined.created if e in self.clusterer.events)
+        decisions.extend((d, "event") for d in refined.decisions)
+
     def analyse(self, articles: Sequence[Article], timer: "_StageTimer | None" = None) -> list["Analysis"]:
         """Embeddings, entities and candidate event dates of each article."""
         timer = timer or _StageTimer({})
@@ -456,6 +484,7 @@ class Storyline:
         self.store.add_vocabulary("entity", Counter(k for a in originals for k in items[a.id].entities))
         self.store.add_vocabulary("term", Counter(k for a in originals for k in items[a.id].terms))  # keys: document frequency
         self.store.set_meta("vocabulary_documents", str(self.clusterer.entity_vocab.documents))
+        self.store.set_meta("next_event_number", str(self.clusterer._next))
         self.store.set_meta("embedder", self.embedder.name)
         stories: dict[str, StoryState] = {}
         for event in events:
@@ -477,6 +506,7 @@ class Storyline:
                 "state": json.dumps({
                     "entities": event.entities, "terms": dict(event.terms.most_common(300)),
                     "title_terms": event.title_terms, "sources": event.sources, "date_votes": event.date_votes,
+                    "details": event.details,
                 }),
                 "vector_sum": np.asarray(event.vector_sum, dtype=np.float32).tobytes(),
             })
