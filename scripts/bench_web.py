@@ -7,7 +7,10 @@ Builds (once; reused when it exists with the same size) a store of N articles
 made by replicating the bundled demo corpus with varied outlets, dates and
 words, written with bulk inserts straight into the store (the NLP pipeline is
 not what is measured here); groups them into events of 1-8 articles and
-stories of 1-4 events. Then starts ``storyline serve`` on a free loopback port
+stories of 1-4 events. So that pages do the work real ones do, the demo
+corpus is first run through the real pipeline once: every replicated article
+carries its original's mentions (entities, dates, quotes, attributions) and
+places, and every event a copy of its original event's record. Then starts ``storyline serve`` on a free loopback port
 and measures, one request at a time, the median and p95 of the story list
 (HTML ``/`` and ``/api/stories``), a deep page of it (cursor), a text search
 filter, and story pages (HTML and JSON) of random stories; then requests per
@@ -24,6 +27,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from importlib import resources
@@ -43,9 +47,33 @@ def _corpus() -> list[dict]:
     return [r for r in rows if r.get("text")]
 
 
+def _real_analysis(corpus: list[dict]) -> tuple[dict[str, list[tuple]], dict[str, list[tuple]], dict[str, str]]:
+    """Mentions and places per demo article, and each demo article's event record (JSON), from a real run."""
+    from storyline import Storyline
+
+    with tempfile.TemporaryDirectory() as tmp:
+        with Storyline(Path(tmp) / "real.db") as engine:
+            engine.ingest_records(corpus)
+            conn = engine.store.conn
+            mentions = {r["id"]: [tuple(m)[1:] for m in conn.execute(
+                'SELECT article_id, start, "end", label, text, key, detail FROM mentions WHERE article_id = ?', (r["id"],))]
+                for r in corpus}
+            places = {r["id"]: [tuple(m)[1:] for m in conn.execute("SELECT * FROM places WHERE article_id = ?", (r["id"],))]
+                      for r in corpus}
+            records = {}
+            for r in corpus:
+                event_id = engine.store.event_of_article(r["id"])
+                row = conn.execute("SELECT record FROM event_records WHERE event_id = ?", (event_id,)).fetchone()
+                if row:
+                    records[r["id"]] = row[0]
+    return mentions, places, records
+
+
 def build(path: Path, n_articles: int, seed: int = 7) -> None:
     rng = random.Random(seed)
     corpus = _corpus()
+    mentions, places, records = _real_analysis(corpus)
+    place_columns = None
     sources = [f"Outlet {i:02d}" for i in range(60)]
     start = time.perf_counter()
     with Store(path) as store:
@@ -89,6 +117,13 @@ def build(path: Path, n_articles: int, seed: int = 7) -> None:
                                     segs.append((aid, len(segs), "sentence", para.start() + sent.start(), para.start() + sent.end(), paragraph))
                             paragraph += 1
                         conn.executemany('INSERT INTO segments (article_id, idx, kind, start, "end", paragraph) VALUES (?, ?, ?, ?, ?, ?)', segs)
+                        conn.executemany('INSERT INTO mentions (article_id, start, "end", label, text, key, detail) VALUES (?, ?, ?, ?, ?, ?, ?)',
+                                         [(aid, *m) for m in mentions.get(base["id"], ())])
+                        if places.get(base["id"]):
+                            place_columns = place_columns or [r[1] for r in conn.execute("PRAGMA table_info(places)")]
+                            marks = ", ".join("?" * len(place_columns))
+                            conn.executemany(f"INSERT INTO places ({', '.join(place_columns)}) VALUES ({marks})",  # column names from the schema
+                                             [(aid, *pl) for pl in places[base["id"]]])
                         conn.execute("INSERT INTO event_articles (article_id, event_id, position) VALUES (?, ?, ?)", (aid, event_id, position))
                         action = "new" if position == 0 else "join"
                         conn.execute(
@@ -106,6 +141,9 @@ def build(path: Path, n_articles: int, seed: int = 7) -> None:
                         (event_id, event_no, story_id, base.get("title") or "Event", _iso(day), min(members), max(members), len(members),
                          len(members), len(event_sources), json.dumps({"entities": {}, "terms": {}, "title_terms": {}, "sources": {}, "date_votes": {}}), b""),
                     )
+                    if base["id"] in records:
+                        conn.execute("INSERT INTO event_records (event_id, record, n_articles, built_at) VALUES (?, ?, ?, '2024-01-01')",
+                                     (event_id, records[base["id"]].replace(f'"event_id": "', f'"event_id": "{event_id}~', 1), len(members)))
                     story_events += 1
                     story_articles += len(members)
                     story_sources |= event_sources
@@ -115,6 +153,7 @@ def build(path: Path, n_articles: int, seed: int = 7) -> None:
                     (story_id, story_no, base.get("title") or "Story", min(dates), max(dates), story_events, story_articles, len(story_sources)),
                 )
             store.set_meta("bench_articles", str(n_articles))
+            store.set_meta("bench_version", "2")
         conn.execute("ANALYZE")
     print(f"built {path}: {n_articles} articles, {event_no} events, {story_no} stories in {time.perf_counter() - start:.0f}s", file=sys.stderr)
 
@@ -171,7 +210,7 @@ def main() -> None:
     db = args.db or Path(f"/tmp/storyline-bench-web-{args.articles}.db")
     if db.exists():
         with Store(db) as store:
-            if store.get_meta("bench_articles") != str(args.articles):
+            if store.get_meta("bench_articles") != str(args.articles) or store.get_meta("bench_version") != "2":
                 raise SystemExit(f"{db} exists and is not a {args.articles}-article benchmark store; remove it")
     else:
         build(db, args.articles)

@@ -43,9 +43,18 @@ class _Country:
 class StoryMap:
     width: float
     height: float
-    countries: tuple[tuple[str, str, bool], ...]  # (name, SVG path, named by the story)
+    countries: tuple[tuple[str, str, bool], ...]  # (name, SVG path in longitude/-latitude units, named by the story)
     markers: tuple[tuple[float, float, MapMarker], ...]  # (x, y, marker)
     caption: str
+    #: SVG transform from longitude/-latitude to the view's pixels (the outlines are drawn once, not per page)
+    transform: str = ""
+
+
+@lru_cache(maxsize=None)
+def _outline(index: int) -> str:
+    """A country's outline as an SVG path in (longitude, -latitude) units."""
+    country = _countries()[index]
+    return "".join("M" + "L".join(f"{lon:.2f},{-lat:.2f}" for lon, lat in ring) + "Z" for ring in country.rings)
 
 
 @lru_cache(maxsize=1)
@@ -97,16 +106,13 @@ def draw_map(markers: Iterable[MapMarker], country_codes: Iterable[str] = ()) ->
         return round((lon - west) * squash * scale, 1), round((north - lat) * scale, 1)
 
     drawn = []
-    for country in _countries():
+    for i, country in enumerate(_countries()):
         b = country.box
         if b[2] < west or b[0] > east or b[3] < south or b[1] > north:
             continue
-        parts = []
-        for ring in country.rings:
-            points = [xy(lon, lat) for lon, lat in ring]
-            parts.append("M" + "L".join(f"{x},{y}" for x, y in points) + "Z")
-        drawn.append((country.name, "".join(parts), country.code in codes))
+        drawn.append((country.name, _outline(i), country.code in codes))
+    transform = f"matrix({squash * scale:.5f} 0 0 {scale:.5f} {-west * squash * scale:.3f} {north * scale:.3f})"
     placed = tuple((*xy(m.longitude, m.latitude), m) for m in markers)
     names = sorted({name for name, _, hit in drawn if hit})
     caption = f"{len(placed)} event place{'s' if len(placed) != 1 else ''} located" + (f"; countries named: {', '.join(names)}" if names else "")
-    return StoryMap(_WIDTH, height, tuple(drawn), placed, caption)
+    return StoryMap(_WIDTH, height, tuple(drawn), placed, caption, transform)
