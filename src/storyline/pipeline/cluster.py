@@ -26,7 +26,7 @@ import numpy as np
 from ..model import Decision
 from ..registry import register
 
-__all__ = ["ClusterItem", "EventState", "OnlineClusterer", "content_terms", "detail_keys", "FEATURES", "Vocabulary"]
+__all__ = ["ClusterItem", "EventState", "OnlineClusterer", "Refinement", "content_terms", "detail_keys", "detail_features", "FEATURES", "Vocabulary"]
 
 #: Features of the v1 join model.
 FEATURES_V1 = ("cos_centroid", "cos_max", "entities", "entities_new", "title", "terms", "tfidf", "gap", "size")
