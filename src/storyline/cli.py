@@ -402,70 +402,82 @@ def gazetteer_import(obj: _Context, dump: str, admin1: str | None, countries: st
 
 @cli.group(name="fit")
 def fit_group() -> None:
-    """Fit model parameters on labelled development corpora."""
+    """Fit model parameters on labelled development corpora.
+
+    Each command writes a parameter file with the sha256 of every file it read;
+    by default it replaces the bundled file, so re-running it on the same
+    development files reproduces the committed parameters.
+    """
+
+
+_CORPORA = click.argument("corpora", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+_OUTPUT = click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
+                       help="Where to write the parameters (default: the bundled parameter file).")
+
+
+def _fit_log(message: str) -> None:
+    click.echo(message, err=True)
+
+
+def _write_fitted(write_params, document: dict[str, Any], output: str | None, bundled: str) -> str:
+    target = output or str(resources.files("storyline.pipeline") / "params" / bundled)
+    write_params(document, target)
+    return target
 
 
 @fit_group.command(name="cluster")
-@click.argument("corpora", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
-@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
-              help="Where to write the parameters (default: the clusterer's bundled parameter file).")
+@_CORPORA
+@_OUTPUT
 @click.pass_obj
 def fit_cluster(obj: _Context, corpora: tuple[str, ...], output: str | None) -> None:
     """Fit the clusterer's join model on CORPORA (corpus JSONL with gold events)."""
     from .evaluate.fit import fit_clusterer, write_params
 
-    document = fit_clusterer(corpora, load_options(obj.config, obj.overrides), log=lambda m: click.echo(m, err=True))
-    target = output or str(resources.files("storyline.pipeline") / "params" / "clusterer-online-v2.json")
-    write_params(document, target)
+    document = fit_clusterer(corpora, load_options(obj.config, obj.overrides), log=_fit_log)
+    target = _write_fitted(write_params, document, output, "clusterer-online-v2.json")
     click.echo(f"wrote {target}: threshold {document['chosen_threshold']}, weights {document['weights']}")
 
 
 @fit_group.command(name="events")
 @click.argument("corpus", type=click.Path(exists=True, dir_okay=False))
-@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
-              help="Where to write the parameters (default: the event typer's bundled parameter file).")
+@_OUTPUT
 @click.pass_obj
 def fit_events(obj: _Context, corpus: str, output: str | None) -> None:
     """Fit the event type classifier on CORPUS (ACLED JSONL with gold event and sub-event types)."""
     from .evaluate.fit_events import fit_event_typer, write_params
     from .pipeline.eventtype import PARAMS_FILE
 
-    document = fit_event_typer(corpus, log=lambda m: click.echo(m, err=True))
-    target = output or str(resources.files("storyline.pipeline") / "params" / PARAMS_FILE)
-    write_params(document, target)
+    document = fit_event_typer(corpus, log=_fit_log)
+    target = _write_fitted(write_params, document, output, PARAMS_FILE)
     h = document["heldout_scores"]
     click.echo(f"wrote {target}: l2 {document['l2']:g}; held-out event type macro-F1 {h['event_type_macro_f1']:.3f}, "
                f"sub-event type accuracy {h['sub_event_type_accuracy']:.3f}")
 
 
 @fit_group.command(name="geoparse")
-@click.argument("corpora", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
-@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
-              help="Where to write the parameters (default: the geoparser's bundled span model).")
+@_CORPORA
+@_OUTPUT
 @click.pass_obj
 def fit_geoparse(obj: _Context, corpora: tuple[str, ...], output: str | None) -> None:
-    """Fit the toponym span model of geoparser.geonames.v2 on CORPORA (geoparsing JSONL with gold toponyms)."""
+    """Fit the toponym span model of the geoparser on CORPORA (geoparsing JSONL with gold toponyms)."""
     from .evaluate.fit_geoparse import fit_span_model, write_params
 
-    document = fit_span_model(corpora, load_options(obj.config, obj.overrides), log=lambda m: click.echo(m, err=True))
-    target = output or str(resources.files("storyline.pipeline") / "params" / "geoparser-spans-v1.json")
-    write_params(document, target)
+    document = fit_span_model(corpora, load_options(obj.config, obj.overrides), log=_fit_log)
+    target = _write_fitted(write_params, document, output, "geoparser-spans-v1.json")
     click.echo(f"wrote {target}: threshold {document['chosen_threshold']}, training span F1 {document['training_span_f1']}")
 
 
 @fit_group.command(name="places")
-@click.argument("corpora", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
-@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
-              help="Where to write the parameters (default: the geoparser's bundled place ranker).")
+@_CORPORA
+@_OUTPUT
 @click.pass_obj
 def fit_places(obj: _Context, corpora: tuple[str, ...], output: str | None) -> None:
-    """Fit the place ranker of geoparser.geonames.v3 on CORPORA (geoparsing JSONL and/or ACLED event JSONL with gold places)."""
+    """Fit the geoparser's place ranker on CORPORA (geoparsing JSONL and/or ACLED event JSONL with gold places)."""
     from .evaluate.fit_places import fit_place_ranker, write_params
     from .pipeline.place_ranker import PARAMS_FILE
 
-    document = fit_place_ranker(corpora, load_options(obj.config, obj.overrides), log=lambda m: click.echo(m, err=True))
-    target = output or str(resources.files("storyline.pipeline") / "params" / PARAMS_FILE)
-    write_params(document, target)
+    document = fit_place_ranker(corpora, load_options(obj.config, obj.overrides), log=_fit_log)
+    target = _write_fitted(write_params, document, output, PARAMS_FILE)
     click.echo(f"wrote {target}: training accuracy among candidates {document['training_accuracy']}")
 
 
