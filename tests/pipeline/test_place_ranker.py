@@ -33,6 +33,8 @@ def gazetteer(tmp_path_factory):
         _row(920005, "Bergerac", 44.85, 0.48, "P", "PPL", "FR", "75", 28_000),
         _row(920006, "Kandahar", 31.61, 65.71, "P", "PPLA", "AF", "23", 390_000),
         _row(920007, "Kandahar", 31.0, 65.5, "A", "ADM1", "AF", "23", 1_300_000),
+        _row(920008, "Lere", 9.7, 8.6, "P", "PPL", "NG", "18", 20_000),
+        _row(920009, "Tombouctou", 19.0, -2.0, "A", "ADM1", "ML", "06", 680_000),
     ]) + "\n", encoding="utf-8")
     target = folder / "g.sqlite"
     import_geonames(rows, target)
@@ -116,3 +118,12 @@ def test_v3_reads_a_name_followed_by_its_kind_and_the_enclosing_name(gazetteer):
     places = {p.text: p for p in parser.parse("a", text, [])}
     assert set(places) == {"Reg", "Kandahar"}
     assert places["Reg"].precision == "unresolved" and places["Reg"].country_code == "AF"
+
+
+def test_a_candidate_outside_the_country_of_the_enclosing_names_in_parentheses_is_not_taken(gazetteer):
+    parser = GazetteerGeoparser(gazetteer, span_model=SPANS, ranker=PlaceRanker.load())
+    text = "An armed group looted the offices of an NGO in the town of Lere (Tombouctou)."
+    places = {p.text: p for p in parser.parse("a", text, [])}
+    assert places["Lere"].precision == "unresolved" and places["Lere"].country_code == "ML"
+    text = "An armed group looted the offices of an NGO in the town of Lere."
+    assert [(p.text, p.country_code) for p in parser.parse("a", text, [])] == [("Lere", "NG")]

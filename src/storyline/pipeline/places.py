@@ -173,6 +173,8 @@ class _Toponym:
     confidence: float = 0.0
     #: v3: the kind word next to the name ("Reg district", "the town of X")
     kind_word: str | None = None
+    #: v3: the enclosing names are in parentheses ("Lere (Niafunke, Tombouctou)")
+    enclosed: bool = False
 
 
 class GazetteerGeoparser:
@@ -522,6 +524,7 @@ class GazetteerGeoparser:
             if self.ranker is not None:
                 t.kind_word = kind_word(text, t.start, t.end)
                 t.qualifier = self._qualifiers(text, t.end)
+                t.enclosed = bool(t.qualifier) and bool(re.match(r"(?:\s+[a-z][a-z-]+)?\s*\(", text[t.end:t.end + 30]))
             else:
                 t.qualifier = self._qualifier(text, t.end)
 
@@ -600,6 +603,11 @@ class GazetteerGeoparser:
         else:
             values = [self._score(t, e, p, context) for e, p in t.candidates]
         scored = sorted(zip(values, (e for e, _ in t.candidates)), key=lambda x: (-x[0], x[1].geonameid))
+        if t.enclosed and scored[0][1].country_code not in {q.country_code for q in t.qualifier}:
+            # "Lere (Niafunke, Tombouctou)": the enclosing names say which country; a Lere elsewhere is not it,
+            # so the name stays unresolved and is placed at the enclosing place the article names
+            t.choice, t.confidence = None, 0.0
+            return
         best = scored[0][0]
         total = sum(math.exp(s - best) for s, _ in scored)
         t.choice, t.confidence = scored[0][1], 1.0 / total
