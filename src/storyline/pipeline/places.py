@@ -30,6 +30,14 @@ The default, ``geoparser.geonames.v1``:
    border with Jordan" -> Syria).
 
 Confidence is the softmax probability of the chosen candidate among all.
+
+``geoparser.geonames.v2`` recognises toponyms with a fitted span model
+(:mod:`.place_spans`). ``geoparser.geonames.v3`` (the default) chooses among
+the candidates with a fitted ranker instead of the fixed weights of step 3
+(:mod:`.place_ranker`), reads enclosing names in parentheses ("X (Y, Z)") as
+well as after a comma, and recognises names followed by their kind ("Reg
+district") and known places right after "in"/"near"/"at" that the entity
+extractor missed or read as a person.
 """
 
 from __future__ import annotations
