@@ -419,9 +419,11 @@ def _fit_log(message: str) -> None:
     click.echo(message, err=True)
 
 
-def _write_fitted(write_params, document: dict[str, Any], output: str | None, bundled: str) -> str:
+def _write_fitted(document: dict[str, Any], output: str | None, bundled: str, indent: int = 2) -> str:
+    from .evaluate.files import write_params
+
     target = output or str(resources.files("storyline.pipeline") / "params" / bundled)
-    write_params(document, target)
+    write_params(document, target, indent)
     return target
 
 
@@ -431,10 +433,10 @@ def _write_fitted(write_params, document: dict[str, Any], output: str | None, bu
 @click.pass_obj
 def fit_cluster(obj: _Context, corpora: tuple[str, ...], output: str | None) -> None:
     """Fit the clusterer's join model on CORPORA (corpus JSONL with gold events)."""
-    from .evaluate.fit import fit_clusterer, write_params
+    from .evaluate.fit import fit_clusterer
 
     document = fit_clusterer(corpora, load_options(obj.config, obj.overrides), log=_fit_log)
-    target = _write_fitted(write_params, document, output, "clusterer-online-v2.json")
+    target = _write_fitted(document, output, "clusterer-online-v2.json")
     click.echo(f"wrote {target}: threshold {document['chosen_threshold']}, weights {document['weights']}")
 
 
@@ -444,11 +446,11 @@ def fit_cluster(obj: _Context, corpora: tuple[str, ...], output: str | None) -> 
 @click.pass_obj
 def fit_events(obj: _Context, corpus: str, output: str | None) -> None:
     """Fit the event type classifier on CORPUS (ACLED JSONL with gold event and sub-event types)."""
-    from .evaluate.fit_events import fit_event_typer, write_params
+    from .evaluate.fit_events import PARAMS_INDENT, fit_event_typer
     from .pipeline.eventtype import PARAMS_FILE
 
     document = fit_event_typer(corpus, log=_fit_log)
-    target = _write_fitted(write_params, document, output, PARAMS_FILE)
+    target = _write_fitted(document, output, PARAMS_FILE, PARAMS_INDENT)
     h = document["heldout_scores"]
     click.echo(f"wrote {target}: l2 {document['l2']:g}; held-out event type macro-F1 {h['event_type_macro_f1']:.3f}, "
                f"sub-event type accuracy {h['sub_event_type_accuracy']:.3f}")
@@ -460,10 +462,10 @@ def fit_events(obj: _Context, corpus: str, output: str | None) -> None:
 @click.pass_obj
 def fit_geoparse(obj: _Context, corpora: tuple[str, ...], output: str | None) -> None:
     """Fit the toponym span model of the geoparser on CORPORA (geoparsing JSONL with gold toponyms)."""
-    from .evaluate.fit_geoparse import fit_span_model, write_params
+    from .evaluate.fit_geoparse import fit_span_model
 
     document = fit_span_model(corpora, load_options(obj.config, obj.overrides), log=_fit_log)
-    target = _write_fitted(write_params, document, output, "geoparser-spans-v1.json")
+    target = _write_fitted(document, output, "geoparser-spans-v1.json")
     click.echo(f"wrote {target}: threshold {document['chosen_threshold']}, training span F1 {document['training_span_f1']}")
 
 
@@ -473,11 +475,11 @@ def fit_geoparse(obj: _Context, corpora: tuple[str, ...], output: str | None) ->
 @click.pass_obj
 def fit_places(obj: _Context, corpora: tuple[str, ...], output: str | None) -> None:
     """Fit the geoparser's place ranker on CORPORA (geoparsing JSONL and/or ACLED event JSONL with gold places)."""
-    from .evaluate.fit_places import fit_place_ranker, write_params
+    from .evaluate.fit_places import fit_place_ranker
     from .pipeline.place_ranker import PARAMS_FILE
 
     document = fit_place_ranker(corpora, load_options(obj.config, obj.overrides), log=_fit_log)
-    target = _write_fitted(write_params, document, output, PARAMS_FILE)
+    target = _write_fitted(document, output, PARAMS_FILE)
     click.echo(f"wrote {target}: training accuracy among candidates {document['training_accuracy']}")
 
 

@@ -7,7 +7,6 @@ pipeline users run. Gold labels never reach the pipeline, and the corpus ids
 
 from __future__ import annotations
 
-import json
 import resource
 import tempfile
 import time
@@ -17,6 +16,7 @@ from typing import Any
 from ..engine import Storyline
 from ..errors import Codes, InputError
 from ..settings import Options, load_options
+from .files import bad_line, read_objects
 from .metrics import score_clustering
 
 __all__ = ["load_corpus", "evaluate_clustering", "CORPUS_KEYS"]
@@ -27,19 +27,10 @@ CORPUS_KEYS = ("id", "date", "source", "title", "text", "url", "lang", "event", 
 def load_corpus(path: str | Path) -> list[dict[str, Any]]:
     """Read a corpus JSONL file; raise :class:`InputError` naming the line of a bad record."""
     rows = []
-    with open(path, encoding="utf-8") as fh:
-        for number, line in enumerate(fh, start=1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise InputError(f"not valid JSON: {exc.msg}", code=Codes.BAD_JSON, origin=str(path), line=number) from None
-            if not isinstance(row, dict) or "text" not in row:
-                raise InputError("expected an object with a 'text' field", code=Codes.MISSING_FIELD, origin=str(path), line=number)
-            rows.append(row)
-    if not rows:
-        raise InputError("the corpus is empty", code=Codes.EMPTY_FILE, origin=str(path))
+    for number, row in read_objects(path):
+        if "text" not in row:
+            raise bad_line(path, number, "expected an object with a 'text' field")
+        rows.append(row)
     return rows
 
 

@@ -30,7 +30,6 @@ PLOVER event type compared with the gold ``event`` (``event_type_accuracy``,
 
 from __future__ import annotations
 
-import json
 import time
 import unicodedata
 import re
@@ -41,6 +40,7 @@ from typing import Any, Callable, Sequence
 from ..errors import Codes, InputError
 from ..model import Mention, RawRecord
 from ..settings import Options, load_options
+from .files import read_objects
 
 __all__ = ["macro_f1", "detect_format", "evaluate_events", "load_events", "ACLED_KEYS", "PLOVER_KEYS"]
 
@@ -72,21 +72,7 @@ def macro_f1(gold: Sequence[object], predicted: Sequence[object]) -> float:
 
 def load_events(path: str | Path) -> list[tuple[int, dict[str, Any]]]:
     """(line number, object) of each record; InputError names the bad line."""
-    rows = []
-    with open(path, encoding="utf-8") as fh:
-        for number, line in enumerate(fh, start=1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise InputError(f"not valid JSON: {exc.msg}", code=Codes.BAD_JSON, origin=str(path), line=number) from None
-            if not isinstance(row, dict):
-                raise InputError("expected a JSON object", code=Codes.BAD_FIELD, origin=str(path), line=number)
-            rows.append((number, row))
-    if not rows:
-        raise InputError("the file is empty", code=Codes.EMPTY_FILE, origin=str(path))
-    return rows
+    return read_objects(path)
 
 
 def detect_format(row: dict[str, Any]) -> str | None:
@@ -140,7 +126,6 @@ def evaluate_events(
 ) -> dict[str, Any]:
     """Score the record builder on an ACLED or PLOVER file (see the module doc)."""
     from .. import registry
-    from ..pipeline.eventtype import LinearEventTyper
 
     options = options or load_options()
     rows = load_events(path)

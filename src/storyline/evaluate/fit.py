@@ -19,8 +19,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import hashlib
-import json
 import math
 import tempfile
 from pathlib import Path
@@ -35,6 +33,7 @@ from ..pipeline.normalise import to_article
 from ..settings import Options, load_options
 from ..store.vectors import VectorIndex, day_range, vector_id
 from .clustering import load_corpus, pipeline_records
+from .files import sha256_of
 from .metrics import score_clustering
 
 __all__ = ["fit_clusterer", "prepare", "replay", "logistic_regression"]
@@ -128,14 +127,6 @@ def logistic_regression(x: np.ndarray, y: np.ndarray, l2: float = 1.0, iteration
     return beta[:-1], float(beta[-1])
 
 
-def _sha256(path: str | Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def _sweep(datasets, log, label: str, run) -> dict[str, Any]:
     """Score ``run(items) -> predicted events`` on every dataset; the mean of B3-F1 and pairwise F1."""
     scores = []
@@ -200,10 +191,8 @@ def fit_clusterer(corpora: Sequence[str | Path], options: Options | None = None,
         "dev_scores": best["scores"],
         "embedder": options.embedder,
         "settings": {k: options[k] for k in ("event_window_days", "event_candidates", "embed_chars", "event_memory", "batch_size")},
-        "fitted_on": [{"file": Path(p).name, "rows": len(load_corpus(p)), "sha256": _sha256(p)} for p in corpora],
+        "fitted_on": [{"file": Path(p).name, "rows": len(load_corpus(p)), "sha256": sha256_of(p)} for p in corpora],
         "command": "storyline fit cluster " + " ".join(Path(p).name for p in corpora),
     }
 
 
-def write_params(document: dict[str, Any], path: str | Path) -> None:
-    Path(path).write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")

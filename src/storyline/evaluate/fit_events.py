@@ -17,7 +17,6 @@ fitted on (name, rows, sha256) and the held-out scores.
 from __future__ import annotations
 
 import hashlib
-import json
 import math
 from collections import Counter
 from pathlib import Path
@@ -25,39 +24,32 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
-from ..errors import Codes, InputError
+from ..errors import Codes
 from ..pipeline.eventtype import ACLED_SUB_EVENT_TYPES, LinearEventTyper, encode_array, ngrams
-from .fit import _sha256
+from .files import bad_line, read_objects, sha256_of
 from .events import macro_f1
 
-__all__ = ["load_acled", "fit_event_typer", "train", "split_heldout", "write_params"]
+__all__ = ["load_acled", "fit_event_typer", "train", "split_heldout", "PARAMS_INDENT"]
 
 VOCABULARY_SIZE = 12000
 MIN_DF = 2
 L2_GRID = (1e-5, 3e-5, 1e-4)
 EPOCHS = 250
+#: the parameter file holds long base64 arrays: one key per line keeps its diffs readable
+PARAMS_INDENT = 1
 
 
 def load_acled(path: str | Path) -> list[dict[str, Any]]:
     """ACLED rows (``text`` and ``gold.event_type``/``gold.sub_event_type``); InputError names the bad line."""
     rows = []
-    with open(path, encoding="utf-8") as fh:
-        for number, line in enumerate(fh, start=1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise InputError(f"not valid JSON: {exc.msg}", code=Codes.BAD_JSON, origin=str(path), line=number) from None
-            gold = row.get("gold") if isinstance(row, dict) else None
-            if not isinstance(row, dict) or not isinstance(row.get("text"), str) or not isinstance(gold, dict):
-                raise InputError("expected an ACLED row with 'text' and a 'gold' object", code=Codes.MISSING_FIELD, origin=str(path), line=number)
-            sub = gold.get("sub_event_type")
-            if sub not in ACLED_SUB_EVENT_TYPES:
-                raise InputError(f"field 'gold.sub_event_type': {sub!r} is not an ACLED sub-event type", code=Codes.BAD_FIELD, origin=str(path), line=number)
-            rows.append(row)
-    if not rows:
-        raise InputError("the file is empty", code=Codes.EMPTY_FILE, origin=str(path))
+    for number, row in read_objects(path):
+        gold = row.get("gold")
+        if not isinstance(row.get("text"), str) or not isinstance(gold, dict):
+            raise bad_line(path, number, "expected an ACLED row with 'text' and a 'gold' object")
+        sub = gold.get("sub_event_type")
+        if sub not in ACLED_SUB_EVENT_TYPES:
+            raise bad_line(path, number, f"field 'gold.sub_event_type': {sub!r} is not an ACLED sub-event type", Codes.BAD_FIELD)
+        rows.append(row)
     return rows
 
 
@@ -163,12 +155,7 @@ def fit_event_typer(path: str | Path, log: Callable[[str], Any] = print) -> dict
         "l2": best["l2"],
         "l2_grid": grid,
         "heldout_scores": heldout,
-        "fitted_on": [{"file": Path(path).name, "rows": len(rows), "sha256": _sha256(path)}],
+        "fitted_on": [{"file": Path(path).name, "rows": len(rows), "sha256": sha256_of(path)}],
         "command": f"storyline fit events {Path(path).name}",
         **final,
     }
-
-
-def write_params(document: dict[str, Any], path: str | Path) -> None:
-    # the arrays are long base64 strings: one key per line keeps diffs readable
-    Path(path).write_text(json.dumps(document, indent=1) + "\n", encoding="utf-8")

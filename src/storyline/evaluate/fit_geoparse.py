@@ -15,7 +15,6 @@ the command that made it.
 
 from __future__ import annotations
 
-import json
 import math
 from pathlib import Path
 from typing import Any, Callable, Sequence
@@ -27,10 +26,11 @@ from ..pipeline.gazetteer import Gazetteer
 from ..pipeline.place_spans import FEATURES
 from ..pipeline.places import GazetteerGeoparser
 from ..settings import Options, load_options
-from .fit import _sha256, logistic_regression
+from .files import sha256_of
+from .fit import logistic_regression
 from .geoparse import NON_TOPONYM_TYPES, load_geoparsing
 
-__all__ = ["candidate_matrix", "fit_span_model", "write_params", "THRESHOLDS"]
+__all__ = ["candidate_matrix", "fit_span_model", "THRESHOLDS"]
 
 THRESHOLDS = tuple(round(t, 2) for t in np.arange(0.20, 0.81, 0.05))
 
@@ -81,7 +81,7 @@ def fit_span_model(corpora: Sequence[str | Path], options: Options | None = None
         xs.append(x)
         ys.append(y)
         golds.append(n_gold)
-        files.append({"file": Path(path).name, "rows": len(rows), "sha256": _sha256(path)})
+        files.append({"file": Path(path).name, "rows": len(rows), "sha256": sha256_of(path)})
     x, y = np.vstack(xs), np.concatenate(ys)
     weights, bias = logistic_regression(x, y, l2=1.0)
     # each file counts once, however many spans it has
@@ -102,7 +102,3 @@ def fit_span_model(corpora: Sequence[str | Path], options: Options | None = None
         "fitted_on": files,
         "command": "storyline fit geoparse " + " ".join(Path(p).name for p in corpora),
     }
-
-
-def write_params(document: dict[str, Any], path: str | Path) -> None:
-    Path(path).write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")

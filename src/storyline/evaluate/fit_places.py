@@ -40,9 +40,9 @@ from ..pipeline.place_ranker import RANKER_FEATURES, PlaceRanker
 from ..pipeline.place_spans import SpanModel
 from ..pipeline.places import GazetteerGeoparser, haversine_km
 from ..settings import Options, load_options
-from .fit import _sha256
+from .files import sha256_of
 
-__all__ = ["PRIOR", "training_groups", "fit_conditional_logit", "fit_place_ranker", "group_accuracy", "write_params"]
+__all__ = ["PRIOR", "training_groups", "fit_conditional_logit", "fit_place_ranker", "group_accuracy"]
 
 #: The first round's ranker: priors reasoned from place names, only to choose the context of round one.
 PRIOR = PlaceRanker({"logpop": 3.0, "k_country": 3.0, "k_cont": 3.0, "k_adm1": 1.6, "k_capital": 1.2, "k_seat": 0.6,
@@ -231,10 +231,6 @@ def fit_place_ranker(corpora: Sequence[str | Path], options: Options | None = No
         "training_groups": {Path(p).name: len(g) for p, g in zip(corpora, per_file)},
         "cross_kind_accuracy": cross,
         "entities": options.entities,
-        "fitted_on": [{"file": Path(p).name, "rows": n, "sha256": _sha256(p)} for p, n in zip(corpora, n_rows)],
+        "fitted_on": [{"file": Path(p).name, "rows": n, "sha256": sha256_of(p)} for p, n in zip(corpora, n_rows)],
         "command": "storyline fit places " + " ".join(Path(p).name for p in corpora),
     }
-
-
-def write_params(document: dict[str, Any], path: str | Path) -> None:
-    Path(path).write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")

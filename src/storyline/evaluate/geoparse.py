@@ -39,7 +39,6 @@ Scores (fractions in 0..1; distances in km):
 
 from __future__ import annotations
 
-import json
 import math
 import statistics
 import time
@@ -47,10 +46,11 @@ from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 from .. import registry
-from ..errors import Codes, InputError
+from ..errors import Codes
 from ..model import Place
 from ..pipeline.places import haversine_km
 from ..settings import Options, load_options
+from .files import bad_line, read_objects
 
 __all__ = ["load_geoparsing", "evaluate_geoparsing", "score_geoparsing", "span_scores", "geocoding_scores", "auc",
            "MAX_ERROR_KM", "LITERAL_TYPES", "NON_TOPONYM_TYPES"]
@@ -64,24 +64,13 @@ NON_TOPONYM_TYPES = frozenset({"Literal_Expression", "Non_Lit_Expression", "Non_
 def load_geoparsing(path: str | Path) -> list[dict[str, Any]]:
     """Read a geoparsing JSONL file; a bad line raises :class:`InputError` naming it."""
     rows = []
-    with open(path, encoding="utf-8") as fh:
-        for number, line in enumerate(fh, start=1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise InputError(f"not valid JSON: {exc.msg}", code=Codes.BAD_JSON, origin=str(path), line=number) from None
-            if not isinstance(row, dict) or not isinstance(row.get("text"), str) or not isinstance(row.get("toponyms"), list):
-                raise InputError("expected an object with 'text' and a 'toponyms' list", code=Codes.MISSING_FIELD,
-                                 origin=str(path), line=number)
-            for i, t in enumerate(row["toponyms"]):
-                if not isinstance(t, dict) or not isinstance(t.get("start"), int) or not isinstance(t.get("end"), int):
-                    raise InputError(f"toponym {i}: 'start' and 'end' must be integers", code=Codes.BAD_FIELD,
-                                     origin=str(path), line=number)
-            rows.append(row)
-    if not rows:
-        raise InputError("the file holds no articles", code=Codes.EMPTY_FILE, origin=str(path))
+    for number, row in read_objects(path):
+        if not isinstance(row.get("text"), str) or not isinstance(row.get("toponyms"), list):
+            raise bad_line(path, number, "expected an object with 'text' and a 'toponyms' list")
+        for i, t in enumerate(row["toponyms"]):
+            if not isinstance(t, dict) or not isinstance(t.get("start"), int) or not isinstance(t.get("end"), int):
+                raise bad_line(path, number, f"toponym {i}: 'start' and 'end' must be integers", Codes.BAD_FIELD)
+        rows.append(row)
     return rows
 
 
