@@ -286,7 +286,8 @@ def import_geonames(
     return report
 
 
-def _import_admin1(conn: sqlite3.Connection, path: Path, skip: Callable[[str, int, str], None]) -> int:
+def _tab_rows(path: Path, skip: Callable[[str, int, str], None], parse: Callable[[list[str]], tuple | str]) -> list[tuple]:
+    """The rows of a tab-separated GeoNames file; ``parse`` gives a row, or the reason a line is skipped."""
     rows = []
     for number, line, error in _lines(path):
         if line is None:
@@ -294,12 +295,32 @@ def _import_admin1(conn: sqlite3.Connection, path: Path, skip: Callable[[str, in
             continue
         if not line.strip() or line.startswith("#"):
             continue
-        fields = line.rstrip("\r\n").split("\t")
-        if len(fields) != 4 or "." not in fields[0]:
-            skip(str(path), number, "expected 4 tab-separated columns: code (CC.A1), name, ascii name, geonameid")
+        row = parse(line.rstrip("\r\n").split("\t"))
+        if isinstance(row, str):
+            skip(str(path), number, row)
             continue
-        geonameid = int(fields[3]) if fields[3].strip().isdigit() else None
-        rows.append((fields[0].strip(), fields[1].strip(), geonameid))
+        rows.append(row)
+    return rows
+
+
+def _int_or_none(text: str) -> int | None:
+    return int(text) if text.strip().isdigit() else None
+
+
+def _admin1_row(fields: list[str]) -> tuple | str:
+    if len(fields) != 4 or "." not in fields[0]:
+        return "expected 4 tab-separated columns: code (CC.A1), name, ascii name, geonameid"
+    return fields[0].strip(), fields[1].strip(), _int_or_none(fields[3])
+
+
+def _country_row(fields: list[str]) -> tuple | str:
+    if len(fields) < 17 or len(fields[0].strip()) != 2:
+        return "expected countryInfo columns: ISO, ISO3, ISO-numeric, fips, country, capital, area, population, ..., geonameid"
+    return fields[0].strip().upper(), fields[4].strip(), _int_or_none(fields[16]), _int_or_none(fields[7]), fields[5].strip()
+
+
+def _import_admin1(conn: sqlite3.Connection, path: Path, skip: Callable[[str, int, str], None]) -> int:
+    rows = _tab_rows(path, skip, _admin1_row)
     conn.execute("BEGIN IMMEDIATE")
     conn.executemany("INSERT OR REPLACE INTO admin1 (code, name, geonameid) VALUES (?, ?, ?)", rows)
     conn.execute("COMMIT")
@@ -307,20 +328,7 @@ def _import_admin1(conn: sqlite3.Connection, path: Path, skip: Callable[[str, in
 
 
 def _import_countries(conn: sqlite3.Connection, path: Path, skip: Callable[[str, int, str], None]) -> int:
-    rows = []
-    for number, line, error in _lines(path):
-        if line is None:
-            skip(str(path), number, error)
-            continue
-        if not line.strip() or line.startswith("#"):
-            continue
-        fields = line.rstrip("\r\n").split("\t")
-        if len(fields) < 17 or len(fields[0].strip()) != 2:
-            skip(str(path), number, "expected countryInfo columns: ISO, ISO3, ISO-numeric, fips, country, capital, area, population, ..., geonameid")
-            continue
-        population = int(fields[7]) if fields[7].strip().isdigit() else None
-        geonameid = int(fields[16]) if fields[16].strip().isdigit() else None
-        rows.append((fields[0].strip().upper(), fields[4].strip(), geonameid, population, fields[5].strip()))
+    rows = _tab_rows(path, skip, _country_row)
     conn.execute("BEGIN IMMEDIATE")
     conn.executemany("INSERT OR REPLACE INTO countries (iso, name, geonameid, population, capital) VALUES (?, ?, ?, ?, ?)", rows)
     conn.execute("COMMIT")
