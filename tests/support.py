@@ -122,3 +122,9 @@ CHESS_B = {
         "from forty countries."
     ),
 }
+
+
+def geonames_row(gid, name, lat, lon, fclass, fcode, cc, a1, population, alternates=""):
+    """One line of a GeoNames dump (allCountries.txt: 19 tab-separated columns)."""
+    return "\t".join([str(gid), name, name, alternates, str(lat), str(lon), fclass, fcode, cc, "", a1, "", "", "",
+                      str(population), "", "0", "UTC", "2022-06-20"])

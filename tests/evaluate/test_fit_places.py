@@ -11,11 +11,7 @@ import pytest
 from storyline.evaluate.fit_places import fit_conditional_logit, fit_place_ranker, group_accuracy
 from storyline.pipeline.gazetteer import Gazetteer, import_geonames
 from storyline.pipeline.place_ranker import RANKER_FEATURES
-
-
-def _row(gid, name, lat, lon, fclass, fcode, cc, a1, population):
-    return "\t".join([str(gid), name, name, "", str(lat), str(lon), fclass, fcode, cc, "", a1, "", "", "",
-                      str(population), "", "0", "UTC", "2022-06-20"])
+from support import geonames_row as _row
 
 
 @pytest.fixture(scope="module")

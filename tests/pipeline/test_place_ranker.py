@@ -12,13 +12,9 @@ from storyline.pipeline.gazetteer import Gazetteer, import_geonames
 from storyline.pipeline.place_ranker import RANKER_FEATURES, PlaceRanker, kind_word, ranker_features
 from storyline.pipeline.place_spans import SpanModel
 from storyline.pipeline.places import GazetteerGeoparser
+from support import geonames_row as _row
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
-
-
-def _row(gid, name, lat, lon, fclass, fcode, cc, a1, population):
-    return "\t".join([str(gid), name, name, "", str(lat), str(lon), fclass, fcode, cc, "", a1, "", "", "",
-                      str(population), "", "0", "UTC", "2022-06-20"])
 
 
 @pytest.fixture(scope="module")

@@ -10,13 +10,13 @@ import pytest
 from storyline.pipeline.gazetteer import Gazetteer, import_geonames
 from storyline.pipeline.place_spans import FEATURES, CandidateInfo, SpanModel, span_features
 from storyline.pipeline.places import GazetteerGeoparser
+from support import geonames_row
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
 
-def _row(gid, name, alternates, lat, lon, fclass, fcode, cc, a1, population):
-    return "\t".join([str(gid), name, name, alternates, str(lat), str(lon), fclass, fcode, cc, "", a1, "", "", "",
-                      str(population), "", "0", "UTC", "2022-06-20"])
+def _row(gid, name, alternates, *place):
+    return geonames_row(gid, name, *place, alternates=alternates)
 
 
 @pytest.fixture(scope="module")
