@@ -370,3 +370,22 @@ def test_every_event_gets_a_record_and_a_missing_or_stale_record_is_rebuilt_by_t
     assert summary.unchanged == len(CORPUS)
     assert engine.event(flood)["record"]["event_id"] == flood
     assert engine.store.stale_records() == []
+
+
+def test_a_story_spans_the_dates_of_its_events_records(fake_engine):
+    engine = fake_engine()
+    engine.ingest_records(CORPUS)
+    for story in engine.stories():
+        dates = [e["date"] for e in story["events"] if e["date"]]
+        assert (story["first_date"], story["last_date"]) == (min(dates), max(dates))
+
+
+def test_when_a_record_redates_an_event_its_story_follows(fake_engine):
+    engine = fake_engine()
+    engine.ingest_records(CORPUS)
+    flood = event_of(engine, "flood-1")
+    story_id = engine.event(flood)["story_id"]
+    with engine.store.transaction():
+        engine.store.set_event_date(flood, "2023-02-27", "week")
+        engine.store.refresh_story_dates([flood])
+    assert engine.story(story_id)["first_date"] == "2023-02-27"

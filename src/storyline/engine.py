@@ -372,7 +372,7 @@ class Storyline:
             self.store.drop_orphan_records()
         return len(todo)
 
-    def _save_records(self, event_ids: Iterable[str]) -> None:
+    def _save_records(self, event_ids: Sequence[str]) -> None:
         """Build and store the record of each event (and the earlier events its reports recall)."""
         for event_id in event_ids:
             members = self.store.event_members(event_id)
@@ -382,6 +382,7 @@ class Storyline:
             date = record.fields.get("date")
             if date is not None and date.value is not None:
                 self.store.set_event_date(event_id, date.value.value, date.value.detail.get("precision") or P.UNKNOWN)
+        self.store.refresh_story_dates(event_ids)
 
     def build_record(self, event_id: str, articles: Sequence[Article]) -> EventRecord:
         """The record of an event reported by ``articles`` (stored articles: their mentions and places are read)."""

@@ -332,6 +332,15 @@ class Store:
     def set_event_date(self, event_id: str, value: str | None, precision: str) -> None:
         self.conn.execute("UPDATE events SET date = ?, date_precision = ? WHERE id = ?", (value, precision, event_id))
 
+    def refresh_story_dates(self, event_ids: Iterable[str]) -> None:
+        """A story spans its events' dates: recompute it for the stories of ``event_ids``."""
+        self.conn.executemany(
+            "UPDATE stories SET first_date = (SELECT min(date) FROM events WHERE story_id = stories.id),"
+            " last_date = (SELECT max(date) FROM events WHERE story_id = stories.id)"
+            " WHERE id = (SELECT story_id FROM events WHERE id = ?)",
+            [(e,) for e in event_ids],
+        )
+
     def record(self, event_id: str) -> dict[str, Any] | None:
         row = self.conn.execute("SELECT record FROM event_records WHERE event_id = ?", (event_id,)).fetchone()
         return json.loads(row[0]) if row else None
