@@ -17,13 +17,15 @@ different articles about the same period and kind of action are one event
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from dataclasses import dataclass
-from typing import Iterable, Sequence
+from typing import Iterable, Mapping, Sequence
 
 from ..model import DatePrecision as P
-from ..model import Article, Mention
+from ..model import Article, EventRecord, FieldValue, Mention, Place, RecordField, Segment, Support
+from .record import build_record
 
 __all__ = ["Episode", "find_background", "group_background", "background_records", "TRIGGERS"]
 
@@ -138,23 +140,18 @@ def group_background(episodes: Iterable[Episode]) -> list[list[Episode]]:
 def background_records(
     event_id: str,
     articles: Sequence[Article],
-    mentions: dict[str, Sequence[Mention]],
-    places: dict[str, Sequence] | None = None,
+    mentions: Mapping[str, Sequence[Mention]],
+    places: Mapping[str, Sequence[Place]] | None = None,
     event_date: dt.date | None = None,
     typer=None,
-    groups: dict[str, str] | None = None,
-) -> list:
+    groups: Mapping[str, str] | None = None,
+) -> list[EventRecord]:
     """One :class:`~storyline.model.EventRecord` per earlier event the articles recall.
 
     Each group of episodes is coded by the record builder on the episode
     sentences alone; its date is the episode's own date (e.g. "February 2018",
     month precision), never the report's.
     """
-    import dataclasses
-
-    from ..model import FieldValue, RecordField, Segment, Support
-    from .record import build_record
-
     by_id = {a.id: a for a in articles}
     episodes = [e for a in articles if not a.duplicate_of
                 for e in find_background(a, [m for m in mentions.get(a.id, ()) if m.label == "DATE"], event_date)]
