@@ -27,7 +27,7 @@ from ..pipeline.place_spans import FEATURES
 from ..pipeline.places import GazetteerGeoparser
 from ..settings import Options, load_options
 from .files import sha256_of
-from .fit import logistic_regression
+from .learners import logistic_regression
 from .geoparse import NON_TOPONYM_TYPES, load_geoparsing
 
 __all__ = ["candidate_matrix", "fit_span_model", "THRESHOLDS"]
