@@ -338,7 +338,7 @@ def test_second_pass_merge_is_written_through_and_the_merged_id_never_returns(fa
     flood, chess = event_of(engine, "flood-1"), event_of(engine, "chess-1")
     assert flood != chess
     # a model that joins everything: the second pass after the next batch merges the two events
-    engine.clusterer.params = Params({}, bias=10.0)
+    engine.clusterer.params = engine.clusterer.event_params = Params({}, bias=10.0)
     engine.clusterer.merge_threshold = 0.5
 
     engine.ingest_records([FLOOD_B])

@@ -432,12 +432,14 @@ def _write_fitted(document: dict[str, Any], output: str | None, bundled: str, in
 @_OUTPUT
 @click.pass_obj
 def fit_cluster(obj: _Context, corpora: tuple[str, ...], output: str | None) -> None:
-    """Fit the clusterer's join model on CORPORA (corpus JSONL with gold events)."""
+    """Fit the clusterer's join and event models on CORPORA (corpus JSONL with gold events)."""
     from .evaluate.fit import fit_clusterer
 
     document = fit_clusterer(corpora, load_options(obj.config, obj.overrides), log=_fit_log)
-    target = _write_fitted(document, output, "clusterer-online-v2.json")
-    click.echo(f"wrote {target}: threshold {document['chosen_threshold']}, weights {document['weights']}")
+    target = _write_fitted(document, output, "clusterer-online-v3.json")
+    scores = ", ".join(f"{s['corpus']} B3-F1 {s['b3_f1']:.3f} pairwise F1 {s['pairwise_f1']:.3f}" for s in document["dev_scores"])
+    click.echo(f"wrote {target}: join threshold {document['chosen_join_threshold']}, "
+               f"merge threshold {document['merge_threshold']}; {scores}")
 
 
 @fit_group.command(name="events")

@@ -280,3 +280,50 @@ def test_registered_v2_clusterer_has_the_second_pass_and_fitted_merge_threshold(
     shipped = Params.load("clusterer-online-v2.json")
     assert (built.name, built.memory, built.merge_threshold) == ("clusterer.online.v2", 123, shipped.merge_threshold)
     assert set(shipped.weights) == set(FEATURES)
+
+
+def test_the_second_pass_asks_its_own_event_model_when_it_has_one():
+    # a loose join model would keep the two halves together; only the event model tells the persons apart
+    loose = Params({"cos_centroid": 8.0}, bias=2.0)
+
+    def mixed(**kwargs):
+        clusterer = OnlineClusterer(JOIN_ALL, threshold=0.5, window_days=7, memory=100, **kwargs)
+        clusterer.assign(person_item("a", unit(1), "reid"), [])
+        for key, vector, person in (("b", unit(1, 0.1), "reid"), ("c", unit(0, 1), "lohan"), ("d", unit(0.1, 1), "lohan")):
+            clusterer.assign(person_item(key, vector, person), [("a", 0.9)])
+        clusterer.params = loose
+        return clusterer
+
+    without = mixed()
+    assert without.refine().decisions == [] and set(without.events) == {"E1"}
+
+    separate = mixed(event_params=SECOND)
+    refined = separate.refine()
+    assert [d.action for d in refined.decisions] == ["split"]
+    assert separate.event_of["c"] == separate.event_of["d"] != separate.event_of["a"]
+
+
+def test_split_threshold_is_the_event_model_probability_below_which_an_event_splits():
+    def refine_with(split_threshold):
+        clusterer = OnlineClusterer(JOIN_ALL, threshold=0.5, window_days=7, memory=100, event_params=SECOND,
+                                    split_threshold=split_threshold)
+        clusterer.assign(person_item("a", unit(1), "reid"), [])
+        clusterer.assign(person_item("c", unit(0, 1), "lohan"), [("a", 0.9)])
+        return clusterer.refine()
+
+    [split] = refine_with(0.5).decisions
+    assert split.action == "split" and split.threshold == 0.5 and split.score < 0.5
+    assert refine_with(split.score / 2).decisions == []
+
+
+def test_registered_v3_clusterer_loads_its_join_and_event_models():
+    from storyline.pipeline.cluster import ClusterModel
+
+    built = registry.create("clusterer.online.v3", Options({"event_threshold": 0.5, "event_window_days": 7, "event_memory": 99}))
+    shipped = ClusterModel.load("clusterer-online-v3.json")
+    assert (built.name, built.memory) == ("clusterer.online.v3", 99)
+    assert (built.split_threshold, built.merge_threshold) == (shipped.split_threshold, shipped.merge_threshold)
+    features = dict.fromkeys(FEATURES, 0.5)
+    assert built.params.probability(features) == shipped.join.probability(features)
+    assert built.event_params.probability(features) == shipped.event.probability(features)
+    assert 0.0 < shipped.split_threshold < 1.0 and 0.0 < shipped.merge_threshold < 1.0

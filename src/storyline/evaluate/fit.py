@@ -1,16 +1,30 @@
-"""``storyline fit cluster``: learn the join model of the online clusterer.
+"""``storyline fit cluster``: learn the models of the online clusterer.
 
 Following Miranda et al. (2018), the decision "does this article belong to
-that event?" is a logistic regression over similarity features. Training
-pairs come from replaying each labelled corpus in stream order with the gold
-clustering as the state (teacher forcing): every candidate event the vector
-index proposes for an article is a positive when it is the article's gold
-event and a negative otherwise. Each corpus with headlines is replayed twice,
-on full texts and on headlines alone, so one model serves both. The join
-threshold and the merge threshold of the second pass are then chosen by
-replaying the real clusterer (no gold, second pass after each batch, as the
-engine runs it) over a grid; the join threshold is folded into the bias, so
-the fitted model joins at probability 0.5.
+that event?" is a classifier over similarity features (the join model). The
+fit has three steps:
+
+1. **Teacher forcing.** Each labelled corpus is replayed in stream order with
+   the gold clustering as the state: every candidate event the vector index
+   proposes for an article is a positive when it is the article's gold event
+   and a negative otherwise. Corpora with headlines are replayed twice, on
+   full texts and on headlines alone, so one model serves both. A logistic
+   join model is fitted on these pairs.
+2. **The clusterer's own trajectory** (one round of DAgger, Ross et al. 2011).
+   A clusterer with that model is replayed over the corpora as the engine runs
+   it, second pass included. Its real states hold mistakes the gold state
+   never has: half-formed events, a wrong report already joined. Every
+   candidate it scores becomes a pair labelled by the gold event most of the
+   candidate's reports belong to; every pair of report groups its second pass
+   compares (the halves of a bisected event, two events it might merge)
+   becomes an event pair. The join model is refitted on both kinds of article
+   pairs; the event model of the second pass, a small network (one hidden
+   layer), is fitted on the event pairs.
+3. **Thresholds.** The join threshold (the second pass splits below the same
+   value of the event model) and the merge threshold are chosen on a grid by
+   replaying the real clusterer, maximising the mean of B3-F1 and pairwise F1
+   over the corpora. The join threshold is folded into the join model's bias,
+   so the shipped model joins at probability 0.5.
 
 The output JSON records the files it was fitted on (name, rows, sha256).
 """
@@ -19,8 +33,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import math
 import tempfile
+from collections import Counter
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -30,16 +44,22 @@ from ..engine import Storyline
 from ..model import RawRecord
 from ..pipeline.cluster import FEATURES, ClusterItem, EventState, OnlineClusterer, Params
 from ..pipeline.normalise import to_article
+from ..pipeline.scoring import Scorer, logit
 from ..settings import Options, load_options
 from ..store.vectors import VectorIndex, day_range, vector_id
 from .clustering import load_corpus, pipeline_records
 from .files import sha256_of
+from .learners import fit_logistic, train_mlp
 from .metrics import score_clustering
 
-__all__ = ["fit_clusterer", "prepare", "replay", "logistic_regression"]
+__all__ = ["fit_clusterer", "prepare", "replay", "teacher_forced_pairs", "trajectory_pairs"]
 
-JOIN_THRESHOLDS = (0.2, 0.3, 0.4, 0.5, 0.6)
-MERGE_THRESHOLDS = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
+JOIN_THRESHOLDS = (0.3, 0.4, 0.5)
+MERGE_THRESHOLDS = (0.4, 0.5, 0.6, 0.7)
+#: thresholds of the clusterer whose trajectory yields the second round of training pairs
+TRAJECTORY_THRESHOLDS = (0.3, 0.5)
+#: the event model: hidden tanh units, L2 penalty, Adam steps, seed
+EVENT_MODEL = {"hidden": 8, "l2": 3e-3, "iterations": 3000, "seed": 0}
 
 
 def prepare(path: str | Path, engine: Storyline, titles_only: bool) -> tuple[list[ClusterItem], list[str]]:
@@ -59,11 +79,18 @@ def _neighbours(index: VectorIndex, item: ClusterItem, options: Options) -> list
     return index.search(item.vector, options.event_candidates, window)
 
 
-def replay(items: Sequence[ClusterItem], params: Params, threshold: float, options: Options,
-           merge_threshold: float | None = None) -> list[str]:
-    """Run the clusterer over prepared items as the engine does (second pass after each batch); their events."""
-    clusterer = OnlineClusterer(params, threshold, options.event_window_days, memory=options.event_memory,
-                                merge_threshold=merge_threshold)
+def replay(items: Sequence[ClusterItem], join: Scorer, threshold: float, options: Options,
+           merge_threshold: float | None = None, event: Scorer | None = None,
+           clusterer: OnlineClusterer | None = None) -> list[str]:
+    """Run the clusterer over prepared items as the engine does (second pass after each batch); their events.
+
+    The second pass splits below ``threshold`` and merges at ``merge_threshold``
+    of the ``event`` model (the join model when None). A prepared ``clusterer``
+    may be passed instead.
+    """
+    if clusterer is None:
+        clusterer = OnlineClusterer(join, threshold, options.event_window_days, memory=options.event_memory,
+                                    merge_threshold=merge_threshold, event_params=event)
     index = VectorIndex(len(items[0].vector))
     batch = max(1, int(options.batch_size))
     for n, item in enumerate(items, start=1):
@@ -110,21 +137,44 @@ def _jitter(items: Sequence[ClusterItem], gold: Sequence[str], rng: np.random.Ge
     return [i for i, _ in shifted], [g for _, g in shifted]
 
 
-def logistic_regression(x: np.ndarray, y: np.ndarray, l2: float = 1.0, iterations: int = 50) -> tuple[np.ndarray, float]:
-    """L2-regularised logistic regression by Newton's method; (weights, bias)."""
-    design = np.hstack([x, np.ones((len(x), 1))])
-    beta = np.zeros(design.shape[1])
-    penalty = np.eye(design.shape[1]) * l2
-    penalty[-1, -1] = 0.0  # the bias is not shrunk
-    for _ in range(iterations):
-        p = 1.0 / (1.0 + np.exp(-np.clip(design @ beta, -50, 50)))
-        gradient = design.T @ (p - y) + penalty @ beta
-        hessian = (design * (p * (1 - p))[:, None]).T @ design + penalty
-        step = np.linalg.solve(hessian, gradient)
-        beta -= step
-        if np.max(np.abs(step)) < 1e-8:
-            break
-    return beta[:-1], float(beta[-1])
+class _Recorder(OnlineClusterer):
+    """A clusterer that writes down, with its gold label, every pair it scores."""
+
+    def __init__(self, gold_of: dict[str, str], *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.gold_of = gold_of
+        self.pairs: list[list[float]] = []
+        self.labels: list[float] = []
+        self.event_pairs: list[list[float]] = []
+        self.event_labels: list[float] = []
+
+    def _majority(self, event: EventState) -> str | None:
+        counts = Counter(self.gold_of[k] for k in event.members if k in self.gold_of)
+        return counts.most_common(1)[0][0] if counts else None
+
+    def score_candidates(self, item, neighbours):
+        scored = super().score_candidates(item, neighbours)
+        for _p, event_id, feats in scored:
+            self.pairs.append([feats[f] for f in FEATURES])
+            self.labels.append(1.0 if self._majority(self.events[event_id]) == self.gold_of[item.key] else 0.0)
+        return scored
+
+    def _event_score(self, small, big):
+        score, feats = super()._event_score(small, big)
+        self.event_pairs.append([feats[f] for f in FEATURES])
+        self.event_labels.append(1.0 if self._majority(small) == self._majority(big) else 0.0)
+        return score, feats
+
+
+def trajectory_pairs(items: Sequence[ClusterItem], gold: Sequence[str], join: Scorer, options: Options,
+                     threshold: float, merge_threshold: float) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Article pairs and event pairs met by a clusterer replaying ``items``, labelled by gold majorities."""
+    recorder = _Recorder(dict(zip((i.key for i in items), gold)), join, threshold, options.event_window_days,
+                         memory=options.event_memory, merge_threshold=merge_threshold)
+    replay(items, join, threshold, options, clusterer=recorder)
+    as_array = lambda rows: np.array(rows, dtype=np.float64).reshape(-1, len(FEATURES))
+    return (as_array(recorder.pairs), np.array(recorder.labels), as_array(recorder.event_pairs),
+            np.array(recorder.event_labels))
 
 
 def _sweep(datasets, log, label: str, run) -> dict[str, Any]:
@@ -138,15 +188,8 @@ def _sweep(datasets, log, label: str, run) -> dict[str, Any]:
     return {"objective": mean, "scores": scores}
 
 
-def fit_clusterer(corpora: Sequence[str | Path], options: Options | None = None, log=print) -> dict[str, Any]:
-    """Fit the join model on labelled corpora; return the parameter document.
-
-    Three steps: the logistic join model on teacher-forced pairs; then the
-    join threshold, replaying the clusterer with its second pass (merging at
-    the same probability); then the merge threshold of the second pass. Both
-    thresholds maximise the mean of B3-F1 and pairwise F1 over the corpora.
-    """
-    options = options or load_options()
+def prepare_all(corpora: Sequence[str | Path], options: Options, log=print) -> list[tuple[str, list[ClusterItem], list[str]]]:
+    """(name, items, gold) of every corpus, and of its headlines alone when it has headlines."""
     datasets = []
     with tempfile.TemporaryDirectory(prefix="storyline-fit-") as tmp:
         with Storyline(Path(tmp) / "fit.db", options) as engine:
@@ -156,43 +199,57 @@ def fit_clusterer(corpora: Sequence[str | Path], options: Options | None = None,
                     items, gold = prepare(path, engine, titles_only)
                     datasets.append((f"{Path(path).name}{' (titles)' if titles_only else ''}", items, gold))
                     log(f"analysed {datasets[-1][0]}: {len(items)} articles")
+    return datasets
+
+
+def fit_models(datasets: Sequence[tuple[str, list[ClusterItem], list[str]]], options: Options, log=print) -> dict[str, Any]:
+    """The join model, the event model and the thresholds fitted on prepared datasets (see the module doc)."""
     # Reports of one event in a real stream spread over days; in some dev corpora
     # they share one date. Training on dates jittered by 0-2 days keeps the model
     # from learning that any gap at all means a different event.
     rng = np.random.default_rng(0)
-    xs, ys = zip(*(teacher_forced_pairs(*_jitter(items, gold, rng), options) for _, items, gold in datasets))
-    x, y = np.vstack(xs), np.concatenate(ys)
-    log(f"training pairs: {len(y)} ({int(y.sum())} positive)")
-    weights, bias = logistic_regression(x, y)
-    raw = Params(dict(zip(FEATURES, map(float, weights))), bias)
-    joins = []
+    jittered = [_jitter(items, gold, rng) for _, items, gold in datasets]
+    xs, ys = zip(*(teacher_forced_pairs(items, gold, options) for items, gold in jittered))
+    first = fit_logistic(np.vstack(xs), np.concatenate(ys), FEATURES)
+    log(f"teacher-forced pairs: {sum(map(len, ys))} ({int(sum(y.sum() for y in ys))} positive)")
+    recorded = [trajectory_pairs(items, gold, first, options, *TRAJECTORY_THRESHOLDS) for items, gold in jittered]
+    x = np.vstack(list(xs) + [r[0] for r in recorded])
+    y = np.concatenate(list(ys) + [r[1] for r in recorded])
+    ex, ey = np.vstack([r[2] for r in recorded]), np.concatenate([r[3] for r in recorded])
+    log(f"with the trajectory's pairs: {len(y)} article pairs; {len(ey)} event pairs ({int(ey.sum())} positive)")
+    join = fit_logistic(x, y, FEATURES)
+    event = train_mlp(ex, ey, FEATURES, **EVENT_MODEL)
+    grid = []
     for t in JOIN_THRESHOLDS:
-        result = _sweep(datasets, log, f"join threshold {t:.2f}", lambda items: replay(items, raw, t, options, t))
-        joins.append(result | {"threshold": t})
-    join = max(joins, key=lambda s: (s["objective"], -abs(s["threshold"] - 0.5)))["threshold"]
-    merges = []
-    for m in MERGE_THRESHOLDS:
-        result = _sweep(datasets, log, f"join {join:.2f}, merge threshold {m:.2f}",
-                        lambda items: replay(items, raw, join, options, m))
-        merges.append(result | {"threshold": m})
-    best = max(merges, key=lambda s: (s["objective"], -abs(s["threshold"] - 0.5)))
-    logit = math.log(join / (1 - join))
-    # the join threshold is folded into the bias (the shipped model joins at 0.5);
-    # the merge threshold is restated on that shifted scale
-    merge = 1.0 / (1.0 + math.exp(-(math.log(best["threshold"] / (1 - best["threshold"])) - logit)))
+        for m in MERGE_THRESHOLDS:
+            result = _sweep(datasets, log, f"join {t:.2f}, merge {m:.2f}",
+                            lambda items: replay(items, join, t, options, m, event))
+            grid.append(result | {"threshold": t, "merge_threshold": m})
+    best = max(grid, key=lambda s: (s["objective"], -abs(s["threshold"] - 0.5), -abs(s["merge_threshold"] - 0.5)))
+    t = best["threshold"]
     return {
-        "model": "clusterer.online.v2 join model (logistic regression) and second-pass merge threshold",
+        "model": "clusterer.online.v3: join model (logistic regression) and event model of the second pass (MLP)",
         "features": list(FEATURES),
-        "weights": {f: round(float(w), 6) for f, w in zip(FEATURES, weights)},
-        "bias": round(bias - logit, 6),
-        "merge_threshold": round(merge, 6),
-        "chosen_threshold": join,
-        "chosen_merge_threshold": best["threshold"],
+        # the join threshold is folded into the join model, which then joins at 0.5
+        "join": join.shifted(logit(t)).to_json(),
+        "event": event.to_json(),
+        "split_threshold": t,
+        "merge_threshold": best["merge_threshold"],
+        "chosen_join_threshold": t,
         "dev_scores": best["scores"],
+        "grid": [{"join": g["threshold"], "merge": g["merge_threshold"], "objective": round(g["objective"], 6)} for g in grid],
+        "training": {"article_pairs": int(len(y)), "event_pairs": int(len(ey)), "event_model": EVENT_MODEL,
+                     "trajectory_thresholds": list(TRAJECTORY_THRESHOLDS)},
+    }
+
+
+def fit_clusterer(corpora: Sequence[str | Path], options: Options | None = None, log=print) -> dict[str, Any]:
+    """Fit the join and event models on labelled corpora; return the parameter document."""
+    options = options or load_options()
+    document = fit_models(prepare_all(corpora, options, log), options, log)
+    return document | {
         "embedder": options.embedder,
         "settings": {k: options[k] for k in ("event_window_days", "event_candidates", "embed_chars", "event_memory", "batch_size")},
         "fitted_on": [{"file": Path(p).name, "rows": len(load_corpus(p)), "sha256": sha256_of(p)} for p in corpora],
         "command": "storyline fit cluster " + " ".join(Path(p).name for p in corpora),
     }
-
-

@@ -25,8 +25,9 @@ import numpy as np
 
 from ..model import Decision
 from ..registry import register
+from .scoring import Scorer, scorer_from_json
 
-__all__ = ["ClusterItem", "EventState", "OnlineClusterer", "Refinement", "content_terms", "detail_keys", "detail_features", "FEATURES", "Vocabulary"]
+__all__ = ["ClusterItem", "ClusterModel", "EventState", "OnlineClusterer", "Refinement", "content_terms", "detail_keys", "detail_features", "FEATURES", "Vocabulary"]
 
 #: Features of the v1 join model.
 FEATURES_V1 = ("cos_centroid", "cos_max", "entities", "entities_new", "title", "terms", "tfidf", "gap", "size")
@@ -300,14 +301,37 @@ class Params:
         return 1.0 / (1.0 + math.exp(-max(min(z, 50.0), -50.0)))
 
 
+@dataclass(frozen=True)
+class ClusterModel:
+    """The fitted models of ``clusterer.online.v3``: a join model for article-to-event decisions and an
+    event model for the second pass, which splits an event when the event model gives its two halves
+    less than ``split_threshold`` and merges two events at ``merge_threshold`` or more."""
+
+    join: Scorer
+    event: Scorer
+    split_threshold: float
+    merge_threshold: float
+    fitted_on: Any = "unknown"
+
+    @classmethod
+    def load(cls, name: str) -> "ClusterModel":
+        data = json.loads(resources.files("storyline.pipeline").joinpath("params", name).read_text())
+        return cls(scorer_from_json(data["join"]), scorer_from_json(data["event"]), float(data["split_threshold"]),
+                   float(data["merge_threshold"]), data.get("fitted_on", "unknown"))
+
+
 class OnlineClusterer:
     """Single-pass clustering with a learned join model over a time window."""
 
     name = "clusterer.online.v1"
 
-    def __init__(self, params: Params, threshold: float = 0.5, window_days: int = 7, *, memory: int = 0,
-                 merge_threshold: float | None = None) -> None:
+    def __init__(self, params: Scorer, threshold: float = 0.5, window_days: int = 7, *, memory: int = 0,
+                 merge_threshold: float | None = None, event_params: Scorer | None = None,
+                 split_threshold: float | None = None) -> None:
+        #: the join model: does an article belong to an event?
         self.params = params
+        #: the event model of the second pass (None: the join model, applied to a group of reports)
+        self.event_params = event_params
         self.threshold = threshold
         self.window_days = window_days
         self.events: dict[str, EventState] = {}
@@ -320,6 +344,8 @@ class OnlineClusterer:
         self.memory = memory
         #: the event-level probability at which the second pass merges two events
         self.merge_threshold = threshold if merge_threshold is None else merge_threshold
+        #: the event-model probability below which the second pass splits an event in two
+        self.split_threshold = threshold if split_threshold is None else split_threshold
         self.items: dict[str, ClusterItem] = {}
         self.duplicate_of: dict[str, str] = {}
         self._reports: dict[str, tuple[str, tuple[str, ...]]] = {}
@@ -370,15 +396,20 @@ class OnlineClusterer:
             best[event_id] = max(best.get(event_id, -1.0), cosine)
         return best
 
-    def assign(self, item: ClusterItem, neighbours: Sequence[tuple[str, float]]) -> Decision:
-        """Join the best candidate event or start a new one; update the state."""
-        self.entity_vocab.add(item.entities)
-        self.term_vocab.add(item.terms)
+    def score_candidates(self, item: ClusterItem, neighbours: Sequence[tuple[str, float]]) -> list[tuple[float, str, dict[str, float]]]:
+        """(join probability, event id, features) of every candidate event, best first."""
         scored = []
         for event_id, cos_max in self.candidates(item, neighbours).items():
             feats = self.features(item, self.events[event_id], cos_max)
             scored.append((self.params.probability(feats), event_id, feats))
         scored.sort(key=lambda s: (-s[0], s[1]))
+        return scored
+
+    def assign(self, item: ClusterItem, neighbours: Sequence[tuple[str, float]]) -> Decision:
+        """Join the best candidate event or start a new one; update the state."""
+        self.entity_vocab.add(item.entities)
+        self.term_vocab.add(item.terms)
+        scored = self.score_candidates(item, neighbours)
         if scored and scored[0][0] >= self.threshold:
             score, event_id, feats = scored[0]
             event = self.events[event_id]
@@ -469,14 +500,14 @@ class OnlineClusterer:
         return [self.items[k] for k in event.members if k in self.items]
 
     def _event_score(self, small: EventState, big: EventState) -> tuple[float, dict[str, float]]:
-        """Join probability of one event's reports, taken together, with another event."""
+        """Event-model probability that one event's reports, taken together, report the same event as another's."""
         vectors = np.array([i.vector for i in self._originals(small)])
         others = np.array([i.vector for i in self._originals(big)])
         as_item = ClusterItem(small.id, None, small.centroid, frozenset(small.entities), frozenset(small.title_terms),
                               dict(small.terms), frozenset(small.details))
         feats = self.features(as_item, big, float(np.max(vectors @ others.T)))
         feats["gap"] = min(_range_gap(small, big) / max(self.window_days, 1), 2.0)
-        return self.params.probability(feats), feats
+        return (self.event_params or self.params).probability(feats), feats
 
     def _without(self, event: EventState, item: ClusterItem) -> EventState:
         """``event`` without one of its reports, with its IDF totals updated rather than recomputed."""
@@ -559,7 +590,7 @@ class OnlineClusterer:
         parts = [self._view(keys_keep), self._view(keys_part)]
         small, big = sorted(parts, key=lambda e: e.size)
         score, feats = self._event_score(small, big)
-        if score >= self.threshold:
+        if score >= self.split_threshold:
             return
         moved = set(keys_part) | {d for d, o in self.duplicate_of.items() if o in set(keys_part) and d in event.members}
         new_id = self.new_event_id()
@@ -568,9 +599,9 @@ class OnlineClusterer:
         self._rebuild(new_id, [k for k in members if k in moved], None)
         out.changed.update({event.id, new_id})
         out.created.append(new_id)
-        out.decisions.append(Decision(keys_part[0], new_id, "split", score, self.threshold, feats,
+        out.decisions.append(Decision(keys_part[0], new_id, "split", score, self.split_threshold, feats,
                                       f"split from {event.id} in the second pass: {len(keys_part)} of its reports, "
-                                      f"score of the two parts {score:.2f} < {self.threshold:.2f}"))
+                                      f"score of the two parts {score:.2f} < {self.split_threshold:.2f}"))
 
     def _view(self, keys: Sequence[str]) -> EventState:
         view = EventState(keys[0], np.zeros_like(self.items[keys[0]].vector))
@@ -655,4 +686,15 @@ def _online_v2(options) -> OnlineClusterer:
     clusterer = OnlineClusterer(params, options.event_threshold, options.event_window_days,
                                 memory=options.event_memory, merge_threshold=params.merge_threshold)
     clusterer.name = "clusterer.online.v2"
+    return clusterer
+
+
+@register("clusterer.online.v3")
+def _online_v3(options) -> OnlineClusterer:
+    """v2 with its own event model for the second pass, both fitted on the clusterer's own trajectories."""
+    model = ClusterModel.load("clusterer-online-v3.json")
+    clusterer = OnlineClusterer(model.join, options.event_threshold, options.event_window_days,
+                                memory=options.event_memory, merge_threshold=model.merge_threshold,
+                                event_params=model.event, split_threshold=model.split_threshold)
+    clusterer.name = "clusterer.online.v3"
     return clusterer
