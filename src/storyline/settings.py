@@ -31,7 +31,7 @@ class Setting:
 SETTINGS: tuple[Setting, ...] = (
     Setting("embedder", "embedder.use-multilingual.v1", "Registered name of the document embedder."),
     Setting("entities", "entities.spacy-en.v1", "Registered name of the named-entity extractor."),
-    Setting("clusterer", "clusterer.online.v2", "Registered name of the article-to-event clusterer."),
+    Setting("clusterer", "clusterer.online.v3", "Registered name of the article-to-event clusterer."),
     Setting("linker", "linker.stories.v1", "Registered name of the event-to-story linker."),
     Setting("geoparser", "geoparser.geonames.v3", "Registered name of the toponym recogniser and resolver."),
     Setting("gazetteer", "", "SQLite file of an imported GeoNames dump (`storyline gazetteer import`), consulted in "
