@@ -25,7 +25,7 @@ import numpy as np
 
 from ..model import Decision
 from ..registry import register
-from .scoring import Scorer, scorer_from_json
+from .scoring import Logistic, Scorer, scorer_from_json
 
 __all__ = ["ClusterItem", "ClusterModel", "EventState", "OnlineClusterer", "Refinement", "content_terms", "detail_keys", "detail_features", "FEATURES", "Vocabulary"]
 
@@ -283,9 +283,10 @@ class Refinement:
 
 
 @dataclass(frozen=True)
-class Params:
-    weights: dict[str, float]
-    bias: float
+class Params(Logistic):
+    """A logistic join model as the v1 and v2 parameter files store it (with where it came from and the
+    probability at which the second pass merges)."""
+
     fitted_on: Any = "hand-set"
     #: probability (of this model) at which the second pass merges two events
     merge_threshold: float = 0.5
@@ -295,10 +296,6 @@ class Params:
         data = json.loads(resources.files("storyline.pipeline").joinpath("params", name).read_text())
         return cls(dict(data["weights"]), float(data["bias"]), data.get("fitted_on", "unknown"),
                    float(data.get("merge_threshold", 0.5)))
-
-    def probability(self, features: dict[str, float]) -> float:
-        z = self.bias + sum(self.weights.get(k, 0.0) * v for k, v in features.items())
-        return 1.0 / (1.0 + math.exp(-max(min(z, 50.0), -50.0)))
 
 
 @dataclass(frozen=True)
