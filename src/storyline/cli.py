@@ -292,18 +292,21 @@ def eval_group() -> None:
               help="stream: articles fed in date order in small batches, no look-ahead; batch: one batch.")
 @click.option("--level", type=click.Choice(["event", "story"]), default="event", show_default=True, help="Gold label to score against.")
 @click.option("--titles-only", is_flag=True, help="Cluster on headlines alone.")
+@click.option("--spread-days", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Move each date later by 0..N days (seeded) first, as reports of one event spread in a real stream.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @click.pass_obj
-def eval_cluster(obj: _Context, corpus: str, mode: str, level: str, titles_only: bool, as_json: bool) -> None:
+def eval_cluster(obj: _Context, corpus: str, mode: str, level: str, titles_only: bool, spread_days: int, as_json: bool) -> None:
     """Cluster CORPUS (corpus JSONL) in a fresh store and score it against its gold labels."""
     from .evaluate.clustering import evaluate_clustering
 
-    scores = evaluate_clustering(corpus, mode=mode, level=level, titles_only=titles_only,
+    scores = evaluate_clustering(corpus, mode=mode, level=level, titles_only=titles_only, spread_days=spread_days,
                                  options=load_options(obj.config, obj.overrides))
     if as_json:
         _emit_json(scores)
         return
-    click.echo(f"{corpus} ({scores['n_articles']} articles, {mode}, {level}{', titles only' if titles_only else ''})")
+    spread = f", dates spread 0-{spread_days} days" if spread_days else ""
+    click.echo(f"{corpus} ({scores['n_articles']} articles, {mode}, {level}{', titles only' if titles_only else ''}{spread})")
     click.echo(f"  B3       P {scores['b3_precision']:.3f}  R {scores['b3_recall']:.3f}  F1 {scores['b3_f1']:.3f}")
     click.echo(f"  pairwise P {scores['pairwise_precision']:.3f}  R {scores['pairwise_recall']:.3f}  F1 {scores['pairwise_f1']:.3f}")
     click.echo(f"  ARI {scores['ari']:.3f}  AMI {scores['ami']:.3f}  clusters {scores['n_clusters']} (gold {scores['n_gold']})")

@@ -7,6 +7,8 @@ pipeline users run. Gold labels never reach the pipeline, and the corpus ids
 
 from __future__ import annotations
 
+import datetime as dt
+import random
 import resource
 import tempfile
 import time
@@ -19,7 +21,7 @@ from ..settings import Options, load_options
 from .files import bad_line, read_objects
 from .metrics import score_clustering
 
-__all__ = ["load_corpus", "evaluate_clustering", "CORPUS_KEYS"]
+__all__ = ["load_corpus", "evaluate_clustering", "spread_dates", "CORPUS_KEYS"]
 
 CORPUS_KEYS = ("id", "date", "source", "title", "text", "url", "lang", "event", "story")
 
@@ -50,16 +52,39 @@ def pipeline_records(rows: list[dict[str, Any]], titles_only: bool = False) -> l
     return records
 
 
+def spread_dates(records: list[dict[str, Any]], days: int, seed: int = 0) -> list[dict[str, Any]]:
+    """Records with each date moved later by 0..``days`` days (seeded), as one event's reports spread over
+    days in a real stream; undated records and the time of day are kept."""
+    rng = random.Random(seed)
+    out = []
+    for record in records:
+        date = record.get("date")
+        shift = rng.randint(0, days)
+        if date and days > 0:
+            try:
+                day = dt.date.fromisoformat(str(date)[:10]) + dt.timedelta(days=shift)
+            except ValueError:
+                pass  # the pipeline rejects or reads it as it would without the spread
+            else:
+                record = record | {"date": day.isoformat() + str(date)[10:]}
+        out.append(record)
+    return out
+
+
 def evaluate_clustering(
     path: str | Path,
     *,
     mode: str = "stream",
     level: str = "event",
     titles_only: bool = False,
+    spread_days: int = 0,
     options: Options | None = None,
     **components: Any,
 ) -> dict[str, Any]:
-    """Cluster the corpus in a fresh store and score it against the gold labels."""
+    """Cluster the corpus in a fresh store and score it against the gold labels.
+
+    ``spread_days`` moves each date later by 0..N days first (see :func:`spread_dates`).
+    """
     if mode not in ("stream", "batch"):
         raise ValueError(f"mode must be 'stream' or 'batch', not {mode!r}")
     if level not in ("event", "story"):
@@ -74,7 +99,7 @@ def evaluate_clustering(
     options = options.replace(progress=False)
     if mode == "batch":
         options = options.replace(batch_size=max(1, len(rows)))
-    records = pipeline_records(rows, titles_only)
+    records = spread_dates(pipeline_records(rows, titles_only), spread_days)
     with tempfile.TemporaryDirectory(prefix="storyline-eval-") as tmp:
         with Storyline(Path(tmp) / "eval.db", options, **components) as engine:
             started = time.perf_counter()
@@ -92,6 +117,7 @@ def evaluate_clustering(
         "mode": mode,
         "level": level,
         "titles_only": titles_only,
+        "spread_days": spread_days,
         "n_articles": len(rows),
         "rejected": summary.rejected,
         "articles_per_second": len(rows) / seconds if seconds else 0.0,
