@@ -231,8 +231,8 @@ def fit_models(datasets: Sequence[tuple[str, list[ClusterItem], list[str]]], opt
         "model": "clusterer.online.v3: join model (logistic regression) and event model of the second pass (MLP)",
         "features": list(FEATURES),
         # the join threshold is folded into the join model, which then joins at 0.5
-        "join": join.shifted(logit(t)).to_json(),
-        "event": event.to_json(),
+        "join": _significant(join.shifted(logit(t)).to_json()),
+        "event": _significant(event.to_json()),
         "split_threshold": t,
         "merge_threshold": best["merge_threshold"],
         "chosen_join_threshold": t,
@@ -241,6 +241,18 @@ def fit_models(datasets: Sequence[tuple[str, list[ClusterItem], list[str]]], opt
         "training": {"article_pairs": int(len(y)), "event_pairs": int(len(ey)), "event_model": EVENT_MODEL,
                      "trajectory_thresholds": list(TRAJECTORY_THRESHOLDS)},
     }
+
+
+def _significant(value: Any, digits: int = 10) -> Any:
+    """``value`` with every float cut to ``digits`` significant digits, so that a refit on another run
+    writes the same file (sums in another order differ around the 15th digit)."""
+    if isinstance(value, float):
+        return float(f"{value:.{digits}g}")
+    if isinstance(value, dict):
+        return {k: _significant(v, digits) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_significant(v, digits) for v in value]
+    return value
 
 
 def fit_clusterer(corpora: Sequence[str | Path], options: Options | None = None, log=print) -> dict[str, Any]:
