@@ -26,6 +26,10 @@ def test_the_founding_story_event_and_both_articles_are_readable(demo_server):
             assert page.headers["content-type"].startswith("text/html")
         text = re.sub(r"<[^>]+>", "", c.get(f"/articles/{ids['articles'][0]}").text)
         assert "al-Tanf" in text and "Wednesday" in text
+        # both founding articles relay one WSJ report: one independent report, said on the event page
+        page = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", c.get(f"/events/{ids['event']}").text))
+        assert event["n_independent_reports"] == 1
+        assert "2 articles, 1 independent report (2 relay" in page
 
 
 def test_storyline_serve_answers_on_the_port_it_prints(demo_store):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from storyline.store.browse import fts_query
-from storyline.web.views import Span, field_highlights, layout, safe_url, snippet_parts
+from storyline.web.views import Span, field_highlights, layout, record_fields, safe_url, snippet_parts
 
 TEXT = "Russia struck al-Tanf on Wednesday. No US troops were hurt."
 SEGMENTS = [{"kind": "sentence", "start": 0, "end": 35, "paragraph": 0}, {"kind": "sentence", "start": 36, "end": 59, "paragraph": 0}]
@@ -49,3 +49,21 @@ def test_search_text_becomes_quoted_words_never_fts_syntax():
 def test_snippet_marks_toggle_matches_and_unbalanced_marks_are_harmless():
     assert snippet_parts("a \ue000b\ue001 c") == [("a ", False), ("b", True), (" c", False)]
     assert snippet_parts("x\ue001y") == [("x", False), ("y", False)]
+
+
+def test_the_record_card_words_details_for_people_and_hides_internal_scores():
+    place = {"value": "al-Tanf", "support": [], "detail": {
+        "specificity": 3, "latitude": 33.5, "longitude": 38.6667, "country": "Syria", "country_code": "SY",
+        "admin1": "Homs Governorate", "precision": "city", "confidence": 0.8123, "geonameid": 123, "text": "al-Tanf"}}
+    kind = {"value": "ASSAULT", "support": [], "detail": {
+        "acled_event_type": "Explosions/Remote violence", "acled_sub_event_type": "Air/drone strike",
+        "confidence": 0.71, "method": "linear", "trigger": "strike"}}
+    day = {"value": "2022-06-15", "support": [], "detail": {
+        "precision": "day", "start": "2022-06-15", "end": "2022-06-15", "text": "on Wednesday", "anchor": "2022-06-18"}}
+    fields = {f.name: f for f in record_fields({"fields": {"place": {"value": place}, "event_type": {"value": kind},
+                                                          "date": {"value": day}}})}
+    assert fields["place"].detail == "Homs Governorate · Syria · precision city · as written al-Tanf · 33.50, 38.67"
+    assert fields["event_type"].detail == "ACLED Explosions/Remote violence · Air/drone strike · trigger strike"
+    assert fields["date"].detail == "precision day · as written on Wednesday · read against 2022-06-18"
+    for hidden in ("specificity", "confidence", "geonameid", "SY", "0.81", "linear"):
+        assert all(hidden not in f.detail for f in fields.values())

@@ -21,7 +21,7 @@ from .geo import MapMarker, StoryMap, draw_map
 __all__ = [
     "Piece", "Sentence", "Block", "FieldView", "layout", "record_fields", "field_highlights",
     "mention_spans", "snippet_parts", "story_map", "event_facts", "safe_url", "display_title",
-    "source_columns", "MENTION_KINDS", "FIELD_ORDER",
+    "source_columns", "MENTION_KINDS", "FIELD_ORDER", "DETAIL_LABELS",
 ]
 
 #: mention label -> (CSS kind, what the legend calls it)
@@ -143,11 +143,34 @@ def _text(value: Any) -> str:
     return str(value)
 
 
+#: how the record card words a value's detail: key -> label ("" prints the value alone); keys not listed
+#: (internal scores, ids, normalised keys) are not shown
+DETAIL_LABELS = {
+    "acled_event_type": "ACLED", "acled_sub_event_type": "", "trigger": "trigger",
+    "kind": "", "admin1": "", "country": "", "associate": "with", "precision": "precision",
+    "text": "as written", "anchor": "read against", "start": "from", "end": "to",
+}
+
+
 def _detail(detail: dict[str, Any] | None) -> str:
+    """A value's detail as a short line: "ACLED Explosions/Remote violence · Air/drone strike · trigger strike"."""
     if not detail:
         return ""
-    keep = [(k, v) for k, v in detail.items() if v not in (None, "", [], {}) and not isinstance(v, (dict, list))]
-    return "; ".join(f"{k.replace('_', ' ')} {v}" for k, v in keep[:6])
+    parts = []
+    for key, label in DETAIL_LABELS.items():
+        value = detail.get(key)
+        if value in (None, "", [], {}) or isinstance(value, (dict, list)):
+            continue
+        if key == "start" and detail.get("end") == value:
+            continue  # a single day: "from X to X" says nothing
+        if key == "end" and detail.get("start") == value:
+            continue
+        if key == "country" and isinstance(value, str) and value.islower():
+            value = value.title()  # an actor's country is a normalised key ("united states")
+        parts.append(f"{label} {value}" if label else str(value))
+    if isinstance(detail.get("latitude"), (int, float)) and isinstance(detail.get("longitude"), (int, float)):
+        parts.append(f"{detail['latitude']:.2f}, {detail['longitude']:.2f}")
+    return " · ".join(parts)
 
 
 def record_fields(record: dict[str, Any] | None) -> list[FieldView]:
