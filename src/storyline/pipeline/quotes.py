@@ -151,7 +151,7 @@ def _aliases(text: str) -> dict[str, str]:
     return out
 
 
-def _kind(source: str, key: str, spans: Sequence[Span], start: int, end: int) -> str:
+def _kind(source: str, spans: Sequence[Span], start: int, end: int) -> str:
     inside = [label for s, e, label in spans if s >= start and e <= end]
     if re.search(r"\bsources?\b", source, re.I):  # "one of the newspaper's sources": unnamed, whoever they talked to
         return SourceKinds.UNNAMED
@@ -215,7 +215,7 @@ class _Resolver:
         if not key or key in {"we", "i", "you", "this", "which", "who", "there"}:
             return None
         key = self.aliases.get(key, key)
-        kind = _kind(source, key, self.spans, start, end)
+        kind = _kind(source, self.spans, start, end)
         if key in self.aliases.values():
             kind = SourceKinds.OUTLET if _OUTLET_WORDS.search(key) else kind
         if kind == SourceKinds.PERSON:
