@@ -222,14 +222,18 @@ def _parse_geonames_line(line: str) -> tuple[tuple, dict[str, int]]:
     return row, _names_for(name, fields[2], *alternates)
 
 
-def _lines(path: Path) -> Iterator[tuple[int, str | None, str]]:
-    """(line number, text or None when not UTF-8, error) of a text file, streamed."""
+def _lines(path: Path, skip: Callable[[str, int, str], None]) -> Iterator[tuple[int, str]]:
+    """(line number, text) of the data lines of a text file, streamed; a line that is not UTF-8 is
+    reported to ``skip``, blank and comment (#) lines are passed over."""
     with open(path, "rb") as fh:
         for number, raw in enumerate(fh, start=1):
             try:
-                yield number, raw.decode("utf-8"), ""
+                line = raw.decode("utf-8")
             except UnicodeDecodeError as exc:
-                yield number, None, f"not UTF-8 ({exc.reason})"
+                skip(str(path), number, f"not UTF-8 ({exc.reason})")
+                continue
+            if line.strip() and not line.startswith("#"):
+                yield number, line
 
 
 def import_geonames(
@@ -262,12 +266,7 @@ def import_geonames(
 
     try:
         writer = _Writer(conn, batch)
-        for number, line, error in _lines(source):
-            if line is None:
-                skip(str(source), number, error)
-                continue
-            if not line.strip() or line.startswith("#"):
-                continue
+        for number, line in _lines(source, skip):
             try:
                 row, keys = _parse_geonames_line(line)
             except ValueError as exc:
@@ -289,12 +288,7 @@ def import_geonames(
 def _tab_rows(path: Path, skip: Callable[[str, int, str], None], parse: Callable[[list[str]], tuple | str]) -> list[tuple]:
     """The rows of a tab-separated GeoNames file; ``parse`` gives a row, or the reason a line is skipped."""
     rows = []
-    for number, line, error in _lines(path):
-        if line is None:
-            skip(str(path), number, error)
-            continue
-        if not line.strip() or line.startswith("#"):
-            continue
+    for number, line in _lines(path, skip):
         row = parse(line.rstrip("\r\n").split("\t"))
         if isinstance(row, str):
             skip(str(path), number, row)
