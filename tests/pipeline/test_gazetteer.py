@@ -73,3 +73,16 @@ def test_lookup_matches_alternate_names_and_article_variants(tmp_path):
         assert gazetteer.lookup("nowhere at all") == []
     finally:
         gazetteer.close()
+
+
+def test_non_utf8_lines_are_reported_and_blank_and_comment_lines_passed_over_in_every_file(tmp_path):
+    dump = tmp_path / "dump.txt"
+    dump.write_bytes(b"# a comment\n\n" + DUMP.read_bytes().splitlines(keepends=True)[0] + b"Caf\xe9\tbad\n")
+    admin1 = tmp_path / "admin1.txt"
+    admin1.write_bytes(b"# codes\nSY.05\tHoms\tHoms\t169575\n\nSY.\xff\tbad\n")
+    skipped = []
+    report = import_geonames(dump, tmp_path / "g.sqlite", admin1_codes=admin1,
+                             on_skip=lambda f, n, r: skipped.append((Path(f).name, n, r)))
+    assert (report.rows, report.admin1) == (1, 1)
+    assert [(f, n) for f, n, _ in skipped] == [("dump.txt", 4), ("admin1.txt", 4)]
+    assert all(r.startswith("not UTF-8") for _, _, r in skipped)
