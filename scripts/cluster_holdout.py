@@ -65,7 +65,7 @@ def main() -> None:
             clusterer = OnlineClusterer(join, 0.5, options.event_window_days, memory=options.event_memory,
                                         merge_threshold=document["merge_threshold"], event_params=event,
                                         split_threshold=document["split_threshold"])
-            return fit.replay(items, join, 0.5, options, clusterer=clusterer)
+            return fit.run_stream(clusterer, items, options)
 
         rng = np.random.default_rng(0)
         jittered = [fit._jitter(items, gold, rng) for _, items, gold in train]

@@ -52,7 +52,7 @@ from .files import sha256_of
 from .learners import fit_logistic, train_mlp
 from .metrics import score_clustering
 
-__all__ = ["fit_clusterer", "prepare", "replay", "teacher_forced_pairs", "trajectory_pairs"]
+__all__ = ["fit_clusterer", "prepare", "replay", "run_stream", "teacher_forced_pairs", "trajectory_pairs"]
 
 JOIN_THRESHOLDS = (0.3, 0.4, 0.5)
 MERGE_THRESHOLDS = (0.4, 0.5, 0.6, 0.7)
@@ -79,18 +79,8 @@ def _neighbours(index: VectorIndex, item: ClusterItem, options: Options) -> list
     return index.search(item.vector, options.event_candidates, window)
 
 
-def replay(items: Sequence[ClusterItem], join: Scorer, threshold: float, options: Options,
-           merge_threshold: float | None = None, event: Scorer | None = None,
-           clusterer: OnlineClusterer | None = None) -> list[str]:
-    """Run the clusterer over prepared items as the engine does (second pass after each batch); their events.
-
-    The second pass splits below ``threshold`` and merges at ``merge_threshold``
-    of the ``event`` model (the join model when None). A prepared ``clusterer``
-    may be passed instead.
-    """
-    if clusterer is None:
-        clusterer = OnlineClusterer(join, threshold, options.event_window_days, memory=options.event_memory,
-                                    merge_threshold=merge_threshold, event_params=event)
+def run_stream(clusterer: OnlineClusterer, items: Sequence[ClusterItem], options: Options) -> list[str]:
+    """Feed prepared items to ``clusterer`` as the engine does (second pass after each batch); their events."""
     index = VectorIndex(len(items[0].vector))
     batch = max(1, int(options.batch_size))
     for n, item in enumerate(items, start=1):
@@ -99,6 +89,16 @@ def replay(items: Sequence[ClusterItem], join: Scorer, threshold: float, options
         if n % batch == 0 or n == len(items):
             clusterer.refine()
     return [clusterer.event_of[item.key] for item in items]
+
+
+def replay(items: Sequence[ClusterItem], join: Scorer, threshold: float, options: Options,
+           merge_threshold: float | None = None, event: Scorer | None = None) -> list[str]:
+    """Events of a clusterer with these models run over ``items``: it joins at ``threshold`` of the join
+    model; its second pass splits below ``threshold`` and merges at ``merge_threshold`` of the ``event``
+    model (the join model when None)."""
+    clusterer = OnlineClusterer(join, threshold, options.event_window_days, memory=options.event_memory,
+                                merge_threshold=merge_threshold, event_params=event)
+    return run_stream(clusterer, items, options)
 
 
 def teacher_forced_pairs(items: Sequence[ClusterItem], gold: Sequence[str], options: Options) -> tuple[np.ndarray, np.ndarray]:
@@ -171,7 +171,7 @@ def trajectory_pairs(items: Sequence[ClusterItem], gold: Sequence[str], join: Sc
     """Article pairs and event pairs met by a clusterer replaying ``items``, labelled by gold majorities."""
     recorder = _Recorder(dict(zip((i.key for i in items), gold)), join, threshold, options.event_window_days,
                          memory=options.event_memory, merge_threshold=merge_threshold)
-    replay(items, join, threshold, options, clusterer=recorder)
+    run_stream(recorder, items, options)
     as_array = lambda rows: np.array(rows, dtype=np.float64).reshape(-1, len(FEATURES))
     return (as_array(recorder.pairs), np.array(recorder.labels), as_array(recorder.event_pairs),
             np.array(recorder.event_labels))

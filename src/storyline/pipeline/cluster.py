@@ -282,6 +282,11 @@ class Refinement:
     removed: dict[str, str] = field(default_factory=dict)
 
 
+def _parameter_file(name: str) -> dict[str, Any]:
+    """A bundled parameter document (``pipeline/params/NAME``)."""
+    return json.loads(resources.files("storyline.pipeline").joinpath("params", name).read_text())
+
+
 @dataclass(frozen=True)
 class Params(Logistic):
     """A logistic join model as the v1 and v2 parameter files store it (with where it came from and the
@@ -293,7 +298,7 @@ class Params(Logistic):
 
     @classmethod
     def load(cls, name: str) -> "Params":
-        data = json.loads(resources.files("storyline.pipeline").joinpath("params", name).read_text())
+        data = _parameter_file(name)
         return cls(dict(data["weights"]), float(data["bias"]), data.get("fitted_on", "unknown"),
                    float(data.get("merge_threshold", 0.5)))
 
@@ -312,7 +317,7 @@ class ClusterModel:
 
     @classmethod
     def load(cls, name: str) -> "ClusterModel":
-        data = json.loads(resources.files("storyline.pipeline").joinpath("params", name).read_text())
+        data = _parameter_file(name)
         return cls(scorer_from_json(data["join"]), scorer_from_json(data["event"]), float(data["split_threshold"]),
                    float(data["merge_threshold"]), data.get("fitted_on", "unknown"))
 
