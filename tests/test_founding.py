@@ -117,7 +117,7 @@ def test_the_founding_event_record_with_provenance_and_the_2018_attack_as_an_ear
 def test_both_founding_articles_relay_one_wall_street_journal_report(founding):
     (story,) = founding.stories()
     event = founding.event(story["events"][0]["id"])
-    assert event["relays"] == [{"upstream": "wall street journal", "articles": sorted(event["articles"], key=event["articles"].index)}]
+    assert event["relays"] == [{"upstream": "wall street journal", "name": "Wall Street Journal", "articles": sorted(event["articles"], key=event["articles"].index)}]
     assert event["n_independent_reports"] == 1
 
 

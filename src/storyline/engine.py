@@ -14,6 +14,7 @@ import base64
 import dataclasses
 import datetime as dt
 import json
+import re
 import time
 from collections import Counter
 from pathlib import Path
@@ -606,13 +607,19 @@ class Storyline:
         once (not at all when that outlet's own report is among them).
         """
         originals = [a for a in articles if not a["duplicate_of"]]
-        relayed = quotes_stage.relays(
-            [(a["id"], a["source"], [m for m in self.store.mentions(a["id"]) if m.label == "ATTRIBUTION"]) for a in originals]
-        )
+        cited = {a["id"]: [m for m in self.store.mentions(a["id"]) if m.label == "ATTRIBUTION"] for a in originals}
+        relayed = quotes_stage.relays([(a["id"], a["source"], cited[a["id"]]) for a in originals])
         relaying = {i for ids in relayed.values() for i in ids}
         own = {quotes_stage.source_key(a["source"]) for a in originals if a["source"] and a["id"] not in relaying}
+
+        def name(key: str, ids: list[str]) -> str:
+            # the fullest capitalised way the relaying reports name the outlet ("Wall Street Journal", not "the newspaper")
+            names = {re.sub(r"\s*\(.*?\)|^the\s+", "", m.detail.get("source") or "", flags=re.I).strip()
+                     for i in ids for m in cited[i] if m.key == key}
+            return max((n for n in names if n[:1].isupper()), key=len, default=key)
+
         return {
-            "relays": [{"upstream": key, "articles": ids} for key, ids in relayed.items()],
+            "relays": [{"upstream": key, "name": name(key, ids), "articles": ids} for key, ids in relayed.items()],
             "n_independent_reports": len(originals) - len(relaying) + len([k for k in relayed if k not in own]),
         }
 

@@ -29,7 +29,8 @@ def test_the_founding_story_event_and_both_articles_are_readable(demo_server):
         # both founding articles relay one WSJ report: one independent report, said on the event page
         page = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", c.get(f"/events/{ids['event']}").text))
         assert event["n_independent_reports"] == 1
-        assert "2 articles, 1 independent report (2 relay" in page
+        assert "2 articles, 1 independent report (2 relay Wall Street Journal)" in page
+        assert event["relays"][0]["name"] == "Wall Street Journal"
 
 
 def test_storyline_serve_answers_on_the_port_it_prints(demo_store):
