@@ -161,10 +161,8 @@ def _detail(detail: dict[str, Any] | None) -> str:
         value = detail.get(key)
         if value in (None, "", [], {}) or isinstance(value, (dict, list)):
             continue
-        if key == "start" and detail.get("end") == value:
+        if key in ("start", "end") and detail.get("start") == detail.get("end"):
             continue  # a single day: "from X to X" says nothing
-        if key == "end" and detail.get("start") == value:
-            continue
         if key == "country" and isinstance(value, str) and value.islower():
             value = value.title()  # an actor's country is a normalised key ("united states")
         parts.append(f"{label} {value}" if label else str(value))
