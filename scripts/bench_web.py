@@ -35,7 +35,7 @@ from pathlib import Path
 
 import httpx
 
-from storyline.store.sqlite import Store
+from storyline.store.sqlite import SQLiteStore as Store
 
 WORDS = ("harbour council northern valley border ministry talks ceasefire storm flood election court ruling "
          "protest strike market rally convoy airport bridge refinery pipeline summit vaccine drought").split()

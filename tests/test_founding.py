@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from storyline.model import plain
 import csv
 import io
 import json
@@ -32,25 +33,25 @@ def founding(real_engine):
 
 
 def test_the_two_seed_articles_make_one_story_with_one_event(founding):
-    (story,) = founding.stories()
+    (story,) = plain(founding.stories())
     (event,) = story["events"]
 
-    assert sorted(event["articles"]) == sorted(a["id"] for a in founding.articles())
+    assert sorted(event["articles"]) == sorted(a["id"] for a in plain(founding.articles()))
     assert len(event["articles"]) == 2
     assert story["title"].startswith(FOUNDING_TITLE)
 
 
 def test_the_founding_event_is_dated_wednesday_2022_06_15_to_the_day(founding):
-    (story,) = founding.stories()
+    (story,) = plain(founding.stories())
     (event,) = story["events"]
 
     assert (event["date"], event["date_precision"]) == ("2022-06-15", "day")
     assert (story["first_date"], story["last_date"]) == ("2022-06-15", "2022-06-15")
-    assert all(a["date"] == "2022-06-18" for a in founding.articles())
+    assert all(a["date"] == "2022-06-18" for a in plain(founding.articles()))
 
 
 def test_section_headings_are_headings_not_sentences(founding):
-    first = next(founding.article(a["id"]) for a in founding.articles() if founding.article(a["id"])["headings"])
+    first = next(plain(founding.article(a["id"])) for a in plain(founding.articles()) if plain(founding.article(a["id"]))["headings"])
 
     assert first["headings"] == ["Troops in Syria", "Direct coinfrontation"]
     assert not any(s.startswith(("Troops in Syria", "Direct coinfrontation")) for s in first["sentences"])
@@ -59,8 +60,8 @@ def test_section_headings_are_headings_not_sentences(founding):
 
 
 def test_seed_articles_are_english_with_entities(founding):
-    for summary in founding.articles():
-        article = founding.article(summary["id"])
+    for summary in plain(founding.articles()):
+        article = plain(founding.article(summary["id"]))
         assert article["language"] == "en"
         keys = {m["key"] for m in article["mentions"]}
         assert {"russia", "syria", "united states"} <= keys
@@ -88,8 +89,8 @@ def test_demo_ends_by_printing_the_stories_with_the_founding_story_among_them(tm
 
 
 def test_the_founding_event_record_with_provenance_and_the_2018_attack_as_an_earlier_event(founding):
-    (story,) = founding.stories()
-    event = founding.event(story["events"][0]["id"])
+    (story,) = plain(founding.stories())
+    event = plain(founding.event(story["events"][0]["id"]))
     record = event["record"]
     fields = record["fields"]
 
@@ -105,7 +106,7 @@ def test_the_founding_event_record_with_provenance_and_the_2018_attack_as_an_ear
     assert supported == set(event["articles"])  # both articles support the record
     for f in fields.values():
         for s in (f["value"] or {}).get("support", ()):
-            text = founding.article(s["article_id"])["text"]
+            text = plain(founding.article(s["article_id"]))["text"]
             assert text[s["start"]:s["end"]] and s["sentence_start"] <= s["start"] <= s["end"] <= s["sentence_end"]
 
     (earlier,) = record["background"]
@@ -115,14 +116,14 @@ def test_the_founding_event_record_with_provenance_and_the_2018_attack_as_an_ear
 
 
 def test_both_founding_articles_relay_one_wall_street_journal_report(founding):
-    (story,) = founding.stories()
-    event = founding.event(story["events"][0]["id"])
+    (story,) = plain(founding.stories())
+    event = plain(founding.event(story["events"][0]["id"]))
     assert event["relays"] == [{"upstream": "wall street journal", "name": "Wall Street Journal", "articles": sorted(event["articles"], key=event["articles"].index)}]
     assert event["n_independent_reports"] == 1
 
 
 def test_quotes_keep_their_speaker(founding):
-    quotes = [m for a in founding.articles() for m in founding.article(a["id"])["mentions"] if m["label"] == "QUOTE"]
+    quotes = [m for a in plain(founding.articles()) for m in plain(founding.article(a["id"]))["mentions"] if m["label"] == "QUOTE"]
     kurilla = [q for q in quotes if q["text"].startswith("We seek to avoid miscalculation")]
     assert kurilla and kurilla[0]["detail"]["speaker"] == "Army Gen. Erik Kurilla"
 

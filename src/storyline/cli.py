@@ -113,7 +113,7 @@ def _story_table(stories: list[dict[str, Any]]) -> str:
 def stories(obj: _Context, as_json: bool, limit: int | None) -> None:
     """List stories, newest first."""
     with obj.engine() as engine:
-        data = engine.stories(limit=limit)
+        data = [s.to_dict() for s in engine.stories(limit=limit)]
     if as_json:
         _emit_json([{k: s[k] for k in ("id", "title", "first_date", "last_date", "events")} for s in data])
     else:
@@ -126,7 +126,7 @@ def stories(obj: _Context, as_json: bool, limit: int | None) -> None:
 def articles(obj: _Context, as_json: bool) -> None:
     """List articles in publication order."""
     with obj.engine() as engine:
-        data = engine.articles()
+        data = [a.to_dict() for a in engine.articles()]
     if as_json:
         _emit_json(data)
         return
@@ -142,7 +142,8 @@ def articles(obj: _Context, as_json: bool) -> None:
 def show(obj: _Context, item_id: str, as_json: bool) -> None:
     """Show a story, an event or an article: what it holds and why."""
     with obj.engine() as engine:
-        kind, data = engine.show(item_id)
+        kind, found = engine.show(item_id)
+        data = found.to_dict()
     if as_json:
         _emit_json({"kind": kind, **data})
         return
@@ -541,7 +542,7 @@ def demo(obj: _Context, as_json: bool, db: str, then_serve: bool, port: int) -> 
     with obj.engine(db) as engine:
         engine.store.set_meta("demo", "1")
         summary = engine.ingest(example_paths(), source=None)
-        data = engine.stories()
+        data = [s.to_dict() for s in engine.stories()]
     if as_json:
         _emit_json(data)
         return

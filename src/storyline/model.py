@@ -8,10 +8,11 @@ module and nothing else of each other; derived values keep their provenance
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass
 from typing import Any
 
 __all__ = [
+    "PLACE_LABELS",
     "DatePrecision",
     "GeoPrecision",
     "FuzzyDate",
@@ -26,10 +27,31 @@ __all__ = [
     "EventRecord",
     "Rejection",
     "Decision",
+    "StoredEvent",
+    "StoredStory",
+    "SavedEventState",
+    "StoredDecision",
+    "StoryKey",
+    "StoryFilter",
+    "ArticleSummary",
+    "ArticleView",
+    "EventSummary",
+    "Relay",
+    "Why",
     "Event",
+    "StorySummary",
+    "StoryOverview",
     "Story",
+    "StoryPage",
+    "SearchHit",
+    "SearchPage",
     "IngestSummary",
+    "plain",
 ]
+
+
+#: entity labels (spaCy's scheme) that name places: one definition for every stage and the store
+PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 
 
 class DatePrecision:
@@ -251,28 +273,239 @@ class Decision:
     explanation: str = ""
 
 
+def plain(value: Any) -> Any:
+    """JSON-ready form of a model value: dataclasses become dicts, tuples lists, dates ISO strings."""
+    if is_dataclass(value) and not isinstance(value, type):
+        return {f.name: plain(getattr(value, f.name)) for f in fields(value)}
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+class _View:
+    """A read model: what a surface shows, with its JSON form."""
+
+    def to_dict(self) -> dict[str, Any]:
+        return plain(self)
+
+
+# ---------------------------------------------------------------- stored rows
 @dataclass(frozen=True)
-class Event:
-    """A real-world happening, reported by one or more articles."""
+class StoredEvent(_View):
+    """An event as the store keeps it (its clustering state apart)."""
 
     id: str
+    number: int
     story_id: str | None
-    title: str
-    date: FuzzyDate
-    first_date: dt.date | None
-    last_date: dt.date | None
-    article_ids: tuple[str, ...] = ()
+    title: str | None
+    date: str | None
+    date_precision: str
+    first_date: str | None
+    last_date: str | None
+    #: independent reports as the clusterer counts them (duplicates excluded)
+    size: int
+    n_articles: int
+    n_sources: int
 
 
 @dataclass(frozen=True)
-class Story:
-    """A sequence of related events over time."""
+class StoredStory(_View):
+    """A story as the store keeps it."""
 
     id: str
-    title: str
-    first_date: dt.date | None
-    last_date: dt.date | None
+    number: int
+    title: str | None
+    first_date: str | None
+    last_date: str | None
+    n_events: int
+    n_articles: int
+    n_sources: int
+
+
+@dataclass(frozen=True)
+class SavedEventState:
+    """The clusterer's memory of one event as stored: its row, counters and vector sum."""
+
+    event: StoredEvent
+    state: dict[str, Any]
+    vector_sum: bytes
+
+
+@dataclass(frozen=True)
+class StoredDecision:
+    subject_id: str
+    target_id: str
+    level: str
+    action: str
+    score: float
+    threshold: float
+    features: dict[str, Any]
+    explanation: str
+
+
+@dataclass(frozen=True)
+class StoryKey:
+    """Where a page of stories ends: the sort key of its last story."""
+
+    last_date: str
+    n_articles: int
+    number: int
+
+
+@dataclass(frozen=True)
+class StoryFilter:
+    """Which stories to list; every part is optional and they combine with AND."""
+
+    date_from: str | None = None  # ISO dates; a story matches when its dates overlap the range
+    date_to: str | None = None
+    source: str | None = None  # outlet name, exact
+    place_key: str | None = None  # a normalised place key (see pipeline.entities.normalise)
+    place_text: str | None = None  # the place as typed, matched against resolved place names and countries
+    query: str | None = None  # free text, matched against article titles and texts
+
+
+# ---------------------------------------------------------------- read models
+@dataclass(frozen=True)
+class ArticleSummary(_View):
+    """An article in lists: the machine-readable contract of ``storyline articles --json``."""
+
+    id: str
+    source: str | None
+    date: str | None
+    title: str | None
+    duplicate_of: str | None
+
+
+@dataclass(frozen=True)
+class ArticleView(ArticleSummary):
+    """One article with everything derived from it."""
+
+    url: str | None = None
+    language: str | None = None
+    origin: str | None = None
+    text: str = ""
+    event_id: str | None = None
+    headings: tuple[str, ...] = ()
+    sentences: tuple[str, ...] = ()
+    segments: tuple[Segment, ...] = ()
+    mentions: tuple[Mention, ...] = ()
+    places: tuple[Place, ...] = ()
+
+
+@dataclass(frozen=True)
+class EventSummary(_View):
+    """An event in a story: the machine-readable contract of ``storyline stories --json``."""
+
+    id: str
+    title: str | None
+    date: str | None
+    date_precision: str
+    articles: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Relay(_View):
+    """Reports that relay one upstream outlet's report."""
+
+    upstream: str
+    name: str
+    articles: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Why(_View):
+    """One grouping decision about an article of an event, explained."""
+
+    article: str
+    action: str
+    score: float
+    threshold: float
+    explanation: str
+
+
+@dataclass(frozen=True)
+class Event(EventSummary):
+    """A real-world happening, reported by one or more articles: its record and provenance."""
+
+    story_id: str | None = None
+    first_date: str | None = None
+    last_date: str | None = None
+    n_articles: int = 0
+    #: reports that are not duplicates
+    n_independent: int = 0
+    n_sources: int = 0
+    articles_by_source: dict[str, tuple[ArticleSummary, ...]] = field(default_factory=dict)
+    relays: tuple[Relay, ...] = ()
+    #: independent reports once relays of one upstream report count once
+    n_independent_reports: int = 0
+    record: dict[str, Any] | None = None
+    why: tuple[Why, ...] = ()
+
+
+@dataclass(frozen=True)
+class StorySummary(_View):
+    """A story in the story list."""
+
+    id: str
+    title: str | None
+    first_date: str | None
+    last_date: str | None
+    n_events: int
+    n_articles: int
+    n_sources: int
+
+
+@dataclass(frozen=True)
+class StoryOverview(_View):
+    """A story with its events in date order: the contract of ``storyline stories --json``."""
+
+    id: str
+    title: str | None
+    first_date: str | None
+    last_date: str | None
+    n_articles: int
+    n_sources: int
+    events: tuple[EventSummary, ...] = ()
+
+
+@dataclass(frozen=True)
+class Story(_View):
+    """A sequence of related events over time, each with its record, and why they are together."""
+
+    id: str
+    title: str | None
+    first_date: str | None
+    last_date: str | None
+    n_articles: int
+    n_sources: int
     events: tuple[Event, ...] = ()
+    why: tuple[StoredDecision, ...] = ()
+
+
+@dataclass(frozen=True)
+class StoryPage(_View):
+    """One page of the story list; ``next`` is the cursor of the following page."""
+
+    stories: tuple[StorySummary, ...]
+    next: str | None
+
+
+@dataclass(frozen=True)
+class SearchHit(ArticleSummary):
+    event_id: str | None = None
+    story_id: str | None = None
+    #: excerpt; matched words sit between U+E000 and U+E001
+    snippet: str = ""
+
+
+@dataclass(frozen=True)
+class SearchPage(_View):
+    articles: tuple[SearchHit, ...]
+    next: str | None
 
 
 @dataclass

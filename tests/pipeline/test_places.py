@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from storyline.model import plain
 import re
 from pathlib import Path
 
@@ -122,9 +123,9 @@ def test_engine_stores_places_and_shows_them_with_the_article(tmp_path, small_ga
                                  entity_extractor=CapitalisedEntities(), geoparser=GazetteerGeoparser(small_gazetteer))
     try:
         engine.ingest_records([{"id": "a1", "date": "2022-06-18", "text": "Russian jets struck the town of al-Tanf on Wednesday."}])
-        places = engine.article("a1")["places"]
+        places = plain(engine.article("a1"))["places"]
         assert [(p["text"], p["geonameid"], p["country_code"], p["precision"]) for p in places] == [
             ("al-Tanf", 900001, "SY", "point")]
-        assert engine.components()["geoparser"].startswith("geoparser.geonames.")  # the configured default
+        assert engine.component_names()["geoparser"].startswith("geoparser.geonames.")  # the configured default
     finally:
         engine.close()

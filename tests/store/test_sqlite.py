@@ -11,7 +11,7 @@ import pytest
 from storyline.errors import Codes, StoreError
 from storyline.model import Article, Rejection, Segment
 from storyline.store import migrations
-from storyline.store.sqlite import Store
+from storyline.store.sqlite import SQLiteStore as Store
 
 
 def article(article_id="a1", **changes):
@@ -95,8 +95,8 @@ def test_article_round_trips_with_segments(store):
     stored = article(title="Title", url="http://e.x")
     store.add_article(stored)
 
-    row = store.article_row("a1")
-    assert (row["id"], row["title"], row["published"], row["url"], row["language"]) == ("a1", "Title", "2023-03-06", "http://e.x", "en")
+    got = store.article("a1")
+    assert (got.id, got.title, got.published, got.url, got.language) == ("a1", "Title", dt.date(2023, 3, 6), "http://e.x", "en")
     assert store.segments("a1") == list(stored.segments)
     assert store.article_fingerprint("a1") == "fp-a1"
     assert store.article_fingerprint("nope") is None
@@ -115,13 +115,13 @@ def test_original_with_fingerprint_skips_duplicates(store):
     assert store.original_with_fingerprint("same") == "orig"
 
 
-def test_article_rows_keep_the_requested_order_and_publication_order_by_default(store):
+def test_articles_keep_the_requested_order_and_publication_order_by_default(store):
     store.add_article(article("late", published=dt.date(2023, 3, 9)))
     store.add_article(article("undated", published=None))
     store.add_article(article("early", published=dt.date(2023, 3, 1)))
 
-    assert [r["id"] for r in store.article_rows()] == ["early", "late", "undated"]
-    assert [r["id"] for r in store.article_rows(["undated", "late"])] == ["undated", "late"]
+    assert [a.id for a in store.articles()] == ["early", "late", "undated"]
+    assert [a.id for a in store.articles(["undated", "late"])] == ["undated", "late"]
 
 
 def test_meta_upserts(store):
@@ -199,3 +199,11 @@ def test_store_under_a_file_instead_of_a_folder_fails_with_sl201(tmp_path):
     with pytest.raises(StoreError) as info:
         Store(tmp_path / "afile" / "s.db")
     assert info.value.code == Codes.STORE_OPEN
+
+
+def test_migration_statements_split_where_sqlite_says_a_statement_ends():
+    script = "CREATE TABLE t (a TEXT DEFAULT ';');\nINSERT INTO t VALUES ('x;y'); INSERT INTO t VALUES ('z')"
+    assert migrations.statements(script) == ["CREATE TABLE t (a TEXT DEFAULT ';');", "INSERT INTO t VALUES ('x;y');",
+                                             "INSERT INTO t VALUES ('z');"]
+    with pytest.raises(ValueError, match="incomplete"):
+        migrations.statements("INSERT INTO t VALUES ('never closed;")

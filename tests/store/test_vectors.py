@@ -6,7 +6,7 @@ import datetime as dt
 
 import numpy as np
 
-from storyline.store.vectors import VectorIndex, day_range, vector_id
+from storyline.store.vectors import FaissIndex as VectorIndex, day_range, vector_id
 
 DAY = dt.date(2023, 3, 6)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from storyline.model import plain
 import json
 import random
 import string
@@ -226,7 +227,7 @@ def test_paging_is_stable_while_stories_are_added(tmp_path):
     db = tmp_path / "paging.db"
     with storyline.Storyline(db, options(), embedder=HashingEmbedder(), entity_extractor=CapitalisedEntities()) as sl:
         sl.ingest_records([_distinct_article(i, 1 + i) for i in range(9)])
-        before = [s["id"] for s in sl.story_list(limit=100)["stories"]]
+        before = [s["id"] for s in plain(sl.story_list(limit=100))["stories"]]
     assert len(before) == 9
     with live_server(db, token=TOKEN) as url, httpx.Client(base_url=url, timeout=60) as c:
         first = c.get("/api/stories", params={"limit": 4}).json()

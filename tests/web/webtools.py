@@ -7,6 +7,7 @@ capitalised-word entities); requests go over real HTTP.
 
 from __future__ import annotations
 
+from storyline.model import plain
 import contextlib
 import dataclasses
 import socket
@@ -74,7 +75,7 @@ def _sentence_of(article: dict[str, Any], start: int) -> tuple[int, int]:
 
 def support_for(engine: storyline.Storyline, article_id: str, phrase: str) -> Support:
     """Where ``phrase`` first occurs in an article, as a Support span."""
-    article = engine.article(article_id)
+    article = plain(engine.article(article_id))
     start = article["text"].index(phrase)
     s_start, s_end = _sentence_of(article, start)
     return Support(article_id, article["source"], s_start, s_end, start, start + len(phrase), phrase)
@@ -105,16 +106,16 @@ def build_web_store(path: Path) -> dict[str, Any]:
         with sl.store.transaction():
             sl.store.save_record(flood_event, dataclasses.asdict(record), 2)
             for article_id in ("flood-1", "flood-2"):
-                text = sl.article(article_id)["text"]
+                text = plain(sl.article(article_id))["text"]
                 start = text.index("Marlow")
                 sl.store.add_places([Place(article_id, start, start + 6, "Marlow", "Marlow", 2643186, precision="city",
                                            confidence=0.9, **marlow)])
         return {
-            "flood_story": sl.store.story_row(sl.event(flood_event)["story_id"])["id"],
+            "flood_story": sl.store.story(plain(sl.event(flood_event))["story_id"]).id,
             "flood_event": flood_event,
             "chess_event": chess_event,
-            "chess_story": sl.event(chess_event)["story_id"],
-            "xss_story": sl.event(sl.store.event_of_article("xss-1"))["story_id"],
+            "chess_story": plain(sl.event(chess_event))["story_id"],
+            "xss_story": plain(sl.event(sl.store.event_of_article("xss-1")))["story_id"],
         }
 
 

@@ -105,12 +105,11 @@ def evaluate_clustering(
             started = time.perf_counter()
             summary = engine.ingest_records(records)
             seconds = time.perf_counter() - started
-            event_of = dict(engine.store.conn.execute("SELECT article_id, event_id FROM event_articles"))
-            story_of = dict(engine.store.conn.execute("SELECT id, story_id FROM events"))
+            assigned = engine.store.assignments()
     predicted = []
     for record in records:
-        event = event_of.get(record["id"], f"rejected:{record['id']}")
-        predicted.append(story_of.get(event, event) if level == "story" else event)
+        event, story = assigned.get(record["id"], (f"rejected:{record['id']}", None))
+        predicted.append((story or event) if level == "story" else event)
     scores = score_clustering(gold, predicted).to_dict()
     scores.update({
         "corpus": str(path),

@@ -46,7 +46,7 @@ from ..pipeline.cluster import FEATURES, ClusterItem, EventState, OnlineClustere
 from ..pipeline.normalise import to_article
 from ..pipeline.scoring import Scorer, logit
 from ..settings import Options, load_options
-from ..store.vectors import VectorIndex, day_range, vector_id
+from ..store.vectors import FaissIndex, day_range, vector_id
 from .clustering import load_corpus, pipeline_records
 from .files import sha256_of
 from .learners import fit_logistic, train_mlp
@@ -74,14 +74,14 @@ def prepare(path: str | Path, engine: Storyline, titles_only: bool) -> tuple[lis
     return [a.item for a in analyses], gold
 
 
-def _neighbours(index: VectorIndex, item: ClusterItem, options: Options) -> list[tuple[str, float]]:
+def _neighbours(index: FaissIndex, item: ClusterItem, options: Options) -> list[tuple[str, float]]:
     window = day_range(item.date, options.event_window_days) if item.date else None
     return index.search(item.vector, options.event_candidates, window)
 
 
 def run_stream(clusterer: OnlineClusterer, items: Sequence[ClusterItem], options: Options) -> list[str]:
     """Feed prepared items to ``clusterer`` as the engine does (second pass after each batch); their events."""
-    index = VectorIndex(len(items[0].vector))
+    index = FaissIndex(len(items[0].vector))
     batch = max(1, int(options.batch_size))
     for n, item in enumerate(items, start=1):
         clusterer.assign(item, _neighbours(index, item, options))
@@ -104,7 +104,7 @@ def replay(items: Sequence[ClusterItem], join: Scorer, threshold: float, options
 def teacher_forced_pairs(items: Sequence[ClusterItem], gold: Sequence[str], options: Options) -> tuple[np.ndarray, np.ndarray]:
     """Features of (article, candidate event) pairs with the gold clustering as state."""
     clusterer = OnlineClusterer(Params({}, 0.0), 0.5, options.event_window_days)
-    index = VectorIndex(len(items[0].vector))
+    index = FaissIndex(len(items[0].vector))
     event_of_gold: dict[str, str] = {}
     rows, labels = [], []
     for n, (item, label) in enumerate(zip(items, gold), start=1):

@@ -23,8 +23,7 @@ from typing import Any, Iterable, Sequence
 
 import numpy as np
 
-from ..model import Decision
-from ..registry import register
+from ..model import PLACE_LABELS, Decision
 from .scoring import Logistic, Scorer, scorer_from_json
 
 __all__ = ["ClusterItem", "ClusterModel", "EventState", "OnlineClusterer", "Refinement", "content_terms", "detail_keys", "detail_features", "FEATURES", "Vocabulary"]
@@ -47,7 +46,6 @@ _STOPWORDS = frozenset(
 )
 
 
-_PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 _YEAR = re.compile(r"(?<![\d/:.,-])(?:19[5-9]\d|20[0-4]\d)(?![\d/:.,]\d)")
 _NUMBER = re.compile(r"(?<![\d/:.,$-])\d{1,3}(?:,\d{3})*(?:\.\d+)?(?![\d/:]|[.,]\d)")
 
@@ -63,7 +61,7 @@ def detail_keys(entities: Iterable[tuple[str, str]], lead: str) -> frozenset[str
     for key, label in entities:
         if label == "PERSON":
             out.add("p:" + key.split()[-1])
-        elif label in _PLACE_LABELS:
+        elif label in PLACE_LABELS:
             out.add("g:" + key)
     years = set(_YEAR.findall(lead))
     out.update("y:" + y for y in years)
@@ -363,6 +361,11 @@ class OnlineClusterer:
         self._next = next_number
         self.entity_vocab = entity_vocab
         self.term_vocab = term_vocab
+
+    @property
+    def next_number(self) -> int:
+        """The number the next new event will get (numbers of merged events are never reused)."""
+        return self._next
 
     def new_event_id(self) -> str:
         event_id = f"E{self._next}"
@@ -676,12 +679,10 @@ class OnlineClusterer:
         )
 
 
-@register("clusterer.online.v1")
 def _online(options) -> OnlineClusterer:
     return OnlineClusterer(Params.load("clusterer-online-v1.json"), options.event_threshold, options.event_window_days)
 
 
-@register("clusterer.online.v2")
 def _online_v2(options) -> OnlineClusterer:
     """v1 plus detail features (persons, places, years, figures) and the second pass."""
     params = Params.load("clusterer-online-v2.json")
@@ -691,7 +692,6 @@ def _online_v2(options) -> OnlineClusterer:
     return clusterer
 
 
-@register("clusterer.online.v3")
 def _online_v3(options) -> OnlineClusterer:
     """v2 with its own event model for the second pass, both fitted on the clusterer's own trajectories."""
     model = ClusterModel.load("clusterer-online-v3.json")

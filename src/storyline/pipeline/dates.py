@@ -200,3 +200,19 @@ def date_mentions(article_id: str, text: str, anchor: dt.date | None) -> list[Me
         }
         out.append(Mention(article_id, found.start, found.end, found.text, "DATE", d.iso() or "", detail))
     return out
+
+
+class RuleDates:
+    """The dates stage: every date expression of an article, and the candidate dates of its event."""
+
+    name = "dates.rules.v1"
+
+    def mentions(self, article_id: str, text: str, anchor: dt.date | None) -> list[Mention]:
+        return date_mentions(article_id, text, anchor)
+
+    def event_dates(self, sentences: list[str], anchor: dt.date | None) -> list[FuzzyDate]:
+        return event_date_candidates(sentences, anchor)
+
+
+def _rules(options) -> RuleDates:
+    return RuleDates()

@@ -92,3 +92,31 @@ class DuplicateIndex:
                 if similarity >= self.threshold and (best is None or similarity > best.similarity):
                     best = DuplicateMatch(candidate, similarity)
         return best
+
+
+class NearDuplicates:
+    """The deduplicate stage: MinHash signatures of article texts and an LSH index of the originals.
+
+    Exact copies are found by fingerprint before this stage; this one finds
+    near-duplicates (wire copies, lightly edited reposts) at or above the
+    Jaccard ``threshold``.
+    """
+
+    name = "dedup.minhash.v1"
+
+    def __init__(self, threshold: float = 0.8) -> None:
+        self.hasher = MinHasher()
+        self.index = DuplicateIndex(threshold)
+
+    def signature(self, text: str) -> np.ndarray | None:
+        return self.hasher.signature(text)
+
+    def add(self, article_id: str, signature: np.ndarray) -> None:
+        self.index.add(article_id, signature)
+
+    def find(self, signature: np.ndarray) -> DuplicateMatch | None:
+        return self.index.find(signature)
+
+
+def _minhash(options) -> NearDuplicates:
+    return NearDuplicates(options.near_duplicate_jaccard)

@@ -23,7 +23,6 @@ from typing import Protocol, Sequence, runtime_checkable
 import numpy as np
 
 from ..errors import DependencyMissing
-from ..registry import register
 
 __all__ = ["Embedder", "UseEmbedder", "MiniLMEmbedder", "HashingEmbedder", "normalise_rows"]
 
@@ -143,16 +142,13 @@ class HashingEmbedder:
         return normalise_rows(matrix)
 
 
-@register("embedder.use-multilingual.v1")
 def _use(options) -> UseEmbedder:
     return UseEmbedder(threads=options.threads)
 
 
-@register("embedder.minilm-int8.v1")
 def _minilm(options) -> MiniLMEmbedder:
     return MiniLMEmbedder(threads=options.threads)
 
 
-@register("embedder.hashing.v1")
 def _hashing(options) -> HashingEmbedder:
     return HashingEmbedder()

@@ -17,7 +17,6 @@ import re
 from functools import lru_cache
 from typing import Iterable, Protocol, Sequence
 
-from ..registry import register
 
 __all__ = ["EntityExtractor", "SpacyEntityExtractor", "normalise", "expand", "LABELS"]
 
@@ -65,7 +64,6 @@ class SpacyEntityExtractor:
         return out
 
 
-@register("entities.spacy-en.v1")
 def _spacy(options) -> SpacyEntityExtractor:
     return SpacyEntityExtractor(threads=options.threads)
 

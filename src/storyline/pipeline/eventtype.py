@@ -69,7 +69,6 @@ from typing import Any, Protocol, Sequence
 import numpy as np
 
 from ..errors import Codes, SettingsError
-from ..registry import register
 
 __all__ = [
     "PLOVER_TYPES",
@@ -388,6 +387,5 @@ def combine(sub_event_type: str, confidence: float, triggers: Sequence[Trigger])
     return EventTypeCoding(first.plover, event_type, sub_event_type, LEXICON_CONFIDENCE, first, "lexicon")
 
 
-@register("eventtype.linear.v1")
 def _linear(options) -> LinearEventTyper:
     return LinearEventTyper.bundled()

@@ -16,7 +16,6 @@ from typing import Iterable
 import numpy as np
 
 from ..model import Decision
-from ..registry import register
 from .cluster import EventState, Vocabulary, weighted_overlap
 
 __all__ = ["StoryState", "StoryLinker"]
@@ -118,6 +117,5 @@ class StoryLinker:
                         f"(cosine {feats['cosine']:.2f}, entity overlap {feats['entities']:.2f})")
 
 
-@register("linker.stories.v1")
 def _linker(options) -> StoryLinker:
     return StoryLinker(options.story_threshold, options.story_window_days)

@@ -50,7 +50,6 @@ from dataclasses import dataclass, field
 from typing import Protocol, Sequence
 
 from ..model import GeoPrecision, Place
-from ..registry import register
 from . import entities as entities_stage
 from .gazetteer import Entry, Gazetteer, default_gazetteer_path, name_key
 from .place_ranker import PlaceRanker, kind_word, ranker_features
@@ -807,18 +806,15 @@ def _country_codes() -> dict[str, str]:
     return _COUNTRY_CODES
 
 
-@register("geoparser.geonames.v1")
 def _geonames(options) -> GazetteerGeoparser:
     return GazetteerGeoparser(imported=options.gazetteer or str(default_gazetteer_path()))
 
 
-@register("geoparser.geonames.v2")
 def _geonames_v2(options) -> GazetteerGeoparser:
     """v1's resolution with recognition by the fitted span model and style-guide state abbreviations."""
     return GazetteerGeoparser(imported=options.gazetteer or str(default_gazetteer_path()), span_model=SpanModel.load())
 
 
-@register("geoparser.geonames.v3")
 def _geonames_v3(options) -> GazetteerGeoparser:
     """v2's recognition plus names followed by their kind and "X (Y)" pieces; candidates chosen by the fitted ranker."""
     return GazetteerGeoparser(imported=options.gazetteer or str(default_gazetteer_path()), span_model=SpanModel.load(),

@@ -382,3 +382,17 @@ def speech_mentions(
         detail = {"speaker": q.speaker, "speaker_kind": q.speaker_kind} | q.extra
         out.append(Mention(article_id, q.start, q.end, q.text, "QUOTE", q.speaker_key or "", detail))
     return out
+
+
+class RuleQuotes:
+    """The quotes stage: quotes with their speakers and attributions with their sources, as mentions."""
+
+    name = "quotes.rules.v1"
+
+    def mentions(self, article_id: str, text: str, spans: Sequence[Span] = (),
+                 sentences: Sequence[tuple[int, int]] | None = None) -> list[Mention]:
+        return speech_mentions(article_id, text, spans, sentences)
+
+
+def _rules(options) -> RuleQuotes:
+    return RuleQuotes()

@@ -1,7 +1,6 @@
-"""Read-side queries for the surfaces: story lists with filters, full-text search.
+"""Read-side queries of the SQLite store: story lists with filters, full-text search.
 
-The writes and the per-record reads live in :mod:`storyline.store.sqlite`;
-this module holds the queries that page through a large store. Every page is
+The SQLite store (:mod:`storyline.store.sqlite`) calls these; this module holds the queries that page through a large store. Every page is
 a keyset page: the caller gets the sort key of the last row as a cursor and
 asks for the rows after it, so rows added while someone pages never shift
 or repeat what they already saw (an offset would). Every value is a
@@ -13,39 +12,18 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["StoryFilter", "StoryKey", "story_page", "story_key", "search_articles", "fts_query", "place_labels"]
+from ..model import PLACE_LABELS, StoryFilter, StoryKey
 
-#: mention labels that name places (spaCy's scheme)
-place_labels = ("GPE", "LOC", "FAC")
+__all__ = ["story_page", "search_articles", "fts_query"]
+
+_PLACE_LABELS = tuple(sorted(PLACE_LABELS))
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 #: the sort of the story list: newest last report first, then the biggest, then the newest story
 _STORY_ORDER = "coalesce(s.last_date, '') DESC, s.n_articles DESC, s.number DESC"
 _STORY_KEY = "(coalesce(s.last_date, ''), s.n_articles, s.number)"
-
-
-@dataclass(frozen=True)
-class StoryKey:
-    """Where a page of stories ends: the sort key of its last story."""
-
-    last_date: str
-    n_articles: int
-    number: int
-
-
-@dataclass(frozen=True)
-class StoryFilter:
-    """Which stories to list; every part is optional and they combine with AND."""
-
-    date_from: str | None = None  # ISO dates; a story matches when its dates overlap the range
-    date_to: str | None = None
-    source: str | None = None  # outlet name, exact
-    place_key: str | None = None  # a normalised place key (see pipeline.entities.normalise)
-    place_text: str | None = None  # the place as typed, for the places table when there is one
-    query: str | None = None  # free text, matched against article titles and texts
 
 
 def fts_query(text: str) -> str | None:
@@ -68,12 +46,12 @@ def _has_table(conn: sqlite3.Connection, name: str) -> bool:
 
 def _place_story_ids(conn: sqlite3.Connection, key: str | None, text: str | None) -> tuple[str, list[Any]]:
     """SQL (and its parameters) selecting the ids of stories with an article naming a place."""
-    marks = ",".join("?" * len(place_labels))
+    marks = ",".join("?" * len(_PLACE_LABELS))
     parts = [
         "SELECT ev.story_id FROM mentions m JOIN event_articles ea ON ea.article_id = m.article_id"
         f" JOIN events ev ON ev.id = ea.event_id WHERE m.key = ? AND m.label IN ({marks})"
     ]
-    params: list[Any] = [key or "", *place_labels]
+    params: list[Any] = [key or "", *_PLACE_LABELS]
     columns = {r[1] for r in conn.execute("PRAGMA table_info(places)")} if _has_table(conn, "places") else set()
     if text and {"article_id", "name", "country"} <= columns:
         parts.append(
@@ -122,10 +100,6 @@ def story_page(conn: sqlite3.Connection, where: StoryFilter, after: StoryKey | N
         sql += " WHERE " + " AND ".join(clauses)
     sql += f" ORDER BY {_STORY_ORDER} LIMIT ?"
     return conn.execute(sql, [*params, limit]).fetchall()  # clauses are fixed text; values are parameters
-
-
-def story_key(row: sqlite3.Row) -> StoryKey:
-    return StoryKey(row["last_date"] or "", int(row["n_articles"]), int(row["number"]))
 
 
 def search_articles(conn: sqlite3.Connection, text: str, after_rowid: int | None, limit: int) -> list[sqlite3.Row]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 
-__all__ = ["MIGRATIONS", "apply_migrations", "applied_migrations"]
+__all__ = ["MIGRATIONS", "apply_migrations", "applied_migrations", "statements"]
 
 _INITIAL = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -150,13 +150,37 @@ CREATE INDEX stories_order ON stories (coalesce(last_date, '') DESC, n_articles 
 CREATE INDEX event_articles_event_position ON event_articles (event_id, position)
 """
 
+#: The relays stage's result, kept with the record it was computed for (read by every surface).
+_RELAYS = """
+ALTER TABLE event_records ADD COLUMN relays TEXT;
+"""
+
 #: (name, SQL script) in the order they apply.
 MIGRATIONS: tuple[tuple[str, str], ...] = (
     ("0001_initial", _INITIAL),
     ("0002_places", _PLACES),
     ("0003_records", _RECORDS),
     ("0004_search", _SEARCH),
+    ("0005_relays", _RELAYS),
 )
+
+
+def statements(script: str) -> list[str]:
+    """The complete SQL statements of ``script``, in order.
+
+    A ";" inside a string literal or a trigger body does not end a statement:
+    SQLite's own parser (``sqlite3.complete_statement``) decides where one ends.
+    """
+    out, pending = [], ""
+    for piece in script.split(";"):
+        pending += piece + ";"
+        if sqlite3.complete_statement(pending):
+            if pending.strip().strip(";").strip():
+                out.append(pending.strip())
+            pending = ""
+    if pending.strip().strip(";").strip():
+        raise ValueError(f"incomplete SQL statement at the end of a migration: {pending.strip()[:80]!r}")
+    return out
 
 
 def applied_migrations(conn: sqlite3.Connection) -> list[str]:
@@ -177,9 +201,8 @@ def apply_migrations(conn: sqlite3.Connection) -> list[str]:
             conn.execute("ROLLBACK")
             continue
         try:
-            for statement in script.split(";"):
-                if statement.strip():
-                    conn.execute(statement)
+            for statement in statements(script):
+                conn.execute(statement)
             conn.execute(
                 "INSERT INTO migrations (name, applied_at) VALUES (?, ?)",
                 (name, dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")),

@@ -18,10 +18,12 @@ from urllib.parse import quote
 import numpy as np
 
 from ..errors import Codes, StoreError
-from ..model import Article, Decision, Mention, Place, Rejection, Segment
+from ..model import (Article, Decision, Mention, Place, Rejection, SavedEventState, SearchHit, Segment, StoredDecision,
+                     StoredEvent, StoredStory, StoryFilter, StoryKey)
+from . import browse
 from .migrations import apply_migrations
 
-__all__ = ["Store"]
+__all__ = ["SQLiteStore"]
 
 
 def _now() -> str:
@@ -48,8 +50,8 @@ def _set_wal(conn: sqlite3.Connection, attempts: int = 200) -> None:
             time.sleep(0.05)
 
 
-class Store:
-    """A Storyline database. Use as a context manager or call :meth:`close`."""
+class SQLiteStore:
+    """The embedded store (implements :class:`storyline.store.base.Store`). Use as a context manager or call :meth:`close`."""
 
     def __init__(self, path: str | Path, *, readonly: bool = False) -> None:
         self.path = Path(path)
@@ -75,7 +77,7 @@ class Store:
     def close(self) -> None:
         self.conn.close()
 
-    def __enter__(self) -> "Store":
+    def __enter__(self) -> "SQLiteStore":
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -179,12 +181,14 @@ class Store:
             raise ValueError(table)
         return int(self.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])  # table name checked above
 
-    def article_row(self, article_id: str) -> sqlite3.Row | None:
-        return self.conn.execute("SELECT * FROM articles WHERE id = ?", (article_id,)).fetchone()
+    def article(self, article_id: str) -> Article | None:
+        row = self.conn.execute("SELECT * FROM articles WHERE id = ?", (article_id,)).fetchone()
+        return self._article(row) if row else None
 
-    def article_rows(self, ids: Iterable[str] | None = None) -> list[sqlite3.Row]:
+    def articles(self, ids: Iterable[str] | None = None) -> list[Article]:
+        """The articles with ``ids`` in that order (missing ones left out), or every article in date order."""
         if ids is None:
-            return self.conn.execute("SELECT * FROM articles ORDER BY published IS NULL, published, rowid").fetchall()
+            return [self._article(r) for r in self.conn.execute("SELECT * FROM articles ORDER BY published IS NULL, published, rowid")]
         ids = list(ids)
         rows = []
         for i in range(0, len(ids), 500):
@@ -192,7 +196,13 @@ class Store:
             marks = ",".join("?" * len(chunk))
             rows += self.conn.execute(f"SELECT * FROM articles WHERE id IN ({marks})", chunk).fetchall()  # placeholders only
         order = {a: i for i, a in enumerate(ids)}
-        return sorted(rows, key=lambda r: order[r["id"]])
+        return [self._article(r) for r in sorted(rows, key=lambda r: order[r["id"]])]
+
+    def _article(self, row: sqlite3.Row) -> Article:
+        published = dt.date.fromisoformat(row["published"][:10]) if row["published"] else None
+        return Article(id=row["id"], text=row["text"], source=row["source"], url=row["url"], title=row["title"],
+                       published=published, language=row["language"], fingerprint=row["fingerprint"], origin=row["origin"],
+                       segments=tuple(self.segments(row["id"])), duplicate_of=row["duplicate_of"])
 
     def segments(self, article_id: str) -> list[Segment]:
         return [
@@ -222,26 +232,28 @@ class Store:
         ]
 
     # ------------------------------------------------------------ clustering state
-    def save_event(self, event: dict[str, Any]) -> None:
+    def save_event(self, event: StoredEvent, state: dict[str, Any], vector_sum: bytes) -> None:
+        """Write an event's row and the clusterer's memory of it."""
         self.conn.execute(
             "INSERT INTO events (id, number, story_id, title, date, date_precision, first_date, last_date, size, n_articles,"
-            " n_sources, state, vector_sum) VALUES (:id, :number, :story_id, :title, :date, :date_precision, :first_date,"
-            " :last_date, :size, :n_articles, :n_sources, :state, :vector_sum)"
+            " n_sources, state, vector_sum) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
             " ON CONFLICT(id) DO UPDATE SET story_id = excluded.story_id, title = excluded.title, date = excluded.date,"
             " date_precision = excluded.date_precision, first_date = excluded.first_date, last_date = excluded.last_date,"
             " size = excluded.size, n_articles = excluded.n_articles, n_sources = excluded.n_sources,"
             " state = excluded.state, vector_sum = excluded.vector_sum",
-            event,
+            (event.id, event.number, event.story_id, event.title, event.date, event.date_precision, event.first_date,
+             event.last_date, event.size, event.n_articles, event.n_sources, json.dumps(state), vector_sum),
         )
 
-    def save_story(self, story: dict[str, Any]) -> None:
+    def save_story(self, story: StoredStory) -> None:
         self.conn.execute(
             "INSERT INTO stories (id, number, title, first_date, last_date, n_events, n_articles, n_sources)"
-            " VALUES (:id, :number, :title, :first_date, :last_date, :n_events, :n_articles, :n_sources)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
             " ON CONFLICT(id) DO UPDATE SET title = excluded.title, first_date = excluded.first_date,"
             " last_date = excluded.last_date, n_events = excluded.n_events, n_articles = excluded.n_articles,"
             " n_sources = excluded.n_sources",
-            story,
+            (story.id, story.number, story.title, story.first_date, story.last_date, story.n_events, story.n_articles,
+             story.n_sources),
         )
 
     def add_event_article(self, event_id: str, article_id: str, position: int) -> None:
@@ -279,14 +291,21 @@ class Store:
     def vocabulary(self, kind: str) -> dict[str, int]:
         return {r[0]: r[1] for r in self.conn.execute("SELECT key, df FROM vocabulary WHERE kind = ?", (kind,))}
 
-    def event_rows(self, ids: Iterable[str] | None = None, story_id: str | None = None) -> list[sqlite3.Row]:
+    def events(self, ids: Iterable[str] | None = None, story_id: str | None = None) -> list[StoredEvent]:
+        """Events by id (in that order), of one story (in date order), or all (in number order)."""
         if story_id is not None:
-            return self.conn.execute(
+            rows = self.conn.execute(
                 "SELECT * FROM events WHERE story_id = ? ORDER BY first_date IS NULL, first_date, number", (story_id,)
             ).fetchall()
-        if ids is None:
-            return self.conn.execute("SELECT * FROM events ORDER BY number").fetchall()
-        return [r for i in ids if (r := self.conn.execute("SELECT * FROM events WHERE id = ?", (i,)).fetchone())]
+        elif ids is None:
+            rows = self.conn.execute("SELECT * FROM events ORDER BY number").fetchall()
+        else:
+            rows = [r for i in ids if (r := self.conn.execute("SELECT * FROM events WHERE id = ?", (i,)).fetchone())]
+        return [_event(r) for r in rows]
+
+    def event_states(self) -> Iterator[SavedEventState]:
+        for row in self.conn.execute("SELECT * FROM events ORDER BY number"):
+            yield SavedEventState(_event(row), json.loads(row["state"]), row["vector_sum"])
 
     def event_members(self, event_id: str) -> list[str]:
         return [r[0] for r in self.conn.execute("SELECT article_id FROM event_articles WHERE event_id = ? ORDER BY position", (event_id,))]
@@ -301,22 +320,53 @@ class Store:
         row = self.conn.execute("SELECT event_id FROM event_articles WHERE article_id = ?", (article_id,)).fetchone()
         return row[0] if row else None
 
-    def story_rows(self, limit: int | None = None, offset: int = 0) -> list[sqlite3.Row]:
+    def stories(self, limit: int | None = None, offset: int = 0) -> list[StoredStory]:
         sql = "SELECT * FROM stories ORDER BY last_date IS NULL, last_date DESC, n_articles DESC, number DESC"
         if limit is not None:
-            return self.conn.execute(sql + " LIMIT ? OFFSET ?", (limit, offset)).fetchall()
-        return self.conn.execute(sql).fetchall()
+            return [_story(r) for r in self.conn.execute(sql + " LIMIT ? OFFSET ?", (limit, offset))]
+        return [_story(r) for r in self.conn.execute(sql)]
 
-    def story_row(self, story_id: str) -> sqlite3.Row | None:
-        return self.conn.execute("SELECT * FROM stories WHERE id = ?", (story_id,)).fetchone()
+    def story(self, story_id: str) -> StoredStory | None:
+        row = self.conn.execute("SELECT * FROM stories WHERE id = ?", (story_id,)).fetchone()
+        return _story(row) if row else None
+
+    def story_page(self, where: StoryFilter, after: StoryKey | None, limit: int) -> list[StoredStory]:
+        """Up to ``limit`` stories after ``after`` in list order (newest and biggest first), matching ``where``."""
+        return [_story(r) for r in browse.story_page(self.conn, where, after, limit)]
+
+    def search(self, text: str, after: int | None, limit: int) -> list[tuple[int, SearchHit]]:
+        """Articles with every word of ``text``, newest stored first, each with its position for the next page."""
+        return [
+            (r["rowid"], SearchHit(r["id"], r["source"], r["published"], r["title"], r["duplicate_of"],
+                                   r["event_id"], r["story_id"], r["snippet"]))
+            for r in browse.search_articles(self.conn, text, after, limit)
+        ]
+
+    def write_mark(self) -> tuple[int, int]:
+        """Changes when any writer adds articles or events: (newest article position, number of events)."""
+        return (self.conn.execute("SELECT coalesce(max(rowid), 0) FROM articles").fetchone()[0],
+                self.conn.execute("SELECT count(*) FROM events").fetchone()[0])
+
+    def assignments(self) -> dict[str, tuple[str, str | None]]:
+        """Every article's event and story id."""
+        return {r[0]: (r[1], r[2]) for r in self.conn.execute(
+            "SELECT ea.article_id, ea.event_id, e.story_id FROM event_articles ea JOIN events e ON e.id = ea.event_id")}
 
     # ------------------------------------------------------------ event records
-    def save_record(self, event_id: str, record: dict[str, Any], n_articles: int) -> None:
+    def save_record(self, event_id: str, record: dict[str, Any], n_articles: int, relays: dict[str, Any] | None = None) -> None:
+        """Store an event's record (and the relays it was built with), built from ``n_articles`` articles."""
         self.conn.execute(
-            "INSERT INTO event_records (event_id, record, n_articles, built_at) VALUES (?, ?, ?, ?) "
-            "ON CONFLICT(event_id) DO UPDATE SET record = excluded.record, n_articles = excluded.n_articles, built_at = excluded.built_at",
-            (event_id, json.dumps(record, ensure_ascii=False), n_articles, dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")),
+            "INSERT INTO event_records (event_id, record, n_articles, built_at, relays) VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT(event_id) DO UPDATE SET record = excluded.record, n_articles = excluded.n_articles,"
+            " built_at = excluded.built_at, relays = excluded.relays",
+            (event_id, json.dumps(record, ensure_ascii=False), n_articles, _now(),
+             json.dumps(relays, ensure_ascii=False) if relays is not None else None),
         )
+
+    def relays(self, event_id: str) -> dict[str, Any] | None:
+        """The relays stored with an event's record, if any."""
+        row = self.conn.execute("SELECT relays FROM event_records WHERE event_id = ?", (event_id,)).fetchone()
+        return json.loads(row[0]) if row and row[0] else None
 
     def stale_records(self) -> list[str]:
         """Events without a record, or whose record was built from a different number of articles."""
@@ -345,10 +395,14 @@ class Store:
         row = self.conn.execute("SELECT record FROM event_records WHERE event_id = ?", (event_id,)).fetchone()
         return json.loads(row[0]) if row else None
 
-    def decisions(self, subject_ids: Iterable[str]) -> list[sqlite3.Row]:
+    def decisions(self, subject_ids: Iterable[str]) -> list[StoredDecision]:
         out = []
         for subject in subject_ids:
-            out += self.conn.execute("SELECT * FROM decisions WHERE subject_id = ? ORDER BY id", (subject,)).fetchall()
+            out += [
+                StoredDecision(r["subject_id"], r["target_id"], r["level"], r["action"], r["score"], r["threshold"],
+                               json.loads(r["features"]), r["explanation"])
+                for r in self.conn.execute("SELECT * FROM decisions WHERE subject_id = ? ORDER BY id", (subject,))
+            ]
         return out
 
     # ------------------------------------------------------------ runs
@@ -365,3 +419,13 @@ class Store:
     def components(self) -> dict[str, str] | None:
         row = self.conn.execute("SELECT components FROM runs ORDER BY id LIMIT 1").fetchone()
         return json.loads(row[0]) if row else None
+
+
+def _event(row: sqlite3.Row) -> StoredEvent:
+    return StoredEvent(row["id"], row["number"], row["story_id"], row["title"], row["date"], row["date_precision"],
+                       row["first_date"], row["last_date"], row["size"], row["n_articles"], row["n_sources"])
+
+
+def _story(row: sqlite3.Row) -> StoredStory:
+    return StoredStory(row["id"], row["number"], row["title"], row["first_date"], row["last_date"], row["n_events"],
+                       row["n_articles"], row["n_sources"])

@@ -15,7 +15,7 @@ from typing import Iterable
 
 import numpy as np
 
-__all__ = ["VectorIndex", "vector_id", "day_range"]
+__all__ = ["FaissIndex", "vector_id", "day_range"]
 
 _EPOCH = dt.date(1800, 1, 1)
 _SHIFT = 32
@@ -33,7 +33,9 @@ def day_range(day: dt.date, window_days: int) -> tuple[int, int]:
     return lo << _SHIFT, hi << _SHIFT
 
 
-class VectorIndex:
+class FaissIndex:
+    """Exact inner-product search with faiss (implements :class:`storyline.store.base.VectorIndex`)."""
+
     def __init__(self, dim: int) -> None:
         import faiss
 
@@ -68,7 +70,7 @@ class VectorIndex:
         self._faiss.write_index(self.index, str(path))
 
     @classmethod
-    def load_or_build(cls, path: Path, dim: int, rows: Iterable[tuple[str, int, np.ndarray]], expected: int) -> "VectorIndex":
+    def load_or_build(cls, path: Path, dim: int, rows: Iterable[tuple[str, int, np.ndarray]], expected: int) -> "FaissIndex":
         """Load the index file when it holds exactly the vector ids of ``rows``; else rebuild from ``rows``.
 
         ``expected`` is the number of stored embeddings (a cheap first check).

@@ -16,6 +16,7 @@ from fastapi import APIRouter, Header, Query, Request
 from pydantic import BaseModel, Field
 
 from ..errors import Codes, InputError
+from ..model import ArticleView, Event, SearchPage, Story, StoryPage
 from .app import ServerState
 
 __all__ = ["router", "MAX_RECORDS", "ArticleIn", "ErrorResponse"]
@@ -32,37 +33,6 @@ class ErrorDetail(BaseModel):
 
 class ErrorResponse(BaseModel):
     error: ErrorDetail
-
-
-class StorySummary(BaseModel):
-    id: str
-    title: str | None
-    first_date: str | None
-    last_date: str | None
-    n_events: int
-    n_articles: int
-    n_sources: int = Field(description="Independent sources (outlets) reporting the story.")
-
-
-class StoryPage(BaseModel):
-    stories: list[StorySummary]
-    next: str | None = Field(description="Cursor of the next page; null on the last page.")
-
-
-class SearchHit(BaseModel):
-    id: str
-    source: str | None
-    date: str | None
-    title: str | None
-    duplicate_of: str | None
-    event_id: str | None
-    story_id: str | None
-    snippet: str = Field(description="Excerpt; matched words sit between U+E000 and U+E001.")
-
-
-class SearchPage(BaseModel):
-    articles: list[SearchHit]
-    next: str | None
 
 
 class ArticleIn(BaseModel):
@@ -123,22 +93,23 @@ def list_stories(
 ) -> dict[str, Any]:
     state = _state(request)
     return state.reader().story_list(cursor=cursor, limit=limit or state.options.serve_page_size, date_from=date_from,
-                                     date_to=date_to, source=source, place=place, query=q)
+                                     date_to=date_to, source=source, place=place, query=q).to_dict()
 
 
-@router.get("/stories/{story_id}", summary="One story: its events, their articles and why they are together")
+@router.get("/stories/{story_id}", response_model=Story, summary="One story: its events, their articles and why they are together")
 def get_story(request: Request, story_id: str) -> dict[str, Any]:
-    return _state(request).reader().story(story_id)
+    return _state(request).reader().story(story_id).to_dict()
 
 
-@router.get("/events/{event_id}", summary="One event: its record (each field with its supporting sentences) and provenance")
+@router.get("/events/{event_id}", response_model=Event,
+            summary="One event: its record (each field with its supporting sentences) and provenance")
 def get_event(request: Request, event_id: str) -> dict[str, Any]:
-    return _state(request).reader().event(event_id)
+    return _state(request).reader().event(event_id).to_dict()
 
 
-@router.get("/articles/{article_id}", summary="One article: text, sentences, mentions and places")
+@router.get("/articles/{article_id}", response_model=ArticleView, summary="One article: text, sentences, mentions and places")
 def get_article(request: Request, article_id: str) -> dict[str, Any]:
-    return _state(request).reader().article(article_id)
+    return _state(request).reader().article(article_id).to_dict()
 
 
 @router.get("/search", response_model=SearchPage, summary="Articles containing every word of q, newest first")
@@ -149,7 +120,7 @@ def search(
     limit: Limit = None,
 ) -> dict[str, Any]:
     state = _state(request)
-    return state.reader().search(q, cursor=cursor, limit=limit or state.options.serve_page_size)
+    return state.reader().search(q, cursor=cursor, limit=limit or state.options.serve_page_size).to_dict()
 
 
 @router.post(

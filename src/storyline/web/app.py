@@ -93,9 +93,9 @@ class ServerState:
     def _open_writer(self) -> tuple[int, int]:
         if self._writer is not None:
             # keep the loaded models; drop the clustering state another process may have changed
-            self._seams = {"embedder": self._writer._embedder, "entity_extractor": self._writer._entities}
+            self._seams = self._writer.components.built()
             self._writer.close()
-        self._writer = Storyline(self.db, self.options, **self._seams)
+        self._writer = Storyline(self.db, self.options, components=self._seams)
         return self._store_mark()
 
     def reader(self) -> Storyline:
@@ -109,9 +109,7 @@ class ServerState:
 
     def _store_mark(self) -> tuple[int, int]:
         assert self._writer is not None
-        conn = self._writer.store.conn
-        return (conn.execute("SELECT coalesce(max(rowid), 0) FROM articles").fetchone()[0],
-                conn.execute("SELECT count(*) FROM events").fetchone()[0])
+        return self._writer.store.write_mark()
 
     def check_token(self, given: str | None) -> None:
         if self.token is None:

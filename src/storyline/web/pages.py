@@ -61,7 +61,7 @@ def stories_page(request: Request, q: Text = None, source: Text = None, place: T
     state = _state(request)
     filters = {"q": q or "", "source": source or "", "place": place or "", "from": date_from or "", "to": date_to or ""}
     page = state.reader().story_list(cursor=cursor, limit=state.options.serve_page_size, date_from=date_from,
-                                     date_to=date_to, source=source, place=place, query=q)
+                                     date_to=date_to, source=source, place=place, query=q).to_dict()
     kept = {k: v for k, v in filters.items() if v}
     more = f"/?{urlencode({**kept, 'cursor': page['next']})}" if page["next"] else None
     template = "story_rows.html" if request.headers.get("HX-Target") == "more" else "stories.html"
@@ -74,7 +74,7 @@ def search_page(request: Request, q: Text = None, cursor: Annotated[str | None, 
     state = _state(request)
     hits, more = [], None
     if q and q.strip():
-        page = state.reader().search(q, cursor=cursor, limit=state.options.serve_page_size)
+        page = state.reader().search(q, cursor=cursor, limit=state.options.serve_page_size).to_dict()
         hits = [hit | {"parts": views.snippet_parts(hit["snippet"])} for hit in page["articles"]]
         more = f"/search?{urlencode({'q': q, 'cursor': page['next']})}" if page["next"] else None
     return _render(request, "search.html", q=q or "", hits=hits, more=more)
@@ -83,12 +83,12 @@ def search_page(request: Request, q: Text = None, cursor: Annotated[str | None, 
 @router.get("/stories/{story_id}", response_class=HTMLResponse)
 def story_page(request: Request, story_id: str) -> Response:
     engine = _state(request).reader()
-    story = engine.story(story_id)
+    story = engine.story(story_id).to_dict()
     events = story["events"]
     places: dict[str, list[dict]] = {}
     for event in events:
         if not views.event_facts(event)["place"] and event["articles"]:
-            places[event["id"]] = engine.article(event["articles"][0]).get("places") or []
+            places[event["id"]] = engine.article(event["articles"][0]).to_dict().get("places") or []
     timeline = [{"number": i, "event": e, "facts": views.event_facts(e)} for i, e in enumerate(events, 1)]
     linked = [w for w in story["why"] if w.get("level") == "story"]
     return _render(request, "story.html", story=story, timeline=timeline, map=views.story_map(events, places), linked=linked)
@@ -97,7 +97,7 @@ def story_page(request: Request, story_id: str) -> Response:
 @router.get("/events/{event_id}", response_class=HTMLResponse)
 def event_page(request: Request, event_id: str, field: Annotated[str | None, Query(max_length=40)] = None) -> Response:
     engine = _state(request).reader()
-    event = engine.event(event_id)
+    event = engine.event(event_id).to_dict()
     record = event.get("record")
     fields = views.record_fields(record)
     selected = field if any(f.name == field for f in fields) else None
@@ -107,7 +107,7 @@ def event_page(request: Request, event_id: str, field: Annotated[str | None, Que
     for source, articles in all_columns[:_SOURCES_SHOWN]:
         shown = []
         for summary in articles[:_ARTICLES_PER_SOURCE]:
-            article = engine.article(summary["id"])
+            article = engine.article(summary["id"]).to_dict()
             sentences, spans = highlights.get(article["id"], ({}, []))
             blocks = views.layout(article["text"], article.get("segments"), spans, sentences)
             shown.append({"article": article, "title": views.display_title(article), "blocks": blocks, "n_highlighted": sum(1 for b in blocks for s in b.sentences if s.classes)})
@@ -119,7 +119,7 @@ def event_page(request: Request, event_id: str, field: Annotated[str | None, Que
 
 @router.get("/articles/{article_id}", response_class=HTMLResponse)
 def article_page(request: Request, article_id: str) -> Response:
-    article = _state(request).reader().article(article_id)
+    article = _state(request).reader().article(article_id).to_dict()
     spans = views.mention_spans(article)
     blocks = views.layout(article["text"], article.get("segments"), spans)
     groups: dict[str, list[str]] = {}

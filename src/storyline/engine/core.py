@@ -1,0 +1,178 @@
+"""The engine: one object that owns a store and the stages, and that every surface talks to.
+
+    read -> normalise -> deduplicate -> analyse (embed, entities, quotes, dates, places)
+         -> cluster (article -> event) -> link (event -> story) -> store
+         -> relays -> record (per touched event) -> store
+
+The work lives in the modules beside this one: :mod:`.components` (stages by
+registered name), :mod:`.state` (clustering state in and out of the store),
+:mod:`.ingest`, :mod:`.records` and :mod:`.reads`. This class wires them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Iterable, Iterator, Sequence
+
+from ..model import (Article, ArticleSummary, ArticleView, Event, EventRecord, IngestSummary, RawRecord, Rejection,
+                     SearchPage, Story, StoryOverview, StoryPage)
+from ..settings import Options, load_options
+from ..store import Store, index_location, open_store
+from .analyse import Analysis, analyse
+from .components import Components
+from .ingest import Ingester, Progress, read_items
+from .reads import Reads
+from .records import RecordBuilder
+from .state import ClusterState, load_state
+
+__all__ = ["Storyline"]
+
+
+class Storyline:
+    """A Storyline store and the pipeline that fills it.
+
+    >>> sl = Storyline("news.db")                      # doctest: +SKIP
+    >>> sl.ingest(["articles.jsonl"]).line()           # doctest: +SKIP
+    >>> sl.stories()                                   # doctest: +SKIP
+    """
+
+    def __init__(
+        self,
+        db: str | Path = "storyline.db",
+        options: Options | None = None,
+        *,
+        embedder: Any | None = None,
+        entity_extractor: Any | None = None,
+        geoparser: Any | None = None,
+        components: dict[str, Any] | None = None,
+        readonly: bool = False,
+    ) -> None:
+        self.options = options or load_options()
+        self.db_path = Path(db)
+        # readonly: a reader beside a writer (the web server's request threads); it never migrates or ingests
+        self.store: Store = open_store(self.db_path, readonly=readonly)
+        given = {"embedder": embedder, "entity_extractor": entity_extractor, "geoparser": geoparser, **(components or {})}
+        self.components = Components(self.options, given)
+        self.records = RecordBuilder(self.store, self.components)
+        self.reads = Reads(self.store, self.records)
+        self._state: ClusterState | None = None
+        self._ingester: Ingester | None = None
+
+    # ------------------------------------------------------------ lifecycle
+    def close(self) -> None:
+        self.store.close()
+
+    def __enter__(self) -> "Storyline":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def index_path(self) -> Path:
+        return index_location(self.db_path, self.options.index_path)
+
+    @property
+    def embedder(self) -> Any:
+        return self.components.get("embedder")
+
+    @property
+    def entity_extractor(self) -> Any:
+        return self.components.get("entity_extractor")
+
+    @property
+    def geoparser(self) -> Any:
+        return self.components.get("geoparser")
+
+    @property
+    def event_typer(self) -> Any:
+        return self.components.get("event_typer")
+
+    def component_names(self) -> dict[str, Any]:
+        """The registered name of every stage (and the sha256 of the parameter files they read)."""
+        return self.components.names()
+
+    def _writer(self) -> Ingester:
+        if self._ingester is None:
+            self._state = load_state(self.store, self.components, self.index_path)
+            self._ingester = Ingester(self.store, self.components, self.options, self._state, self.index_path)
+        return self._ingester
+
+    @property
+    def clusterer(self) -> Any:
+        return self._writer().state.clusterer
+
+    @property
+    def linker(self) -> Any:
+        return self._writer().state.linker
+
+    @property
+    def index(self) -> Any:
+        return self._writer().state.index
+
+    # ------------------------------------------------------------ ingest
+    def ingest(self, paths: Sequence[str], *, source: str | None = None, fmt: str | None = None,
+               progress: Progress | None = None) -> IngestSummary:
+        """Ingest files, folders, globs or ``-`` (stdin)."""
+        return self.ingest_records(read_items(paths, fmt), source=source, progress=progress)
+
+    def ingest_records(self, items: Iterable[RawRecord | Rejection | dict], *, source: str | None = None,
+                       progress: Progress | None = None) -> IngestSummary:
+        """Ingest raw records (or plain dicts with the corpus JSONL fields)."""
+        writer = self._writer()
+
+        def records(timer) -> None:
+            if self.options.records:
+                with timer("record"):
+                    self.refresh_records()
+
+        return writer.run(items, source=source, progress=progress, after=records)
+
+    def analyse(self, articles: Sequence[Article]) -> list[Analysis]:
+        """Embeddings, mentions, places and candidate event dates of each article (nothing is stored)."""
+        return analyse(articles, self.components, self.options.embed_chars)
+
+    # ------------------------------------------------------------ records
+    def refresh_records(self, batch_size: int = 64) -> int:
+        """Build the record of every event whose articles changed since its record was built."""
+        dirty: set[str] = set()
+        if self._ingester is not None:
+            dirty, self._ingester.dirty_events = self._ingester.dirty_events, set()
+        return self.records.refresh(dirty, batch_size)
+
+    def build_record(self, event_id: str, articles: Sequence[Article]) -> EventRecord:
+        """The record of an event reported by ``articles`` (stored articles: their mentions and places are read)."""
+        return self.records.build(event_id, articles)
+
+    # ------------------------------------------------------------ reading
+    def stories(self, limit: int | None = None, offset: int = 0) -> list[StoryOverview]:
+        """Stories, newest first, in the machine-readable contract shape (``.to_dict()``)."""
+        return self.reads.stories(limit, offset)
+
+    def story(self, story_id: str) -> Story:
+        return self.reads.story(story_id)
+
+    def event(self, event_id: str) -> Event:
+        return self.reads.event(event_id)
+
+    def articles(self) -> list[ArticleSummary]:
+        return self.reads.articles()
+
+    def article(self, article_id: str) -> ArticleView:
+        return self.reads.article(article_id)
+
+    def show(self, item_id: str) -> tuple[str, Story | Event | ArticleView]:
+        return self.reads.show(item_id)
+
+    def story_list(self, **filters: Any) -> StoryPage:
+        """One page of stories with filters (see :meth:`Reads.story_list`)."""
+        return self.reads.story_list(**filters)
+
+    def search(self, text: str, *, cursor: str | None = None, limit: int = 20) -> SearchPage:
+        return self.reads.search(text, cursor=cursor, limit=limit)
+
+    def rejections(self) -> list[Rejection]:
+        return self.reads.rejections()
+
+    def export(self) -> Iterator[dict[str, Any]]:
+        return self.reads.export()

@@ -1,0 +1,224 @@
+"""Ingest: read, normalise, deduplicate, analyse, cluster, link and store, one batch per transaction.
+
+Articles are processed in publication order, in batches; each batch is one
+transaction, so a crash loses at most the batch in flight and a re-run picks
+up where the last committed batch ended.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import time
+from pathlib import Path
+from typing import Callable, Iterable, Iterator, Sequence
+
+import numpy as np
+
+from ..errors import Codes, InputError
+from ..model import Article, Decision, IngestSummary, RawRecord, Rejection
+from ..pipeline.cluster import EventState
+from ..pipeline.ingest import expand_paths, read_path
+from ..pipeline.normalise import to_article
+from ..settings import Options
+from ..store import Store
+from ..store.vectors import day_range, vector_id
+from .analyse import analyse
+from .components import Components
+from .state import ClusterState, save_state
+from .timing import StageTimer
+
+__all__ = ["Ingester", "Progress", "read_items"]
+
+Progress = Callable[[int, int], None]
+
+
+def read_items(paths: Sequence[str], fmt: str | None = None) -> Iterator[RawRecord | Rejection]:
+    """Raw records (or rejections) of files, folders, globs or ``-`` (stdin)."""
+    for path in expand_paths(paths):
+        if isinstance(path, Rejection):
+            yield path
+        else:
+            yield from read_path(path, fmt)
+
+
+class Ingester:
+    """One ingest run's work on a store whose clustering state is loaded."""
+
+    def __init__(self, store: Store, components: Components, options: Options, state: ClusterState,
+                 index_path: Path) -> None:
+        self.store, self.components, self.options, self.state = store, components, options, state
+        self.index_path = index_path
+        #: events changed since their records were last built
+        self.dirty_events: set[str] = set()
+
+    def run(self, items: Iterable[RawRecord | Rejection | dict], *, source: str | None = None,
+            progress: Progress | None = None, after: Callable[[StageTimer], None] | None = None) -> IngestSummary:
+        started = time.perf_counter()
+        summary = IngestSummary()
+        timer = StageTimer(summary.stage_seconds)
+        run_id = self.store.start_run(self.components.names(), dict(self.options))
+        with timer("read+normalise"):
+            fresh = self._fresh(items, source, summary)
+        batch_size = max(1, int(self.options.batch_size))
+        for start in range(0, len(fresh), batch_size):
+            batch = fresh[start : start + batch_size]
+            self._batch(batch, summary, timer)
+            if progress:
+                progress(min(start + batch_size, len(fresh)), len(fresh))
+        if after is not None:
+            after(timer)
+        with timer("store"):
+            if fresh:
+                self.state.index.save(self.index_path)
+            summary.seconds = time.perf_counter() - started
+            self.store.finish_run(run_id, dataclasses.asdict(summary))
+        return summary
+
+    def _fresh(self, items: Iterable[RawRecord | Rejection | dict], source: str | None, summary: IngestSummary) -> list[Article]:
+        """The new articles among ``items``, in publication order; everything else counted or rejected."""
+        fresh: list[Article] = []
+        seen: dict[str, str] = {}
+        for position, item in enumerate(items):
+            if isinstance(item, dict):
+                item = RawRecord("<api>", position + 1, item)
+            if isinstance(item, Rejection):
+                self.reject(item, summary)
+                continue
+            try:
+                article = to_article(item, source=source, max_chars=self.options.max_article_chars)
+            except InputError as exc:
+                excerpt = str(item.fields.get("text") or "")[:200]
+                self.reject(Rejection(item.origin, item.line, exc.code, exc.reason, excerpt), summary)
+                continue
+            known = seen.get(article.id) or self.store.article_fingerprint(article.id)
+            if known is not None:
+                if known == article.fingerprint:
+                    summary.unchanged += 1
+                else:
+                    reason = f"id {article.id!r} is already stored with a different text"
+                    self.reject(Rejection(item.origin, item.line, Codes.ID_CONFLICT, reason, article.text[:200]), summary)
+                continue
+            seen[article.id] = article.fingerprint
+            fresh.append(article)
+        order = sorted(range(len(fresh)), key=lambda i: (fresh[i].published is None, fresh[i].published or dt.date.min, i))
+        return [fresh[i] for i in order]
+
+    def reject(self, rejection: Rejection, summary: IngestSummary) -> None:
+        self.store.add_rejection(rejection)
+        summary.rejected += 1
+        summary.rejections.append(rejection)
+
+    def _deduplicate(self, batch: list[Article]) -> tuple[list[Article], dict[str, np.ndarray], dict[str, float]]:
+        """The batch with ``duplicate_of`` set on copies; new originals' signatures; each copy's similarity."""
+        duplicates = self.state.duplicates
+        articles: list[Article] = []
+        signatures: dict[str, np.ndarray] = {}
+        matches: dict[str, float] = {}
+        for article in batch:
+            original = self.store.original_with_fingerprint(article.fingerprint)
+            original = original or next((a.id for a in articles if a.fingerprint == article.fingerprint and not a.duplicate_of), None)
+            similarity = 1.0
+            signature = duplicates.signature(article.text)
+            if original is None and signature is not None:
+                match = duplicates.find(signature)
+                if match is not None:
+                    original, similarity = match.original_id, match.similarity
+            if original is not None:
+                article = dataclasses.replace(article, duplicate_of=original)
+                matches[article.id] = similarity
+            elif signature is not None:
+                duplicates.add(article.id, signature)
+                signatures[article.id] = signature
+            articles.append(article)
+        return articles, signatures, matches
+
+    def _batch(self, batch: list[Article], summary: IngestSummary, timer: StageTimer) -> None:
+        with timer("deduplicate"):
+            articles, signatures, matches = self._deduplicate(batch)
+        originals = [a for a in articles if a.duplicate_of is None]
+        analyses = {a.id: x for a, x in zip(originals, analyse(originals, self.components, self.options.embed_chars, timer))}
+        clusterer, linker, index = self.state.clusterer, self.state.linker, self.state.index
+        embedder_name = self.components.get("embedder").name
+        with self.store.transaction():
+            touched: dict[str, EventState] = {}
+            new_events: list[EventState] = []
+            decisions: list[tuple[Decision, str]] = []
+            with timer("cluster+store"):
+                for a in articles:
+                    if a.duplicate_of is not None:
+                        decision = clusterer.add_duplicate(a.id, a.duplicate_of, matches[a.id])
+                        summary.duplicates += 1
+                    else:
+                        found = analyses[a.id]
+                        window = day_range(a.published, self.options.event_window_days) if a.published else None
+                        decision = clusterer.assign(found.item, index.search(found.item.vector, self.options.event_candidates, window))
+                        # an article without an outlet name counts as a source of its own
+                        clusterer.note_report(a.id, a.source or f"?{a.id}", found.event_dates)
+                        if decision.action == "new":
+                            new_events.append(clusterer.events[decision.target_id])
+                            summary.events_created += 1
+                    event = clusterer.events[decision.target_id]
+                    touched[event.id] = event
+                    decisions.append((decision, "event"))
+                    rowid = self.store.add_article(a)
+                    self.store.add_event_article(event.id, a.id, len(event.members) - 1)
+                    if a.duplicate_of is None:
+                        found = analyses[a.id]
+                        vid = vector_id(a.published, rowid)
+                        self.store.add_embedding(a.id, embedder_name, vid, found.item.vector)
+                        index.add([vid], [a.id], found.item.vector.reshape(1, -1))
+                        self.store.add_mentions(found.mentions)
+                        self.store.add_places(found.places)
+                    if a.id in signatures:
+                        self.store.add_signature(a.id, signatures[a.id])
+            with timer("refine"):
+                self._refine(touched, new_events, decisions)
+            with timer("link"):
+                for event in new_events:
+                    decision = linker.link(event, self._story_candidates(event), clusterer.entity_vocab, clusterer.term_vocab)
+                    if decision.action == "new":
+                        summary.stories_created += 1
+                    decisions.append((decision, "story"))
+            with timer("store"):
+                for decision, level in decisions:
+                    self.store.add_decision(decision, level)
+                save_state(self.store, self.state, embedder_name, touched.values(), (analyses[a.id].item for a in originals))
+            self.dirty_events.update(touched)
+        summary.ingested += len(articles)
+
+    def _story_candidates(self, event: EventState) -> list[str]:
+        first = event.first_date
+        window = day_range(first, self.options.story_window_days) if first else None
+        clusterer = self.state.clusterer
+        out = []
+        for key, _cosine in self.state.index.search(event.centroid.astype(np.float32), self.options.event_candidates, window):
+            other = clusterer.events.get(clusterer.event_of.get(key, ""))
+            if other is not None and other.story_id and other is not event:
+                out.append(other.story_id)
+        return out
+
+    def _refine(self, touched: dict[str, EventState], new_events: list[EventState], decisions: list) -> None:
+        """The clusterer's second pass (split, move, merge), written through to the store."""
+        clusterer, linker = self.state.clusterer, self.state.linker
+        refined = clusterer.refine()
+        for old_id in refined.removed:
+            gone = touched.pop(old_id, None)
+            new_events[:] = [e for e in new_events if e.id != old_id]
+            self.store.delete_event(old_id)
+            story = linker.stories.get(gone.story_id) if gone is not None and gone.story_id else None
+            if story is None:
+                story = next((s for s in linker.stories.values() if any(e.id == old_id for e in s.events)), None)
+            if story is not None:
+                story.events = [e for e in story.events if e.id != old_id]
+                if story.events:
+                    touched.setdefault(story.events[0].id, story.events[0])
+                else:
+                    del linker.stories[story.id]
+                    self.store.delete_story(story.id)
+        for event_id in refined.changed:
+            event = clusterer.events[event_id]
+            touched[event_id] = event
+            self.store.set_event_members(event_id, event.members)
+        new_events.extend(clusterer.events[e] for e in refined.created if e in clusterer.events)
+        decisions.extend((d, "event") for d in refined.decisions)

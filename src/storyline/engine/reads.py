@@ -1,0 +1,170 @@
+"""Reads: what the surfaces show, as model objects (:mod:`storyline.model` read models).
+
+The CLI, the REST API and the web pages all call these and render the
+objects (or their ``to_dict()``); the API's response schemas are these
+classes, so a shape is defined once.
+"""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import datetime as dt
+import json
+from typing import Any, Iterator
+
+from ..errors import Codes, InputError, NotFoundError
+from ..model import (Article, ArticleSummary, ArticleView, Event, EventSummary, Rejection, SearchPage, Story, StoredEvent,
+                     StoredStory, StoryFilter, StoryKey, StoryOverview, StoryPage, StorySummary, Why)
+from ..pipeline import entities as entities_stage
+from ..store import Store
+from .records import RecordBuilder
+
+__all__ = ["Reads", "encode_cursor", "decode_cursor"]
+
+#: the largest integer a page cursor may hold (SQLite's integers are 64-bit)
+_MAX_CURSOR_INT = 2**63 - 1
+
+
+def summary_of(article: Article) -> ArticleSummary:
+    return ArticleSummary(article.id, article.source, article.published.isoformat() if article.published else None,
+                          article.title, article.duplicate_of)
+
+
+class Reads:
+    def __init__(self, store: Store, records: RecordBuilder) -> None:
+        self.store, self.records = store, records
+
+    def _event_summary(self, row: StoredEvent) -> EventSummary:
+        return EventSummary(row.id, row.title, row.date, row.date_precision, tuple(self.store.event_members(row.id)))
+
+    def _overview(self, row: StoredStory) -> StoryOverview:
+        return StoryOverview(row.id, row.title, row.first_date, row.last_date, row.n_articles, row.n_sources,
+                             tuple(self._event_summary(e) for e in self.store.events(story_id=row.id)))
+
+    def stories(self, limit: int | None = None, offset: int = 0) -> list[StoryOverview]:
+        """Stories, newest first, with their events in date order (the ``stories --json`` contract)."""
+        return [self._overview(row) for row in self.store.stories(limit, offset)]
+
+    def story(self, story_id: str) -> Story:
+        row = self.store.story(story_id)
+        if row is None:
+            raise NotFoundError(f"no story {story_id!r}")
+        events = tuple(self.event(e.id) for e in self.store.events(story_id=row.id))
+        return Story(row.id, row.title, row.first_date, row.last_date, row.n_articles, row.n_sources, events,
+                     tuple(self.store.decisions(e.id for e in events)))
+
+    def event(self, event_id: str) -> Event:
+        rows = self.store.events([event_id])
+        if not rows:
+            raise NotFoundError(f"no event {event_id!r}")
+        row = rows[0]
+        members = self.store.event_members(event_id)
+        articles = self.store.articles(members)
+        by_source: dict[str, list[ArticleSummary]] = {}
+        for article in articles:
+            by_source.setdefault(article.source or "(unknown)", []).append(summary_of(article))
+        relays = self.records.stored_relays(event_id, articles)
+        why = tuple(Why(d.subject_id, d.action, d.score, d.threshold, d.explanation) for d in self.store.decisions(members))
+        return Event(row.id, row.title, row.date, row.date_precision, tuple(members), story_id=row.story_id,
+                     first_date=row.first_date, last_date=row.last_date, n_articles=row.n_articles,
+                     n_independent=row.size, n_sources=row.n_sources,
+                     articles_by_source={k: tuple(v) for k, v in by_source.items()}, relays=relays.relays,
+                     n_independent_reports=relays.n_independent_reports, record=self.store.record(event_id), why=why)
+
+    def articles(self) -> list[ArticleSummary]:
+        """Every article (the ``articles --json`` contract)."""
+        return [summary_of(a) for a in self.store.articles()]
+
+    def article(self, article_id: str) -> ArticleView:
+        a = self.store.article(article_id)
+        if a is None:
+            raise NotFoundError(f"no article {article_id!r}")
+        s = summary_of(a)
+        return ArticleView(s.id, s.source, s.date, s.title, s.duplicate_of, url=a.url, language=a.language,
+                           origin=a.origin, text=a.text, event_id=self.store.event_of_article(article_id),
+                           headings=tuple(a.headings()), sentences=tuple(a.sentences()), segments=a.segments,
+                           mentions=tuple(self.store.mentions(article_id)), places=tuple(self.store.places(article_id)))
+
+    def show(self, item_id: str) -> tuple[str, Story | Event | ArticleView]:
+        """A story, an event or an article by id, with its kind."""
+        for kind, getter in (("story", self.story), ("event", self.event), ("article", self.article)):
+            try:
+                return kind, getter(item_id)
+            except NotFoundError:
+                continue
+        raise NotFoundError(f"no story, event or article with id {item_id!r}")
+
+    def story_list(self, *, cursor: str | None = None, limit: int = 20, date_from: str | None = None,
+                   date_to: str | None = None, source: str | None = None, place: str | None = None,
+                   query: str | None = None) -> StoryPage:
+        """One page of stories, newest and biggest first, with filters; ``next`` is the cursor of the next page.
+
+        Keyset paging: stories added while someone pages never repeat or shift
+        the stories already seen. A story that grows meanwhile moves up the list.
+        """
+        where = StoryFilter(
+            date_from=_iso_param("from", date_from), date_to=_iso_param("to", date_to),
+            source=source or None, place_key=entities_stage.normalise(place, "GPE") if place else None,
+            place_text=place or None, query=query if query else None,
+        )
+        rows = self.store.story_page(where, decode_cursor(cursor, StoryKey), limit + 1)
+        more = len(rows) > limit
+        rows = rows[:limit]
+        page = tuple(StorySummary(r.id, r.title, r.first_date, r.last_date, r.n_events, r.n_articles, r.n_sources) for r in rows)
+        last = rows[-1] if rows else None
+        return StoryPage(page, encode_cursor(StoryKey(last.last_date or "", last.n_articles, last.number)) if more and last else None)
+
+    def search(self, text: str, *, cursor: str | None = None, limit: int = 20) -> SearchPage:
+        """Articles whose title or text contains every word of ``text``, newest stored first.
+
+        Each hit has the article summary, its event and story, and ``snippet``:
+        plain text with the matched words between U+E000 and U+E001.
+        """
+        rows = self.store.search(text, decode_cursor(cursor, int), limit + 1)
+        more = len(rows) > limit
+        rows = rows[:limit]
+        return SearchPage(tuple(hit for _, hit in rows), encode_cursor(rows[-1][0]) if more and rows else None)
+
+    def rejections(self) -> list[Rejection]:
+        return self.store.rejections()
+
+    def export(self) -> Iterator[dict[str, Any]]:
+        """One JSON-ready record per event, with its story and articles."""
+        for row in self.store.events():
+            event = self.event(row.id).to_dict()
+            event.pop("why")
+            yield event
+
+
+def _iso_param(name: str, value: str | None) -> str | None:
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise InputError(f"{name} must be a date YYYY-MM-DD, got {value[:40]!r}", code=Codes.BAD_PARAMETER) from None
+
+
+def encode_cursor(key: Any) -> str:
+    data = dataclasses.astuple(key) if dataclasses.is_dataclass(key) else key
+    return base64.urlsafe_b64encode(json.dumps(data, separators=(",", ":")).encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str | None, kind: type) -> Any:
+    """The sort key inside an opaque page cursor, or SL114 when it is not one we made."""
+    if not cursor:
+        return None
+    try:
+        data = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    except ValueError:  # bad base64, bad UTF-8 or bad JSON
+        data = None
+
+    def small(v: Any) -> bool:
+        return type(v) is not int or abs(v) <= _MAX_CURSOR_INT
+
+    if kind is int and type(data) is int and small(data):
+        return data
+    if kind is StoryKey and isinstance(data, list) and [type(v) for v in data] == [str, int, int] and all(map(small, data)):
+        return StoryKey(*data)
+    raise InputError(f"cursor {cursor[:40]!r} is not a page cursor from this server", code=Codes.BAD_PARAMETER)

@@ -1,0 +1,74 @@
+"""Records: relays, then the record of every event whose articles changed, stored with it.
+
+Records are derived data: built once per ingest run for the events it
+touched, and for any event whose record is missing or was built from a
+different number of articles (say, after a crash between a batch and its
+records). The relays stage runs first; the record builder reads its groups
+(reports relaying one upstream report vote once) and the surfaces read the
+stored relays, so "independent report" has one definition everywhere.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Iterable, Sequence
+
+from ..model import Article, EventRecord, Relay
+from ..model import DatePrecision as P
+from ..pipeline.relays import EventRelays, Report
+from ..store import Store
+from .components import Components
+
+__all__ = ["RecordBuilder", "relays_from_dict"]
+
+
+def relays_from_dict(data: dict) -> EventRelays:
+    return EventRelays(tuple(Relay(r["upstream"], r["name"], tuple(r["articles"])) for r in data["relays"]),
+                       int(data["n_independent_reports"]))
+
+
+class RecordBuilder:
+    def __init__(self, store: Store, components: Components) -> None:
+        self.store, self.components = store, components
+
+    def relays(self, articles: Sequence[Article]) -> EventRelays:
+        """The relays among an event's stored articles (the relays stage on their attributions)."""
+        reports = [Report(a.id, a.source, a.duplicate_of, tuple(m for m in self.store.mentions(a.id) if m.label == "ATTRIBUTION"))
+                   for a in articles]
+        return self.components.get("relays").detect(reports)
+
+    def stored_relays(self, event_id: str, articles: Sequence[Article]) -> EventRelays:
+        """The relays stored with the event's record, or computed now when it has none yet."""
+        data = self.store.relays(event_id)
+        return relays_from_dict(data) if data is not None else self.relays(articles)
+
+    def build(self, event_id: str, articles: Sequence[Article], relays: EventRelays | None = None) -> EventRecord:
+        """The record of an event reported by ``articles`` (stored articles: their mentions and places are read)."""
+        relays = relays or self.relays(articles)
+        mentions = {a.id: self.store.mentions(a.id) for a in articles}
+        places = {a.id: self.store.places(a.id) for a in articles}
+        return self.components.get("recorder").build(event_id, articles, mentions, places, relays.groups(),
+                                                     self.components.get("event_typer"))
+
+    def refresh(self, dirty: Iterable[str], batch_size: int = 64) -> int:
+        """Build the record of every event in ``dirty`` or stale; returns how many were built."""
+        stale = set(dirty) | set(self.store.stale_records())
+        existing = {e.id for e in self.store.events(sorted(stale))}
+        todo = sorted(existing, key=lambda i: int(i[1:]) if i[1:].isdigit() else 0)
+        for start in range(0, len(todo), batch_size):
+            with self.store.transaction():
+                self._save(todo[start : start + batch_size])
+        with self.store.transaction():
+            self.store.drop_orphan_records()
+        return len(todo)
+
+    def _save(self, event_ids: Sequence[str]) -> None:
+        for event_id in event_ids:
+            articles = self.store.articles(self.store.event_members(event_id))
+            relays = self.relays(articles)
+            record = self.build(event_id, articles, relays)
+            self.store.save_record(event_id, dataclasses.asdict(record), len(articles), dataclasses.asdict(relays))
+            date = record.fields.get("date")
+            if date is not None and date.value is not None:
+                self.store.set_event_date(event_id, date.value.value, date.value.detail.get("precision") or P.UNKNOWN)
+        self.store.refresh_story_dates(event_ids)

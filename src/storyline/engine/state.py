@@ -1,0 +1,144 @@
+"""The clustering state in and out of the store.
+
+What the clusterer and the linker remember (each event's counters and vector
+sum, the vocabularies, the story of every event), the near-duplicate index and
+the vector index are rebuilt from the store when an engine starts writing, and
+written back in the same transaction as the batch that changed them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable
+
+import numpy as np
+
+from ..errors import Codes, StoreError
+from ..model import DatePrecision as P
+from ..model import StoredEvent, StoredStory
+from ..pipeline.cluster import ClusterItem, EventState, Vocabulary
+from ..pipeline.link import StoryState
+from ..store import Store
+from ..store.vectors import FaissIndex
+from .components import Components
+
+__all__ = ["ClusterState", "load_state", "save_state", "event_date"]
+
+
+def _date(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
+
+
+@dataclass
+class ClusterState:
+    """Everything the writer keeps in memory between batches."""
+
+    clusterer: Any
+    linker: Any
+    duplicates: Any
+    index: FaissIndex
+
+
+def load_state(store: Store, components: Components, index_path: Path) -> ClusterState:
+    embedder = components.get("embedder")
+    stored = store.get_meta("embedder")
+    if stored is not None and stored != embedder.name:
+        raise StoreError(
+            f"{store.path} holds vectors made by {stored}; use the same embedder "
+            f"(--set embedder={stored}) or a new database",
+            code=Codes.STORE_SCHEMA,
+        )
+    clusterer = components.fresh("clusterer")
+    linker = components.fresh("linker")
+    members = store.all_event_members()
+    events: dict[str, EventState] = {}
+    numbers = [0]
+    for saved in store.event_states():
+        row, state = saved.event, saved.state
+        events[row.id] = EventState(
+            id=row.id,
+            vector_sum=np.frombuffer(saved.vector_sum, dtype=np.float32).copy(),
+            size=row.size,
+            first_date=_date(row.first_date),
+            last_date=_date(row.last_date),
+            entities=Counter(state["entities"]),
+            terms=Counter(state["terms"]),
+            title_terms=Counter(state["title_terms"]),
+            members=members.get(row.id, []),
+            story_id=row.story_id,
+            sources=Counter(state["sources"]),
+            date_votes=Counter(state["date_votes"]),
+            details=Counter(state.get("details", {})),
+        )
+        numbers.append(row.number)
+    entity_vocab, term_vocab = Vocabulary(), Vocabulary()
+    entity_vocab.df.update(store.vocabulary("entity"))
+    term_vocab.df.update(store.vocabulary("term"))
+    entity_vocab.documents = term_vocab.documents = int(store.get_meta("vocabulary_documents", "0"))
+    # ids of events merged away are never handed out again
+    next_number = max(max(numbers) + 1, int(store.get_meta("next_event_number", "1")))
+    clusterer.restore(events.values(), next_number, entity_vocab, term_vocab)
+    stories: dict[str, StoryState] = {}
+    for event in events.values():
+        if event.story_id:
+            stories.setdefault(event.story_id, StoryState(event.story_id)).events.append(event)
+    story_numbers = [0] + [s.number for s in store.stories()]
+    linker.restore(stories.values(), max(story_numbers) + 1)
+    duplicates = components.get("dedup")
+    for article_id, signature in store.signatures():
+        duplicates.add(article_id, signature)
+    index = FaissIndex.load_or_build(index_path, embedder.dim, store.embeddings(), store.count("embeddings"))
+    return ClusterState(clusterer, linker, duplicates, index)
+
+
+def event_date(event: EventState) -> tuple[str | None, str]:
+    """An event's provisional date until its record dates it: the most reported day, else the first publication date."""
+    if event.date_votes:
+        top = max(event.date_votes.values())
+        return min(d for d, n in event.date_votes.items() if n == top), P.DAY
+    if event.first_date:
+        return event.first_date.isoformat(), P.PUBLICATION
+    return None, P.UNKNOWN
+
+
+def save_state(store: Store, state: ClusterState, embedder_name: str, events: Iterable[EventState],
+               items: Iterable[ClusterItem]) -> None:
+    """Write the touched events, their stories and the vocabularies of the batch's new articles."""
+    items = list(items)
+    store.add_vocabulary("entity", Counter(k for item in items for k in item.entities))
+    store.add_vocabulary("term", Counter(k for item in items for k in item.terms))  # keys: document frequency
+    store.set_meta("vocabulary_documents", str(state.clusterer.entity_vocab.documents))
+    store.set_meta("next_event_number", str(state.clusterer.next_number))
+    store.set_meta("embedder", embedder_name)
+    stories: dict[str, StoryState] = {}
+    titles: dict[str, str] = {}
+    for event in events:
+        first = store.article(event.members[0])
+        titles[event.id] = first.display_title() if first else ""
+        stored = {e.id: e for e in store.events([event.id])}.get(event.id)
+        value, precision = event_date(event)
+        if stored is not None and store.record(event.id) is not None:
+            value, precision = stored.date, stored.date_precision  # the record dated it; keep that date
+        store.save_event(
+            StoredEvent(event.id, int(event.id[1:]), event.story_id, titles[event.id], value, precision,
+                        event.first_date.isoformat() if event.first_date else None,
+                        event.last_date.isoformat() if event.last_date else None,
+                        event.size, len(event.members), len(event.sources)),
+            {"entities": event.entities, "terms": dict(event.terms.most_common(300)), "title_terms": event.title_terms,
+             "sources": event.sources, "date_votes": event.date_votes, "details": event.details},
+            np.asarray(event.vector_sum, dtype=np.float32).tobytes(),
+        )
+        if event.story_id:
+            stories[event.story_id] = state.linker.stories[event.story_id]
+    for story in stories.values():
+        biggest = max(story.events, key=lambda e: (len(e.members), -int(e.id[1:])))
+        rows = store.events([e.id for e in story.events])
+        dates = [r.date for r in rows if r.date]
+        sources = set().union(*(e.sources for e in story.events))
+        title = titles.get(biggest.id) or next((r.title for r in rows if r.id == biggest.id), None)
+        store.save_story(StoredStory(story.id, int(story.id[1:]), title, min(dates) if dates else None,
+                                     max(dates) if dates else None, len(story.events),
+                                     sum(len(e.members) for e in story.events), len(sources)))

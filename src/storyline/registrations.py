@@ -1,0 +1,65 @@
+"""The one table of registered components: every versioned name and what builds it.
+
+A name is ``<stage>.<implementation>.v<N>`` and always means the same thing:
+never change what a ``.v1`` does, add a ``.v2``. Each row says where the
+factory lives (``module:attribute``, imported only when the component is
+built, so listing names imports no stage) and which bundled parameter files it
+reads (their sha256 is recorded with every run, so a stored run says exactly
+what produced it). Stages do not import the registry; only this table knows
+them.
+
+To add a component: write its class (and a factory taking the resolved
+:class:`~storyline.settings.Options`) in its stage module, add a row here, and
+select it with ``--set <stage>=<name>``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["Registration", "REGISTRATIONS"]
+
+
+@dataclass(frozen=True)
+class Registration:
+    name: str
+    #: ``package.module:factory``; the factory takes the options and returns the component
+    factory: str
+    #: bundled parameter files (under ``storyline/pipeline/params/``) the component reads
+    params: tuple[str, ...] = ()
+    help: str = ""
+
+
+_P = "storyline.pipeline"
+
+REGISTRATIONS: tuple[Registration, ...] = (
+    # dedup: exact fingerprints, then MinHash/LSH near-duplicates
+    Registration("dedup.minhash.v1", f"{_P}.dedup:_minhash", help="exact fingerprints + MinHash/LSH over word 4-grams"),
+    # analyse
+    Registration("embedder.use-multilingual.v1", f"{_P}.embed:_use", help="Universal Sentence Encoder, multilingual, numpy"),
+    Registration("embedder.minilm-int8.v1", f"{_P}.embed:_minilm", help="English MiniLM, int8 ONNX"),
+    Registration("embedder.hashing.v1", f"{_P}.embed:_hashing", help="hashed word and character n-grams (no model)"),
+    Registration("entities.spacy-en.v1", f"{_P}.entities:_spacy", help="spaCy en_core_web_sm named entities"),
+    Registration("dates.rules.v1", f"{_P}.dates:_rules", help="date expressions resolved against the publication date"),
+    Registration("quotes.rules.v1", f"{_P}.quotes:_rules", help="quotes with their speakers, attributions with their sources"),
+    Registration("geoparser.geonames.v1", f"{_P}.places:_geonames", help="gazetteer look-up with hand priors"),
+    Registration("geoparser.geonames.v2", f"{_P}.places:_geonames_v2", ("geoparser-spans-v1.json",),
+                 help="v1 with the fitted span model"),
+    Registration("geoparser.geonames.v3", f"{_P}.places:_geonames_v3", ("geoparser-spans-v1.json", "geoparser-ranker-v1.json"),
+                 help="v2 with the fitted candidate ranker"),
+    # cluster and link
+    Registration("clusterer.online.v1", f"{_P}.cluster:_online", ("clusterer-online-v1.json",),
+                 help="online logistic join model"),
+    Registration("clusterer.online.v2", f"{_P}.cluster:_online_v2", ("clusterer-online-v2.json",),
+                 help="v1 with detail features and a second pass"),
+    Registration("clusterer.online.v3", f"{_P}.cluster:_online_v3", ("clusterer-online-v3.json",),
+                 help="v2 with its own event model for the second pass"),
+    Registration("linker.stories.v1", f"{_P}.link:_linker", help="events to stories by a looser rule over a longer window"),
+    # record
+    Registration("relays.attribution.v1", f"{_P}.relays:_attribution",
+                 help="reports that cite one outlet's report are relays of it"),
+    Registration("eventtype.linear.v1", f"{_P}.eventtype:_linear", ("eventtype-linear-v1.json",),
+                 help="PLOVER / ACLED event types, linear model over word n-grams"),
+    Registration("recorder.agreement.v1", f"{_P}.recorder:_agreement",
+                 help="record fields chosen by agreement across independent sources, earlier events recalled"),
+)
