@@ -23,7 +23,7 @@ from storyline.evaluate.clustering import load_corpus
 from storyline.evaluate.learners import fit_logistic
 from storyline.evaluate.metrics import score_clustering
 from storyline.pipeline.cluster import FEATURES, OnlineClusterer
-from storyline.pipeline.scoring import scorer_from_json
+from storyline.pipeline.cluster.scoring import scorer_from_json
 from storyline.settings import load_options
 
 

@@ -48,11 +48,11 @@ REGISTRATIONS: tuple[Registration, ...] = (
     Registration("geoparser.geonames.v3", f"{_P}.places:_geonames_v3", ("geoparser-spans-v1.json", "geoparser-ranker-v1.json"),
                  help="v2 with the fitted candidate ranker"),
     # cluster and link
-    Registration("clusterer.online.v1", f"{_P}.cluster:_online", ("clusterer-online-v1.json",),
+    Registration("clusterer.online.v1", f"{_P}.cluster.online:_online", ("clusterer-online-v1.json",),
                  help="online logistic join model"),
-    Registration("clusterer.online.v2", f"{_P}.cluster:_online_v2", ("clusterer-online-v2.json",),
+    Registration("clusterer.online.v2", f"{_P}.cluster.online:_online_v2", ("clusterer-online-v2.json",),
                  help="v1 with detail features and a second pass"),
-    Registration("clusterer.online.v3", f"{_P}.cluster:_online_v3", ("clusterer-online-v3.json",),
+    Registration("clusterer.online.v3", f"{_P}.cluster.online:_online_v3", ("clusterer-online-v3.json",),
                  help="v2 with its own event model for the second pass"),
     Registration("linker.stories.v1", f"{_P}.link:_linker", help="events to stories by a looser rule over a longer window"),
     # record

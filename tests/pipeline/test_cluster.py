@@ -9,18 +9,19 @@ from collections import Counter
 import numpy as np
 import pytest
 
-from storyline.pipeline.cluster import (
+from storyline.pipeline.cluster.features import (
     FEATURES,
     ClusterItem,
     detail_features,
     detail_keys,
     EventState,
-    OnlineClusterer,
-    Params,
+
+
     Vocabulary,
     content_terms,
     weighted_overlap,
 )
+from storyline.pipeline.cluster import OnlineClusterer, Params
 from storyline.settings import Options
 from storyline import registry
 

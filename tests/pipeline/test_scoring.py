@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from storyline.errors import SettingsError
-from storyline.pipeline.scoring import MLP, Logistic, logit, scorer_from_json
+from storyline.pipeline.cluster.scoring import MLP, Logistic, logit, scorer_from_json
 
 
 def sigmoid(z):

@@ -44,7 +44,7 @@ from ..engine import Storyline
 from ..model import RawRecord
 from ..pipeline.cluster import FEATURES, ClusterItem, EventState, OnlineClusterer, Params
 from ..pipeline.normalise import to_article
-from ..pipeline.scoring import Scorer, logit
+from ..pipeline.cluster.scoring import Scorer, logit
 from ..settings import Options, load_options
 from ..store.vectors import FaissIndex, day_range, vector_id
 from .clustering import load_corpus, pipeline_records

@@ -2,7 +2,7 @@
 
 ``logistic_regression`` (Newton's method with an L2 penalty) and ``train_mlp``
 (one hidden layer of tanh units, full-batch Adam from a seeded start). Both
-return the scorers the pipeline loads (:mod:`storyline.pipeline.scoring`).
+return the scorers the pipeline loads (:mod:`storyline.pipeline.cluster.scoring`).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from typing import Sequence
 
 import numpy as np
 
-from ..pipeline.scoring import MLP, Logistic
+from ..pipeline.cluster.scoring import MLP, Logistic
 
 __all__ = ["logistic_regression", "fit_logistic", "train_mlp"]
 

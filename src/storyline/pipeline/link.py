@@ -16,7 +16,7 @@ from typing import Iterable
 import numpy as np
 
 from ..model import Decision
-from .cluster import EventState, Vocabulary, weighted_overlap
+from .cluster.features import EventState, Vocabulary, weighted_overlap
 
 __all__ = ["StoryState", "StoryLinker"]
 

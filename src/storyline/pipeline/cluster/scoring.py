@@ -20,7 +20,7 @@ from typing import Any, Mapping, Protocol, Sequence
 
 import numpy as np
 
-from ..errors import Codes, SettingsError
+from ...errors import Codes, SettingsError
 
 __all__ = ["Scorer", "Logistic", "MLP", "scorer_from_json", "logit"]
 

@@ -1,0 +1,264 @@
+"""Clustering features: what the join and event models compare between an article and an event.
+
+Content terms, entity and detail keys (persons, places, years, figures of the
+lead), the clusterer's memory of an event (:class:`EventState`) and the
+IDF-weighted overlaps computed from them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+
+import numpy as np
+
+from ...model import PLACE_LABELS
+
+__all__ = ["ClusterItem", "EventState", "Vocabulary", "FEATURES", "FEATURES_V1", "DETAIL_KINDS", "content_terms",
+           "detail_keys", "detail_features", "term_weights", "tfidf_cosine", "weighted_overlap", "novel_share"]
+
+#: Features of the v1 join model.
+FEATURES_V1 = ("cos_centroid", "cos_max", "entities", "entities_new", "title", "terms", "tfidf", "gap", "size")
+#: Specific details that tell two similar events apart: who (person surnames),
+#: where (places), which year and which figures the leads mention.
+DETAIL_KINDS = {"person": "p", "place": "g", "year": "y", "number": "n"}
+FEATURES = FEATURES_V1 + tuple(f"{kind}_{what}" for kind in DETAIL_KINDS for what in ("match", "conflict"))
+
+_STOPWORDS = frozenset(
+    """a about above after again against all also am an and any are as at be because been before being below
+    between both but by can could did do does doing down during each few for from further had has have having
+    he her here hers herself him himself his how i if in into is it its itself just me more most my no nor not
+    now of off on once only or other our ours out over own same she should so some such than that the their
+    theirs them then there these they this those through to too under until up very was we were what when
+    where which while who whom why will with would you your said says say new one two three year years
+    first last week day days time told according people after could would may might us mr ms""".split()
+)
+
+
+_YEAR = re.compile(r"(?<![\d/:.,-])(?:19[5-9]\d|20[0-4]\d)(?![\d/:.,]\d)")
+_NUMBER = re.compile(r"(?<![\d/:.,$-])\d{1,3}(?:,\d{3})*(?:\.\d+)?(?![\d/:]|[.,]\d)")
+
+
+def detail_keys(entities: Iterable[tuple[str, str]], lead: str) -> frozenset[str]:
+    """Kind-prefixed keys of the specific details in an article's lead.
+
+    ``entities`` are (normalised key, label) pairs found in the lead. Persons
+    are keyed by surname ("Tara Reid" and "Reid" meet); places by name; years
+    and other figures (ages, tolls, scores) are read from the lead text.
+    """
+    out = set()
+    for key, label in entities:
+        if label == "PERSON":
+            out.add("p:" + key.split()[-1])
+        elif label in PLACE_LABELS:
+            out.add("g:" + key)
+    years = set(_YEAR.findall(lead))
+    out.update("y:" + y for y in years)
+    out.update("n:" + n.replace(",", "") for n in _NUMBER.findall(lead) if n not in years and n not in ("0", "1"))
+    return frozenset(out)
+
+
+def detail_features(item: Iterable[str], event: Counter) -> dict[str, float]:
+    """Per kind of detail: the share of the article's details that the event's core has, and a conflict
+    flag when both name some and none is shared.
+
+    An event's core details are those named by at least half as many of its
+    reports as its most named detail, so that one stray report (or one wrongly
+    joined) does not make every later article "match".
+    """
+    top = max(event.values()) if event else 0
+    core = {k for k, n in event.items() if 2 * n >= top}
+    out = {}
+    for kind, prefix in DETAIL_KINDS.items():
+        mine = [k for k in item if k[0] == prefix]
+        shared = sum(1 for k in mine if k in core)
+        out[f"{kind}_match"] = shared / len(mine) if mine else 0.0
+        named = any(k[0] == prefix for k in core)
+        out[f"{kind}_conflict"] = 1.0 if mine and named and not shared else 0.0
+    return out
+
+
+def content_terms(text: str) -> list[str]:
+    """Lower-cased content words (no stop words, no numbers, at least 3 letters)."""
+    return [w for w in re.findall(r"[^\W\d_]{3,}", text.lower()) if w not in _STOPWORDS]
+
+
+@dataclass
+class ClusterItem:
+    key: str
+    date: dt.date | None
+    vector: np.ndarray
+    entities: frozenset[str] = frozenset()
+    title_terms: frozenset[str] = frozenset()
+    #: content terms of the whole text with sublinear term-frequency weights
+    terms: dict[str, float] = field(default_factory=dict)
+    #: specific details of the lead (see :func:`detail_keys`)
+    details: frozenset[str] = frozenset()
+
+
+@dataclass
+class EventState:
+    """What the clusterer remembers of an event; persisted by the engine."""
+
+    id: str
+    vector_sum: np.ndarray
+    size: int = 0
+    first_date: dt.date | None = None
+    last_date: dt.date | None = None
+    entities: Counter = field(default_factory=Counter)
+    terms: Counter = field(default_factory=Counter)
+    title_terms: Counter = field(default_factory=Counter)
+    members: list[str] = field(default_factory=list)
+    story_id: str | None = None
+    #: sources of the independent (non-duplicate) reports
+    sources: Counter = field(default_factory=Counter)
+    #: candidate event dates (ISO) found in the reports, with their counts
+    date_votes: Counter = field(default_factory=Counter)
+    details: Counter = field(default_factory=Counter)
+    #: derived values (IDF totals, norms) valid until the next :meth:`add`
+    memo: dict = field(default_factory=dict, repr=False, compare=False)
+
+    def cached(self, key: Any, compute) -> Any:
+        if key not in self.memo:
+            self.memo[key] = compute()
+        return self.memo[key]
+
+    def unit(self) -> np.ndarray:
+        """The centroid, computed once until the next :meth:`add`."""
+        return self.cached("centroid", lambda: self.centroid)
+
+    @property
+    def centroid(self) -> np.ndarray:
+        norm = float(np.linalg.norm(self.vector_sum))
+        return self.vector_sum / norm if norm else self.vector_sum
+
+    def add(self, item: ClusterItem) -> None:
+        self.memo = {}
+        self.vector_sum = self.vector_sum + item.vector
+        self.size += 1
+        self.members.append(item.key)
+        self.entities.update(item.entities)
+        self.terms.update(item.terms)
+        self.title_terms.update(item.title_terms)
+        self.details.update(item.details)
+        if item.date is not None:
+            self.first_date = min(self.first_date or item.date, item.date)
+            self.last_date = max(self.last_date or item.date, item.date)
+
+    def gap_days(self, date: dt.date | None) -> float:
+        """Days between ``date`` and the event's date range (0 inside it or when undated)."""
+        if date is None or self.first_date is None or self.last_date is None:
+            return 0.0
+        if date < self.first_date:
+            return float((self.first_date - date).days)
+        if date > self.last_date:
+            return float((date - self.last_date).days)
+        return 0.0
+
+
+class Vocabulary:
+    """Document frequencies of entity keys and terms, for IDF weights."""
+
+    def __init__(self) -> None:
+        self.documents = 0
+        self.df: Counter = Counter()
+
+        self._idf: dict[str, float] = {}
+
+    def add(self, keys: Iterable[str]) -> None:
+        self.documents += 1
+        self.df.update(set(keys))
+        self._idf = {}
+
+    def idf(self, key: str) -> float:
+        value = self._idf.get(key)
+        if value is None:
+            value = self._idf[key] = math.log((1 + self.documents) / (1 + self.df.get(key, 0))) + 1.0
+        return value
+
+    def total(self, keys: Iterable[str]) -> float:
+        """Sum of the IDF weights of ``keys``."""
+        idf = self.idf
+        return sum(idf(k) for k in keys)
+
+    def norm(self, weights: dict[str, float]) -> float:
+        """Length of the IDF-weighted vector of term ``weights``."""
+        idf = self.idf
+        return math.sqrt(sum((w * idf(t)) ** 2 for t, w in weights.items()))
+
+
+def weighted_overlap(item: Iterable[str], event: Counter, vocab: Vocabulary, event_total: float | None = None) -> float:
+    """IDF-weighted share of the smaller side that the two sets have in common."""
+    item = set(item)
+    if not item or not event:
+        return 0.0
+    shared = sum(vocab.idf(k) for k in item if k in event)
+    smaller = min(vocab.total(item), vocab.total(event) if event_total is None else event_total)
+    return shared / smaller if smaller else 0.0
+
+
+def novel_share(item: Iterable[str], event: Counter, vocab: Vocabulary) -> float:
+    """IDF-weighted share of the article's entities that the event has never mentioned."""
+    item = set(item)
+    if not item:
+        return 0.0
+    total = sum(vocab.idf(k) for k in item)
+    return sum(vocab.idf(k) for k in item if k not in event) / total
+
+
+def term_weights(text: str, limit: int = 200) -> dict[str, float]:
+    """Sublinear tf weights (1 + log tf) of the ``limit`` most frequent content terms."""
+    counts = Counter(content_terms(text))
+    return {t: 1.0 + math.log(n) for t, n in counts.most_common(limit)}
+
+
+def tfidf_cosine(item: dict[str, float], event: Counter, vocab: Vocabulary, event_norm: float | None = None) -> float:
+    """Cosine of the IDF-weighted term vectors of an article and an event."""
+    if not item or not event:
+        return 0.0
+    idf = vocab.idf
+    dot = sum(w * event[t] * idf(t) ** 2 for t, w in item.items() if t in event)
+    if dot == 0.0:
+        return 0.0
+    norm_event = vocab.norm(event) if event_norm is None else event_norm
+    return dot / (vocab.norm(item) * norm_event)
+
+
+def _jaccard(a: set[str] | frozenset[str], b: Iterable[str]) -> float:
+    b = set(b)
+    return len(a & b) / len(a | b) if a and b else 0.0
+
+
+def _range_gap(a: EventState, b: EventState) -> float:
+    """Days between the date ranges of two events (0 when they overlap or one is undated)."""
+    if a.first_date is None or b.first_date is None:
+        return 0.0
+    return float(max((b.first_date - a.last_date).days, (a.first_date - b.last_date).days, 0))
+
+
+def _without(event: EventState, item: ClusterItem) -> EventState:
+    """A view of ``event`` without one of its reports (dates and sources left as they are)."""
+
+    def minus(counter: Counter, keys: Iterable[str] | dict[str, float]) -> Counter:
+        out = Counter(counter)
+        for key, value in (keys.items() if isinstance(keys, dict) else ((k, 1) for k in keys)):
+            out[key] -= value
+            if out[key] <= 1e-9:
+                del out[key]
+        return out
+
+    return EventState(
+        event.id, event.vector_sum - item.vector, event.size - 1, event.first_date, event.last_date,
+        minus(event.entities, item.entities), minus(event.terms, item.terms), minus(event.title_terms, item.title_terms),
+        [k for k in event.members if k != item.key], details=minus(event.details, item.details),
+    )
+
+
+def _number(event_id: str) -> int:
+    return int(event_id.lstrip("E") or 0)
+
+
