@@ -408,25 +408,33 @@ def gazetteer_import(obj: _Context, dump: str, admin1: str | None, countries: st
 def fit_group() -> None:
     """Fit model parameters on labelled development corpora.
 
-    Each command writes a parameter file with the sha256 of every file it read;
-    by default it replaces the bundled file, so re-running it on the same
-    development files reproduces the committed parameters.
+    Each command writes a parameter file with the sha256 of every file it read:
+    by default a new file in the current folder (``<bundled name>.fitted.json``),
+    with ``--overwrite-bundled`` the bundled file itself (re-running it on the
+    same development files reproduces the committed parameters).
     """
 
 
 _CORPORA = click.argument("corpora", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
 _OUTPUT = click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
-                       help="Where to write the parameters (default: the bundled parameter file).")
+                       help="Where to write the parameters (default: ./<bundled name>.fitted.json).")
+_OVERWRITE = click.option("--overwrite-bundled", "overwrite", is_flag=True,
+                          help="Replace the bundled parameter file inside the package instead.")
 
 
 def _fit_log(message: str) -> None:
     click.echo(message, err=True)
 
 
-def _write_fitted(document: dict[str, Any], output: str | None, bundled: str, indent: int = 2) -> str:
+def _write_fitted(document: dict[str, Any], output: str | None, bundled: str, indent: int = 2, overwrite: bool = False) -> str:
     from .evaluate.files import write_params
 
-    target = output or str(resources.files("storyline.pipeline") / "params" / bundled)
+    if output and overwrite:
+        raise click.UsageError("give either --output or --overwrite-bundled")
+    if overwrite:
+        target = str(resources.files("storyline.pipeline") / "params" / bundled)
+    else:
+        target = output or bundled.removesuffix(".json") + ".fitted.json"
     write_params(document, target, indent)
     return target
 
@@ -434,13 +442,14 @@ def _write_fitted(document: dict[str, Any], output: str | None, bundled: str, in
 @fit_group.command(name="cluster")
 @_CORPORA
 @_OUTPUT
+@_OVERWRITE
 @click.pass_obj
-def fit_cluster(obj: _Context, corpora: tuple[str, ...], output: str | None) -> None:
+def fit_cluster(obj: _Context, corpora: tuple[str, ...], output: str | None, overwrite: bool) -> None:
     """Fit the clusterer's join and event models on CORPORA (corpus JSONL with gold events)."""
     from .evaluate.fit import fit_clusterer
 
     document = fit_clusterer(corpora, load_options(obj.config, obj.overrides), log=_fit_log)
-    target = _write_fitted(document, output, "clusterer-online-v3.json")
+    target = _write_fitted(document, output, "clusterer-online-v3.json", overwrite=overwrite)
     scores = ", ".join(f"{s['corpus']} B3-F1 {s['b3_f1']:.3f} pairwise F1 {s['pairwise_f1']:.3f}" for s in document["dev_scores"])
     click.echo(f"wrote {target}: join threshold {document['chosen_join_threshold']}, "
                f"merge threshold {document['merge_threshold']}; {scores}")
@@ -449,14 +458,15 @@ def fit_cluster(obj: _Context, corpora: tuple[str, ...], output: str | None) -> 
 @fit_group.command(name="events")
 @click.argument("corpus", type=click.Path(exists=True, dir_okay=False))
 @_OUTPUT
+@_OVERWRITE
 @click.pass_obj
-def fit_events(obj: _Context, corpus: str, output: str | None) -> None:
+def fit_events(obj: _Context, corpus: str, output: str | None, overwrite: bool) -> None:
     """Fit the event type classifier on CORPUS (ACLED JSONL with gold event and sub-event types)."""
     from .evaluate.fit_events import PARAMS_INDENT, fit_event_typer
     from .pipeline.eventtype import PARAMS_FILE
 
     document = fit_event_typer(corpus, log=_fit_log)
-    target = _write_fitted(document, output, PARAMS_FILE, PARAMS_INDENT)
+    target = _write_fitted(document, output, PARAMS_FILE, PARAMS_INDENT, overwrite=overwrite)
     h = document["heldout_scores"]
     click.echo(f"wrote {target}: l2 {document['l2']:g}; held-out event type macro-F1 {h['event_type_macro_f1']:.3f}, "
                f"sub-event type accuracy {h['sub_event_type_accuracy']:.3f}")
@@ -465,27 +475,29 @@ def fit_events(obj: _Context, corpus: str, output: str | None) -> None:
 @fit_group.command(name="geoparse")
 @_CORPORA
 @_OUTPUT
+@_OVERWRITE
 @click.pass_obj
-def fit_geoparse(obj: _Context, corpora: tuple[str, ...], output: str | None) -> None:
+def fit_geoparse(obj: _Context, corpora: tuple[str, ...], output: str | None, overwrite: bool) -> None:
     """Fit the toponym span model of the geoparser on CORPORA (geoparsing JSONL with gold toponyms)."""
     from .evaluate.fit_geoparse import fit_span_model
 
     document = fit_span_model(corpora, load_options(obj.config, obj.overrides), log=_fit_log)
-    target = _write_fitted(document, output, "geoparser-spans-v1.json")
+    target = _write_fitted(document, output, "geoparser-spans-v1.json", overwrite=overwrite)
     click.echo(f"wrote {target}: threshold {document['chosen_threshold']}, training span F1 {document['training_span_f1']}")
 
 
 @fit_group.command(name="places")
 @_CORPORA
 @_OUTPUT
+@_OVERWRITE
 @click.pass_obj
-def fit_places(obj: _Context, corpora: tuple[str, ...], output: str | None) -> None:
+def fit_places(obj: _Context, corpora: tuple[str, ...], output: str | None, overwrite: bool) -> None:
     """Fit the geoparser's place ranker on CORPORA (geoparsing JSONL and/or ACLED event JSONL with gold places)."""
     from .evaluate.fit_places import fit_place_ranker
     from .pipeline.place_ranker import PARAMS_FILE
 
     document = fit_place_ranker(corpora, load_options(obj.config, obj.overrides), log=_fit_log)
-    target = _write_fitted(document, output, PARAMS_FILE)
+    target = _write_fitted(document, output, PARAMS_FILE, overwrite=overwrite)
     click.echo(f"wrote {target}: training accuracy among candidates {document['training_accuracy']}")
 
 

@@ -106,3 +106,22 @@ def test_fit_events_names_the_line_of_a_row_without_an_acled_sub_event_type(tmp_
     result = CliRunner().invoke(cli, ["fit", "events", str(path), "-o", str(tmp_path / "p.json")])
     assert result.exit_code != 0  # main() prints the error as one line; the runner keeps the exception
     assert "bad.jsonl:2" in str(result.exception) and "Sword fight" in str(result.exception)
+
+
+def test_fit_writes_a_new_file_by_default_and_never_the_bundled_one_unless_asked(tmp_path, monkeypatch):
+    from importlib import resources
+
+    bundled = resources.files("storyline.pipeline") / "params" / "eventtype-linear-v1.json"
+    before = bundled.read_bytes()
+    rows = [acled_row(i, f"On 4 March 2022, {'teachers held a peaceful protest' if i % 2 else 'police clashed with bandits'} {i}.",
+                      "Protests" if i % 2 else "Battles", "Peaceful protest" if i % 2 else "Armed clash", 0) for i in range(30)]
+    path = write_jsonl(tmp_path / "tiny_acled.jsonl", rows)
+    monkeypatch.chdir(tmp_path)
+
+    result = CliRunner().invoke(cli, ["fit", "events", str(path)])
+
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "eventtype-linear-v1.fitted.json").exists() and "eventtype-linear-v1.fitted.json" in result.output
+    assert bundled.read_bytes() == before
+    both = CliRunner().invoke(cli, ["fit", "events", str(path), "-o", "x.json", "--overwrite-bundled"])
+    assert both.exit_code == 2 and "either --output or --overwrite-bundled" in both.output
