@@ -19,6 +19,7 @@ import click
 
 from .engine import Storyline
 from .errors import StorylineError
+from .model import RECORD_FIELDS
 from .exports import write_events_csv
 from .settings import SETTINGS, load_options
 
@@ -174,8 +175,6 @@ def _render_event(event: dict[str, Any], indent: str = "") -> list[str]:
     return lines
 
 
-_FIELD_LABELS = {"event_type": "type", "actor1": "actor", "actor2": "target", "place": "place", "date": "date",
-                 "fatalities": "killed", "injured": "injured"}
 
 
 def _describe(name: str, value: dict[str, Any]) -> str:
@@ -195,7 +194,7 @@ def _describe(name: str, value: dict[str, Any]) -> str:
 
 def _render_record(record: dict[str, Any], indent: str, background: bool = False) -> list[str]:
     lines = [f"{indent}{'earlier event' if background else 'record'}:" + (f" {record['summary']}" if record.get("summary") else "")]
-    for name, label in _FIELD_LABELS.items():
+    for name, label in RECORD_FIELDS.items():
         field = (record.get("fields") or {}).get(name)
         if not field:
             continue

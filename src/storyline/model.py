@@ -13,6 +13,7 @@ from typing import Any
 
 __all__ = [
     "PLACE_LABELS",
+    "RECORD_FIELDS",
     "DatePrecision",
     "GeoPrecision",
     "FuzzyDate",
@@ -52,6 +53,13 @@ __all__ = [
 
 #: entity labels (spaCy's scheme) that name places: one definition for every stage and the store
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+
+
+#: the fields of an event record in display order, with the word people read for each
+RECORD_FIELDS: dict[str, str] = {
+    "event_type": "type", "actor1": "actor", "actor2": "target", "place": "place", "date": "date",
+    "fatalities": "killed", "injured": "injured",
+}
 
 
 class DatePrecision:

@@ -17,7 +17,7 @@ from pydantic import BaseModel, Field
 
 from ..errors import Codes, InputError
 from ..model import ArticleView, Event, SearchPage, Story, StoryPage
-from .app import ServerState
+from .state import ServerState
 
 __all__ = ["router", "MAX_RECORDS", "ArticleIn", "ErrorResponse"]
 

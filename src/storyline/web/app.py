@@ -15,10 +15,7 @@ shape (``/api/``) or an error page (the UI) carrying a stable code::
 
 from __future__ import annotations
 
-import hmac
 import logging
-import threading
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from importlib import resources
 from pathlib import Path
@@ -30,9 +27,9 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from ..engine import Storyline
 from ..errors import AccessError, Codes, InputError, NotFoundError, StorylineError
-from ..settings import Options, load_options
+from ..settings import Options
+from .state import ServerState
 
 __all__ = ["create_app", "ServerState", "error_body", "CSP"]
 
@@ -62,87 +59,6 @@ _STATUS = {  # library error class -> HTTP status
 def error_body(code: str, status: int, message: str, **extra: Any) -> dict[str, Any]:
     """The one JSON error shape of the REST API."""
     return {"error": {"code": code, "status": status, "message": message, **extra}}
-
-
-class ServerState:
-    """The store a server reads and writes: read-only engines per thread, one writer.
-
-    ``embedder``/``entity_extractor`` are the writer's seams (tests pass fakes);
-    by default the writer loads the configured models on its first write.
-    """
-
-    def __init__(self, db: str | Path, options: Options | None = None, *, token: str | None = None,
-                 embedder: Any | None = None, entity_extractor: Any | None = None) -> None:
-        self.db = Path(db)
-        self.options = options or load_options()
-        self.token = token or None
-        self._seams = {"embedder": embedder, "entity_extractor": entity_extractor}
-        # One writer thread owns the read-write connection (SQLite connections stay in their thread).
-        # Opening it applies pending migrations and keeps the WAL files in place, so read-only
-        # connections can always open beside it.
-        self._write_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="storyline-writer")
-        self._writer: Storyline | None = None
-        self._written_mark = self._in_writer(self._open_writer)
-        self._local = threading.local()
-        self._readers: list[Storyline] = []
-        self._readers_lock = threading.Lock()
-
-    def _in_writer(self, fn: Any, *args: Any) -> Any:
-        return self._write_thread.submit(fn, *args).result()
-
-    def _open_writer(self) -> tuple[int, int]:
-        if self._writer is not None:
-            # keep the loaded models; drop the clustering state another process may have changed
-            self._seams = self._writer.components.built()
-            self._writer.close()
-        self._writer = Storyline(self.db, self.options, components=self._seams)
-        return self._store_mark()
-
-    def reader(self) -> Storyline:
-        engine = getattr(self._local, "engine", None)
-        if engine is None:
-            engine = Storyline(self.db, self.options, readonly=True)
-            self._local.engine = engine
-            with self._readers_lock:
-                self._readers.append(engine)
-        return engine
-
-    def _store_mark(self) -> tuple[int, int]:
-        assert self._writer is not None
-        return self._writer.store.write_mark()
-
-    def check_token(self, given: str | None) -> None:
-        if self.token is None:
-            raise AccessError("this server accepts no writes: start it with --token or STORYLINE_TOKEN")
-        if not given or not hmac.compare_digest(given.encode(), self.token.encode()):
-            raise AccessError("a write needs the header 'Authorization: Bearer <token>' with the server's token")
-
-    def ingest(self, records: list[dict[str, Any]]) -> dict[str, Any]:
-        """Ingest records on the writer thread; one request at a time."""
-        return self._in_writer(self._ingest, records)
-
-    def _ingest(self, records: list[dict[str, Any]]) -> dict[str, Any]:
-        if self._store_mark() != self._written_mark:
-            self._open_writer()  # another process ingested since our last write: start from what is stored now
-        assert self._writer is not None
-        summary = self._writer.ingest_records(records)
-        self._written_mark = self._store_mark()
-        return {
-            "ingested": summary.ingested, "duplicates": summary.duplicates, "unchanged": summary.unchanged,
-            "rejected": summary.rejected, "events_created": summary.events_created,
-            "stories_created": summary.stories_created, "seconds": round(summary.seconds, 3),
-            "rejections": [{"line": r.line, "code": r.code, "reason": r.reason} for r in summary.rejections],
-        }
-
-    def close(self) -> None:
-        with self._readers_lock:
-            for engine in self._readers:
-                engine.close()
-            self._readers.clear()
-        if self._writer is not None:
-            self._in_writer(self._writer.close)
-            self._writer = None
-        self._write_thread.shutdown()
 
 
 class _BodyTooLarge(Exception):

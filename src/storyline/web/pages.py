@@ -17,7 +17,7 @@ from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from . import views
-from .app import ServerState
+from .state import ServerState
 
 __all__ = ["router", "error_page", "templates"]
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable
 from urllib.parse import urlsplit
 
+from ..model import RECORD_FIELDS
 from .geo import MapMarker, StoryMap, draw_map
 
 __all__ = [
@@ -31,11 +32,8 @@ MENTION_KINDS = {
     "DATE": ("date", "date"), "QUOTE": ("quote", "quote"), "ATTRIBUTION": ("attribution", "attribution"),
     "QUANTITY": ("quantity", "number"), "EVENT": ("named-event", "named event"),
 }
-FIELD_ORDER = ("event_type", "actor1", "actor2", "place", "date", "fatalities", "injured")
-FIELD_LABELS = {
-    "event_type": "Event type", "actor1": "Actor", "actor2": "Target", "place": "Place", "date": "Date",
-    "fatalities": "Killed", "injured": "Injured",
-}
+FIELD_ORDER = tuple(RECORD_FIELDS)
+FIELD_LABELS = {name: label.capitalize() for name, label in RECORD_FIELDS.items()}
 
 
 @dataclass(frozen=True)
