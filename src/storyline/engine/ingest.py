@@ -11,24 +11,24 @@ import dataclasses
 import datetime as dt
 import time
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Sequence
+from typing import Any, Callable, Iterable, Iterator, Sequence
 
 import numpy as np
 
 from ..errors import Codes, InputError
 from ..model import Article, Decision, IngestSummary, RawRecord, Rejection
-from ..pipeline.cluster import EventState
+from ..pipeline.cluster import ClusterItem, EventState
 from ..pipeline.ingest import expand_paths, read_path
 from ..pipeline.normalise import to_article
 from ..settings import Options
 from ..store import Store
-from ..store.vectors import day_range, vector_id
+from ..store.vectors import FaissIndex, day_range, vector_id
 from .analyse import analyse
 from .components import Components
 from .state import ClusterState, save_state
 from .timing import StageTimer
 
-__all__ = ["Ingester", "Progress", "read_items"]
+__all__ = ["Ingester", "Progress", "read_items", "neighbours", "stream_events"]
 
 Progress = Callable[[int, int], None]
 
@@ -40,6 +40,26 @@ def read_items(paths: Sequence[str], fmt: str | None = None) -> Iterator[RawReco
             yield path
         else:
             yield from read_path(path, fmt)
+
+
+def neighbours(index: Any, item: ClusterItem, options: Options) -> list[tuple[str, float]]:
+    """The stored articles nearest to ``item`` inside the clusterer's time window (all, for an undated item)."""
+    window = day_range(item.date, options.event_window_days) if item.date else None
+    return index.search(item.vector, options.event_candidates, window)
+
+
+def stream_events(clusterer: Any, items: Sequence[ClusterItem], options: Options) -> list[str]:
+    """Feed analysed items to a clusterer exactly as an ingest does, without a store: date order as given,
+    each item joined or started against its window's neighbours, the second pass after every batch.
+    Returns each item's event (what ``storyline fit`` and the held-out script replay)."""
+    index = FaissIndex(len(items[0].vector)) if items else None
+    batch = max(1, int(options.batch_size))
+    for n, item in enumerate(items, start=1):
+        clusterer.assign(item, neighbours(index, item, options))
+        index.add([vector_id(item.date, n)], [item.key], item.vector.reshape(1, -1))
+        if n % batch == 0 or n == len(items):
+            clusterer.refine()
+    return [clusterer.event_of[item.key] for item in items]
 
 
 class Ingester:
@@ -151,8 +171,7 @@ class Ingester:
                         summary.duplicates += 1
                     else:
                         found = analyses[a.id]
-                        window = day_range(a.published, self.options.event_window_days) if a.published else None
-                        decision = clusterer.assign(found.item, index.search(found.item.vector, self.options.event_candidates, window))
+                        decision = clusterer.assign(found.item, neighbours(index, found.item, self.options))
                         # an article without an outlet name counts as a source of its own
                         clusterer.note_report(a.id, a.source or f"?{a.id}", found.event_dates)
                         if decision.action == "new":

@@ -41,12 +41,13 @@ from typing import Any, Sequence
 import numpy as np
 
 from ..engine import Storyline
+from ..engine.ingest import neighbours, stream_events
 from ..model import RawRecord
 from ..pipeline.cluster import FEATURES, ClusterItem, EventState, OnlineClusterer, Params
 from ..pipeline.normalise import to_article
 from ..pipeline.cluster.scoring import Scorer, logit
 from ..settings import Options, load_options
-from ..store.vectors import FaissIndex, day_range, vector_id
+from ..store.vectors import FaissIndex, vector_id
 from .clustering import load_corpus, pipeline_records
 from .files import sha256_of
 from .learners import fit_logistic, train_mlp
@@ -74,21 +75,9 @@ def prepare(path: str | Path, engine: Storyline, titles_only: bool) -> tuple[lis
     return [a.item for a in analyses], gold
 
 
-def _neighbours(index: FaissIndex, item: ClusterItem, options: Options) -> list[tuple[str, float]]:
-    window = day_range(item.date, options.event_window_days) if item.date else None
-    return index.search(item.vector, options.event_candidates, window)
-
-
 def run_stream(clusterer: OnlineClusterer, items: Sequence[ClusterItem], options: Options) -> list[str]:
     """Feed prepared items to ``clusterer`` as the engine does (second pass after each batch); their events."""
-    index = FaissIndex(len(items[0].vector))
-    batch = max(1, int(options.batch_size))
-    for n, item in enumerate(items, start=1):
-        clusterer.assign(item, _neighbours(index, item, options))
-        index.add([vector_id(item.date, n)], [item.key], item.vector.reshape(1, -1))
-        if n % batch == 0 or n == len(items):
-            clusterer.refine()
-    return [clusterer.event_of[item.key] for item in items]
+    return stream_events(clusterer, items, options)
 
 
 def replay(items: Sequence[ClusterItem], join: Scorer, threshold: float, options: Options,
@@ -110,7 +99,7 @@ def teacher_forced_pairs(items: Sequence[ClusterItem], gold: Sequence[str], opti
     for n, (item, label) in enumerate(zip(items, gold), start=1):
         clusterer.entity_vocab.add(item.entities)
         clusterer.term_vocab.add(item.terms)
-        for event_id, cos_max in clusterer.candidates(item, _neighbours(index, item, options)).items():
+        for event_id, cos_max in clusterer.candidates(item, neighbours(index, item, options)).items():
             feats = clusterer.features(item, clusterer.events[event_id], cos_max)
             rows.append([feats[f] for f in FEATURES])
             labels.append(1.0 if event_of_gold.get(label) == event_id else 0.0)
