@@ -112,7 +112,7 @@ def test_near_duplicate_wire_copy_gets_duplicate_of_and_joins_the_originals_even
     assert (event["n_articles"], event["n_independent"]) == (3, 2)  # the copy adds no independent report
     (why,) = [w for w in event["why"] if w["article"] == "flood-wire"]
     assert why["action"] == "duplicate" and "duplicate of flood-1" in why["explanation"]
-    assert engine.store.conn.execute("SELECT count(*) FROM embeddings WHERE article_id = 'flood-wire'").fetchone()[0] == 0
+    assert "flood-wire" not in {key for key, _, _ in engine.store.embeddings()}
 
 
 def test_out_of_order_backfill_article_joins_the_right_event(fake_engine):
@@ -213,14 +213,14 @@ def test_decisions_are_stored_with_their_explanation(fake_engine):
     story = plain(engine.story(story_id := engine.stories()[-1].id))
     (event,) = story["events"]
     event_why = {w["article"]: w for w in event["why"]}
-    stored = engine.store.conn.execute("SELECT * FROM decisions WHERE subject_id = 'flood-2'").fetchone()
+    (stored,) = engine.store.decisions(["flood-2"])
 
     assert event_why["flood-1"]["action"] == "new"
     joined = event_why["flood-2"]
     assert joined["action"] == "join" and joined["score"] >= joined["threshold"] == 0.5
     assert joined["explanation"].startswith(f"joined {event['id']}: cosine")
-    assert (stored["level"], stored["target_id"]) == ("event", event["id"])
-    assert set(json.loads(stored["features"])) >= {"cos_centroid", "entities", "gap"}
+    assert (stored.level, stored.target_id) == ("event", event["id"])
+    assert set(stored.features) >= {"cos_centroid", "entities", "gap"}
     (story_why,) = story["why"]
     assert (story_why["level"], story_why["subject_id"], story_why["target_id"]) == ("story", event["id"], story_id)
     assert story_why["explanation"].startswith("new story")
@@ -347,8 +347,8 @@ def test_second_pass_merge_is_written_through_and_the_merged_id_never_returns(fa
     older = min(flood, chess, key=lambda e: int(e[1:]))
     assert {event_of(engine, a) for a in ("flood-1", "flood-2", "chess-1")} == {older}
     assert [e["id"] for e in engine.export()] == [older]
-    [merge] = engine.store.conn.execute("SELECT subject_id, target_id FROM decisions WHERE action = 'merge'").fetchall()
-    assert tuple(merge) == (({flood, chess} - {older}).pop(), older)
+    [merge] = [d for d in engine.store.decisions([flood, chess]) if d.action == "merge"]
+    assert (merge.subject_id, merge.target_id) == (({flood, chess} - {older}).pop(), older)
     assert sum(s["n_articles"] for s in plain(engine.stories())) == 3
     engine.close()
 

@@ -23,7 +23,8 @@ __all__ = ["Registration", "REGISTRATIONS"]
 @dataclass(frozen=True)
 class Registration:
     name: str
-    #: ``package.module:factory``; the factory takes the options and returns the component
+    #: ``package.module:attribute`` (dotted attributes allowed, e.g. ``Class.from_options``); it takes the
+    #: resolved options and returns the component
     factory: str
     #: bundled parameter files (under ``storyline/pipeline/params/``) the component reads
     params: tuple[str, ...] = ()
@@ -48,11 +49,11 @@ REGISTRATIONS: tuple[Registration, ...] = (
     Registration("geoparser.geonames.v3", f"{_P}.places:_geonames_v3", ("geoparser-spans-v1.json", "geoparser-ranker-v1.json"),
                  help="v2 with the fitted candidate ranker"),
     # cluster and link
-    Registration("clusterer.online.v1", f"{_P}.cluster.online:_online", ("clusterer-online-v1.json",),
+    Registration("clusterer.online.v1", f"{_P}.cluster.online:OnlineClustererV1.from_options", ("clusterer-online-v1.json",),
                  help="online logistic join model"),
-    Registration("clusterer.online.v2", f"{_P}.cluster.online:_online_v2", ("clusterer-online-v2.json",),
+    Registration("clusterer.online.v2", f"{_P}.cluster.online:OnlineClustererV2.from_options", ("clusterer-online-v2.json",),
                  help="v1 with detail features and a second pass"),
-    Registration("clusterer.online.v3", f"{_P}.cluster.online:_online_v3", ("clusterer-online-v3.json",),
+    Registration("clusterer.online.v3", f"{_P}.cluster.online:OnlineClustererV3.from_options", ("clusterer-online-v3.json",),
                  help="v2 with its own event model for the second pass"),
     Registration("linker.stories.v1", f"{_P}.link:_linker", help="events to stories by a looser rule over a longer window"),
     # record

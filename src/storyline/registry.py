@@ -53,7 +53,10 @@ def create(name: str, options: Any) -> Any:
     if name in _EXTRA:
         return _EXTRA[name](options)
     module, _, attribute = registration(name).factory.partition(":")
-    return getattr(importlib.import_module(module), attribute)(options)
+    factory: Any = importlib.import_module(module)
+    for part in attribute.split("."):
+        factory = getattr(factory, part)
+    return factory(options)
 
 
 def names(stage: str | None = None) -> list[str]:

@@ -24,7 +24,7 @@ from .features import (ClusterItem, EventState, Vocabulary, _jaccard, _number, _
 from .params import ClusterModel, Params
 from .scoring import Scorer
 
-__all__ = ["OnlineClusterer", "Refinement"]
+__all__ = ["OnlineClusterer", "OnlineClustererV1", "OnlineClustererV2", "OnlineClustererV3", "Refinement"]
 
 
 @dataclass
@@ -397,24 +397,35 @@ class OnlineClusterer:
         )
 
 
-def _online(options) -> OnlineClusterer:
-    return OnlineClusterer(Params.load("clusterer-online-v1.json"), options.event_threshold, options.event_window_days)
+class OnlineClustererV1(OnlineClusterer):
+    """The v1 join model; no second pass."""
+
+    name = "clusterer.online.v1"
+
+    @classmethod
+    def from_options(cls, options) -> "OnlineClustererV1":
+        return cls(Params.load("clusterer-online-v1.json"), options.event_threshold, options.event_window_days)
 
 
-def _online_v2(options) -> OnlineClusterer:
+class OnlineClustererV2(OnlineClusterer):
     """v1 plus detail features (persons, places, years, figures) and the second pass."""
-    params = Params.load("clusterer-online-v2.json")
-    clusterer = OnlineClusterer(params, options.event_threshold, options.event_window_days,
-                                memory=options.event_memory, merge_threshold=params.merge_threshold)
-    clusterer.name = "clusterer.online.v2"
-    return clusterer
+
+    name = "clusterer.online.v2"
+
+    @classmethod
+    def from_options(cls, options) -> "OnlineClustererV2":
+        params = Params.load("clusterer-online-v2.json")
+        return cls(params, options.event_threshold, options.event_window_days, memory=options.event_memory,
+                   merge_threshold=params.merge_threshold)
 
 
-def _online_v3(options) -> OnlineClusterer:
+class OnlineClustererV3(OnlineClusterer):
     """v2 with its own event model for the second pass, both fitted on the clusterer's own trajectories."""
-    model = ClusterModel.load("clusterer-online-v3.json")
-    clusterer = OnlineClusterer(model.join, options.event_threshold, options.event_window_days,
-                                memory=options.event_memory, merge_threshold=model.merge_threshold,
-                                event_params=model.event, split_threshold=model.split_threshold)
-    clusterer.name = "clusterer.online.v3"
-    return clusterer
+
+    name = "clusterer.online.v3"
+
+    @classmethod
+    def from_options(cls, options) -> "OnlineClustererV3":
+        model = ClusterModel.load("clusterer-online-v3.json")
+        return cls(model.join, options.event_threshold, options.event_window_days, memory=options.event_memory,
+                   merge_threshold=model.merge_threshold, event_params=model.event, split_threshold=model.split_threshold)
