@@ -1,0 +1,196 @@
+"""Commands that measure (eval) and fit models on labelled development corpora."""
+
+from __future__ import annotations
+
+from importlib import resources
+from typing import Any
+
+import click
+
+from ..settings import load_options
+from .app import Context, cli, emit_json
+
+@cli.group(name="eval")
+def eval_group() -> None:
+    """Measure accuracy and speed on a labelled corpus."""
+
+
+@eval_group.command(name="cluster")
+@click.argument("corpus", type=click.Path(exists=True, dir_okay=False))
+@click.option("--mode", type=click.Choice(["stream", "batch"]), default="stream", show_default=True,
+              help="stream: articles fed in date order in small batches, no look-ahead; batch: one batch.")
+@click.option("--level", type=click.Choice(["event", "story"]), default="event", show_default=True, help="Gold label to score against.")
+@click.option("--titles-only", is_flag=True, help="Cluster on headlines alone.")
+@click.option("--spread-days", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Move each date later by 0..N days (seeded) first, as reports of one event spread in a real stream.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.pass_obj
+def eval_cluster(obj: Context, corpus: str, mode: str, level: str, titles_only: bool, spread_days: int, as_json: bool) -> None:
+    """Cluster CORPUS (corpus JSONL) in a fresh store and score it against its gold labels."""
+    from ..evaluate.clustering import evaluate_clustering
+
+    scores = evaluate_clustering(corpus, mode=mode, level=level, titles_only=titles_only, spread_days=spread_days,
+                                 options=load_options(obj.config, obj.overrides))
+    if as_json:
+        emit_json(scores)
+        return
+    spread = f", dates spread 0-{spread_days} days" if spread_days else ""
+    click.echo(f"{corpus} ({scores['n_articles']} articles, {mode}, {level}{', titles only' if titles_only else ''}{spread})")
+    click.echo(f"  B3       P {scores['b3_precision']:.3f}  R {scores['b3_recall']:.3f}  F1 {scores['b3_f1']:.3f}")
+    click.echo(f"  pairwise P {scores['pairwise_precision']:.3f}  R {scores['pairwise_recall']:.3f}  F1 {scores['pairwise_f1']:.3f}")
+    click.echo(f"  ARI {scores['ari']:.3f}  AMI {scores['ami']:.3f}  clusters {scores['n_clusters']} (gold {scores['n_gold']})")
+    click.echo(f"  {scores['articles_per_second']:.1f} articles/s, peak memory {scores['peak_memory_mb']:.0f} MB")
+
+
+@eval_group.command(name="geoparse")
+@click.argument("corpus", type=click.Path(exists=True, dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.pass_obj
+def eval_geoparse(obj: Context, corpus: str, as_json: bool) -> None:
+    """Recognise and resolve the toponyms of CORPUS (geoparsing JSONL) and score them against its gold."""
+    from ..evaluate.geoparse import evaluate_geoparsing
+
+    s = evaluate_geoparsing(corpus, load_options(obj.config, obj.overrides))
+    if as_json:
+        emit_json(s)
+        return
+
+    def num(value: Any, fmt: str = ".3f") -> str:
+        return "n/a" if value is None else format(value, fmt)
+
+    click.echo(f"{corpus} ({s['n_articles']} articles, {s['n_gold_toponyms']} gold toponyms, {s['n_predicted']} predicted)")
+    click.echo(f"  toponyms exact    P {num(s['toponym_precision'])}  R {num(s['toponym_recall'])}  F1 {num(s['toponym_f1'])}")
+    click.echo(f"  toponyms overlap  P {num(s['lenient_precision'])}  R {num(s['lenient_recall'])}  F1 {num(s['lenient_f1'])}")
+    click.echo(f"  literal names     P {num(s['literal_precision'])}  R {num(s['literal_recall'])}  F1 {num(s['literal_f1'])}")
+    click.echo(f"  geocoding ({s['n_geocoded']} matched toponyms with coordinates): within 161 km {num(s['acc_161km'])}, "
+               f"median error {num(s['median_error_km'], '.1f')} km, mean {num(s['mean_error_km'], '.0f')} km, AUC {num(s['auc'])}")
+    click.echo(f"  {num(s['articles_per_second'], '.1f')} articles/s")
+
+
+@eval_group.command(name="events")
+@click.argument("corpus", type=click.Path(exists=True, dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.pass_obj
+def eval_events(obj: Context, corpus: str, as_json: bool) -> None:
+    """Build event records for CORPUS (ACLED notes or PLOVER gold records, detected) and score them."""
+    from ..evaluate.events import evaluate_events
+
+    s = evaluate_events(corpus, options=load_options(obj.config, obj.overrides))
+    if as_json:
+        emit_json(s)
+        return
+
+    def num(value: Any) -> str:
+        return "n/a" if value is None else f"{value:.3f}"
+
+    click.echo(f"{corpus} ({s['n']} {s['format'].upper()} records)")
+    click.echo(f"  event type        accuracy {num(s['event_type_accuracy'])}  macro-F1 {num(s['event_type_macro_f1'])}")
+    if s["format"] == "acled":
+        click.echo(f"  sub-event type    accuracy {num(s['sub_event_type_accuracy'])}")
+        click.echo(f"  actor1            match {num(s['actor1_match'])}")
+        click.echo(f"  location          within 25 km {num(s['location_25km'])}  within 161 km {num(s['location_161km'])}  "
+                   f"admin1 {num(s['admin1_accuracy'])}  country {num(s['country_accuracy'])}")
+        click.echo(f"  date              exact {num(s['date_exact'])}")
+        click.echo(f"  fatalities        exact {num(s['fatalities_exact'])}  MAE {s['fatalities_mae']:.2f}")
+    click.echo(f"  {s['articles_per_second']:.1f} records/s")
+
+
+@cli.group(name="fit")
+def fit_group() -> None:
+    """Fit model parameters on labelled development corpora.
+
+    Each command writes a parameter file with the sha256 of every file it read:
+    by default a new file in the current folder (``<bundled name>.fitted.json``),
+    with ``--overwrite-bundled`` the bundled file itself (re-running it on the
+    same development files reproduces the committed parameters).
+    """
+
+
+_CORPORA = click.argument("corpora", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+
+
+_OUTPUT = click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
+                       help="Where to write the parameters (default: ./<bundled name>.fitted.json).")
+
+
+_OVERWRITE = click.option("--overwrite-bundled", "overwrite", is_flag=True,
+                          help="Replace the bundled parameter file inside the package instead.")
+
+
+def _fit_log(message: str) -> None:
+    click.echo(message, err=True)
+
+
+def _write_fitted(document: dict[str, Any], output: str | None, bundled: str, indent: int = 2, overwrite: bool = False) -> str:
+    from ..evaluate.files import write_params
+
+    if output and overwrite:
+        raise click.UsageError("give either --output or --overwrite-bundled")
+    if overwrite:
+        target = str(resources.files("storyline.pipeline") / "params" / bundled)
+    else:
+        target = output or bundled.removesuffix(".json") + ".fitted.json"
+    write_params(document, target, indent)
+    return target
+
+
+@fit_group.command(name="cluster")
+@_CORPORA
+@_OUTPUT
+@_OVERWRITE
+@click.pass_obj
+def fit_cluster(obj: Context, corpora: tuple[str, ...], output: str | None, overwrite: bool) -> None:
+    """Fit the clusterer's join and event models on CORPORA (corpus JSONL with gold events)."""
+    from ..evaluate.fit import fit_clusterer
+
+    document = fit_clusterer(corpora, load_options(obj.config, obj.overrides), log=_fit_log)
+    target = _write_fitted(document, output, "clusterer-online-v3.json", overwrite=overwrite)
+    scores = ", ".join(f"{s['corpus']} B3-F1 {s['b3_f1']:.3f} pairwise F1 {s['pairwise_f1']:.3f}" for s in document["dev_scores"])
+    click.echo(f"wrote {target}: join threshold {document['chosen_join_threshold']}, "
+               f"merge threshold {document['merge_threshold']}; {scores}")
+
+
+@fit_group.command(name="events")
+@click.argument("corpus", type=click.Path(exists=True, dir_okay=False))
+@_OUTPUT
+@_OVERWRITE
+@click.pass_obj
+def fit_events(obj: Context, corpus: str, output: str | None, overwrite: bool) -> None:
+    """Fit the event type classifier on CORPUS (ACLED JSONL with gold event and sub-event types)."""
+    from ..evaluate.fit_events import PARAMS_INDENT, fit_event_typer
+    from ..pipeline.eventtype import PARAMS_FILE
+
+    document = fit_event_typer(corpus, log=_fit_log)
+    target = _write_fitted(document, output, PARAMS_FILE, PARAMS_INDENT, overwrite=overwrite)
+    h = document["heldout_scores"]
+    click.echo(f"wrote {target}: l2 {document['l2']:g}; held-out event type macro-F1 {h['event_type_macro_f1']:.3f}, "
+               f"sub-event type accuracy {h['sub_event_type_accuracy']:.3f}")
+
+
+@fit_group.command(name="geoparse")
+@_CORPORA
+@_OUTPUT
+@_OVERWRITE
+@click.pass_obj
+def fit_geoparse(obj: Context, corpora: tuple[str, ...], output: str | None, overwrite: bool) -> None:
+    """Fit the toponym span model of the geoparser on CORPORA (geoparsing JSONL with gold toponyms)."""
+    from ..evaluate.fit_geoparse import fit_span_model
+
+    document = fit_span_model(corpora, load_options(obj.config, obj.overrides), log=_fit_log)
+    target = _write_fitted(document, output, "geoparser-spans-v1.json", overwrite=overwrite)
+    click.echo(f"wrote {target}: threshold {document['chosen_threshold']}, training span F1 {document['training_span_f1']}")
+
+
+@fit_group.command(name="places")
+@_CORPORA
+@_OUTPUT
+@_OVERWRITE
+@click.pass_obj
+def fit_places(obj: Context, corpora: tuple[str, ...], output: str | None, overwrite: bool) -> None:
+    """Fit the geoparser's place ranker on CORPORA (geoparsing JSONL and/or ACLED event JSONL with gold places)."""
+    from ..evaluate.fit_places import fit_place_ranker
+    from ..pipeline.place_ranker import PARAMS_FILE
+
+    document = fit_place_ranker(corpora, load_options(obj.config, obj.overrides), log=_fit_log)
+    target = _write_fitted(document, output, PARAMS_FILE, overwrite=overwrite)
+    click.echo(f"wrote {target}: training accuracy among candidates {document['training_accuracy']}")

@@ -1,0 +1,132 @@
+"""Commands that write a store: ingest, demo, and the gazetteer import."""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ..engine import Storyline
+from ..settings import load_options
+from .app import Context, cli, emit_json
+from .render import story_table
+
+def _run_ingest(engine: Storyline, paths: list[str], source: str | None, fmt: str | None, progress: bool) -> Any:
+    show = progress and engine.options.progress and sys.stderr.isatty()
+    if not show:
+        return engine.ingest(paths, source=source, fmt=fmt)
+    with click.progressbar(length=1, label="ingesting", file=sys.stderr, show_pos=True) as bar:
+
+        def update(done: int, total: int) -> None:
+            bar.length = total
+            bar.update(done - bar.pos)
+
+        return engine.ingest(paths, source=source, fmt=fmt, progress=update)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--source", default=None, help="Outlet name for records that carry none (e.g. .txt files).")
+@click.option("--format", "fmt", type=click.Choice(["txt", "jsonl", "csv"]), default=None,
+              help="Input format; by default taken from the file extension (or sniffed for stdin).")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.option("--progress/--no-progress", default=True, help="Show a progress bar on a terminal.")
+@click.pass_obj
+def ingest(obj: Context, paths: tuple[str, ...], source: str | None, fmt: str | None, as_json: bool, progress: bool) -> None:
+    """Ingest articles from files, folders, globs or - (stdin)."""
+    with obj.engine() as engine:
+        summary = _run_ingest(engine, list(paths), source, fmt, progress)
+        if as_json:
+            emit_json(dataclasses.asdict(summary))
+            return
+        for rejection in summary.rejections:
+            click.echo(f"rejected {rejection.origin}:{rejection.line}: [{rejection.code}] {rejection.reason}", err=True)
+        click.echo(summary.line())
+
+
+def example_paths() -> list[str]:
+    """The bundled demo corpus: the two founding articles and a multi-outlet set."""
+    root = resources.files("storyline") / "examples"
+    return [str(root / "seeds"), str(root / "demo.jsonl")]
+
+
+DEMO_DB = "storyline-demo.db"
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the stories as JSON.")
+@click.option("--path", "db", default=DEMO_DB, show_default=True, type=click.Path(dir_okay=False),
+              help="Where to create the demo store; an existing demo store there is replaced.")
+@click.option("--serve", "then_serve", is_flag=True, help="Then serve it in the browser (needs the web extra).")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port for --serve.")
+@click.pass_obj
+def demo(obj: Context, as_json: bool, db: str, then_serve: bool, port: int) -> None:
+    """Ingest the bundled example corpus into a fresh database and print the stories.
+
+    The global --db is ignored, so the demo never touches your own store; an
+    existing file at --path is replaced only if an earlier demo created it.
+    """
+    if Path(db).exists():
+        with Storyline(db, load_options(obj.config, obj.overrides)) as previous:
+            if previous.store.get_meta("demo") != "1":
+                raise click.UsageError(f"{db} exists and was not made by `storyline demo`; choose another --path")
+    for suffix in ("", "-wal", "-shm", ".faiss"):
+        Path(db + suffix).unlink(missing_ok=True)
+    with obj.engine(db) as engine:
+        engine.store.set_meta("demo", "1")
+        summary = engine.ingest(example_paths(), source=None)
+        data = [s.to_dict() for s in engine.stories()]
+    if as_json:
+        emit_json(data)
+        return
+    click.echo(summary.line())
+    click.echo(story_table(data))
+    click.echo(f"\nStore: {db}   next: storyline --db {db} show {data[-1]['id'] if data else 'S1'}")
+    if not then_serve:
+        click.echo(f"Browse it: storyline serve --db {db}   then open http://127.0.0.1:{port}")
+        return
+    from ..web import serve as run
+
+    click.echo(f"Open http://127.0.0.1:{port}  (Ctrl-C to stop)")
+    run(db, load_options(obj.config, obj.overrides), port=port, log_level="warning")
+
+
+@cli.group(name="gazetteer")
+def gazetteer_group() -> None:
+    """Manage the gazetteer the geoparser resolves place names against."""
+
+
+@gazetteer_group.command(name="import")
+@click.argument("dump", type=click.Path(exists=True, dir_okay=False))
+@click.option("--admin1", "admin1", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="GeoNames admin1CodesASCII.txt: names of first-level divisions.")
+@click.option("--countries", "countries", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="GeoNames countryInfo.txt: country names.")
+@click.option("--to", "target", type=click.Path(dir_okay=False), default=None,
+              help="Gazetteer file to write (default: the `gazetteer` setting, else ~/.local/share/storyline/gazetteer.sqlite).")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.pass_obj
+def gazetteer_import(obj: Context, dump: str, admin1: str | None, countries: str | None, target: str | None, as_json: bool) -> None:
+    """Import DUMP, a GeoNames dump (allCountries.txt or a country file such as SY.txt), streaming.
+
+    Re-importing is safe: places are keyed by geonameid. Bad lines are
+    reported with their file and line and skipped.
+    """
+    from ..pipeline.gazetteer import default_gazetteer_path, import_geonames
+
+    options = load_options(obj.config, obj.overrides)
+    path = target or options.gazetteer or str(default_gazetteer_path())
+
+    def report_skip(file: str, line: int, reason: str) -> None:
+        if not as_json:
+            click.echo(f"skipped {file}:{line}: {reason}", err=True)
+
+    report = import_geonames(dump, path, admin1_codes=admin1, country_info=countries, on_skip=report_skip)
+    if as_json:
+        emit_json(dataclasses.asdict(report))
+        return
+    click.echo(report.line())

@@ -1,0 +1,98 @@
+"""Commands that read a store: stories, articles, show, export, rejections, settings."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from ..exports import write_events_csv
+from ..settings import SETTINGS, load_options
+from .app import Context, cli, emit_json
+from .render import render, story_table
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array of stories.")
+@click.option("--limit", type=click.IntRange(min=1), default=None, help="Show at most this many stories.")
+@click.pass_obj
+def stories(obj: Context, as_json: bool, limit: int | None) -> None:
+    """List stories, newest first."""
+    with obj.engine() as engine:
+        data = [s.to_dict() for s in engine.stories(limit=limit)]
+    if as_json:
+        emit_json([{k: s[k] for k in ("id", "title", "first_date", "last_date", "events")} for s in data])
+    else:
+        click.echo(story_table(data))
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array of articles.")
+@click.pass_obj
+def articles(obj: Context, as_json: bool) -> None:
+    """List articles in publication order."""
+    with obj.engine() as engine:
+        data = [a.to_dict() for a in engine.articles()]
+    if as_json:
+        emit_json(data)
+        return
+    for a in data:
+        dup = f"  (duplicate of {a['duplicate_of']})" if a["duplicate_of"] else ""
+        click.echo(f"{a['id']:<20} {a['date'] or 'undated':<10} {(a['source'] or '-')[:20]:<20} {(a['title'] or '')[:60]}{dup}")
+
+
+@cli.command()
+@click.argument("item_id")
+@click.option("--json", "as_json", is_flag=True, help="Print the record as JSON.")
+@click.pass_obj
+def show(obj: Context, item_id: str, as_json: bool) -> None:
+    """Show a story, an event or an article: what it holds and why."""
+    with obj.engine() as engine:
+        kind, found = engine.show(item_id)
+        data = found.to_dict()
+    if as_json:
+        emit_json({"kind": kind, **data})
+        return
+    click.echo(render(kind, data))
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "events-csv"]), default="jsonl", show_default=True,
+              help="jsonl: one event per line with its record, provenance, story and articles; "
+                   "events-csv: one row per real event in ACLED/PLOVER-style columns.")
+@click.option("-o", "--output", type=click.File("w", encoding="utf-8"), default="-", help="Output file (default stdout).")
+@click.pass_obj
+def export(obj: Context, fmt: str, output) -> None:
+    """Export events: JSON lines with full provenance, or an events table (CSV)."""
+    with obj.engine() as engine:
+        if fmt == "events-csv":
+            write_events_csv(engine.export(), output)
+            return
+        for record in engine.export():
+            output.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array of rejections.")
+@click.pass_obj
+def rejections(obj: Context, as_json: bool) -> None:
+    """List inputs that could not be used, with the reason."""
+    with obj.engine() as engine:
+        data = engine.rejections()
+    if as_json:
+        emit_json([r.__dict__ for r in data])
+        return
+    for r in data:
+        click.echo(f"{r.origin}:{r.line}: [{r.code}] {r.reason}")
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the settings as JSON.")
+@click.pass_obj
+def settings(obj: Context, as_json: bool) -> None:
+    """List every setting with its value, default and meaning."""
+    options = load_options(obj.config, obj.overrides)
+    if as_json:
+        emit_json([{"name": s.name, "value": options[s.name], "default": s.default, "help": s.help} for s in SETTINGS])
+        return
+    for s in SETTINGS:
+        click.echo(f"{s.name} = {options[s.name]!r}  (default {s.default!r})\n    {s.help}")

@@ -1,0 +1,105 @@
+"""Text renderings of the read models for a terminal (the JSON forms come from ``to_dict()``)."""
+
+from __future__ import annotations
+
+import textwrap
+from typing import Any
+
+from ..model import RECORD_FIELDS
+
+__all__ = ["story_table", "render"]
+
+
+def story_table(stories: list[dict[str, Any]]) -> str:
+    lines = [f"{'id':<6} {'dates':<23} {'events':>6} {'articles':>8} {'sources':>7}  title"]
+    for story in stories:
+        first, last = story["first_date"] or "undated", story["last_date"] or ""
+        dates = first if last in ("", first) else f"{first}..{last}"
+        title = textwrap.shorten(story["title"] or "", width=70, placeholder="...")
+        lines.append(f"{story['id']:<6} {dates:<23} {len(story['events']):>6} {story['n_articles']:>8} {story['n_sources']:>7}  {title}")
+    return "\n".join(lines)
+
+
+def _render_event(event: dict[str, Any], indent: str = "") -> list[str]:
+    lines = [
+        f"{indent}event {event['id']}: {event['title']}",
+        f"{indent}  date {event['date'] or 'unknown'} ({event['date_precision']}); reported "
+        f"{event['first_date'] or 'undated'}..{event['last_date'] or ''}; {event['n_articles']} articles, "
+        f"{event['n_independent']} independent, {event['n_sources']} sources",
+    ]
+    for source, items in sorted(event["articles_by_source"].items()):
+        lines.append(f"{indent}  {source}:")
+        for a in items:
+            dup = f" [duplicate of {a['duplicate_of']}]" if a["duplicate_of"] else ""
+            lines.append(f"{indent}    {a['id']}  {a['date'] or 'undated'}  {a['title'] or ''}{dup}")
+    for relay in event.get("relays") or ():
+        lines.append(f"{indent}  relays of one {relay['upstream']} report: {', '.join(relay['articles'])}")
+    if "n_independent_reports" in event:
+        lines.append(f"{indent}  independent reports: {event['n_independent_reports']}")
+    if event.get("record"):
+        lines += _render_record(event["record"], indent + "  ")
+    lines.append(f"{indent}  why together:")
+    for why in event["why"]:
+        lines.append(f"{indent}    {why['article']}: {why['explanation']}")
+    return lines
+
+
+def _describe(name: str, value: dict[str, Any]) -> str:
+    detail = value.get("detail") or {}
+    if name == "event_type":
+        acled = " / ".join(x for x in (detail.get("acled_event_type"), detail.get("acled_sub_event_type")) if x)
+        return f"{value['value']}" + (f" (ACLED: {acled})" if acled else "")
+    if name == "place":
+        where = ", ".join(str(x) for x in (detail.get("admin1"), detail.get("country")) if x and x != value["value"])
+        coords = f" {detail['latitude']:.3f},{detail['longitude']:.3f}" if detail.get("latitude") is not None else ""
+        return f"{value['value']}" + (f", {where}" if where else "") + f" [{detail.get('precision', '?')}]{coords}"
+    if name == "date":
+        span = f" {detail.get('start')}..{detail.get('end')}" if detail.get("start") != detail.get("end") else ""
+        return f"{value['value']} [{detail.get('precision', '?')}]{span}"
+    return str(value["value"])
+
+
+def _render_record(record: dict[str, Any], indent: str, background: bool = False) -> list[str]:
+    lines = [f"{indent}{'earlier event' if background else 'record'}:" + (f" {record['summary']}" if record.get("summary") else "")]
+    for name, label in RECORD_FIELDS.items():
+        field = (record.get("fields") or {}).get(name)
+        if not field:
+            continue
+        value = field.get("value")
+        shown = _describe(name, value) if value else "not reported"
+        note = f"  ({field['note']})" if field.get("note") else ""
+        lines.append(f"{indent}  {label:<8} {shown}{note}")
+        for support in (value or {}).get("support") or ():
+            sentence = " ".join(support["text"].split())
+            lines.append(f"{indent}           <- {support.get('source') or support['article_id']}: \"{sentence[:160]}\"")
+        for alt in field.get("alternatives") or ():
+            who = ", ".join(sorted({s.get("source") or s["article_id"] for s in alt.get("support") or ()}))
+            lines.append(f"{indent}           differs: {_describe(name, alt)} ({who})")
+    for earlier in record.get("background") or ():
+        lines += _render_record(earlier, indent + "  ", background=True)
+    return lines
+
+
+def render(kind: str, data: dict[str, Any]) -> str:
+    if kind == "story":
+        lines = [f"story {data['id']}: {data['title']}",
+                 f"  {data['first_date'] or 'undated'}..{data['last_date'] or ''}; {len(data['events'])} events, "
+                 f"{data['n_articles']} articles, {data['n_sources']} sources"]
+        for event in data["events"]:
+            lines += _render_event(event, "  ")
+        story_why = [w for w in data["why"] if w["level"] == "story"]
+        if story_why:
+            lines.append("  events linked:")
+            lines += [f"    {w['subject_id']}: {w['explanation']}" for w in story_why]
+        return "\n".join(lines)
+    if kind == "event":
+        return "\n".join(_render_event(data))
+    lines = [f"article {data['id']}: {data['title'] or ''}",
+             f"  {data['source'] or '-'}, {data['date'] or 'undated'}, language {data['language']}, event {data['event_id']}",
+             f"  from {data['origin']}"]
+    if data["duplicate_of"]:
+        lines.append(f"  duplicate of {data['duplicate_of']}")
+    if data["headings"]:
+        lines.append("  headings: " + "; ".join(data["headings"]))
+    lines.append(f"  {len(data['sentences'])} sentences, {len(data['mentions'])} entity mentions")
+    return "\n".join(lines)
