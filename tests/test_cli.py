@@ -7,6 +7,8 @@ import re
 import sys
 
 import pytest
+
+import storyline
 from click.testing import CliRunner
 
 from support import CHESS_A, CHESS_B, FAKE_SETS, FLOOD_A, FLOOD_B, run_cli, write_jsonl
@@ -68,10 +70,22 @@ def test_ingest_prints_the_summary_line(invoke, tmp_path, corpus):
 
 def test_db_option_selects_the_store(invoke, tmp_path, filled_db):
     other = tmp_path / "other.db"
+    storyline.Storyline(other).close()
 
     assert json.loads(invoke("--db", str(other), "articles", "--json").stdout) == []
     assert len(json.loads(invoke("--db", str(filled_db), "articles", "--json").stdout)) == 4
     assert (tmp_path / "cli.db.faiss").exists() and not (tmp_path / "other.db.faiss").exists()
+
+
+@pytest.mark.parametrize("command", [["stories"], ["articles"], ["show", "S1"], ["export"], ["rejections"], ["search", "flood"]])
+def test_read_commands_refuse_a_store_that_does_not_exist_and_create_nothing(invoke, tmp_path, command):
+    typo = tmp_path / "typo" / "storyine.db"
+
+    result = invoke("--db", str(typo), *command)
+
+    assert result.exit_code == 2
+    assert f"no store at {typo}" in result.output
+    assert not typo.parent.exists()
 
 
 def test_storyline_db_environment_variable_selects_the_store(tmp_path, filled_db, monkeypatch):
@@ -100,10 +114,10 @@ def test_ingest_reports_each_rejection_on_stderr_with_its_code_and_place(invoke,
 
     result = invoke("--db", str(tmp_path / "x.db"), *FAKE_SETS, "ingest", str(path))
 
-    assert result.exit_code == 0
+    assert result.exit_code == 1  # some inputs rejected; the good one is stored
     assert f"rejected {path}:2: [{Codes.BAD_JSON}] not valid JSON" in result.stderr
     assert f"rejected {path}:3: [{Codes.MISSING_FIELD}] missing field 'text'" in result.stderr
-    assert "1 new articles" in result.stdout and "2 rejected" in result.stdout
+    assert "1 new article " in result.stdout and "2 rejected" in result.stdout
 
 
 def test_ingest_reports_this_runs_rejections_even_when_they_were_stored_before(invoke, tmp_path):
@@ -124,7 +138,7 @@ def test_ingest_reads_csv_from_standard_input(invoke, tmp_path):
 
     result = invoke("--db", str(tmp_path / "x.db"), *FAKE_SETS, "ingest", "-", input=csv_text)
 
-    assert "ingested 1 new articles" in result.stdout, result.output
+    assert "ingested 1 new article " in result.stdout, result.output
     assert [a["id"] for a in json.loads(invoke("--db", str(tmp_path / "x.db"), "articles", "--json").stdout)] == ["s1"]
 
 
@@ -215,7 +229,7 @@ def test_set_without_equals_is_a_usage_error(invoke):
         (["--set", "embedder=embedder.nope.v1", "ingest", "{corpus}"], "SL303"),
         (["show", "nope"], "SL401"),
         (["--db", "{notadb}", "articles"], "SL201"),
-        (["--db", "{notadb}/inside.db", "articles"], "SL201"),
+        (["--db", "{notadb}/inside.db", "ingest", "{corpus}"], "SL201"),
     ],
 )
 def test_errors_print_one_line_with_the_code_and_exit_non_zero(monkeypatch, capsys, tmp_path, corpus, args, code):
@@ -223,6 +237,7 @@ def test_errors_print_one_line_with_the_code_and_exit_non_zero(monkeypatch, caps
     notadb.write_text("not a database " * 200)
     args = [a.format(corpus=corpus, notadb=notadb) for a in args]
     if "--db" not in args:
+        storyline.Storyline(tmp_path / "x.db").close()  # an empty store: read commands need one that exists
         args = ["--db", str(tmp_path / "x.db"), *args]
 
     exit_code, out, err = run_main(monkeypatch, capsys, *args)
@@ -233,6 +248,7 @@ def test_errors_print_one_line_with_the_code_and_exit_non_zero(monkeypatch, caps
 
 
 def test_library_errors_reach_the_click_runner_as_storyline_errors(invoke, tmp_path):
+    storyline.Storyline(tmp_path / "x.db").close()
     result = invoke("--db", str(tmp_path / "x.db"), "show", "nope")
     assert result.exit_code != 0
     assert isinstance(result.exception, StorylineError) and result.exception.code == Codes.NOT_FOUND
@@ -308,3 +324,38 @@ def test_demo_replaces_its_own_earlier_store(invoke, tmp_path):
     counts = [r.stdout.splitlines()[0].split(" in ")[0] for r in (first, again)]  # the line without its timing
     assert counts[0] == counts[1]  # replaced, not added to
     assert "0 already stored" in counts[1]
+
+
+def test_stories_filters_by_date_source_and_text_like_the_api(invoke, filled_db):
+    def ids(*args):
+        result = invoke("--db", str(filled_db), "stories", "--json", *args)
+        assert result.exit_code == 0, result.output
+        return [{a for e in s["events"] for a in e["articles"]} for s in json.loads(result.stdout)]
+
+    assert len(ids()) == 2
+    assert ids("--source", "Board Weekly") == [{"chess-1", "chess-2"}]
+    assert ids("-q", "Thames") == [{"flood-1", "flood-2"}]
+    assert ids("--from", "2023-03-15") == [{"chess-1", "chess-2"}]
+    assert ids("--to", "2023-03-10") == [{"flood-1", "flood-2"}]
+    assert ids("--source", "Nobody") == []
+    bad = invoke("--db", str(filled_db), "stories", "--from", "March")
+    assert bad.exit_code == 1 and "from must be a date" in str(bad.exception)
+
+
+def test_search_lists_matching_articles_with_their_event_and_story(invoke, filled_db):
+    result = invoke("--db", str(filled_db), "search", "Reykjavik", "--json")
+
+    page = json.loads(result.stdout)
+    assert {a["id"] for a in page["articles"]} == {"chess-1", "chess-2"}
+    assert all(a["event_id"] and a["story_id"] for a in page["articles"]) and page["next"] is None
+    text = invoke("--db", str(filled_db), "search", "Reykjavik").stdout
+    assert "chess-1" in text and "[Reykjavik]" in text and "\ue000" not in text
+
+
+def test_ingest_exits_1_when_an_input_is_missing_and_0_when_all_is_stored(invoke, tmp_path, corpus):
+    db = str(tmp_path / "x.db")
+    assert invoke("--db", db, *FAKE_SETS, "ingest", str(corpus)).exit_code == 0
+    assert invoke("--db", db, *FAKE_SETS, "ingest", str(corpus)).exit_code == 0  # all already stored
+    missing = invoke("--db", db, *FAKE_SETS, "ingest", str(tmp_path / "nope.jsonl"))
+    assert missing.exit_code == 1 and "1 rejected" in missing.stdout
+    assert "Exit status" in invoke("ingest", "--help").output

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from storyline.model import plain
+import dataclasses
 import json
 import re
 
@@ -109,7 +110,7 @@ def test_near_duplicate_wire_copy_gets_duplicate_of_and_joins_the_originals_even
     assert wire["duplicate_of"] == "flood-1"
     assert wire["event_id"] == event_of(engine, "flood-1")
     event = plain(engine.event(wire["event_id"]))
-    assert (event["n_articles"], event["n_independent"]) == (3, 2)  # the copy adds no independent report
+    assert (event["n_articles"], event["n_reports"], event["n_independent_reports"]) == (3, 2, 2)  # the copy adds no independent report
     (why,) = [w for w in event["why"] if w["article"] == "flood-wire"]
     assert why["action"] == "duplicate" and "duplicate of flood-1" in why["explanation"]
     assert "flood-wire" not in {key for key, _, _ in engine.store.embeddings()}
@@ -299,10 +300,10 @@ def test_store_made_by_another_embedder_is_refused_with_sl202(fake_engine, tmp_p
     assert "embedder.hashing.v1" in str(info.value)
 
 
-def test_progress_reports_done_and_total_per_batch(fake_engine):
+def test_progress_reports_zero_then_done_and_total_as_batches_are_analysed(fake_engine):
     seen = []
     fake_engine(batch_size=3).ingest_records(CORPUS + [FLOOD_EARLY], progress=lambda done, total: seen.append((done, total)))
-    assert seen == [(3, 5), (5, 5)]
+    assert seen == [(0, 5), (3, 5), (5, 5)]
 
 
 def test_runs_record_components_and_summary(fake_engine):
@@ -390,3 +391,37 @@ def test_when_a_record_redates_an_event_its_story_follows(fake_engine):
         engine.store.set_event_date(flood, "2023-02-27", "week")
         engine.store.refresh_story_dates([flood])
     assert plain(engine.story(story_id))["first_date"] == "2023-02-27"
+
+
+def test_merged_events_are_not_counted_as_new_and_the_why_explains_the_merge(fake_engine):
+    from storyline.pipeline.cluster import Params
+
+    engine = fake_engine()
+    engine.clusterer.params = Params({}, bias=-10.0)  # nothing joins on arrival: three new events...
+    engine.clusterer.event_params = Params({}, bias=10.0)  # ...that the second pass merges into one
+    engine.clusterer.merge_threshold = 0.5
+
+    summary = engine.ingest_records([FLOOD_A, FLOOD_B, CHESS_A | {"date": FLOOD_A["date"]}])
+
+    assert len(engine.store.events()) == 1
+    assert summary.events_created == 1 and "1 new event," in summary.line()
+    (event,) = engine.store.events()
+    why = plain(engine.event(event.id))["why"]
+    merges = [w for w in why if w["action"] == "merge"]
+    assert len(merges) == 2 and all(f"into {event.id}" in w["explanation"] for w in merges)
+
+
+def test_a_storys_events_are_listed_in_the_order_of_their_dates(fake_engine):
+    engine = fake_engine()
+    engine.ingest_records(CORPUS)
+    flood = event_of(engine, "flood-1")
+    story_id = plain(engine.event(flood))["story_id"]
+    with engine.store.transaction():
+        engine.store.save_story(dataclasses.replace(engine.store.story(story_id), n_events=2))
+        other = engine.store.events([event_of(engine, "chess-1")])[0]
+        state = next(s for s in engine.store.event_states() if s.event.id == other.id)
+        engine.store.save_event(dataclasses.replace(other, story_id=story_id, date="2023-03-01"), state.state, state.vector_sum)
+
+    dates = [e.date for e in engine.story(story_id).events]
+
+    assert dates == sorted(dates) and dates[0] == "2023-03-01"

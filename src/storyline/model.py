@@ -48,6 +48,7 @@ __all__ = [
     "SearchPage",
     "IngestSummary",
     "plain",
+    "counted",
 ]
 
 
@@ -443,8 +444,8 @@ class Event(EventSummary):
     first_date: str | None = None
     last_date: str | None = None
     n_articles: int = 0
-    #: reports that are not duplicates
-    n_independent: int = 0
+    #: reports that are not duplicates (copies of another report excluded)
+    n_reports: int = 0
     n_sources: int = 0
     articles_by_source: dict[str, tuple[ArticleSummary, ...]] = field(default_factory=dict)
     relays: tuple[Relay, ...] = ()
@@ -534,8 +535,13 @@ class IngestSummary:
     def line(self) -> str:
         rate = self.ingested / self.seconds if self.seconds > 0 else 0.0
         return (
-            f"ingested {self.ingested} new articles ({self.duplicates} duplicates), "
+            f"ingested {counted(self.ingested, 'new article')} ({counted(self.duplicates, 'duplicate')}), "
             f"{self.unchanged} already stored, {self.rejected} rejected; "
-            f"{self.events_created} new events, {self.stories_created} new stories "
+            f"{counted(self.events_created, 'new event')}, {counted(self.stories_created, 'new story', 'new stories')} "
             f"in {self.seconds:.1f}s ({rate:.1f} articles/s)"
         )
+
+
+def counted(n: int, singular: str, plural: str | None = None) -> str:
+    """``n`` with the noun in the right number: "1 event", "2 events"."""
+    return f"{n} {singular if n == 1 else plural or singular + 's'}"

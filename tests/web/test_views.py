@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from storyline.store.browse import fts_query
+from storyline.web import views
 from storyline.web.views import Span, field_highlights, layout, record_fields, safe_url, snippet_parts
 
 TEXT = "Russia struck al-Tanf on Wednesday. No US troops were hurt."
@@ -67,3 +68,14 @@ def test_the_record_card_words_details_for_people_and_hides_internal_scores():
     assert fields["date"].detail == "precision day · as written on Wednesday · read against 2022-06-18"
     for hidden in ("specificity", "confidence", "geonameid", "SY", "0.81", "linear"):
         assert all(hidden not in f.detail for f in fields.values())
+
+
+def test_columns_of_unnamed_outlets_say_which_report_they_relay():
+    by_source = {"(unknown)": [{"id": "a4dc18493307cd4e"}, {"id": "b1"}], "Daily Planet": [{"id": "c1"}]}
+    relays = [{"upstream": "wall street journal", "name": "Wall Street Journal", "articles": ["a4dc18493307cd4e"]}]
+
+    headings = [heading for heading, _ in views.source_columns(by_source, relays)]
+
+    assert "Unnamed outlet relaying the Wall Street Journal (a4dc1849)" in headings
+    assert "Unnamed outlet (b1)" in headings and "Daily Planet" in headings
+    assert not any("Unknown source" in h for h in headings)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from pathlib import Path
 from typing import Any, Iterable
 
 import click
@@ -30,7 +31,15 @@ class Context:
         self.overrides = overrides
 
     def engine(self, db: str | None = None) -> Storyline:
+        """An engine on the store (created when missing: for commands that write)."""
         return Storyline(db or self.db, load_options(self.config, self.overrides))
+
+    def reader(self) -> Storyline:
+        """An engine on an existing store; a read command never creates one (a mistyped --db is a usage error)."""
+        if not Path(self.db).is_file():
+            raise click.UsageError(f"no store at {self.db}: give the --db of an existing store, "
+                                   f"or create one with `storyline --db {self.db} ingest FILES`")
+        return self.engine()
 
 
 def _parse_overrides(values: Iterable[str]) -> dict[str, str]:
@@ -61,7 +70,9 @@ def emit_json(data: Any) -> None:
 
 def main() -> None:
     try:
-        cli.main(prog_name="storyline", standalone_mode=False)
+        code = cli.main(prog_name="storyline", standalone_mode=False)
+        if isinstance(code, int) and code:
+            sys.exit(code)
     except click.exceptions.Abort:
         click.echo("Aborted.", err=True)
         sys.exit(130)

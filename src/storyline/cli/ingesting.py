@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import sys
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -13,18 +12,11 @@ import click
 from ..engine import Storyline
 from ..settings import load_options
 from .app import Context, cli, emit_json
+from .progress import ingest_progress
 from .render import story_table
 
 def _run_ingest(engine: Storyline, paths: list[str], source: str | None, fmt: str | None, progress: bool) -> Any:
-    show = progress and engine.options.progress and sys.stderr.isatty()
-    if not show:
-        return engine.ingest(paths, source=source, fmt=fmt)
-    with click.progressbar(length=1, label="ingesting", file=sys.stderr, show_pos=True) as bar:
-
-        def update(done: int, total: int) -> None:
-            bar.length = total
-            bar.update(done - bar.pos)
-
+    with ingest_progress(progress and engine.options.progress) as update:
         return engine.ingest(paths, source=source, fmt=fmt, progress=update)
 
 
@@ -34,18 +26,26 @@ def _run_ingest(engine: Storyline, paths: list[str], source: str | None, fmt: st
 @click.option("--format", "fmt", type=click.Choice(["txt", "jsonl", "csv"]), default=None,
               help="Input format; by default taken from the file extension (or sniffed for stdin).")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
-@click.option("--progress/--no-progress", default=True, help="Show a progress bar on a terminal.")
+@click.option("--progress/--no-progress", default=True,
+              help="Show progress: a bar with rate and time left on a terminal, a line every 10 s otherwise.")
 @click.pass_obj
 def ingest(obj: Context, paths: tuple[str, ...], source: str | None, fmt: str | None, as_json: bool, progress: bool) -> None:
-    """Ingest articles from files, folders, globs or - (stdin)."""
+    """Ingest articles from files, folders, globs or - (stdin).
+
+    Exit status: 0 when every input was stored (or was already stored), 1 when
+    some inputs were rejected or missing (the others are stored; `storyline
+    rejections` lists why), 2 for a usage error.
+    """
     with obj.engine() as engine:
         summary = _run_ingest(engine, list(paths), source, fmt, progress)
         if as_json:
             emit_json(dataclasses.asdict(summary))
-            return
-        for rejection in summary.rejections:
-            click.echo(f"rejected {rejection.origin}:{rejection.line}: [{rejection.code}] {rejection.reason}", err=True)
-        click.echo(summary.line())
+        else:
+            for rejection in summary.rejections:
+                click.echo(f"rejected {rejection.origin}:{rejection.line}: [{rejection.code}] {rejection.reason}", err=True)
+            click.echo(summary.line())
+    if summary.rejected:
+        raise click.exceptions.Exit(1)
 
 
 def example_paths() -> list[str]:

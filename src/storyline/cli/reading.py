@@ -1,4 +1,4 @@
-"""Commands that read a store: stories, articles, show, export, rejections, settings."""
+"""Commands that read a store: stories, search, articles, show, export, rejections, settings."""
 
 from __future__ import annotations
 
@@ -11,14 +11,30 @@ from ..settings import SETTINGS, load_options
 from .app import Context, cli, emit_json
 from .render import render, story_table
 
+_FILTERS = (
+    click.option("--from", "date_from", default=None, metavar="YYYY-MM-DD", help="Only stories reported on or after this date."),
+    click.option("--to", "date_to", default=None, metavar="YYYY-MM-DD", help="Only stories reported on or before this date."),
+    click.option("--source", default=None, help="Only stories with an article from this outlet."),
+    click.option("--place", default=None, help="Only stories naming this place (country, region or city)."),
+    click.option("-q", "--query", default=None, help="Only stories with an article containing every word."),
+)
+
+
+def _filters(command):
+    for option in reversed(_FILTERS):
+        command = option(command)
+    return command
+
+
 @cli.command()
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array of stories.")
 @click.option("--limit", type=click.IntRange(min=1), default=None, help="Show at most this many stories.")
+@_filters
 @click.pass_obj
-def stories(obj: Context, as_json: bool, limit: int | None) -> None:
-    """List stories, newest first."""
-    with obj.engine() as engine:
-        data = [s.to_dict() for s in engine.stories(limit=limit)]
+def stories(obj: Context, as_json: bool, limit: int | None, **filters: str | None) -> None:
+    """List stories, newest first (optionally only those matching the filters)."""
+    with obj.reader() as engine:
+        data = [s.to_dict() for s in engine.stories(limit=limit, **filters)]
     if as_json:
         emit_json([{k: s[k] for k in ("id", "title", "first_date", "last_date", "events")} for s in data])
     else:
@@ -26,11 +42,32 @@ def stories(obj: Context, as_json: bool, limit: int | None) -> None:
 
 
 @cli.command()
+@click.argument("words", nargs=-1, required=True)
+@click.option("--limit", type=click.IntRange(1, 200), default=20, show_default=True, help="Show at most this many articles.")
+@click.option("--json", "as_json", is_flag=True, help="Print the page as JSON (with `next`, the cursor of the next page).")
+@click.option("--cursor", default=None, help="The `next` of a previous page.")
+@click.pass_obj
+def search(obj: Context, words: tuple[str, ...], limit: int, as_json: bool, cursor: str | None) -> None:
+    """Articles whose title or text contains every word, newest first, with their event and story."""
+    with obj.reader() as engine:
+        page = engine.search(" ".join(words), cursor=cursor, limit=limit).to_dict()
+    if as_json:
+        emit_json(page)
+        return
+    for hit in page["articles"]:
+        snippet = " ".join(hit["snippet"].replace("\ue000", "[").replace("\ue001", "]").split())
+        click.echo(f"{hit['id']:<20} {hit['date'] or 'undated':<10} {hit['event_id'] or '-':<6} {hit['story_id'] or '-':<6} "
+                   f"{(hit['source'] or '-')[:20]:<20} {snippet}")
+    if page["next"]:
+        click.echo(f"more: storyline search {' '.join(words)} --cursor {page['next']}")
+
+
+@cli.command()
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array of articles.")
 @click.pass_obj
 def articles(obj: Context, as_json: bool) -> None:
     """List articles in publication order."""
-    with obj.engine() as engine:
+    with obj.reader() as engine:
         data = [a.to_dict() for a in engine.articles()]
     if as_json:
         emit_json(data)
@@ -46,7 +83,7 @@ def articles(obj: Context, as_json: bool) -> None:
 @click.pass_obj
 def show(obj: Context, item_id: str, as_json: bool) -> None:
     """Show a story, an event or an article: what it holds and why."""
-    with obj.engine() as engine:
+    with obj.reader() as engine:
         kind, found = engine.show(item_id)
         data = found.to_dict()
     if as_json:
@@ -63,7 +100,7 @@ def show(obj: Context, item_id: str, as_json: bool) -> None:
 @click.pass_obj
 def export(obj: Context, fmt: str, output) -> None:
     """Export events: JSON lines with full provenance, or an events table (CSV)."""
-    with obj.engine() as engine:
+    with obj.reader() as engine:
         if fmt == "events-csv":
             write_events_csv(engine.export(), output)
             return
@@ -76,7 +113,7 @@ def export(obj: Context, fmt: str, output) -> None:
 @click.pass_obj
 def rejections(obj: Context, as_json: bool) -> None:
     """List inputs that could not be used, with the reason."""
-    with obj.engine() as engine:
+    with obj.reader() as engine:
         data = engine.rejections()
     if as_json:
         emit_json([r.__dict__ for r in data])

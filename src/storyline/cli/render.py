@@ -5,7 +5,7 @@ from __future__ import annotations
 import textwrap
 from typing import Any
 
-from ..model import RECORD_FIELDS
+from ..model import RECORD_FIELDS, counted
 
 __all__ = ["story_table", "render"]
 
@@ -21,21 +21,21 @@ def story_table(stories: list[dict[str, Any]]) -> str:
 
 
 def _render_event(event: dict[str, Any], indent: str = "") -> list[str]:
+    relays = event.get("relays") or ()
+    relayed = "".join(f" ({len(r['articles'])} relays of one {r['name']} report)" for r in relays)
     lines = [
         f"{indent}event {event['id']}: {event['title']}",
         f"{indent}  date {event['date'] or 'unknown'} ({event['date_precision']}); reported "
-        f"{event['first_date'] or 'undated'}..{event['last_date'] or ''}; {event['n_articles']} articles, "
-        f"{event['n_independent']} independent, {event['n_sources']} sources",
+        f"{event['first_date'] or 'undated'}..{event['last_date'] or ''}; {counted(event['n_articles'], 'article')}, "
+        f"{counted(event['n_independent_reports'], 'independent report')}{relayed}, {counted(event['n_sources'], 'source')}",
     ]
     for source, items in sorted(event["articles_by_source"].items()):
         lines.append(f"{indent}  {source}:")
         for a in items:
             dup = f" [duplicate of {a['duplicate_of']}]" if a["duplicate_of"] else ""
             lines.append(f"{indent}    {a['id']}  {a['date'] or 'undated'}  {a['title'] or ''}{dup}")
-    for relay in event.get("relays") or ():
-        lines.append(f"{indent}  relays of one {relay['upstream']} report: {', '.join(relay['articles'])}")
-    if "n_independent_reports" in event:
-        lines.append(f"{indent}  independent reports: {event['n_independent_reports']}")
+    for relay in relays:
+        lines.append(f"{indent}  relays of one {relay['name']} report: {', '.join(relay['articles'])}")
     if event.get("record"):
         lines += _render_record(event["record"], indent + "  ")
     lines.append(f"{indent}  why together:")
@@ -83,8 +83,8 @@ def _render_record(record: dict[str, Any], indent: str, background: bool = False
 def render(kind: str, data: dict[str, Any]) -> str:
     if kind == "story":
         lines = [f"story {data['id']}: {data['title']}",
-                 f"  {data['first_date'] or 'undated'}..{data['last_date'] or ''}; {len(data['events'])} events, "
-                 f"{data['n_articles']} articles, {data['n_sources']} sources"]
+                 f"  {data['first_date'] or 'undated'}..{data['last_date'] or ''}; {counted(len(data['events']), 'event')}, "
+                 f"{counted(data['n_articles'], 'article')}, {counted(data['n_sources'], 'source')}"]
         for event in data["events"]:
             lines += _render_event(event, "  ")
         story_why = [w for w in data["why"] if w["level"] == "story"]

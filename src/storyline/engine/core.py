@@ -145,9 +145,10 @@ class Storyline:
         return self.records.build(event_id, articles)
 
     # ------------------------------------------------------------ reading
-    def stories(self, limit: int | None = None, offset: int = 0) -> list[StoryOverview]:
-        """Stories, newest first, in the machine-readable contract shape (``.to_dict()``)."""
-        return self.reads.stories(limit, offset)
+    def stories(self, limit: int | None = None, offset: int = 0, **filters: Any) -> list[StoryOverview]:
+        """Stories, newest first, in the machine-readable contract shape (``.to_dict()``); filters as
+        :meth:`story_list` (``date_from``, ``date_to``, ``source``, ``place``, ``query``)."""
+        return self.reads.stories(limit, offset, **filters)
 
     def story(self, story_id: str) -> Story:
         return self.reads.story(story_id)

@@ -31,6 +31,8 @@ from .timing import StageTimer
 __all__ = ["Ingester", "Progress", "read_items", "neighbours", "stream_events"]
 
 Progress = Callable[[int, int], None]
+#: articles analysed between two progress reports
+_PROGRESS_STEP = 32
 
 
 def read_items(paths: Sequence[str], fmt: str | None = None) -> Iterator[RawRecord | Rejection]:
@@ -71,6 +73,8 @@ class Ingester:
         self.index_path = index_path
         #: events changed since their records were last built
         self.dirty_events: set[str] = set()
+        #: ids of the events and stories this run created and that still exist (the second pass may merge them away)
+        self._created: dict[str, set[str]] = {"event": set(), "story": set()}
 
     def run(self, items: Iterable[RawRecord | Rejection | dict], *, source: str | None = None,
             progress: Progress | None = None, after: Callable[[StageTimer], None] | None = None) -> IngestSummary:
@@ -78,14 +82,22 @@ class Ingester:
         summary = IngestSummary()
         timer = StageTimer(summary.stage_seconds)
         run_id = self.store.start_run(self.components.names(), dict(self.options))
+        self._created = {"event": set(), "story": set()}
         with timer("read+normalise"):
             fresh = self._fresh(items, source, summary)
         batch_size = max(1, int(self.options.batch_size))
+        if progress:
+            progress(0, len(fresh))
         for start in range(0, len(fresh), batch_size):
             batch = fresh[start : start + batch_size]
-            self._batch(batch, summary, timer)
-            if progress:
-                progress(min(start + batch_size, len(fresh)), len(fresh))
+
+            def analysed(n: int, start: int = start) -> None:
+                if progress:
+                    progress(start + n, len(fresh))
+
+            self._batch(batch, summary, timer, analysed)
+        summary.events_created = len(self._created["event"])
+        summary.stories_created = len(self._created["story"])
         if after is not None:
             after(timer)
         with timer("store"):
@@ -153,11 +165,18 @@ class Ingester:
             articles.append(article)
         return articles, signatures, matches
 
-    def _batch(self, batch: list[Article], summary: IngestSummary, timer: StageTimer) -> None:
+    def _batch(self, batch: list[Article], summary: IngestSummary, timer: StageTimer,
+               analysed: Callable[[int], None] = lambda n: None) -> None:
         with timer("deduplicate"):
             articles, signatures, matches = self._deduplicate(batch)
         originals = [a for a in articles if a.duplicate_of is None]
-        analyses = {a.id: x for a, x in zip(originals, analyse(originals, self.components, self.options.embed_chars, timer))}
+        analyses = {}
+        for start in range(0, len(originals), _PROGRESS_STEP):  # analysis is per article: chunks only pace the progress display
+            chunk = originals[start : start + _PROGRESS_STEP]
+            analyses.update((a.id, x) for a, x in zip(chunk, analyse(chunk, self.components, self.options.embed_chars, timer)))
+            analysed(min(len(articles), start + len(chunk) + (len(articles) - len(originals))))
+        if not originals:
+            analysed(len(articles))
         clusterer, linker, index = self.state.clusterer, self.state.linker, self.state.index
         embedder_name = self.components.get("embedder").name
         with self.store.transaction():
@@ -176,7 +195,7 @@ class Ingester:
                         clusterer.note_report(a.id, a.source or f"?{a.id}", found.event_dates)
                         if decision.action == "new":
                             new_events.append(clusterer.events[decision.target_id])
-                            summary.events_created += 1
+                            self._created["event"].add(decision.target_id)
                     event = clusterer.events[decision.target_id]
                     touched[event.id] = event
                     decisions.append((decision, "event"))
@@ -197,7 +216,7 @@ class Ingester:
                 for event in new_events:
                     decision = linker.link(event, self._story_candidates(event), clusterer.entity_vocab, clusterer.term_vocab)
                     if decision.action == "new":
-                        summary.stories_created += 1
+                        self._created["story"].add(decision.target_id)
                     decisions.append((decision, "story"))
             with timer("store"):
                 for decision, level in decisions:
@@ -221,6 +240,8 @@ class Ingester:
         """The clusterer's second pass (split, move, merge), written through to the store."""
         clusterer, linker = self.state.clusterer, self.state.linker
         refined = clusterer.refine()
+        self._created["event"].update(refined.created)
+        self._created["event"].difference_update(refined.removed)
         for old_id in refined.removed:
             gone = touched.pop(old_id, None)
             new_events[:] = [e for e in new_events if e.id != old_id]
@@ -235,6 +256,7 @@ class Ingester:
                 else:
                     del linker.stories[story.id]
                     self.store.delete_story(story.id)
+                    self._created["story"].discard(story.id)
         for event_id in refined.changed:
             event = clusterer.events[event_id]
             touched[event_id] = event

@@ -42,9 +42,31 @@ class Reads:
         return StoryOverview(row.id, row.title, row.first_date, row.last_date, row.n_articles, row.n_sources,
                              tuple(self._event_summary(e) for e in self.store.events(story_id=row.id)))
 
-    def stories(self, limit: int | None = None, offset: int = 0) -> list[StoryOverview]:
-        """Stories, newest first, with their events in date order (the ``stories --json`` contract)."""
-        return [self._overview(row) for row in self.store.stories(limit, offset)]
+    def stories(self, limit: int | None = None, offset: int = 0, *, date_from: str | None = None,
+                date_to: str | None = None, source: str | None = None, place: str | None = None,
+                query: str | None = None) -> list[StoryOverview]:
+        """Stories, newest first, with their events in date order (the ``stories --json`` contract),
+        optionally only those matching the filters of :meth:`story_list`."""
+        if not any((date_from, date_to, source, place, query)):
+            return [self._overview(row) for row in self.store.stories(limit, offset)]
+        where, after, rows = self._filter(date_from, date_to, source, place, query), None, []
+        while limit is None or len(rows) < offset + limit:
+            page = self.store.story_page(where, after, 200)
+            rows += page
+            if len(page) < 200:
+                break
+            after = StoryKey(page[-1].last_date or "", page[-1].n_articles, page[-1].number)
+        rows = rows[offset:] if limit is None else rows[offset : offset + limit]
+        return [self._overview(row) for row in rows]
+
+    @staticmethod
+    def _filter(date_from: str | None, date_to: str | None, source: str | None, place: str | None,
+                query: str | None) -> StoryFilter:
+        return StoryFilter(
+            date_from=_iso_param("from", date_from), date_to=_iso_param("to", date_to),
+            source=source or None, place_key=entities_stage.normalise(place, "GPE") if place else None,
+            place_text=place or None, query=query if query else None,
+        )
 
     def story(self, story_id: str) -> Story:
         row = self.store.story(story_id)
@@ -65,12 +87,20 @@ class Reads:
         for article in articles:
             by_source.setdefault(article.source or "(unknown)", []).append(summary_of(article))
         relays = self.records.stored_relays(event_id, articles)
-        why = tuple(Why(d.subject_id, d.action, d.score, d.threshold, d.explanation) for d in self.store.decisions(members))
+        why = self._why(event_id, members)
         return Event(row.id, row.title, row.date, row.date_precision, tuple(members), story_id=row.story_id,
                      first_date=row.first_date, last_date=row.last_date, n_articles=row.n_articles,
-                     n_independent=row.size, n_sources=row.n_sources,
+                     n_reports=row.size, n_sources=row.n_sources,
                      articles_by_source={k: tuple(v) for k, v in by_source.items()}, relays=relays.relays,
                      n_independent_reports=relays.n_independent_reports, record=self.store.record(event_id), why=why)
+
+    def _why(self, event_id: str, members: list[str]) -> tuple[Why, ...]:
+        """Every grouping decision behind the event's current members, in order: how each report joined
+        (or started an event), then the second pass's moves and splits, and the merges of other events into it."""
+        decisions = [d for d in self.store.decisions(members) if d.level == "event"]
+        earlier_events = {d.target_id for d in decisions} - {event_id}
+        merges = [d for d in self.store.decisions(sorted(earlier_events)) if d.action == "merge"]
+        return tuple(Why(d.subject_id, d.action, d.score, d.threshold, d.explanation) for d in decisions + merges)
 
     def articles(self) -> list[ArticleSummary]:
         """Every article (the ``articles --json`` contract)."""
@@ -103,11 +133,7 @@ class Reads:
         Keyset paging: stories added while someone pages never repeat or shift
         the stories already seen. A story that grows meanwhile moves up the list.
         """
-        where = StoryFilter(
-            date_from=_iso_param("from", date_from), date_to=_iso_param("to", date_to),
-            source=source or None, place_key=entities_stage.normalise(place, "GPE") if place else None,
-            place_text=place or None, query=query if query else None,
-        )
+        where = self._filter(date_from, date_to, source, place, query)
         rows = self.store.story_page(where, decode_cursor(cursor, StoryKey), limit + 1)
         more = len(rows) > limit
         rows = rows[:limit]

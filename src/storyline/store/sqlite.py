@@ -292,10 +292,11 @@ class SQLiteStore:
         return {r[0]: r[1] for r in self.conn.execute("SELECT key, df FROM vocabulary WHERE kind = ?", (kind,))}
 
     def events(self, ids: Iterable[str] | None = None, story_id: str | None = None) -> list[StoredEvent]:
-        """Events by id (in that order), of one story (in date order), or all (in number order)."""
+        """Events by id (in that order), of one story (by event date, then first report), or all (in number order)."""
         if story_id is not None:
             rows = self.conn.execute(
-                "SELECT * FROM events WHERE story_id = ? ORDER BY first_date IS NULL, first_date, number", (story_id,)
+                "SELECT * FROM events WHERE story_id = ? ORDER BY coalesce(date, first_date) IS NULL,"
+                " coalesce(date, first_date), first_date, number", (story_id,)
             ).fetchall()
         elif ids is None:
             rows = self.conn.execute("SELECT * FROM events ORDER BY number").fetchall()

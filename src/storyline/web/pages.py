@@ -103,7 +103,7 @@ def event_page(request: Request, event_id: str, field: Annotated[str | None, Que
     selected = field if any(f.name == field for f in fields) else None
     highlights = views.field_highlights(record, selected)
     columns = []
-    all_columns = views.source_columns(event["articles_by_source"])
+    all_columns = views.source_columns(event["articles_by_source"], event["relays"])
     for source, articles in all_columns[:_SOURCES_SHOWN]:
         shown = []
         for summary in articles[:_ARTICLES_PER_SOURCE]:

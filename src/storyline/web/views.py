@@ -284,15 +284,25 @@ def display_title(article: dict[str, Any]) -> str:
     return (first if len(first) <= 110 else first[:107].rstrip() + "...") or article.get("id", "")
 
 
-def source_columns(articles_by_source: dict[str, list[dict[str, Any]]]) -> list[tuple[str, list[dict[str, Any]]]]:
-    """One column per source, biggest first; articles without an outlet name are a source each."""
+def source_columns(articles_by_source: dict[str, list[dict[str, Any]]],
+                   relays: list[dict[str, Any]] = ()) -> list[tuple[str, list[dict[str, Any]]]]:
+    """One column per source, biggest first; articles without an outlet name are a source each, named by
+    the report they relay when they relay one ("Unnamed outlet relaying the Wall Street Journal (a4399503)")."""
+    relayed = {article_id: r["name"] for r in relays for article_id in r["articles"]}
     columns = []
     for source, articles in articles_by_source.items():
         if source == "(unknown)":
-            columns += [(f"Unknown source ({a['id']})", [a]) for a in articles]
+            for a in articles:
+                what = f"Unnamed outlet relaying {_the(relayed[a['id']])}" if a["id"] in relayed else "Unnamed outlet"
+                columns.append((f"{what} ({a['id'][:8]})", [a]))
         else:
             columns.append((source, articles))
     return sorted(columns, key=lambda c: (-len(c[1]), c[0]))
+
+
+def _the(name: str) -> str:
+    """"the Wall Street Journal" for an outlet named like one; a person's name stays bare."""
+    return name if name[:4].lower() == "the " or not name[:1].isupper() or " " not in name else f"the {name}"
 
 
 def safe_url(url: str | None) -> str | None:
