@@ -152,3 +152,16 @@ def test_screenshots_of_the_four_pages_of_the_demo(browser, demo_server):
             pg.screenshot(path=str(target))
             assert target.stat().st_size > 10_000
         context.close()
+
+
+def test_the_api_explorer_renders_every_route_from_this_server_without_a_csp_violation(page, server, web_store):
+    outside = []
+    page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(server) else None)
+
+    response = page.goto(server + "/api/docs")
+
+    assert response.status == 200 and "script-src 'self'" in response.headers["content-security-policy"]
+    page.locator(".opblock-summary-path").first.wait_for(timeout=15000)
+    paths = page.locator(".opblock-summary-path").all_inner_texts()
+    assert {"/api/stories", "/api/events/{event_id}", "/api/search"} <= {p.replace("\u200b", "") for p in paths}
+    assert outside == [] and page.csp_errors == []

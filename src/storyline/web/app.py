@@ -29,6 +29,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..errors import AccessError, Codes, InputError, NotFoundError, StorylineError
 from ..settings import Options
+from . import docs
 from .state import ServerState
 
 __all__ = ["create_app", "ServerState", "error_body", "CSP"]
@@ -41,6 +42,8 @@ CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
     "font-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 )
+#: the API explorer's pages only: Swagger UI sets inline style attributes
+DOCS_CSP = CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
 _SECURITY_HEADERS = {
     "Content-Security-Policy": CSP,
     "X-Content-Type-Options": "nosniff",
@@ -83,7 +86,10 @@ class _Guard:
             if message["type"] == "http.response.start":
                 started = True
                 names = {k.lower() for k, _ in message.get("headers", [])}
-                extra = [(k.lower().encode(), v.encode()) for k, v in _SECURITY_HEADERS.items() if k.lower().encode() not in names]
+                headers = _SECURITY_HEADERS
+                if scope.get("path", "").startswith(docs.DOCS_PREFIX):
+                    headers = {**headers, "Content-Security-Policy": DOCS_CSP}
+                extra = [(k.lower().encode(), v.encode()) for k, v in headers.items() if k.lower().encode() not in names]
                 message = {**message, "headers": [*message.get("headers", []), *extra]}
             await send(message)
 
@@ -136,13 +142,17 @@ def create_app(db: str | Path, options: Options | None = None, *, token: str | N
         title="Storyline",
         summary="Events and stories from dated news articles, with provenance.",
         version=_version(),
-        docs_url="/api/docs",
+        docs_url=None,  # served by web/docs.py from this server (no CDN)
         redoc_url=None,
         openapi_url="/api/openapi.json",
         responses={400: {"description": "Bad parameter"}},
     )
     app.state.storyline = state
     app.mount("/static", StaticFiles(directory=str(resources.files("storyline.web") / "static")), name="static")
+    assets = docs.assets_dir()
+    if assets is not None:
+        app.mount(f"{docs.DOCS_PREFIX}/assets", StaticFiles(directory=str(assets)), name="api-docs-assets")
+    app.include_router(docs.router)
     app.include_router(api.router)
     app.include_router(pages.router)
 
