@@ -507,8 +507,24 @@ class StoryPage(_View):
 class SearchHit(ArticleSummary):
     event_id: str | None = None
     story_id: str | None = None
-    #: excerpt; matched words sit between U+E000 and U+E001
+    #: a short excerpt of the title or text around the matches, as plain text
     snippet: str = ""
+    #: (start, end) character offsets of the matched words in ``snippet``
+    highlights: tuple[tuple[int, int], ...] = ()
+
+    def parts(self) -> list[tuple[str, bool]]:
+        """The snippet as (text, matched) pieces in order (out-of-range or overlapping highlights are ignored)."""
+        out, at = [], 0
+        for start, end in sorted(self.highlights):
+            if start < at or end > len(self.snippet):
+                continue
+            if start > at:
+                out.append((self.snippet[at:start], False))
+            out.append((self.snippet[start:end], True))
+            at = end
+        if at < len(self.snippet):
+            out.append((self.snippet[at:], False))
+        return out
 
 
 @dataclass(frozen=True)

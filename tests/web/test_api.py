@@ -76,7 +76,7 @@ def test_search_returns_articles_with_highlighted_snippets(client):
     body = client.get("/api/search", params={"q": "Reykjavik"}).json()
     assert {a["id"] for a in body["articles"]} == {"chess-1", "chess-2"}
     hit = body["articles"][0]
-    assert "\ue000Reykjavik\ue001" in hit["snippet"]
+    assert "\ue000" not in hit["snippet"] and ["Reykjavik"] == list({hit["snippet"][a:b] for a, b in hit["highlights"]})
     assert hit["story_id"] and hit["event_id"]
 
 
@@ -95,6 +95,7 @@ def test_one_story_event_and_article(client, web_store):
     assert article["text"].startswith("The river Thames burst its banks")
     assert article["mentions"] and all({"start", "end", "label"} <= set(m) for m in article["mentions"])
     assert article["event_id"] == ids["flood_event"]
+    assert article["origin"] and "/" not in article["origin"]  # the file name, never the server's folders
 
 
 def test_openapi_document_lists_every_route(client):

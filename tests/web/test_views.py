@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from storyline.store.browse import fts_query
 from storyline.web import views
-from storyline.web.views import Span, field_highlights, layout, record_fields, safe_url, snippet_parts
+from storyline.model import SearchHit
+from storyline.store.browse import split_marks
+from storyline.web.views import Span, field_highlights, layout, record_fields, safe_url
 
 TEXT = "Russia struck al-Tanf on Wednesday. No US troops were hurt."
 SEGMENTS = [{"kind": "sentence", "start": 0, "end": 35, "paragraph": 0}, {"kind": "sentence", "start": 36, "end": 59, "paragraph": 0}]
@@ -47,9 +49,12 @@ def test_search_text_becomes_quoted_words_never_fts_syntax():
     assert fts_query("!!! ---") is None
 
 
-def test_snippet_marks_toggle_matches_and_unbalanced_marks_are_harmless():
-    assert snippet_parts("a \ue000b\ue001 c") == [("a ", False), ("b", True), (" c", False)]
-    assert snippet_parts("x\ue001y") == [("x", False), ("y", False)]
+def test_snippet_marks_become_plain_text_and_offsets_and_unbalanced_marks_are_harmless():
+    assert split_marks("a \ue000b\ue001 c") == ("a b c", ((2, 3),))
+    assert split_marks("x\ue001y\ue000") == ("xy", ())
+    hit = SearchHit("a1", None, None, None, None, snippet="a b c", highlights=((2, 3),))
+    assert hit.parts() == [("a ", False), ("b", True), (" c", False)]
+    assert SearchHit("a1", None, None, None, None, snippet="ab", highlights=((1, 9),)).parts() == [("ab", False)]
 
 
 def test_the_record_card_words_details_for_people_and_hides_internal_scores():
@@ -79,3 +84,9 @@ def test_columns_of_unnamed_outlets_say_which_report_they_relay():
     assert "Unnamed outlet relaying the Wall Street Journal (a4dc1849)" in headings
     assert "Unnamed outlet (b1)" in headings and "Daily Planet" in headings
     assert not any("Unknown source" in h for h in headings)
+
+
+def test_public_origin_keeps_the_file_name_and_line_but_never_the_servers_folders():
+    assert views.public_origin("/srv/news/2023/feed.jsonl:3") == "feed.jsonl:3"
+    assert views.public_origin("C:\\news\\feed.csv:9") == "feed.csv:9"
+    assert views.public_origin("<api>:1") == "<api>:1" and views.public_origin(None) is None

@@ -50,16 +50,16 @@ def stories(obj: Context, as_json: bool, limit: int | None, **filters: str | Non
 def search(obj: Context, words: tuple[str, ...], limit: int, as_json: bool, cursor: str | None) -> None:
     """Articles whose title or text contains every word, newest first, with their event and story."""
     with obj.reader() as engine:
-        page = engine.search(" ".join(words), cursor=cursor, limit=limit).to_dict()
+        page = engine.search(" ".join(words), cursor=cursor, limit=limit)
     if as_json:
-        emit_json(page)
+        emit_json(page.to_dict())
         return
-    for hit in page["articles"]:
-        snippet = " ".join(hit["snippet"].replace("\ue000", "[").replace("\ue001", "]").split())
-        click.echo(f"{hit['id']:<20} {hit['date'] or 'undated':<10} {hit['event_id'] or '-':<6} {hit['story_id'] or '-':<6} "
-                   f"{(hit['source'] or '-')[:20]:<20} {snippet}")
-    if page["next"]:
-        click.echo(f"more: storyline search {' '.join(words)} --cursor {page['next']}")
+    for hit in page.articles:
+        snippet = " ".join("".join(f"[{t}]" if on else t for t, on in hit.parts()).split())
+        click.echo(f"{hit.id:<20} {hit.date or 'undated':<10} {hit.event_id or '-':<6} {hit.story_id or '-':<6} "
+                   f"{(hit.source or '-')[:20]:<20} {snippet}")
+    if page.next:
+        click.echo(f"more: storyline search {' '.join(words)} --cursor {page.next}")
 
 
 @cli.command()

@@ -144,8 +144,8 @@ class Reads:
     def search(self, text: str, *, cursor: str | None = None, limit: int = 20) -> SearchPage:
         """Articles whose title or text contains every word of ``text``, newest stored first.
 
-        Each hit has the article summary, its event and story, and ``snippet``:
-        plain text with the matched words between U+E000 and U+E001.
+        Each hit has the article summary, its event and story, a plain-text ``snippet`` and the
+        ``highlights`` (start, end offsets into the snippet) of the matched words.
         """
         rows = self.store.search(text, decode_cursor(cursor, int), limit + 1)
         more = len(rows) > limit

@@ -16,7 +16,7 @@ from typing import Any
 
 from ..model import PLACE_LABELS, StoryFilter, StoryKey
 
-__all__ = ["story_page", "search_articles", "fts_query"]
+__all__ = ["story_page", "search_articles", "fts_query", "split_marks"]
 
 _PLACE_LABELS = tuple(sorted(PLACE_LABELS))
 
@@ -126,3 +126,26 @@ def search_articles(conn: sqlite3.Connection, text: str, after_rowid: int | None
         params.append(after_rowid)
     sql += " ORDER BY f.rowid DESC LIMIT ?"
     return conn.execute(sql, [*params, limit]).fetchall()
+
+
+def split_marks(snippet: str) -> tuple[str, tuple[tuple[int, int], ...]]:
+    """A snippet from :func:`search_articles` as plain text and the (start, end) of each matched part.
+
+    The marks are U+E000 (open) and U+E001 (close), as FTS5's ``snippet()`` was asked to write them;
+    an unbalanced mark is dropped.
+    """
+    text: list[str] = []
+    spans: list[tuple[int, int]] = []
+    start = None
+    length = 0
+    for ch in snippet or "":
+        if ch == "\ue000":
+            start = length
+        elif ch == "\ue001":
+            if start is not None and length > start:
+                spans.append((start, length))
+            start = None
+        else:
+            text.append(ch)
+            length += 1
+    return "".join(text), tuple(spans)

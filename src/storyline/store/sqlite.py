@@ -339,7 +339,7 @@ class SQLiteStore:
         """Articles with every word of ``text``, newest stored first, each with its position for the next page."""
         return [
             (r["rowid"], SearchHit(r["id"], r["source"], r["published"], r["title"], r["duplicate_of"],
-                                   r["event_id"], r["story_id"], r["snippet"]))
+                                   r["event_id"], r["story_id"], *browse.split_marks(r["snippet"])))
             for r in browse.search_articles(self.conn, text, after, limit)
         ]
 

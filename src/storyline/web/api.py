@@ -17,6 +17,7 @@ from pydantic import BaseModel, Field
 
 from ..errors import Codes, InputError
 from ..model import ArticleView, Event, SearchPage, Story, StoryPage
+from . import views
 from .state import ServerState
 
 __all__ = ["router", "MAX_RECORDS", "ArticleIn", "ErrorResponse"]
@@ -109,7 +110,8 @@ def get_event(request: Request, event_id: str) -> dict[str, Any]:
 
 @router.get("/articles/{article_id}", response_model=ArticleView, summary="One article: text, sentences, mentions and places")
 def get_article(request: Request, article_id: str) -> dict[str, Any]:
-    return _state(request).reader().article(article_id).to_dict()
+    article = _state(request).reader().article(article_id).to_dict()
+    return article | {"origin": views.public_origin(article["origin"])}  # never the server's folders
 
 
 @router.get("/search", response_model=SearchPage, summary="Articles containing every word of q, newest first")

@@ -74,9 +74,9 @@ def search_page(request: Request, q: Text = None, cursor: Annotated[str | None, 
     state = _state(request)
     hits, more = [], None
     if q and q.strip():
-        page = state.reader().search(q, cursor=cursor, limit=state.options.serve_page_size).to_dict()
-        hits = [hit | {"parts": views.snippet_parts(hit["snippet"])} for hit in page["articles"]]
-        more = f"/search?{urlencode({'q': q, 'cursor': page['next']})}" if page["next"] else None
+        page = state.reader().search(q, cursor=cursor, limit=state.options.serve_page_size)
+        hits = [hit.to_dict() | {"parts": hit.parts()} for hit in page.articles]
+        more = f"/search?{urlencode({'q': q, 'cursor': page.next})}" if page.next else None
     return _render(request, "search.html", q=q or "", hits=hits, more=more)
 
 
@@ -120,6 +120,7 @@ def event_page(request: Request, event_id: str, field: Annotated[str | None, Que
 @router.get("/articles/{article_id}", response_class=HTMLResponse)
 def article_page(request: Request, article_id: str) -> Response:
     article = _state(request).reader().article(article_id).to_dict()
+    article["origin"] = views.public_origin(article["origin"])
     spans = views.mention_spans(article)
     blocks = views.layout(article["text"], article.get("segments"), spans)
     groups: dict[str, list[str]] = {}

@@ -21,7 +21,7 @@ from .geo import MapMarker, StoryMap, draw_map
 
 __all__ = [
     "Piece", "Sentence", "Block", "FieldView", "layout", "record_fields", "field_highlights",
-    "mention_spans", "snippet_parts", "story_map", "event_facts", "safe_url", "display_title",
+    "mention_spans", "public_origin", "story_map", "event_facts", "safe_url", "display_title",
     "source_columns", "MENTION_KINDS", "FIELD_ORDER", "DETAIL_LABELS",
 ]
 
@@ -210,22 +210,6 @@ def field_highlights(record: dict[str, Any] | None, name: str | None) -> dict[st
     return out
 
 
-def snippet_parts(snippet: str) -> list[tuple[str, bool]]:
-    """A search snippet as (text, matched) parts; the marks are U+E000 (open) and U+E001 (close)."""
-    parts, on, buf = [], False, []
-    for ch in snippet or "":
-        if ch in "\ue000\ue001":
-            if buf:
-                parts.append(("".join(buf), on))
-                buf = []
-            on = ch == "\ue000"
-        else:
-            buf.append(ch)
-    if buf:
-        parts.append(("".join(buf), on))
-    return parts
-
-
 def _place_of(event: dict[str, Any]) -> dict[str, Any]:
     """The event's place as a dict with whatever is known: name, latitude, longitude, country_code."""
     f = ((event.get("record") or {}).get("fields") or {}).get("place") or {}
@@ -303,6 +287,13 @@ def source_columns(articles_by_source: dict[str, list[dict[str, Any]]],
 def _the(name: str) -> str:
     """"the Wall Street Journal" for an outlet named like one; a person's name stays bare."""
     return name if name[:4].lower() == "the " or not name[:1].isupper() or " " not in name else f"the {name}"
+
+
+def public_origin(origin: str | None) -> str | None:
+    """Where an article came from, without the server's folders: "/srv/news/feed.jsonl:3" -> "feed.jsonl:3"."""
+    if not origin:
+        return origin
+    return origin.replace("\\", "/").rsplit("/", 1)[-1]
 
 
 def safe_url(url: str | None) -> str | None:
