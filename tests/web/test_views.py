@@ -90,3 +90,39 @@ def test_public_origin_keeps_the_file_name_and_line_but_never_the_servers_folder
     assert views.public_origin("/srv/news/2023/feed.jsonl:3") == "feed.jsonl:3"
     assert views.public_origin("C:\\news\\feed.csv:9") == "feed.csv:9"
     assert views.public_origin("<api>:1") == "<api>:1" and views.public_origin(None) is None
+
+
+def test_an_articles_places_are_listed_once_each_and_nationality_words_are_not_places():
+    article = {
+        "mentions": [{"start": 0, "end": 7, "label": "NORP"}],
+        "places": [
+            {"start": 0, "end": 7, "text": "Russian", "name": "Russia", "country": "Russia", "precision": "country", "geonameid": 2017370},
+            {"start": 20, "end": 25, "text": "Syria", "name": "Syria", "country": "Syria", "precision": "country", "geonameid": 163843},
+            {"start": 40, "end": 45, "text": "Syria", "name": "Syria", "country": "Syria", "precision": "country", "geonameid": 163843},
+            {"start": 60, "end": 67, "text": "Syrian", "name": "Syria", "country": "Syria", "precision": "country", "geonameid": 163843},
+        ],
+    }
+
+    groups = views.place_groups(article)
+
+    assert [(g.name, g.count, g.surfaces) for g in groups] == [("Syria", 3, ("Syria", "Syrian"))]
+    assert all(s.kind != "place" or s.start != 0 for s in views.mention_spans(article))
+
+
+def _event_at(event_id, name, lat, lon, precision):
+    place = {"value": name, "detail": {"latitude": lat, "longitude": lon, "precision": precision, "country_code": "US"}}
+    return {"id": event_id, "title": name, "record": {"fields": {"place": {"value": place}}}}
+
+
+def test_story_map_spreads_events_at_one_place_zooms_to_them_and_marks_approximate_positions():
+    events = [_event_at("E1", "Lahaina", 20.87, -156.68, "city"), _event_at("E2", "Lahaina", 20.87, -156.68, "city"),
+              _event_at("E3", "United States", 39.8, -98.5, "country")]
+
+    drawn = views.story_map(events[:2])
+    (x1, y1, m1), (x2, y2, m2) = drawn.markers
+    assert ((x1 - x2) ** 2 + (y1 - y2) ** 2) ** 0.5 >= 18  # two markers, both visible
+    assert all(name != "Russia" for name, _, _ in drawn.countries)  # zoomed to Hawaii, not the whole world
+    assert not m1.approximate
+
+    marks = {m.label: m for _, _, m in views.story_map(events).markers}
+    assert marks["3"].approximate and "approximate" in marks["3"].title and not marks["1"].approximate

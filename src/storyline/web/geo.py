@@ -20,6 +20,7 @@ __all__ = ["MapMarker", "StoryMap", "draw_map"]
 
 _WIDTH = 640.0
 _MIN_SPAN = 16.0  # degrees: never zoom closer than this
+_MARKER_GAP = 20.0  # pixels: markers closer than this are spread around their common point
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,8 @@ class MapMarker:
     latitude: float
     longitude: float
     href: str
+    #: the place is known only at country or region level (drawn hollow, and the title says so)
+    approximate: bool = False
 
 
 @dataclass(frozen=True)
@@ -97,7 +100,9 @@ def draw_map(markers: Iterable[MapMarker], country_codes: Iterable[str] = ()) ->
     named = [c for c in _countries() if c.code in codes]
     if not markers and not named:
         return None
-    west, south, east, north = _view([(m.latitude, m.longitude) for m in markers], [c.box for c in named])
+    # the view follows the markers; the boxes of named countries (the United States' reaches from Alaska
+    # across the antimeridian) decide it only when no event has a position
+    west, south, east, north = _view([(m.latitude, m.longitude) for m in markers], [] if markers else [c.box for c in named])
     squash = max(math.cos(math.radians((north + south) / 2)), 0.3)
     scale = _WIDTH / ((east - west) * squash)
     height = round((north - south) * scale, 1)
@@ -112,7 +117,30 @@ def draw_map(markers: Iterable[MapMarker], country_codes: Iterable[str] = ()) ->
             continue
         drawn.append((country.name, _outline(i), country.code in codes))
     transform = f"matrix({squash * scale:.5f} 0 0 {scale:.5f} {-west * squash * scale:.3f} {north * scale:.3f})"
-    placed = tuple((*xy(m.longitude, m.latitude), m) for m in markers)
+    placed = _spread([(*xy(m.longitude, m.latitude), m) for m in markers])
     names = sorted({name for name, _, hit in drawn if hit})
     caption = f"{len(placed)} event place{'s' if len(placed) != 1 else ''} located" + (f"; countries named: {', '.join(names)}" if names else "")
     return StoryMap(_WIDTH, height, tuple(drawn), placed, caption, transform)
+
+
+def _spread(placed: list[tuple[float, float, MapMarker]]) -> tuple[tuple[float, float, MapMarker], ...]:
+    """Markers that would cover one another (events at one place) set around their point on a small circle."""
+    out: list[tuple[float, float, MapMarker]] = []
+    groups: list[list[tuple[float, float, MapMarker]]] = []
+    for x, y, m in placed:
+        for group in groups:
+            if math.hypot(group[0][0] - x, group[0][1] - y) < _MARKER_GAP:
+                group.append((x, y, m))
+                break
+        else:
+            groups.append([(x, y, m)])
+    for group in groups:
+        if len(group) == 1:
+            out.append(group[0])
+            continue
+        cx, cy = group[0][0], group[0][1]
+        radius = _MARKER_GAP * max(1.0, len(group) / (2 * math.pi)) * 1.1
+        for i, (_, _, m) in enumerate(group):
+            angle = 2 * math.pi * i / len(group) - math.pi / 2
+            out.append((round(cx + radius * math.cos(angle), 1), round(cy + radius * math.sin(angle), 1), m))
+    return tuple(out)

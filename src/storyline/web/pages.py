@@ -131,5 +131,5 @@ def article_page(request: Request, article_id: str) -> Response:
             groups[span.kind].append(surface)
     legend = [(kind, name) for kind, name in dict.fromkeys(views.MENTION_KINDS.values()) if kind in groups]
     return _render(request, "article.html", article=article, title=views.display_title(article), blocks=blocks, groups=groups, legend=legend,
-                   url=views.safe_url(article.get("url")), places=article.get("places") or [])
+                   url=views.safe_url(article.get("url")), places=views.place_groups(article))
 

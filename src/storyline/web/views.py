@@ -21,7 +21,7 @@ from .geo import MapMarker, StoryMap, draw_map
 
 __all__ = [
     "Piece", "Sentence", "Block", "FieldView", "layout", "record_fields", "field_highlights",
-    "mention_spans", "public_origin", "story_map", "event_facts", "safe_url", "display_title",
+    "mention_spans", "public_origin", "place_groups", "story_map", "event_facts", "safe_url", "display_title",
     "source_columns", "MENTION_KINDS", "FIELD_ORDER", "DETAIL_LABELS",
 ]
 
@@ -112,11 +112,47 @@ def mention_spans(article: dict[str, Any]) -> list[Span]:
         elif m.get("label") == "QUOTE" and detail.get("speaker"):
             extra = f" by {detail['speaker']}"
         out.append(Span(m["start"], m["end"], kind, f"{name}{extra}"))
-    for p in article.get("places") or []:
+    for p in place_mentions(article):
         resolved = ", ".join(x for x in (p.get("name"), p.get("admin1"), p.get("country")) if x)
         note = f"place: {resolved or p.get('text', '')} ({p.get('precision', 'unresolved')})"
         out.append(Span(p["start"], p["end"], "place", note))
     return out
+
+
+def place_mentions(article: dict[str, Any]) -> list[dict[str, Any]]:
+    """The article's resolved places that name a place: a nationality or group word ("Russian",
+    "Americans", tagged NORP) tells the geoparser which country the text is about but is not a place."""
+    groups = {(m["start"], m["end"]) for m in article.get("mentions") or [] if m.get("label") == "NORP"}
+    return [p for p in article.get("places") or [] if (p["start"], p["end"]) not in groups]
+
+
+@dataclass(frozen=True)
+class PlaceGroup:
+    """One place an article names, however often: what it resolved to and the words that name it."""
+
+    name: str
+    where: str
+    precision: str
+    latitude: float | None
+    longitude: float | None
+    surfaces: tuple[str, ...]
+    count: int
+
+
+def place_groups(article: dict[str, Any]) -> list[PlaceGroup]:
+    """The article's places, one line per resolved place (most mentioned first), not one per mention."""
+    groups: dict[tuple, list[dict[str, Any]]] = {}
+    for p in place_mentions(article):
+        key = (p.get("geonameid") or p.get("name") or p["text"].lower(), p.get("country"), p.get("precision"))
+        groups.setdefault(key, []).append(p)
+    out = []
+    for found in groups.values():
+        first = found[0]
+        where = ", ".join(x for x in (first.get("admin1"), first.get("country")) if x and x != first.get("name"))
+        out.append(PlaceGroup(first.get("name") or "unresolved", where, first.get("precision") or "unresolved",
+                              first.get("latitude"), first.get("longitude"),
+                              tuple(dict.fromkeys(p["text"] for p in found)), len(found)))
+    return sorted(out, key=lambda g: (-g.count, g.name))
 
 
 @dataclass(frozen=True)
@@ -251,8 +287,12 @@ def story_map(events: list[dict[str, Any]], places_by_event: dict[str, list[dict
             codes.add(str(place["country_code"]))
         if isinstance(place.get("latitude"), (int, float)) and isinstance(place.get("longitude"), (int, float)):
             name = place.get("name") or place.get("text") or ""
-            markers.append(MapMarker(str(number), f"{number}. {event.get('title') or event['id']} — {name}",
-                                     float(place["latitude"]), float(place["longitude"]), f"#event-{event['id']}"))
+            approximate = place.get("precision") in ("country", "region", "unresolved")
+            where = f"{name} (approximate: {'the country' if place.get('precision') != 'region' else 'the region'}'s position)" \
+                if approximate else name
+            markers.append(MapMarker(str(number), f"{number}. {event.get('title') or event['id']} — {where}",
+                                     float(place["latitude"]), float(place["longitude"]), f"#event-{event['id']}",
+                                     approximate))
         elif not place:
             codes.update(str(p["country_code"]) for p in places_by_event.get(event["id"], [])
                          if p.get("country_code") and p.get("precision") != "unresolved")
