@@ -67,3 +67,21 @@ def real_engine(tmp_path, real_models):
     engine = storyline.Storyline(tmp_path / "real.db", options(), embedder=embedder, entity_extractor=extractor)
     yield engine
     engine.close()
+
+
+@pytest.fixture(scope="session")
+def demo_run(tmp_path_factory) -> tuple[Path, str]:
+    """`storyline demo` run as the README says (in a fresh folder, real models; about 20 s): (store, stdout)."""
+    from support import run_cli
+
+    folder = tmp_path_factory.mktemp("demo")
+    result = run_cli("demo", cwd=folder, timeout=600)
+    assert result.returncode == 0, result.stderr
+    return folder / "storyline-demo.db", result.stdout
+
+
+@pytest.fixture(scope="session")
+def demo_store(demo_run) -> Path:
+    """The README's demo store."""
+    assert "open http://127.0.0.1:8000" in demo_run[1]  # the demo ends with a URL to open
+    return demo_run[0]

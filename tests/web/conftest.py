@@ -33,18 +33,6 @@ def client(server) -> Iterator[httpx.Client]:
 
 
 @pytest.fixture(scope="session")
-def demo_store(tmp_path_factory) -> Path:
-    """The README's demo store, made by `storyline demo` with the real models (about 20 s)."""
-    from support import run_cli
-
-    path = tmp_path_factory.mktemp("demo") / "storyline-demo.db"
-    result = run_cli("demo", "--path", str(path), timeout=600)
-    assert result.returncode == 0, result.stderr
-    assert "open http://127.0.0.1:8000" in result.stdout  # the demo ends with a URL to open
-    return path
-
-
-@pytest.fixture(scope="session")
 def demo_server(demo_store) -> Iterator[str]:
     with live_server(demo_store) as url:
         yield url

@@ -57,6 +57,11 @@ def example_paths() -> list[str]:
 DEMO_DB = "storyline-demo.db"
 
 
+def serve_banner(port: int) -> str:
+    """The line `storyline demo --serve` prints when the server starts."""
+    return f"Open http://127.0.0.1:{port}  (Ctrl-C to stop)"
+
+
 @cli.command()
 @click.option("--json", "as_json", is_flag=True, help="Print the stories as JSON.")
 @click.option("--path", "db", default=DEMO_DB, show_default=True, type=click.Path(dir_okay=False),
@@ -91,7 +96,7 @@ def demo(obj: Context, as_json: bool, db: str, then_serve: bool, port: int) -> N
         return
     from ..web import serve as run
 
-    click.echo(f"Open http://127.0.0.1:{port}  (Ctrl-C to stop)")
+    click.echo(serve_banner(port))
     run(db, load_options(obj.config, obj.overrides), port=port, log_level="warning")
 
 

@@ -29,11 +29,13 @@ def _render_event(event: dict[str, Any], indent: str = "") -> list[str]:
         f"{event['first_date'] or 'undated'}..{event['last_date'] or ''}; {counted(event['n_articles'], 'article')}, "
         f"{counted(event['n_independent_reports'], 'independent report')}{relayed}, {counted(event['n_sources'], 'source')}",
     ]
+    relaying = {article_id: r["name"] for r in relays for article_id in r["articles"]}
     for source, items in sorted(event["articles_by_source"].items()):
-        lines.append(f"{indent}  {source}:")
+        lines.append(f"{indent}  {'no outlet name' if source == '(unknown)' else source}:")
         for a in items:
             dup = f" [duplicate of {a['duplicate_of']}]" if a["duplicate_of"] else ""
-            lines.append(f"{indent}    {a['id']}  {a['date'] or 'undated'}  {a['title'] or ''}{dup}")
+            via = f" [relays {relaying[a['id']]}]" if a["id"] in relaying else ""
+            lines.append(f"{indent}    {a['id']}  {a['date'] or 'undated'}  {a['title'] or ''}{dup}{via}".rstrip())
     for relay in relays:
         lines.append(f"{indent}  relays of one {relay['name']} report: {', '.join(relay['articles'])}")
     if event.get("record"):
