@@ -13,10 +13,11 @@ import re
 import zlib
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 
-__all__ = ["MinHasher", "DuplicateIndex", "DuplicateMatch"]
+__all__ = ["Deduplicator", "NearDuplicates", "MinHasher", "DuplicateIndex", "DuplicateMatch"]
 
 _PRIME = np.uint64((1 << 61) - 1)
 _MASK32 = np.uint64(0xFFFFFFFF)
@@ -92,6 +93,16 @@ class DuplicateIndex:
                 if similarity >= self.threshold and (best is None or similarity > best.similarity):
                     best = DuplicateMatch(candidate, similarity)
         return best
+
+
+class Deduplicator(Protocol):
+    """Finds the original an article's text nearly copies, among the originals added so far."""
+
+    name: str
+
+    def signature(self, text: str) -> np.ndarray | None: ...
+    def add(self, article_id: str, signature: np.ndarray) -> None: ...
+    def find(self, signature: np.ndarray) -> DuplicateMatch | None: ...
 
 
 class NearDuplicates:

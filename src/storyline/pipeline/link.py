@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass, field
-from typing import Iterable
+from typing import Iterable, Protocol
 
 import numpy as np
 
@@ -50,7 +50,19 @@ class StoryState:
         return out
 
 
+class Linker(Protocol):
+    """Links a new event to a story (or starts one); ``stories`` is its memory, restored from the store."""
+
+    name: str
+    stories: dict[str, StoryState]
+
+    def link(self, event: EventState, candidates: Iterable[str], entity_vocab: Vocabulary, term_vocab: Vocabulary) -> Decision: ...
+    def restore(self, stories: Iterable[StoryState], next_number: int) -> None: ...
+
+
 class StoryLinker:
+    """``linker.stories.v1``: a hand-set logistic score of centroid, entity and term similarity and the time gap."""
+
     name = "linker.stories.v1"
 
     #: weights of the story score (a logistic function of the similarities)

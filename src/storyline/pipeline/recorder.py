@@ -9,13 +9,23 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from typing import Mapping, Sequence
+from typing import Mapping, Protocol, Sequence
 
 from ..model import Article, EventRecord, Mention, Place
 from ..model import DatePrecision as P
 from . import background, record
+from .eventtype import EventTyper
 
-__all__ = ["AgreementRecorder"]
+__all__ = ["Recorder", "AgreementRecorder"]
+
+
+class Recorder(Protocol):
+    """Builds one event's record from its stored reports; ``groups`` maps relaying reports to one vote."""
+
+    name: str
+
+    def build(self, event_id: str, articles: Sequence[Article], mentions: Mapping[str, list[Mention]],
+              places: Mapping[str, list[Place]], groups: Mapping[str, str], typer: EventTyper) -> EventRecord: ...
 
 
 class AgreementRecorder:
@@ -24,7 +34,7 @@ class AgreementRecorder:
     name = "recorder.agreement.v1"
 
     def build(self, event_id: str, articles: Sequence[Article], mentions: Mapping[str, list[Mention]],
-              places: Mapping[str, list[Place]], groups: Mapping[str, str], typer) -> EventRecord:
+              places: Mapping[str, list[Place]], groups: Mapping[str, str], typer: EventTyper) -> EventRecord:
         main = record.build_record(event_id, articles, mentions, places, typer, groups)
         date = main.fields.get("date")
         anchor = None

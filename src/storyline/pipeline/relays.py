@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Protocol, Sequence
 
 from ..model import Mention, Relay
 from .quotes import relays as cited_upstreams
 from .quotes import source_key
 
-__all__ = ["Report", "EventRelays", "AttributionRelays"]
+__all__ = ["Report", "EventRelays", "RelayDetector", "AttributionRelays"]
 
 _ASIDE = re.compile(r"\s*\([^)]*\)|^the\s+", re.I)
 
@@ -42,6 +42,12 @@ class EventRelays:
     def groups(self) -> dict[str, str]:
         """Article id -> ``relay:<upstream key>`` for every relaying report (the record builder's vote groups)."""
         return {article_id: f"relay:{r.upstream}" for r in self.relays for article_id in r.articles}
+
+
+class RelayDetector(Protocol):
+    name: str
+
+    def detect(self, reports: Sequence[Report]) -> EventRelays: ...
 
 
 class AttributionRelays:
