@@ -425,3 +425,25 @@ def test_a_storys_events_are_listed_in_the_order_of_their_dates(fake_engine):
     dates = [e.date for e in engine.story(story_id).events]
 
     assert dates == sorted(dates) and dates[0] == "2023-03-01"
+
+
+def test_an_article_that_breaks_a_stage_is_rejected_alone_and_the_rest_of_its_batch_is_stored(fake_engine):
+    engine = fake_engine()
+    extractor = engine.entity_extractor
+    original = extractor.extract
+
+    def breaks_on_poison(texts):
+        if any("POISON" in t for t in texts):
+            raise RuntimeError("the extractor fell over")
+        return original(texts)
+
+    extractor.extract = breaks_on_poison
+    poison = {"id": "poison", "date": "2023-03-06", "text": "POISON in the well of Kennet village was found by inspectors on Monday."}
+
+    summary = engine.ingest_records([FLOOD_A, poison, FLOOD_B, CHESS_A])
+
+    assert {a.id for a in engine.articles()} == {"flood-1", "flood-2", "chess-1"}
+    (rejection,) = engine.rejections()
+    assert rejection.code == Codes.STAGE_FAILED and "the extractor fell over" in rejection.reason
+    assert summary.ingested == 3 and summary.rejected == 1
+    assert event_of(engine, "flood-1") == event_of(engine, "flood-2")  # the state was rebuilt, not left half-done

@@ -44,9 +44,11 @@ class Codes:
     UNKNOWN_FORMAT = "SL112"
     EMPTY_FILE = "SL113"
     BAD_PARAMETER = "SL114"  # a query parameter, path or request body field of the REST API
+    STAGE_FAILED = "SL130"  # a pipeline stage failed on this input; the rest of the batch was stored
     # store
     STORE_OPEN = "SL201"
     STORE_SCHEMA = "SL202"
+    STORE_WRITE = "SL203"  # the store could not be written (disk full, I/O error, locked for too long)
     # settings
     UNKNOWN_SETTING = "SL301"
     BAD_SETTING = "SL302"

@@ -21,14 +21,13 @@ ROLES: dict[str, str] = {
     "entity_extractor": "entities",
     "geoparser": "geoparser",
     "event_typer": "event_typer",
-    "dedup": "dedup",
     "dates": "dates",
     "quotes": "quotes",
     "relays": "relays",
     "recorder": "recorder",
 }
 #: roles built fresh for every state load (they hold clustering state)
-STATEFUL: dict[str, str] = {"clusterer": "clusterer", "linker": "linker"}
+STATEFUL: dict[str, str] = {"clusterer": "clusterer", "linker": "linker", "dedup": "dedup"}
 
 
 class Components:
@@ -42,7 +41,7 @@ class Components:
         return self._built[role]
 
     def fresh(self, role: str) -> Any:
-        """A new instance of a stateful role (the clusterer or the linker)."""
+        """A new instance of a stateful role (the clusterer, the linker, the near-duplicate index)."""
         return registry.create(getattr(self.options, STATEFUL[role]), self.options)
 
     def built(self) -> dict[str, Any]:

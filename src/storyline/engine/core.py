@@ -23,7 +23,7 @@ from .components import Components
 from .ingest import Ingester, Progress, read_items
 from .reads import Reads
 from .records import RecordBuilder
-from .state import ClusterState, load_state
+from .state import load_state
 
 __all__ = ["Storyline"]
 
@@ -55,7 +55,6 @@ class Storyline:
         self.components = Components(self.options, given)
         self.records = RecordBuilder(self.store, self.components)
         self.reads = Reads(self.store, self.records)
-        self._state: ClusterState | None = None
         self._ingester: Ingester | None = None
 
     # ------------------------------------------------------------ lifecycle
@@ -94,8 +93,8 @@ class Storyline:
 
     def _writer(self) -> Ingester:
         if self._ingester is None:
-            self._state = load_state(self.store, self.components, self.index_path)
-            self._ingester = Ingester(self.store, self.components, self.options, self._state, self.index_path)
+            state = load_state(self.store, self.components, self.index_path)
+            self._ingester = Ingester(self.store, self.components, self.options, state, self.index_path)
         return self._ingester
 
     @property

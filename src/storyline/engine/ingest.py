@@ -15,7 +15,7 @@ from typing import Any, Callable, Iterable, Iterator, Sequence
 
 import numpy as np
 
-from ..errors import Codes, InputError
+from ..errors import Codes, InputError, StoreError
 from ..model import Article, Decision, IngestSummary, RawRecord, Rejection
 from ..pipeline.cluster import ClusterItem, EventState
 from ..pipeline.ingest import expand_paths, read_path
@@ -25,7 +25,7 @@ from ..store import Store
 from ..store.vectors import FaissIndex, day_range, vector_id
 from .analyse import analyse
 from .components import Components
-from .state import ClusterState, save_state
+from .state import ClusterState, load_state, save_memory, save_state
 from .timing import StageTimer
 
 __all__ = ["Ingester", "Progress", "read_items", "neighbours", "stream_events"]
@@ -95,7 +95,7 @@ class Ingester:
                 if progress:
                     progress(start + n, len(fresh))
 
-            self._batch(batch, summary, timer, analysed)
+            self._isolated(batch, summary, timer, analysed)
         summary.events_created = len(self._created["event"])
         summary.stories_created = len(self._created["story"])
         if after is not None:
@@ -165,6 +165,29 @@ class Ingester:
             articles.append(article)
         return articles, signatures, matches
 
+    def _isolated(self, batch: list[Article], summary: IngestSummary, timer: StageTimer,
+                  analysed: Callable[[int], None]) -> None:
+        """Ingest a batch; when a stage fails on it, its transaction rolls back, the in-memory state is reloaded
+        from the store, and the batch is retried in halves until the article that breaks a stage is rejected alone
+        (with the reason) and every other article is stored."""
+        created = {k: set(v) for k, v in self._created.items()}
+        try:
+            self._batch(batch, summary, timer, analysed)
+        except StoreError:
+            raise  # the store itself failing is no article's fault: stop, nothing of this batch was committed
+        except Exception as exc:  # noqa: BLE001  (any bug of a stage on some input: isolate the input)
+            self._created = created
+            self.state = load_state(self.store, self.components, self.index_path)
+            if len(batch) > 1:
+                half = len(batch) // 2
+                self._isolated(batch[:half], summary, timer, analysed)
+                self._isolated(batch[half:], summary, timer, analysed)
+                return
+            article = batch[0]
+            origin, _, line = (article.origin or "<api>:0").rpartition(":")
+            reason = f"a pipeline stage failed on this article ({type(exc).__name__}: {exc})"[:500]
+            self.reject(Rejection(origin, int(line) if line.isdigit() else 0, Codes.STAGE_FAILED, reason, article.text[:200]), summary)
+
     def _batch(self, batch: list[Article], summary: IngestSummary, timer: StageTimer,
                analysed: Callable[[int], None] = lambda n: None) -> None:
         with timer("deduplicate"):
@@ -179,6 +202,7 @@ class Ingester:
             analysed(len(articles))
         clusterer, linker, index = self.state.clusterer, self.state.linker, self.state.index
         embedder_name = self.components.get("embedder").name
+        duplicates = 0
         with self.store.transaction():
             touched: dict[str, EventState] = {}
             new_events: list[EventState] = []
@@ -187,7 +211,7 @@ class Ingester:
                 for a in articles:
                     if a.duplicate_of is not None:
                         decision = clusterer.add_duplicate(a.id, a.duplicate_of, matches[a.id])
-                        summary.duplicates += 1
+                        duplicates += 1
                     else:
                         found = analyses[a.id]
                         decision = clusterer.assign(found.item, neighbours(index, found.item, self.options))
@@ -222,8 +246,10 @@ class Ingester:
                 for decision, level in decisions:
                     self.store.add_decision(decision, level)
                 save_state(self.store, self.state, embedder_name, touched.values(), (analyses[a.id].item for a in originals))
+                save_memory(self.store, clusterer)
             self.dirty_events.update(touched)
         summary.ingested += len(articles)
+        summary.duplicates += duplicates
 
     def _story_candidates(self, event: EventState) -> list[str]:
         first = event.first_date

@@ -25,7 +25,7 @@ from ..store import Store
 from ..store.vectors import FaissIndex
 from .components import Components
 
-__all__ = ["ClusterState", "load_state", "save_state", "event_date"]
+__all__ = ["ClusterState", "load_state", "save_state", "save_memory", "event_date"]
 
 
 def _date(value: str | None) -> dt.date | None:
@@ -81,17 +81,48 @@ def load_state(store: Store, components: Components, index_path: Path) -> Cluste
     # ids of events merged away are never handed out again
     next_number = max(max(numbers) + 1, int(store.get_meta("next_event_number", "1")))
     clusterer.restore(events.values(), next_number, entity_vocab, term_vocab)
+    if hasattr(clusterer, "restore_memory"):
+        _restore_memory(store, clusterer)
     stories: dict[str, StoryState] = {}
     for event in events.values():
         if event.story_id:
             stories.setdefault(event.story_id, StoryState(event.story_id)).events.append(event)
     story_numbers = [0] + [s.number for s in store.stories()]
     linker.restore(stories.values(), max(story_numbers) + 1)
-    duplicates = components.get("dedup")
+    duplicates = components.fresh("dedup")
     for article_id, signature in store.signatures():
         duplicates.add(article_id, signature)
     index = FaissIndex.load_or_build(index_path, embedder.dim, store.embeddings(), store.count("embeddings"))
     return ClusterState(clusterer, linker, duplicates, index)
+
+
+def _restore_memory(store: Store, clusterer: Any) -> None:
+    rows, pairs = store.cluster_memory()
+    vectors = store.vectors(k for k, _ in rows)
+    published = {a.id: a.published for a in store.articles(k for k, _ in rows)}
+    items, reports = [], {}
+    for key, data in rows:
+        if key not in vectors:
+            continue
+        items.append(ClusterItem(key, published.get(key), vectors[key], frozenset(data["entities"]),
+                                 frozenset(data["title_terms"]), data["terms"], frozenset(data["details"])))
+        if data.get("source") is not None:
+            reports[key] = (data["source"], tuple(data["dates"]))
+    clusterer.restore_memory(items, reports, store.duplicates(), pairs)
+
+
+def save_memory(store: Store, clusterer: Any) -> None:
+    """Write what the clusterer's second-pass memory gained and lost in this batch."""
+    if not hasattr(clusterer, "take_memory_changes"):
+        return
+    changes = clusterer.take_memory_changes()
+    items = []
+    for key, item in changes.items.items():
+        source, dates = changes.reports.get(key, (None, ()))
+        items.append((key, {"entities": sorted(item.entities), "title_terms": sorted(item.title_terms), "terms": item.terms,
+                            "details": sorted(item.details), "source": source, "dates": list(dates)}))
+    store.save_cluster_memory(items, changes.evicted, [(a, b, p) for (a, b), p in changes.pairs.items()],
+                              clear_pairs=changes.pairs_cleared)
 
 
 def event_date(event: EventState) -> tuple[str | None, str]:

@@ -155,6 +155,13 @@ _RELAYS = """
 ALTER TABLE event_records ADD COLUMN relays TEXT;
 """
 
+#: The clusterer's second-pass memory (recent originals' features and reports, pair scores), so that a
+#: resumed run revisits exactly what an uninterrupted one would.
+_CLUSTER_MEMORY = """
+CREATE TABLE cluster_items (article_id TEXT PRIMARY KEY, seq INTEGER NOT NULL UNIQUE, item TEXT NOT NULL);
+CREATE TABLE cluster_pairs (a TEXT NOT NULL, b TEXT NOT NULL, p REAL NOT NULL, PRIMARY KEY (a, b)) WITHOUT ROWID;
+"""
+
 #: (name, SQL script) in the order they apply.
 MIGRATIONS: tuple[tuple[str, str], ...] = (
     ("0001_initial", _INITIAL),
@@ -162,6 +169,7 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
     ("0003_records", _RECORDS),
     ("0004_search", _SEARCH),
     ("0005_relays", _RELAYS),
+    ("0006_cluster_memory", _CLUSTER_MEMORY),
 )
 
 

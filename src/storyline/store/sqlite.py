@@ -86,13 +86,26 @@ class SQLiteStore:
     @contextmanager
     def transaction(self) -> Iterator[None]:
         """All or nothing: a crash inside leaves the store as it was before."""
-        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise StoreError(f"cannot write the store {self.path}: {exc}", code=Codes.STORE_WRITE) from None
         try:
             yield
+        except sqlite3.IntegrityError:
+            self.conn.execute("ROLLBACK")
+            raise
+        except (sqlite3.OperationalError, sqlite3.DatabaseError) as exc:  # the store, not the data: disk, I/O, lock
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise StoreError(f"cannot write the store {self.path}: {exc}", code=Codes.STORE_WRITE) from None
         except BaseException:
             self.conn.execute("ROLLBACK")
             raise
-        self.conn.execute("COMMIT")
+        try:
+            self.conn.execute("COMMIT")
+        except sqlite3.OperationalError as exc:
+            raise StoreError(f"cannot write the store {self.path}: {exc}", code=Codes.STORE_WRITE) from None
 
     # ------------------------------------------------------------ meta
     def get_meta(self, key: str, default: str | None = None) -> str | None:
@@ -352,6 +365,38 @@ class SQLiteStore:
         """Every article's event and story id."""
         return {r[0]: (r[1], r[2]) for r in self.conn.execute(
             "SELECT ea.article_id, ea.event_id, e.story_id FROM event_articles ea JOIN events e ON e.id = ea.event_id")}
+
+    # ------------------------------------------------------------ the clusterer's memory
+    def save_cluster_memory(self, items: Iterable[tuple[str, dict[str, Any]]], evicted: Iterable[str],
+                            pairs: Iterable[tuple[str, str, float]], clear_pairs: bool = False) -> None:
+        """Remember originals (in arrival order), forget evicted ones, add pair scores (after emptying them)."""
+        self.conn.executemany("DELETE FROM cluster_items WHERE article_id = ?", [(k,) for k in evicted])
+        start = self.conn.execute("SELECT coalesce(max(seq), 0) FROM cluster_items").fetchone()[0]
+        self.conn.executemany("INSERT INTO cluster_items (article_id, seq, item) VALUES (?, ?, ?)",
+                              [(k, start + i, json.dumps(item)) for i, (k, item) in enumerate(items, 1)])
+        if clear_pairs:
+            self.conn.execute("DELETE FROM cluster_pairs")
+        self.conn.executemany("INSERT OR REPLACE INTO cluster_pairs (a, b, p) VALUES (?, ?, ?)", list(pairs))
+
+    def cluster_memory(self) -> tuple[list[tuple[str, dict[str, Any]]], dict[tuple[str, str], float]]:
+        """The remembered originals in arrival order, and the pair scores."""
+        items = [(r[0], json.loads(r[1])) for r in self.conn.execute("SELECT article_id, item FROM cluster_items ORDER BY seq")]
+        pairs = {(r[0], r[1]): r[2] for r in self.conn.execute("SELECT a, b, p FROM cluster_pairs")}
+        return items, pairs
+
+    def vectors(self, article_ids: Iterable[str]) -> dict[str, np.ndarray]:
+        ids = list(article_ids)
+        out: dict[str, np.ndarray] = {}
+        for i in range(0, len(ids), 500):
+            chunk = ids[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            for key, blob in self.conn.execute(f"SELECT article_id, vector FROM embeddings WHERE article_id IN ({marks})", chunk):
+                out[key] = np.frombuffer(blob, dtype=np.float32)  # placeholders only, above
+        return out
+
+    def duplicates(self) -> dict[str, str]:
+        """Every duplicate article's original."""
+        return dict(self.conn.execute("SELECT id, duplicate_of FROM articles WHERE duplicate_of IS NOT NULL").fetchall())
 
     # ------------------------------------------------------------ event records
     def save_record(self, event_id: str, record: dict[str, Any], n_articles: int, relays: dict[str, Any] | None = None) -> None:

@@ -24,7 +24,19 @@ from .features import (ClusterItem, EventState, Vocabulary, _jaccard, _number, _
 from .params import ClusterModel, Params
 from .scoring import Scorer
 
-__all__ = ["OnlineClusterer", "OnlineClustererV1", "OnlineClustererV2", "OnlineClustererV3", "Refinement"]
+__all__ = ["MemoryChanges", "OnlineClusterer", "OnlineClustererV1", "OnlineClustererV2", "OnlineClustererV3", "Refinement"]
+
+
+@dataclass
+class MemoryChanges:
+    """Changes to the clusterer's second-pass memory: originals remembered and forgotten, pair scores."""
+
+    items: dict[str, ClusterItem] = field(default_factory=dict)
+    reports: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)
+    evicted: list[str] = field(default_factory=list)
+    pairs: dict[tuple[str, str], float] = field(default_factory=dict)
+    #: the pair cache was emptied (it keeps at most 50 pairs per remembered article)
+    pairs_cleared: bool = False
 
 
 @dataclass
@@ -69,8 +81,25 @@ class OnlineClusterer:
         self._reports: dict[str, tuple[str, tuple[str, ...]]] = {}
         #: join probabilities of article pairs, for bisecting events
         self._pairs: dict[tuple[str, str], float] = {}
+        self._changes = MemoryChanges()
 
     # -- state -------------------------------------------------------------
+    def take_memory_changes(self) -> "MemoryChanges":
+        """What the second pass's memory gained and lost since the last call (the engine persists it, so that a
+        resumed run revisits exactly what an uninterrupted one would)."""
+        changes, self._changes = self._changes, MemoryChanges()
+        changes.reports = {k: self._reports[k] for k in changes.items if k in self._reports}
+        return changes
+
+    def restore_memory(self, items: Sequence[ClusterItem], reports: dict[str, tuple[str, tuple[str, ...]]],
+                       duplicate_of: dict[str, str], pairs: dict[tuple[str, str], float]) -> None:
+        """The memory as it was persisted: recent originals in arrival order, their reports, duplicates, pair scores."""
+        self.items = {item.key: item for item in items}
+        self._reports = {k: v for k, v in reports.items() if k in self.items}
+        self.duplicate_of = dict(duplicate_of)
+        self._pairs = dict(pairs)
+        self._changes = MemoryChanges()
+
     def restore(self, events: Iterable[EventState], next_number: int, entity_vocab: Vocabulary, term_vocab: Vocabulary) -> None:
         for event in events:
             self.events[event.id] = event
@@ -179,10 +208,13 @@ class OnlineClusterer:
         if self.memory <= 0:
             return
         self.items[item.key] = item
+        self._changes.items[item.key] = item
         while len(self.items) > self.memory:
             oldest = next(iter(self.items))
             del self.items[oldest]
             self._reports.pop(oldest, None)
+            if self._changes.items.pop(oldest, None) is None:
+                self._changes.evicted.append(oldest)
 
     def _scope(self) -> list[EventState]:
         """Events active within the window of the newest article whose reports are all in memory."""
@@ -288,12 +320,14 @@ class OnlineClusterer:
         prob = np.zeros((n, n))
         if len(self._pairs) > 50 * self.memory:
             self._pairs.clear()
+            self._changes.pairs_cleared, self._changes.pairs = True, {}
         for i in range(n):
             for j in range(n):
                 if i != j:
                     pair = (originals[i].key, originals[j].key)
                     if pair not in self._pairs:
                         self._pairs[pair] = self.params.probability(self.features(originals[i], singles[j], float(cosines[i, j])))
+                        self._changes.pairs[pair] = self._pairs[pair]
                     prob[i, j] = self._pairs[pair]
         prob = (prob + prob.T) / 2
         groups = [[i] for i in range(n)]
