@@ -20,6 +20,7 @@ import click
 from .engine import Storyline
 from .errors import StorylineError
 from .exports import write_events_csv
+from .pipeline.readers import format_names
 from .settings import SETTINGS, load_options
 
 __all__ = ["main", "cli"]
@@ -79,7 +80,7 @@ def _run_ingest(engine: Storyline, paths: list[str], source: str | None, fmt: st
 @cli.command()
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--source", default=None, help="Outlet name for records that carry none (e.g. .txt files).")
-@click.option("--format", "fmt", type=click.Choice(["txt", "jsonl", "csv"]), default=None,
+@click.option("--format", "fmt", type=click.Choice(format_names()), default=None,
               help="Input format; by default taken from the file extension (or sniffed for stdin).")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @click.option("--progress/--no-progress", default=True, help="Show a progress bar on a terminal.")

@@ -24,7 +24,7 @@ import numpy as np
 
 from . import registry
 from .errors import Codes, InputError, NotFoundError, StoreError
-from .model import Article, Decision, EventRecord, IngestSummary, Mention, Place, RawRecord, Rejection
+from .model import Article, Decision, EventRecord, IngestSummary, Mention, Notice, Place, RawRecord, Rejection
 from .model import DatePrecision as P
 from .pipeline import dates as dates_stage
 from .pipeline import entities as entities_stage
@@ -33,7 +33,7 @@ from .pipeline import quotes as quotes_stage
 from .pipeline import record as record_stage
 from .pipeline.cluster import ClusterItem, EventState, OnlineClusterer, Vocabulary, content_terms, detail_keys, term_weights
 from .pipeline.dedup import DuplicateIndex, MinHasher
-from .pipeline.ingest import expand_paths, read_path
+from .pipeline.readers import expand_paths, read_path
 from .pipeline.link import StoryLinker, StoryState
 from .pipeline.normalise import to_article
 from .settings import Options, load_options
@@ -191,15 +191,16 @@ class Storyline:
         source: str | None = None,
         fmt: str | None = None,
         progress: Progress | None = None,
+        fetch: bool = False,
     ) -> IngestSummary:
-        """Ingest files, folders, globs or ``-`` (stdin)."""
+        """Ingest files, folders, globs, URLs or ``-`` (stdin); ``fetch``: a feed's entries are fetched for their full text."""
 
         def items() -> Iterator[RawRecord | Rejection]:
             for path in expand_paths(paths):
                 if isinstance(path, Rejection):
                     yield path
                 else:
-                    yield from read_path(path, fmt)
+                    yield from read_path(path, fmt, options=self.options, fetch=fetch)
 
         return self.ingest_records(items(), source=source, progress=progress)
 
@@ -225,6 +226,9 @@ class Storyline:
                     item = RawRecord("<api>", position + 1, item)
                 if isinstance(item, Rejection):
                     self._reject(item, summary)
+                    continue
+                if isinstance(item, Notice):
+                    summary.notes.append(f"{item.origin}: {item.message}")
                     continue
                 try:
                     article = to_article(item, source=source, max_chars=self.options.max_article_chars)

@@ -49,4 +49,4 @@ def names(stage: str | None = None) -> list[str]:
 
 def _load_builtins() -> None:
     # Importing the stage modules runs their @register decorators.
-    from .pipeline import cluster, embed, entities, eventtype, link, places  # noqa: F401
+    from .pipeline import cluster, embed, entities, eventtype, link, places, readers  # noqa: F401

@@ -9,7 +9,7 @@ import pytest
 
 from storyline.errors import Codes
 from storyline.model import RawRecord, Rejection
-from storyline.pipeline.ingest import detect_format, expand_paths, read_path, read_stream
+from storyline.pipeline.readers import detect_format, expand_paths, read_path, read_stream
 
 
 def records(items):
