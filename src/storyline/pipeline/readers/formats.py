@@ -21,7 +21,7 @@ from typing import BinaryIO, Iterator, Protocol, runtime_checkable
 
 from ...model import Notice, RawRecord, Rejection
 
-__all__ = ["Item", "Reader", "Format", "FORMATS", "format_names", "format_for_path", "extensions"]
+__all__ = ["Item", "Reader", "Format", "FORMATS", "format_names", "format_for_path", "format_named", "extensions", "read_upto"]
 
 Item = RawRecord | Rejection | Notice
 
@@ -86,3 +86,15 @@ def format_for_path(path: str) -> Format | None:
         if any(name.endswith(ext) for ext in fmt.extensions):
             return fmt
     return None
+
+
+def read_upto(stream: BinaryIO, limit: int) -> bytes:
+    """Up to ``limit`` bytes of ``stream`` (fewer only at its end); a raw stream's ``read`` may return less."""
+    chunks, size = [], 0
+    while size < limit:
+        chunk = stream.read(min(1 << 20, limit - size))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    return b"".join(chunks)

@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 from ... import registry
 from ...errors import Codes, DependencyMissing
 from ...model import RawRecord, Rejection
-from .formats import Item
+from .formats import Item, read_upto
 
 __all__ = ["Page", "HtmlReader", "extract_page", "outlet_from_url", "MAX_PAGE_BYTES", "MIN_ARTICLE_WORDS"]
 
@@ -108,7 +108,7 @@ class HtmlReader:
         self.max_bytes = max_bytes
 
     def read(self, stream: BinaryIO, origin: str) -> Iterator[Item]:
-        data = stream.read(self.max_bytes + 1)
+        data = read_upto(stream, self.max_bytes + 1)
         if len(data) > self.max_bytes:
             yield Rejection(origin, 0, Codes.TOO_LARGE, f"the page is larger than {self.max_bytes:,} bytes")
             return
