@@ -7,7 +7,7 @@ engine calls :func:`expand_paths` and :func:`read_path`.
 
 from __future__ import annotations
 
-from . import html  # noqa: F401  (registers its reader)
+from . import feeds, html, warc  # noqa: F401  (registers their readers)
 from .files import CsvReader, JsonlReader, TxtReader, detect_format, expand_paths, is_url, read_path, read_stream
 from .formats import FORMATS, Format, Item, Reader, extensions, format_for_path, format_names
 

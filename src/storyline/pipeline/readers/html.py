@@ -112,7 +112,7 @@ class HtmlReader:
         if len(data) > self.max_bytes:
             yield Rejection(origin, 0, Codes.TOO_LARGE, f"the page is larger than {self.max_bytes:,} bytes")
             return
-        yield self.record(data, origin, 1)
+        yield self.record(data, origin, 1, origin if origin.startswith(("http://", "https://")) else None)
 
     def record(self, html: bytes | str, origin: str, line: int, url: str | None = None) -> RawRecord | Rejection:
         """The raw record of one page, or its rejection naming ``origin`` and ``line``."""
