@@ -65,17 +65,18 @@ def _emit_json(data: Any) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
-def _run_ingest(engine: Storyline, paths: list[str], source: str | None, fmt: str | None, progress: bool) -> Any:
+def _run_ingest(engine: Storyline, paths: list[str], source: str | None, fmt: str | None, progress: bool,
+                fetch: bool = False) -> Any:
     show = progress and engine.options.progress and sys.stderr.isatty()
     if not show:
-        return engine.ingest(paths, source=source, fmt=fmt)
+        return engine.ingest(paths, source=source, fmt=fmt, fetch=fetch)
     with click.progressbar(length=1, label="ingesting", file=sys.stderr, show_pos=True) as bar:
 
         def update(done: int, total: int) -> None:
             bar.length = total
             bar.update(done - bar.pos)
 
-        return engine.ingest(paths, source=source, fmt=fmt, progress=update)
+        return engine.ingest(paths, source=source, fmt=fmt, progress=update, fetch=fetch)
 
 
 @cli.command()
@@ -83,19 +84,62 @@ def _run_ingest(engine: Storyline, paths: list[str], source: str | None, fmt: st
 @click.option("--source", default=None, help="Outlet name for records that carry none (e.g. .txt files).")
 @click.option("--format", "fmt", type=click.Choice(format_names()), default=None,
               help="Input format; by default taken from the file extension (or sniffed for stdin).")
+@click.option("--fetch", is_flag=True, help="For a feed: fetch each entry's page for its full text.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @click.option("--progress/--no-progress", default=True, help="Show a progress bar on a terminal.")
 @click.pass_obj
-def ingest(obj: _Context, paths: tuple[str, ...], source: str | None, fmt: str | None, as_json: bool, progress: bool) -> None:
-    """Ingest articles from files, folders, globs or - (stdin)."""
+def ingest(obj: _Context, paths: tuple[str, ...], source: str | None, fmt: str | None, fetch: bool, as_json: bool, progress: bool) -> None:
+    """Ingest articles from files, folders, globs, http(s) URLs or - (stdin)."""
     with obj.engine() as engine:
-        summary = _run_ingest(engine, list(paths), source, fmt, progress)
+        summary = _run_ingest(engine, list(paths), source, fmt, progress, fetch)
         if as_json:
             _emit_json(dataclasses.asdict(summary))
             return
         for rejection in summary.rejections:
             click.echo(f"rejected {rejection.origin}:{rejection.line}: [{rejection.code}] {rejection.reason}", err=True)
         click.echo(summary.line())
+
+
+@cli.command()
+@click.argument("folders", nargs=-1, type=click.Path(file_okay=False))
+@click.option("--feeds", "feeds_file", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="A file of feed URLs, one a line, polled every --every.")
+@click.option("--every", default="10m", show_default=True, help="How often to poll the feeds (30s, 10m, 2h).")
+@click.option("--settle", type=click.FloatRange(min=0), default=1.0, show_default=True,
+              help="Seconds a file's size and time must hold still before it is read (it may still be being written).")
+@click.pass_obj
+def watch(obj: _Context, folders: tuple[str, ...], feeds_file: str | None, every: str, settle: float) -> None:
+    """Ingest files as they land in FOLDERS and poll feeds, until Ctrl-C (a ledger beside the store remembers what was read)."""
+    from .watch import Ledger, Watcher, parse_every, read_feed_list
+
+    try:
+        interval = parse_every(every)
+        feeds = read_feed_list(feeds_file) if feeds_file else []
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+    if not folders and not feeds:
+        raise click.UsageError("name at least one folder or --feeds FILE")
+
+    def report(event: Any) -> None:
+        if event.summary is not None:
+            for rejection in event.summary.rejections:
+                click.echo(f"rejected {rejection.origin}:{rejection.line}: [{rejection.code}] {rejection.reason}", err=True)
+            click.echo(f"{event.target}: {event.summary.line()}")
+        else:
+            click.echo(f"{event.target}: {event.message}", err=True)
+
+    with obj.engine() as engine:
+        ledger = Ledger(str(obj.db) + ".watch")
+        watcher = Watcher(lambda paths: engine.ingest(paths), list(folders), ledger, feeds=feeds, every=interval,
+                          settle=settle, on_event=report)
+        click.echo(f"watching {', '.join(folders) or 'no folder'}"
+                   f"{f' and {len(feeds)} feeds every {every}' if feeds else ''}; store {obj.db} (Ctrl-C to stop)", err=True)
+        try:
+            watcher.run()
+        except KeyboardInterrupt:
+            click.echo("stopped", err=True)
+        finally:
+            ledger.close()
 
 
 def _story_table(stories: list[dict[str, Any]]) -> str:
