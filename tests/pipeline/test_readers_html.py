@@ -103,3 +103,10 @@ def test_ingesting_a_page_stores_the_article_with_its_outlet_and_date(fake_engin
     assert (article["source"], article["date"], article["title"]) == ("Daily Planet", "2023-03-06", "Thames floods Marlow as river bursts its banks")
     (rejection,) = engine.rejections()
     assert rejection.origin.endswith("home.html") and rejection.code == Codes.NO_ARTICLE
+
+
+def test_the_outlet_name_appended_to_the_headline_is_left_out_of_the_title():
+    page = article_page().replace('<meta property="og:title" content="Thames floods Marlow as river bursts its banks">',
+                                  '<meta property="og:title" content="Thames floods Marlow - Daily Planet">')
+
+    assert extract_page(page).title == "Thames floods Marlow"

@@ -94,8 +94,19 @@ def extract_page(html: bytes | str, url: str | None = None, *, favor_precision: 
         return f"no article found in the page (its main text has {words} words; an article has at least {MIN_ARTICLE_WORDS})"
     canonical = document.url if document.url and document.url.startswith(("http://", "https://")) else url
     outlet = (document.sitename or "").strip() or outlet_from_url(canonical) or (document.hostname or None)
+    title = _without_outlet(title, outlet)
     date = document.date if document.date and re.fullmatch(r"\d{4}-\d{2}-\d{2}", document.date) else None
     return Page(text=text, title=title, date=date, outlet=outlet, url=canonical)
+
+
+def _without_outlet(title: str | None, outlet: str | None) -> str | None:
+    """The headline without the outlet's name the page appends to it ("Deals are live - IGN" -> "Deals are live")."""
+    if not title or not outlet:
+        return title
+    for sep in (" - ", " | ", " – ", " — ", " :: "):
+        if title.lower().endswith((sep + outlet).lower()) and len(title) > len(sep + outlet):
+            return title[: -len(sep + outlet)].strip() or title
+    return title
 
 
 class HtmlReader:
