@@ -100,6 +100,15 @@ def ingest(obj: _Context, paths: tuple[str, ...], source: str | None, fmt: str |
         click.echo(summary.line())
 
 
+def _echo_watch_event(event: Any) -> None:
+    if event.summary is not None:
+        for rejection in event.summary.rejections:
+            click.echo(f"rejected {rejection.origin}:{rejection.line}: [{rejection.code}] {rejection.reason}", err=True)
+        click.echo(f"{event.target}: {event.summary.line()}")
+    else:
+        click.echo(f"{event.target}: {event.message}", err=True)
+
+
 @cli.command()
 @click.argument("folders", nargs=-1, type=click.Path(file_okay=False))
 @click.option("--feeds", "feeds_file", type=click.Path(exists=True, dir_okay=False), default=None,
@@ -120,18 +129,10 @@ def watch(obj: _Context, folders: tuple[str, ...], feeds_file: str | None, every
     if not folders and not feeds:
         raise click.UsageError("name at least one folder or --feeds FILE")
 
-    def report(event: Any) -> None:
-        if event.summary is not None:
-            for rejection in event.summary.rejections:
-                click.echo(f"rejected {rejection.origin}:{rejection.line}: [{rejection.code}] {rejection.reason}", err=True)
-            click.echo(f"{event.target}: {event.summary.line()}")
-        else:
-            click.echo(f"{event.target}: {event.message}", err=True)
-
     with obj.engine() as engine:
         ledger = Ledger(str(obj.db) + ".watch")
         watcher = Watcher(lambda paths: engine.ingest(paths), list(folders), ledger, feeds=feeds, every=interval,
-                          settle=settle, on_event=report)
+                          settle=settle, on_event=_echo_watch_event)
         click.echo(f"watching {', '.join(folders) or 'no folder'}"
                    f"{f' and {len(feeds)} feeds every {every}' if feeds else ''}; store {obj.db} (Ctrl-C to stop)", err=True)
         try:
@@ -560,14 +561,19 @@ def fit_places(obj: _Context, corpora: tuple[str, ...], output: str | None) -> N
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on.")
 @click.option("--token", envvar="STORYLINE_TOKEN", default=None,
               help="Token that POST /api/articles requires (Authorization: Bearer ...). Environment: STORYLINE_TOKEN. Without it the server is read-only.")
+@click.option("--watch", "watch_dirs", multiple=True, type=click.Path(file_okay=False),
+              help="Also ingest the files that land in this folder (repeatable), as `storyline watch` does.")
 @click.pass_obj
-def serve(obj: _Context, db: str | None, host: str, port: int, token: str | None) -> None:
+def serve(obj: _Context, db: str | None, host: str, port: int, token: str | None, watch_dirs: tuple[str, ...]) -> None:
     """Serve the web UI and the REST API (/api/, OpenAPI at /api/docs) over the store."""
     from .web import serve as run
 
     path = db or obj.db
     click.echo(f"Serving {path}: open http://{_url_host(host)}:{port}  (API: /api/docs; Ctrl-C to stop)")
-    run(path, load_options(obj.config, obj.overrides), host=host, port=port, token=token)
+    if watch_dirs:
+        click.echo(f"watching {', '.join(watch_dirs)}", err=True)
+    run(path, load_options(obj.config, obj.overrides), host=host, port=port, token=token,
+        watch=list(watch_dirs) or None, on_watch=_echo_watch_event)
 
 
 def _url_host(host: str) -> str:

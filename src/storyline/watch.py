@@ -25,11 +25,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
-from .errors import DependencyMissing
+from .errors import DependencyMissing, StorylineError
 from .model import IngestSummary, Rejection
 from .pipeline.readers import expand_paths
 
-__all__ = ["Ledger", "Watcher", "WatchEvent", "parse_every", "read_feed_list"]
+__all__ = ["Ledger", "Watcher", "WatchEvent", "Watching", "watch_in_thread", "parse_every", "read_feed_list"]
 
 
 def parse_every(text: str) -> float:
@@ -160,7 +160,11 @@ class Watcher:
             digest = self.ledger.needs_reading(path, stat)
             if digest is None:
                 continue
-            summary = self.ingest([path])
+            try:
+                summary = self.ingest([path])
+            except StorylineError as exc:  # the store refused (locked, full disk): try again on the next change
+                self.on_event(WatchEvent("error", path, message=str(exc)))
+                continue
             self.ledger.remember(path, stat, digest)  # only after its articles are committed
             self.on_event(WatchEvent("file", path, summary))
             done += 1
@@ -212,3 +216,28 @@ class Watcher:
                         break  # a folder vanished: watch the rest
             except FileNotFoundError:
                 continue  # a folder vanished while the watch started
+
+
+@dataclass
+class Watching:
+    """A watcher running in a thread of its own (``storyline serve --watch``)."""
+
+    thread: threading.Thread
+    stop_event: threading.Event
+    ledger: Ledger
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self.stop_event.set()
+        self.thread.join(timeout)
+        self.ledger.close()
+
+
+def watch_in_thread(ingest: Callable[[Sequence[str]], IngestSummary], folders: list[str], ledger_path: str, *,
+                    settle: float = 1.0, on_event: Callable[[WatchEvent], None] | None = None) -> Watching:
+    """Start watching ``folders`` in a daemon thread; ``ingest`` must be safe to call from it."""
+    ledger = Ledger(ledger_path)
+    watcher = Watcher(ingest, folders, ledger, settle=settle, on_event=on_event or (lambda event: None))
+    stop = threading.Event()
+    thread = threading.Thread(target=watcher.run, args=(stop,), name="storyline-watch", daemon=True)
+    thread.start()
+    return Watching(thread, stop, ledger)

@@ -136,6 +136,18 @@ class ServerState:
             "rejections": [{"line": r.line, "code": r.code, "reason": r.reason} for r in summary.rejections],
         }
 
+    def ingest_paths(self, paths: list[str]) -> Any:
+        """Ingest files on the writer thread (``storyline serve --watch``): the one writer POST /api/articles uses."""
+        return self._in_writer(self._ingest_paths, list(paths))
+
+    def _ingest_paths(self, paths: list[str]) -> Any:
+        if self._store_mark() != self._written_mark:
+            self._open_writer()
+        assert self._writer is not None
+        summary = self._writer.ingest(paths)
+        self._written_mark = self._store_mark()
+        return summary
+
     def close(self) -> None:
         with self._readers_lock:
             for engine in self._readers:
@@ -206,15 +218,23 @@ async def _no_receive() -> dict:
 
 def create_app(db: str | Path, options: Options | None = None, *, token: str | None = None,
                embedder: Any | None = None, entity_extractor: Any | None = None,
-               max_body: int | None = None) -> FastAPI:
-    """The Storyline web app over the store ``db``: REST API under ``/api/``, UI at ``/``."""
+               max_body: int | None = None, watch: list[str] | None = None, on_watch: Any = None) -> FastAPI:
+    """The Storyline web app over the store ``db``: REST API under ``/api/``, UI at ``/``.
+
+    ``watch``: folders whose new files the server ingests while it runs (through its one writer).
+    """
     from . import api, pages
 
     state = ServerState(db, options, token=token, embedder=embedder, entity_extractor=entity_extractor)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        from ..watch import watch_in_thread
+
+        watching = watch_in_thread(state.ingest_paths, list(watch), str(db) + ".watch", on_event=on_watch) if watch else None
         yield
+        if watching is not None:
+            watching.stop()
         state.close()
 
     app = FastAPI(
