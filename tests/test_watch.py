@@ -190,3 +190,22 @@ def test_the_command_survives_a_kill_and_stops_cleanly_on_ctrl_c(tmp_path):
     assert "stopped" in err
     assert "a.jsonl" not in out  # already in the ledger: not read again after the kill
     assert _articles(tmp_path) == 3
+
+
+def test_feeds_are_polled_when_the_watch_starts_and_then_every_interval(tmp_path):
+    calls = []
+
+    def ingest(paths):
+        calls.append(list(paths))
+        from storyline.model import IngestSummary
+
+        return IngestSummary()
+
+    watcher = Watcher(ingest, [], Ledger(tmp_path / "l"), feeds=["https://a.example/rss", "https://b.example/atom"], every=0.3)
+
+    watcher.poll_feeds(force=True)
+    watcher.poll_feeds()  # not yet due
+    time.sleep(0.35)
+    watcher.poll_feeds()
+
+    assert calls == [["https://a.example/rss"], ["https://b.example/atom"]] * 2

@@ -146,14 +146,14 @@ class Fetcher:
         return rules
 
 
-_FETCHERS: dict[int, Fetcher] = {}
+_FETCHERS: dict[tuple, Fetcher] = {}
 
 
 def fetcher_for(options: Any) -> Fetcher:
-    """One fetcher per options object (its connection pool and robots.txt cache are shared by a run)."""
-    key = id(options)
+    """One fetcher per fetch configuration: a run shares its connection pool and robots.txt cache."""
+    key = () if options is None else (options.fetch_timeout, options.fetch_max_bytes, options.fetch_retries, options.fetch_user_agent)
     if key not in _FETCHERS:
-        if len(_FETCHERS) > 8:
+        if len(_FETCHERS) >= 8:
             for old in _FETCHERS.values():
                 old.close()
             _FETCHERS.clear()
