@@ -331,3 +331,51 @@ def test_a_truncated_gzip_keeps_the_lines_before_the_damage_and_says_so(tmp_path
     assert 0 < len(records(items)) < 2000
     (damage,) = rejections(items)
     assert damage.code == Codes.DAMAGED and "truncated" in damage.reason
+
+
+# ---------------------------------------------------------------- the format table
+
+
+def test_every_format_names_a_registered_reader_of_that_name():
+    from storyline import registry
+    from storyline.pipeline.readers import FORMATS, Reader
+
+    assert {f.reader for f in FORMATS} <= set(registry.names("reader"))
+    for fmt in FORMATS:
+        try:
+            reader = registry.create(fmt.reader, None)
+        except Exception as exc:  # an optional extra that is not installed says which
+            assert "pip install" in str(exc)
+            continue
+        assert isinstance(reader, Reader) and reader.name == fmt.reader
+
+
+def test_the_command_line_offers_exactly_the_formats_of_the_table():
+    from click.testing import CliRunner
+
+    from storyline.cli import cli
+    from storyline.pipeline.readers import format_names
+
+    result = CliRunner().invoke(cli, ["ingest", "--format", "nope", "x"])
+
+    assert result.exit_code != 0
+    for name in format_names():
+        assert f"'{name}'" in result.output
+
+
+@pytest.mark.parametrize(("name", "fmt"), [("page.HTML.gz", "html"), ("crawl.warc.gz", "warc"), ("a.jsonl.gz", "jsonl"),
+                                           ("feed.atom", "feed"), ("x.gz", None)])
+def test_gzipped_names_are_looked_through(name, fmt):
+    from storyline.pipeline.readers import format_for_path
+
+    found = format_for_path(name)
+    assert (found.name if found else None) == fmt
+
+
+def test_a_page_larger_than_the_limit_is_rejected_unread():
+    pytest.importorskip("trafilatura")
+    from storyline.pipeline.readers.html import HtmlReader
+
+    (rejection,) = list(HtmlReader(max_bytes=1000).read(io.BytesIO(b"<html>" + b"x" * 5000), "big.html"))
+
+    assert rejection.code == Codes.TOO_LARGE and "1,000 bytes" in rejection.reason

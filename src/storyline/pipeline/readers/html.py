@@ -33,7 +33,6 @@ MAX_PAGE_BYTES = 16 << 20
 #: a page whose extracted text has fewer words is not an article
 MIN_ARTICLE_WORDS = 25
 _WORD = re.compile(r"\w+")
-_LINE_BREAKS = re.compile(r"\s*\n\s*")
 
 
 @dataclass(frozen=True)
@@ -84,7 +83,7 @@ def extract_page(html: bytes | str, url: str | None = None, *, favor_precision: 
         return f"the page cannot be parsed ({type(exc).__name__}: {exc})"
     if document is None or not (document.text or "").strip():
         return "no article found in the page (no main text)"
-    paragraphs = [p for p in _LINE_BREAKS.split(document.text.strip()) if p]
+    paragraphs = [p.strip() for p in document.text.splitlines() if p.strip()]
     title = (document.title or "").strip() or None
     if title and paragraphs and paragraphs[0].strip() == title and len(paragraphs) > 1:
         paragraphs = paragraphs[1:]  # the headline repeated as the body's first line: it is the title
