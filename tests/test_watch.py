@@ -146,12 +146,13 @@ def test_durations_and_feed_lists_are_parsed_strictly(tmp_path):
         read_feed_list(feeds)
 
 
-def _start_watch(tmp_path, folder):
+def _start_watch(tmp_path, folder, log="out.txt"):
+    """``storyline watch FOLDER`` in a child process; its standard output goes to ``tmp_path / log``."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("STORYLINE_")}
     return subprocess.Popen(
         # support registers the fake seams in the child too
         [sys.executable, "-c", "import support, storyline.cli; storyline.cli.main()", "--db", str(tmp_path / "w.db"), *FAKE_SETS, "watch", str(folder), "--settle", "0.2"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=Path(__file__).parent,
+        stdout=(tmp_path / log).open("w"), stderr=subprocess.PIPE, text=True, env=env, cwd=Path(__file__).parent,
     )
 
 
@@ -179,16 +180,15 @@ def test_the_command_survives_a_kill_and_stops_cleanly_on_ctrl_c(tmp_path):
         first.send_signal(signal.SIGKILL)
         first.wait(10)
     (folder / "b.jsonl").write_text(line(CHESS_A))
-    second = _start_watch(tmp_path, folder)
+    second = _start_watch(tmp_path, folder, "second.txt")
     try:
-        assert wait_for(lambda: _articles(tmp_path) == 3, timeout=60)
-        time.sleep(1.0)
+        assert wait_for(lambda: "b.jsonl: ingested 1 new" in (tmp_path / "second.txt").read_text(), timeout=60)
     finally:
         second.send_signal(signal.SIGINT)
-        out, err = second.communicate(timeout=20)
+        _, err = second.communicate(timeout=20)
     assert second.returncode == 0, err
     assert "stopped" in err
-    assert "a.jsonl" not in out  # already in the ledger: not read again after the kill
+    assert "a.jsonl" not in (tmp_path / "second.txt").read_text()  # already in the ledger: not read again after the kill
     assert _articles(tmp_path) == 3
 
 
@@ -209,3 +209,29 @@ def test_feeds_are_polled_when_the_watch_starts_and_then_every_interval(tmp_path
     watcher.poll_feeds()
 
     assert calls == [["https://a.example/rss"], ["https://b.example/atom"]] * 2
+
+
+@pytest.mark.slow
+def test_a_kill_in_the_middle_of_a_file_loses_and_doubles_nothing(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    records = [{"id": f"n{i}", "date": "2023-03-06", "source": f"Outlet {i % 7}", "title": f"Report {i}",
+                "text": f"Report number {i} says the river Thames rose by {i} centimetres at Marlow on Sunday."} for i in range(320)]
+    (folder / "many.jsonl").write_text("".join(line(r) for r in records))
+    first = _start_watch(tmp_path, folder)
+    try:
+        assert wait_for(lambda: _articles(tmp_path) > 0, timeout=60)  # the first batches are committed
+    finally:
+        first.send_signal(signal.SIGKILL)
+        first.wait(10)
+    stored_at_kill = _articles(tmp_path)
+    second = _start_watch(tmp_path, folder, "second.txt")
+    try:
+        assert wait_for(lambda: "many.jsonl: ingested" in (tmp_path / "second.txt").read_text(), timeout=120)
+    finally:
+        second.send_signal(signal.SIGINT)
+        second.communicate(timeout=30)
+    assert 0 < stored_at_kill < 320, "the kill should land while the file is being ingested"
+    # the file was read again, and what was stored before the kill stayed as it was
+    assert f"ingested {320 - stored_at_kill} new articles (0 duplicates), {stored_at_kill} already stored" in (tmp_path / "second.txt").read_text()
+    assert _articles(tmp_path) == 320
