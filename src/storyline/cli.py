@@ -116,8 +116,9 @@ def _echo_watch_event(event: Any) -> None:
 @click.option("--every", default="10m", show_default=True, help="How often to poll the feeds (30s, 10m, 2h).")
 @click.option("--settle", type=click.FloatRange(min=0), default=1.0, show_default=True,
               help="Seconds a file's size and time must hold still before it is read (it may still be being written).")
+@click.option("--fetch", is_flag=True, help="For feeds: fetch each entry's page for its full text.")
 @click.pass_obj
-def watch(obj: _Context, folders: tuple[str, ...], feeds_file: str | None, every: str, settle: float) -> None:
+def watch(obj: _Context, folders: tuple[str, ...], feeds_file: str | None, every: str, settle: float, fetch: bool) -> None:
     """Ingest files as they land in FOLDERS and poll feeds, until Ctrl-C (a ledger beside the store remembers what was read)."""
     from .watch import Ledger, Watcher, parse_every, read_feed_list
 
@@ -131,7 +132,7 @@ def watch(obj: _Context, folders: tuple[str, ...], feeds_file: str | None, every
 
     with obj.engine() as engine:
         ledger = Ledger(str(obj.db) + ".watch")
-        watcher = Watcher(lambda paths: engine.ingest(paths), list(folders), ledger, feeds=feeds, every=interval,
+        watcher = Watcher(lambda paths: engine.ingest(paths, fetch=fetch), list(folders), ledger, feeds=feeds, every=interval,
                           settle=settle, on_event=_echo_watch_event)
         click.echo(f"watching {', '.join(folders) or 'no folder'}"
                    f"{f' and {len(feeds)} feeds every {every}' if feeds else ''}; store {obj.db} (Ctrl-C to stop)", err=True)
