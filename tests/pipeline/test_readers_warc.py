@@ -95,3 +95,14 @@ def test_ingesting_an_archive_stores_its_pages_and_notes_what_it_skipped(fake_en
 
     assert (summary.ingested, summary.rejected) == (2, 0)
     assert "skipped 4 of 6 records" in summary.line()
+
+
+def test_ingesting_the_same_archive_again_changes_nothing(fake_engine, tmp_path):
+    path = tmp_path / "crawl.warc"
+    path.write_bytes(archive(False))
+    engine = fake_engine()
+    engine.ingest([str(path)])
+
+    again = engine.ingest([str(path)])
+
+    assert (again.ingested, again.unchanged, again.rejected) == (0, 2, 0)

@@ -164,3 +164,40 @@ def test_ingest_of_a_url_stores_the_page(fake_engine, site):
     summary = fake_engine().ingest([site + "/page", site + "/nowhere"])
 
     assert (summary.ingested, summary.rejected) == (1, 1)
+
+
+class SlowSite(Site):
+    def do_GET(self):  # noqa: N802
+        if self.path == "/robots.txt":
+            self._send(200, b"User-agent: *\nCrawl-delay: 5\n", "text/plain")
+        else:
+            super().do_GET()
+
+
+def test_the_crawl_delay_robots_txt_asks_for_is_kept_between_requests_to_a_site():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), SlowSite)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        base = f"http://127.0.0.1:{server.server_address[1]}"
+        waits: list[float] = []
+        client = fetcher(sleep=waits.append)
+        client._clock = lambda: 100.0  # no time passes between the requests
+
+        for _ in range(3):
+            assert client.get(base + "/page").status == 200
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert waits == [5.0, 5.0]
+
+
+def test_an_empty_feed_says_so(tmp_path):
+    from storyline.model import Notice
+
+    path = tmp_path / "empty.rss"
+    path.write_text('<?xml version="1.0"?><rss version="2.0"><channel><title>Quiet</title></channel></rss>')
+
+    (notice,) = list(read_path(str(path)))
+
+    assert isinstance(notice, Notice) and "no entries" in notice.message

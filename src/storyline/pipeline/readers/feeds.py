@@ -102,6 +102,9 @@ class FeedReader:
             detail = f" ({type(problem).__name__}: {str(problem)[:120]})" if problem else ""
             yield Rejection(origin, 0, Codes.NOT_A_FEED, f"not an RSS or Atom feed{detail}", data[:200].decode("utf-8", "replace"))
             return
+        if not parsed.entries:
+            yield Notice(origin, "the feed has no entries")
+            return
         outlet = (parsed.feed.get("title") or "").strip() or None
         summaries_only = usable = fetched = 0
         for number, entry in enumerate(parsed.entries, start=1):

@@ -3,10 +3,11 @@
 :class:`Fetcher` (httpx) sends a clear User-Agent (setting
 ``fetch_user_agent``), asks each site's ``robots.txt`` first (cached per site;
 a missing one allows everything, a 401/403 forbids everything, an unreachable
-one allows), gives up after ``fetch_timeout`` seconds without progress,
-retries timeouts, connection errors and HTTP 429/5xx ``fetch_retries`` times
-with doubling back-off, and reads at most ``fetch_max_bytes`` (a larger
-body is a rejection, read no further: a 10 GB answer costs 16 MB). Every
+one allows) and keeps the ``Crawl-delay`` it asks for (at most 60 s), gives
+up after ``fetch_timeout`` seconds without progress, retries timeouts,
+connection errors and HTTP 429/5xx ``fetch_retries`` times with doubling
+back-off, and reads at most ``fetch_max_bytes`` (a larger body is a
+rejection, read no further: a 10 GB answer costs 16 MB). Every
 failure is a :class:`~storyline.model.Rejection` naming the URL.
 
 :func:`read_url` fetches a URL and reads the body with the reader of its
@@ -69,6 +70,8 @@ class Fetcher:
         self.user_agent = user_agent
         self._sleep = sleep
         self._robots: dict[str, robotparser.RobotFileParser | bool] = {}
+        self._last_request: dict[str, float] = {}
+        self._clock = time.monotonic
         self._client = httpx.Client(timeout=httpx.Timeout(timeout), follow_redirects=True, max_redirects=5,
                                     headers={"User-Agent": user_agent})
 
@@ -87,7 +90,25 @@ class Fetcher:
         allowed = self._allowed(url)
         if allowed is not True:
             return Rejection(url, 0, Codes.ROBOTS, f"the site's robots.txt does not allow {self.user_agent!r} to fetch it")
+        self._wait_turn(url)
         return self._get(url, robots=False)
+
+    def _wait_turn(self, url: str) -> None:
+        """Keep the Crawl-delay a site's robots.txt asks for between two of our requests to it."""
+        site = self._site(url)
+        rules = self._robots.get(site)
+        delay = rules.crawl_delay(self.user_agent) if isinstance(rules, robotparser.RobotFileParser) else None
+        last = self._last_request.get(site)
+        if delay and last is not None:
+            wait = float(delay) - (self._clock() - last)
+            if wait > 0:
+                self._sleep(min(wait, 60.0))
+        self._last_request[site] = self._clock()
+
+    @staticmethod
+    def _site(url: str) -> str:
+        parts = urlsplit(url)
+        return urlunsplit((parts.scheme, parts.netloc, "", "", ""))
 
     def _get(self, url: str, *, robots: bool) -> Fetched | Rejection:
         httpx = _httpx()
@@ -126,8 +147,7 @@ class Fetcher:
             return Fetched(str(response.url), response.status_code, response.headers.get("content-type", ""), b"".join(chunks))
 
     def _allowed(self, url: str) -> bool:
-        parts = urlsplit(url)
-        site = urlunsplit((parts.scheme, parts.netloc, "", "", ""))
+        site = self._site(url)
         if site not in self._robots:
             self._robots[site] = self._load_robots(site)
         rules = self._robots[site]
