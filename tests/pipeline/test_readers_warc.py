@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import gzip
-
 import pytest
 
 from storyline.errors import Codes
@@ -15,7 +13,7 @@ pytest.importorskip("warcio")
 pytest.importorskip("trafilatura")
 
 
-def archive(gzip: bool) -> bytes:
+def archive(compressed: bool) -> bytes:
     return warc_bytes([
         ("response", "https://planet.example/marlow", 200, "text/html; charset=utf-8", article_page().encode()),
         ("request", "https://planet.example/marlow", 0, "application/http; msgtype=request", b"GET /marlow HTTP/1.1\r\n\r\n"),
@@ -24,7 +22,7 @@ def archive(gzip: bool) -> bytes:
         ("response", "https://planet.example/", 200, "text/html", HOME_PAGE.encode()),
         ("response", "https://planet.example/budget", 200, "text/html",
          article_page(title="Council approves its budget", canonical="https://planet.example/budget").encode()),
-    ], gzip=gzip)
+    ], gzip=compressed)
 
 
 @pytest.mark.parametrize("compressed", [False, True])

@@ -33,7 +33,7 @@ from typing import Any, BinaryIO, Iterable, Iterator
 from ... import registry
 from ...errors import Codes, StorylineError
 from ...model import RawRecord, Rejection
-from .formats import FORMATS, Format, Item, extensions, format_for_path, format_named
+from .formats import Format, Item, extensions, format_for_path, format_named
 
 __all__ = [
     "expand_paths", "read_path", "read_stream", "detect_format", "is_url",
@@ -343,7 +343,6 @@ class CsvReader:
         try:
             header = next(csv.reader(lines[:1], strict=True), None)
         except csv.Error as exc:
-            header = None
             yield Rejection(origin, 1, Codes.BAD_FIELD, f"malformed CSV header: {exc}")
             return
         if not header or "text" not in header:

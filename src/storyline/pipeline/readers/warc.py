@@ -21,7 +21,7 @@ from typing import Any, BinaryIO, Iterator
 
 from ... import registry
 from ...errors import Codes, DependencyMissing
-from ...model import Notice, RawRecord, Rejection
+from ...model import Notice, Rejection
 from .formats import Item
 
 __all__ = ["WarcReader", "MAX_RECORD_BYTES"]
