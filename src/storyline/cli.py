@@ -83,7 +83,7 @@ def _run_ingest(engine: Storyline, paths: list[str], source: str | None, fmt: st
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--source", default=None, help="Outlet name for records that carry none (e.g. .txt files).")
 @click.option("--format", "fmt", type=click.Choice(format_names()), default=None,
-              help="Input format; by default taken from the file extension (or sniffed for stdin).")
+              help="Input format; by default taken from the file name (.gz looked through), else sniffed from the first bytes.")
 @click.option("--fetch", is_flag=True, help="For a feed: fetch each entry's page for its full text.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @click.option("--progress/--no-progress", default=True, help="Show a progress bar on a terminal.")
