@@ -235,3 +235,14 @@ def test_a_kill_in_the_middle_of_a_file_loses_and_doubles_nothing(tmp_path):
     # the file was read again, and what was stored before the kill stayed as it was
     assert f"ingested {320 - stored_at_kill} new articles (0 duplicates), {stored_at_kill} already stored" in (tmp_path / "second.txt").read_text()
     assert _articles(tmp_path) == 320
+
+
+def test_the_ledger_knows_a_file_by_its_absolute_path(tmp_path, monkeypatch):
+    path = tmp_path / "a.jsonl"
+    path.write_text(line(FLOOD_A))
+    ledger = Ledger(tmp_path / "l")
+    ledger.remember(str(path), path.stat(), ledger.needs_reading(str(path), path.stat()))
+    monkeypatch.chdir(tmp_path)
+
+    assert ledger.needs_reading("a.jsonl", path.stat()) is None
+    assert len(ledger) == 1

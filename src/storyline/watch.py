@@ -72,7 +72,7 @@ class Ledger:
         self._db.close()
 
     def _row(self, path: str) -> tuple[int, int, str] | None:
-        return self._db.execute("SELECT size, mtime_ns, sha256 FROM seen WHERE path = ?", (path,)).fetchone()
+        return self._db.execute("SELECT size, mtime_ns, sha256 FROM seen WHERE path = ?", (os.path.abspath(path),)).fetchone()
 
     def needs_reading(self, path: str, stat: os.stat_result) -> str | None:
         """The file's content hash when it holds content not yet ingested, else None."""
@@ -81,13 +81,14 @@ class Ledger:
             return None
         digest = _sha256(path)
         if row is not None and row[2] == digest:
-            self._db.execute("UPDATE seen SET size = ?, mtime_ns = ? WHERE path = ?", (stat.st_size, stat.st_mtime_ns, path))
+            self._db.execute("UPDATE seen SET size = ?, mtime_ns = ? WHERE path = ?",
+                             (stat.st_size, stat.st_mtime_ns, os.path.abspath(path)))
             return None
         return digest
 
     def remember(self, path: str, stat: os.stat_result, digest: str) -> None:
         self._db.execute("INSERT OR REPLACE INTO seen VALUES (?, ?, ?, ?, ?)",
-                         (path, stat.st_size, stat.st_mtime_ns, digest, time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())))
+                         (os.path.abspath(path), stat.st_size, stat.st_mtime_ns, digest, time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())))
 
     def __len__(self) -> int:
         return self._db.execute("SELECT count(*) FROM seen").fetchone()[0]
