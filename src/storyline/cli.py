@@ -403,7 +403,7 @@ def eval_extract(folder: str, extractor: str, as_json: bool) -> None:
     click.echo(f"{folder} ({s['n_pages']} pages, extractor {extractor}; {s['n_without_body']} without a body)")
     click.echo(f"  word 4-grams  P {s['precision']:.3f}  R {s['recall']:.3f}  F1 {s['f1']:.3f}  exact {s['accuracy']:.3f}")
     click.echo(f"  dates: {date} right on the {s['n_pages_stating_a_date']} pages that state one; {s['date_coverage']:.3f} of pages dated")
-    click.echo(f"  {s['pages_per_second']:.1f} pages/s")
+    click.echo(f"  {s['pages_per_second']:.1f} pages/s ({s['pages_per_cpu_second']:.1f} per CPU second)")
 
 
 @eval_group.command(name="events")

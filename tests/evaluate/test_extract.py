@@ -58,3 +58,16 @@ def test_extraction_stays_above_its_pinned_floors_on_the_development_pages():
 
     below = {k: (round(scores[k], 4), v) for k, v in FLOORS["floors"].items() if scores[k] < v}
     assert not below, f"below the pinned floors (score, floor): {below}"
+
+
+def test_the_benchmark_repositorys_own_layout_is_read_too(tmp_path):
+    pytest.importorskip("trafilatura")
+    from webpages import PARAGRAPHS, article_page
+
+    (tmp_path / "html").mkdir()
+    (tmp_path / "html" / "p1.html.gz").write_bytes(gzip.compress(article_page().encode()))
+    (tmp_path / "ground-truth.json").write_text(json.dumps({"p1": {"articleBody": "\n".join(PARAGRAPHS), "url": "x"}}))
+
+    scores = evaluate_extraction(tmp_path)
+
+    assert (scores["n_pages"], scores["f1"]) == (1, 1.0)

@@ -1,8 +1,10 @@
 """``storyline eval extract``: article bodies extracted from web pages against gold bodies.
 
 Input: a folder with ``ground_truth.jsonl`` (``{"id", "url", "body"}`` per
-line) and ``pages/<id>.html.gz`` (or ``.html``), the layout of the article
-extraction benchmark (scrapinghub/article-extraction-benchmark). Each page
+line) and ``pages/<id>.html.gz`` (or ``.html``), the layout of
+``../shared/data/html``; the article extraction benchmark's own layout
+(scrapinghub/article-extraction-benchmark: ``ground-truth.json``, a map of id
+to ``{"articleBody"}``, and ``html/<id>.html.gz``) is read too. Each page
 goes through the product's own path, :func:`~storyline.pipeline.readers.read_path`
 (gzip, encoding, the HTML reader); a page it rejects counts as an empty body.
 The gold URL is not given to the extractor: a saved page has none.
@@ -14,7 +16,9 @@ false positives and false negatives are normalised to sum to 1 (long pages do
 not weigh more); ``precision`` is the mean over pages with a prediction,
 ``recall`` the mean over pages with a gold body, and ``f1`` their harmonic
 mean. ``accuracy``: the share of pages whose token sequence equals the gold
-one. ``pages_per_second``: pages read, decompressed and extracted per second.
+one. ``pages_per_second``: pages read, decompressed and extracted per second
+of wall time; ``pages_per_cpu_second`` per second of this process's CPU time
+(one core; what the machine's other jobs do not change).
 
 Dates: the benchmark has no gold dates, so the gold is the date a page
 states about itself in its markup -- ``datePublished`` in its JSON-LD, or a
@@ -129,8 +133,15 @@ def _days_apart(a: str | None, b: str) -> float:
 
 def _load_gold(folder: Path) -> list[dict[str, Any]]:
     path = folder / "ground_truth.jsonl"
+    original = folder / "ground-truth.json"  # the benchmark repository's own layout: {id: {"articleBody": ...}}
+    if not path.is_file() and original.is_file():
+        try:
+            data = json.loads(original.read_text(encoding="utf-8"))
+            return [{"id": str(k), "body": str((v or {}).get("articleBody") or "")} for k, v in sorted(data.items())]
+        except (ValueError, AttributeError) as exc:
+            raise InputError(f"not the benchmark's ground truth ({exc})", code=Codes.BAD_JSON, origin=str(original)) from None
     if not path.is_file():
-        raise InputError("no ground_truth.jsonl in the folder", code=Codes.NO_INPUT, origin=str(folder))
+        raise InputError("no ground_truth.jsonl (or ground-truth.json) in the folder", code=Codes.NO_INPUT, origin=str(folder))
     gold = []
     with path.open(encoding="utf-8") as fh:
         for number, line in enumerate(fh, start=1):
@@ -145,10 +156,11 @@ def _load_gold(folder: Path) -> list[dict[str, Any]]:
 
 
 def _page_file(folder: Path, page_id: str) -> Path | None:
-    for name in (f"{page_id}.html.gz", f"{page_id}.html", f"{page_id}.htm"):
-        path = folder / "pages" / name
-        if path.is_file():
-            return path
+    for sub in ("pages", "html", "."):
+        for name in (f"{page_id}.html.gz", f"{page_id}.html", f"{page_id}.htm"):
+            path = folder / sub / name
+            if path.is_file():
+                return path
     return None
 
 
@@ -209,15 +221,16 @@ def evaluate_extraction(folder: str | Path, *, extractor: str = "reader") -> dic
     read = _extractor(extractor)
     scores, exact, missing, rejected = [], 0, [], 0
     dated = date_right = date_near = given_date = 0
-    seconds = 0.0
+    seconds = cpu_seconds = 0.0
     for row in gold:
         path = _page_file(folder, row["id"])
         if path is None:
             missing.append(row["id"])
             continue
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         body, date = read(path)
         seconds += time.perf_counter() - started
+        cpu_seconds += time.process_time() - cpu_started
         rejected += not body
         scores.append(shingle_scores(row["body"], body))
         exact += _TOKEN.findall(row["body"]) == _TOKEN.findall(body)
@@ -245,6 +258,7 @@ def evaluate_extraction(folder: str | Path, *, extractor: str = "reader") -> dic
         "f1": f1,
         "accuracy": exact / len(scores),
         "pages_per_second": len(scores) / seconds if seconds > 0 else 0.0,
+        "pages_per_cpu_second": len(scores) / cpu_seconds if cpu_seconds > 0 else 0.0,
         "n_pages_stating_a_date": dated,
         "date_accuracy": date_right / dated if dated else None,
         "date_within_1_day": date_near / dated if dated else None,
