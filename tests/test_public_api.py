@@ -15,8 +15,9 @@ import storyline
 
 MODULES = [
     "storyline.cli", "storyline.engine", "storyline.errors", "storyline.model", "storyline.registry", "storyline.settings",
-    "storyline.pipeline.ingest", "storyline.pipeline.normalise", "storyline.pipeline.dedup", "storyline.pipeline.dates",
+    "storyline.pipeline.readers", "storyline.pipeline.readers.files", "storyline.pipeline.readers.html", "storyline.pipeline.readers.feeds", "storyline.pipeline.readers.warc", "storyline.pipeline.readers.web", "storyline.pipeline.normalise", "storyline.pipeline.dedup", "storyline.pipeline.dates",
     "storyline.pipeline.entities", "storyline.pipeline.embed", "storyline.pipeline.cluster", "storyline.pipeline.link",
+    "storyline.watch", "storyline.evaluate.extract",
     "storyline.store", "storyline.store.sqlite", "storyline.store.migrations", "storyline.store.vectors",
 ]
 

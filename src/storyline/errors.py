@@ -44,11 +44,18 @@ class Codes:
     UNKNOWN_FORMAT = "SL112"
     EMPTY_FILE = "SL113"
     BAD_PARAMETER = "SL114"  # a query parameter, path or request body field of the REST API
+    # input from the web readers (issue 15): SL120-SL129
+    NOT_REGULAR = "SL120"  # a FIFO, socket or device inside an input folder
+    DAMAGED = "SL121"  # a truncated or damaged compressed file or archive record
+    NO_ARTICLE = "SL122"  # a web page (or feed entry) without an article
+    FETCH_FAILED = "SL123"  # a URL that could not be fetched (timeout, HTTP error, too large)
+    ROBOTS = "SL124"  # a URL its site's robots.txt does not allow us to fetch
+    NOT_A_FEED = "SL125"  # a feed file that is not RSS or Atom
     STAGE_FAILED = "SL130"  # a pipeline stage failed on this input; the rest of the batch was stored
     # store
     STORE_OPEN = "SL201"
     STORE_SCHEMA = "SL202"
-    STORE_WRITE = "SL203"  # the store could not be written (disk full, I/O error, locked for too long)
+    STORE_WRITE = "SL204"  # the store could not be written (disk full, I/O error, locked for too long)
     # settings
     UNKNOWN_SETTING = "SL301"
     BAD_SETTING = "SL302"

@@ -18,6 +18,7 @@ __all__ = [
     "GeoPrecision",
     "FuzzyDate",
     "RawRecord",
+    "Notice",
     "Segment",
     "Article",
     "Mention",
@@ -104,6 +105,19 @@ class RawRecord:
     origin: str
     line: int
     fields: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Notice:
+    """What a reader tells about an input that is neither a record nor a rejection.
+
+    Records skipped on purpose and counted (a web archive's images and
+    redirects), or a feed that holds only summaries: the ingest summary line
+    repeats each notice.
+    """
+
+    origin: str
+    message: str
 
 
 @dataclass(frozen=True)
@@ -547,15 +561,22 @@ class IngestSummary:
     stage_seconds: dict[str, float] = field(default_factory=dict)
     #: the rejections of this run (including ones already stored by an earlier run)
     rejections: list[Rejection] = field(default_factory=list)
+    #: what the readers noted ("feed.xml: 12 entries hold summaries only")
+    notes: list[str] = field(default_factory=list)
 
     def line(self) -> str:
         rate = self.ingested / self.seconds if self.seconds > 0 else 0.0
-        return (
+        text = (
             f"ingested {counted(self.ingested, 'new article')} ({counted(self.duplicates, 'duplicate')}), "
             f"{self.unchanged} already stored, {self.rejected} rejected; "
             f"{counted(self.events_created, 'new event')}, {counted(self.stories_created, 'new story', 'new stories')} "
             f"in {self.seconds:.1f}s ({rate:.1f} articles/s)"
         )
+        if self.notes:
+            shown = "; ".join(self.notes[:5])
+            more = f"; {len(self.notes) - 5} more notes" if len(self.notes) > 5 else ""
+            text += f"; note: {shown}{more}"
+        return text
 
 
 def counted(n: int, singular: str, plural: str | None = None) -> str:

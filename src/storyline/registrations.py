@@ -17,6 +17,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .pipeline.readers.formats import FORMATS
+
 __all__ = ["Registration", "REGISTRATIONS"]
 
 
@@ -34,6 +36,8 @@ class Registration:
 _P = "storyline.pipeline"
 
 REGISTRATIONS: tuple[Registration, ...] = (
+    # readers: one per input format, from the format table (pipeline/readers/formats.py)
+    *(Registration(f.reader, f.factory, help=f.description) for f in FORMATS),
     # dedup: exact fingerprints, then MinHash/LSH near-duplicates
     Registration("dedup.minhash.v1", f"{_P}.dedup:_minhash", help="exact fingerprints + MinHash/LSH over word 4-grams"),
     # analyse

@@ -58,6 +58,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("max_article_chars", 2_000_000, "Longer articles are rejected with a reason.", 1),
     Setting("threads", 1, "Threads for model runtimes.", 1),
     Setting("progress", True, "Show a progress bar on long runs."),
+    Setting("fetch_timeout", 20.0, "Seconds a URL fetch may wait to connect or between bytes (storyline ingest URL, --fetch).", 0.1),
+    Setting("fetch_max_bytes", 16_000_000, "A fetched page or feed larger than this is rejected, read no further.", 1),
+    Setting("fetch_retries", 2, "Retries of a fetch that timed out or got HTTP 429/5xx, with doubling back-off.", 0, 10),
+    Setting("fetch_user_agent", "storyline/0.1 (news-events reader; honours robots.txt)", "User-Agent header of every fetch."),
     Setting("serve_max_body_bytes", 8_000_000, "storyline serve: larger request bodies are refused (HTTP 413, SL107).", 1),
     Setting("serve_page_size", 20, "storyline serve: stories or search hits per page when the request names no limit.", 1, 200),
 )

@@ -9,7 +9,7 @@ import pytest
 from storyline import registry
 from storyline.model import Mention
 from storyline.pipeline import entities as entities_stage
-from storyline.pipeline.ingest import read_path
+from storyline.pipeline.readers import read_path
 from storyline.pipeline.normalise import to_article
 from storyline.pipeline.record import build_record
 from support import options

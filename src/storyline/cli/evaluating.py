@@ -8,6 +8,7 @@ from typing import Any
 import click
 
 from ..settings import load_options
+from ..evaluate.extract import EXTRACTORS
 from .app import Context, cli, emit_json
 
 @cli.group(name="eval")
@@ -65,6 +66,26 @@ def eval_geoparse(obj: Context, corpus: str, as_json: bool) -> None:
     click.echo(f"  geocoding ({s['n_geocoded']} matched toponyms with coordinates): within 161 km {num(s['acc_161km'])}, "
                f"median error {num(s['median_error_km'], '.1f')} km, mean {num(s['mean_error_km'], '.0f')} km, AUC {num(s['auc'])}")
     click.echo(f"  {num(s['articles_per_second'], '.1f')} articles/s")
+
+
+@eval_group.command(name="extract")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False))
+@click.option("--extractor", type=click.Choice(list(EXTRACTORS)), default="reader", show_default=True,
+              help="reader: the HTML reader as ingest runs it; the others are the alternatives it was compared with.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+def eval_extract(folder: str, extractor: str, as_json: bool) -> None:
+    """Extract the article of every page in FOLDER (pages/ and ground_truth.jsonl) and score it against the gold body."""
+    from ..evaluate.extract import evaluate_extraction
+
+    s = evaluate_extraction(folder, extractor=extractor)
+    if as_json:
+        emit_json(s)
+        return
+    date = "n/a" if s["date_accuracy"] is None else f"{s['date_accuracy']:.3f}"
+    click.echo(f"{folder} ({s['n_pages']} pages, extractor {extractor}; {s['n_without_body']} without a body)")
+    click.echo(f"  word 4-grams  P {s['precision']:.3f}  R {s['recall']:.3f}  F1 {s['f1']:.3f}  exact {s['accuracy']:.3f}")
+    click.echo(f"  dates: {date} right on the {s['n_pages_stating_a_date']} pages that state one; {s['date_coverage']:.3f} of pages dated")
+    click.echo(f"  {s['pages_per_second']:.1f} pages/s ({s['pages_per_cpu_second']:.1f} per CPU second)")
 
 
 @eval_group.command(name="events")

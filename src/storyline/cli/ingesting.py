@@ -14,30 +14,34 @@ from ..settings import load_options
 from .app import Context, cli, emit_json
 from .progress import ingest_progress
 from .render import story_table
+from ..pipeline.readers import format_names
 
-def _run_ingest(engine: Storyline, paths: list[str], source: str | None, fmt: str | None, progress: bool) -> Any:
+def _run_ingest(engine: Storyline, paths: list[str], source: str | None, fmt: str | None, progress: bool,
+                fetch: bool = False) -> Any:
     with ingest_progress(progress and engine.options.progress) as update:
-        return engine.ingest(paths, source=source, fmt=fmt, progress=update)
+        return engine.ingest(paths, source=source, fmt=fmt, progress=update, fetch=fetch)
 
 
 @cli.command()
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--source", default=None, help="Outlet name for records that carry none (e.g. .txt files).")
-@click.option("--format", "fmt", type=click.Choice(["txt", "jsonl", "csv"]), default=None,
-              help="Input format; by default taken from the file extension (or sniffed for stdin).")
+@click.option("--format", "fmt", type=click.Choice(format_names()), default=None,
+              help="Input format; by default taken from the file name (.gz looked through), else sniffed from the first bytes.")
+@click.option("--fetch", is_flag=True, help="For a feed: fetch each entry's page for its full text.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @click.option("--progress/--no-progress", default=True,
               help="Show progress: a bar with rate and time left on a terminal, a line every 10 s otherwise.")
 @click.pass_obj
-def ingest(obj: Context, paths: tuple[str, ...], source: str | None, fmt: str | None, as_json: bool, progress: bool) -> None:
-    """Ingest articles from files, folders, globs or - (stdin).
+def ingest(obj: Context, paths: tuple[str, ...], source: str | None, fmt: str | None, fetch: bool, as_json: bool,
+           progress: bool) -> None:
+    """Ingest articles from files, folders, globs, http(s) URLs or - (stdin).
 
     Exit status: 0 when every input was stored (or was already stored), 1 when
     some inputs were rejected or missing (the others are stored; `storyline
     rejections` lists why), 2 for a usage error.
     """
     with obj.engine() as engine:
-        summary = _run_ingest(engine, list(paths), source, fmt, progress)
+        summary = _run_ingest(engine, list(paths), source, fmt, progress, fetch)
         if as_json:
             emit_json(dataclasses.asdict(summary))
         else:
@@ -135,3 +139,47 @@ def gazetteer_import(obj: Context, dump: str, admin1: str | None, countries: str
         emit_json(dataclasses.asdict(report))
         return
     click.echo(report.line())
+
+
+def _echo_watch_event(event: Any) -> None:
+    if event.summary is not None:
+        for rejection in event.summary.rejections:
+            click.echo(f"rejected {rejection.origin}:{rejection.line}: [{rejection.code}] {rejection.reason}", err=True)
+        click.echo(f"{event.target}: {event.summary.line()}")
+    else:
+        click.echo(f"{event.target}: {event.message}", err=True)
+
+
+@cli.command()
+@click.argument("folders", nargs=-1, type=click.Path(file_okay=False))
+@click.option("--feeds", "feeds_file", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="A file of feed URLs, one a line, polled every --every.")
+@click.option("--every", default="10m", show_default=True, help="How often to poll the feeds (30s, 10m, 2h).")
+@click.option("--settle", type=click.FloatRange(min=0), default=1.0, show_default=True,
+              help="Seconds a file's size and time must hold still before it is read (it may still be being written).")
+@click.option("--fetch", is_flag=True, help="For feeds: fetch each entry's page for its full text.")
+@click.pass_obj
+def watch(obj: Context, folders: tuple[str, ...], feeds_file: str | None, every: str, settle: float, fetch: bool) -> None:
+    """Ingest files as they land in FOLDERS and poll feeds, until Ctrl-C (a ledger beside the store remembers what was read)."""
+    from ..watch import Ledger, Watcher, parse_every, read_feed_list
+
+    try:
+        interval = parse_every(every)
+        feeds = read_feed_list(feeds_file) if feeds_file else []
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+    if not folders and not feeds:
+        raise click.UsageError("name at least one folder or --feeds FILE")
+
+    with obj.engine() as engine:
+        ledger = Ledger(str(obj.db) + ".watch")
+        watcher = Watcher(lambda paths: engine.ingest(paths, fetch=fetch), list(folders), ledger, feeds=feeds, every=interval,
+                          settle=settle, on_event=_echo_watch_event)
+        click.echo(f"watching {', '.join(folders) or 'no folder'}"
+                   f"{f' and {len(feeds)} feeds every {every}' if feeds else ''}; store {obj.db} (Ctrl-C to stop)", err=True)
+        try:
+            watcher.run()
+        except KeyboardInterrupt:
+            click.echo("stopped", err=True)
+        finally:
+            ledger.close()

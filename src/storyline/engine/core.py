@@ -111,9 +111,9 @@ class Storyline:
 
     # ------------------------------------------------------------ ingest
     def ingest(self, paths: Sequence[str], *, source: str | None = None, fmt: str | None = None,
-               progress: Progress | None = None) -> IngestSummary:
-        """Ingest files, folders, globs or ``-`` (stdin)."""
-        return self.ingest_records(read_items(paths, fmt), source=source, progress=progress)
+               progress: Progress | None = None, fetch: bool = False) -> IngestSummary:
+        """Ingest files, folders, globs, URLs or ``-`` (stdin); ``fetch``: a feed's entries are fetched for their full text."""
+        return self.ingest_records(read_items(paths, fmt, options=self.options, fetch=fetch), source=source, progress=progress)
 
     def ingest_records(self, items: Iterable[RawRecord | Rejection | dict], *, source: str | None = None,
                        progress: Progress | None = None) -> IngestSummary:

@@ -16,9 +16,9 @@ from typing import Any, Callable, Iterable, Iterator, Sequence
 import numpy as np
 
 from ..errors import Codes, InputError, StoreError
-from ..model import Article, Decision, IngestSummary, RawRecord, Rejection
+from ..model import Article, Decision, IngestSummary, Notice, RawRecord, Rejection
 from ..pipeline.cluster import ClusterItem, EventState
-from ..pipeline.ingest import expand_paths, read_path
+from ..pipeline.readers import expand_paths, read_path
 from ..pipeline.normalise import to_article
 from ..settings import Options
 from ..store import Store
@@ -35,13 +35,15 @@ Progress = Callable[[int, int], None]
 _PROGRESS_STEP = 32
 
 
-def read_items(paths: Sequence[str], fmt: str | None = None) -> Iterator[RawRecord | Rejection]:
-    """Raw records (or rejections) of files, folders, globs or ``-`` (stdin)."""
+def read_items(paths: Sequence[str], fmt: str | None = None, *, options: Options | None = None,
+               fetch: bool = False) -> Iterator[RawRecord | Rejection | Notice]:
+    """Raw records, rejections and notices of files, folders, globs, URLs or ``-`` (stdin); ``fetch``: a feed's
+    entries are fetched for their full text."""
     for path in expand_paths(paths):
         if isinstance(path, Rejection):
             yield path
         else:
-            yield from read_path(path, fmt)
+            yield from read_path(path, fmt, options=options, fetch=fetch)
 
 
 def neighbours(index: Any, item: ClusterItem, options: Options) -> list[tuple[str, float]]:
@@ -116,6 +118,9 @@ class Ingester:
                 item = RawRecord("<api>", position + 1, item)
             if isinstance(item, Rejection):
                 self.reject(item, summary)
+                continue
+            if isinstance(item, Notice):
+                summary.notes.append(f"{item.origin}: {item.message}")
                 continue
             try:
                 article = to_article(item, source=source, max_chars=self.options.max_article_chars)

@@ -24,9 +24,9 @@ def create_app(db: str | Path, options: Any = None, **kwargs: Any) -> Any:
 
 
 def serve(db: str | Path, options: Any = None, *, host: str = "127.0.0.1", port: int = 8000,
-          token: str | None = None, log_level: str = "info") -> None:
-    """Serve the store ``db`` until interrupted."""
-    app = create_app(db, options, token=token)
+          token: str | None = None, log_level: str = "info", watch: list[str] | None = None, on_watch: Any = None) -> None:
+    """Serve the store ``db`` until interrupted; ``watch``: folders to ingest new files from meanwhile."""
+    app = create_app(db, options, token=token, watch=watch, on_watch=on_watch)
     try:
         import uvicorn
     except ImportError:

@@ -126,15 +126,23 @@ async def _no_receive() -> dict:
 
 def create_app(db: str | Path, options: Options | None = None, *, token: str | None = None,
                embedder: Any | None = None, entity_extractor: Any | None = None,
-               max_body: int | None = None) -> FastAPI:
-    """The Storyline web app over the store ``db``: REST API under ``/api/``, UI at ``/``."""
+               max_body: int | None = None, watch: list[str] | None = None, on_watch: Any = None) -> FastAPI:
+    """The Storyline web app over the store ``db``: REST API under ``/api/``, UI at ``/``.
+
+    ``watch``: folders whose new files the server ingests while it runs (through its one writer).
+    """
     from . import api, pages
 
     state = ServerState(db, options, token=token, embedder=embedder, entity_extractor=entity_extractor)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        from ..watch import watch_in_thread
+
+        watching = watch_in_thread(state.ingest_paths, list(watch), str(db) + ".watch", on_event=on_watch) if watch else None
         yield
+        if watching is not None:
+            watching.stop()
         state.close()
 
     app = FastAPI(

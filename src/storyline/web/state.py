@@ -90,6 +90,18 @@ class ServerState:
             "rejections": [{"line": r.line, "code": r.code, "reason": r.reason} for r in summary.rejections],
         }
 
+    def ingest_paths(self, paths: list[str]) -> Any:
+        """Ingest files on the writer thread (``storyline serve --watch``): the one writer POST /api/articles uses."""
+        return self._in_writer(self._ingest_paths, list(paths))
+
+    def _ingest_paths(self, paths: list[str]) -> Any:
+        if self._store_mark() != self._written_mark:
+            self._open_writer()
+        assert self._writer is not None
+        summary = self._writer.ingest(paths)
+        self._written_mark = self._store_mark()
+        return summary
+
     def close(self) -> None:
         with self._readers_lock:
             for engine in self._readers:

@@ -9,7 +9,7 @@ import pytest
 
 from storyline.errors import Codes
 from storyline.model import RawRecord, Rejection
-from storyline.pipeline.ingest import detect_format, expand_paths, read_path, read_stream
+from storyline.pipeline.readers import detect_format, expand_paths, read_path, read_stream
 
 
 def records(items):
@@ -228,3 +228,154 @@ def test_csv_row_with_extra_cells_is_rejected_and_the_rest_read(tmp_path):
 
     assert [(type(i).__name__, i.line) for i in items] == [("Rejection", 2), ("RawRecord", 3)]
     assert items[0].code == Codes.BAD_FIELD
+
+
+# ---------------------------------------------------------------- bad input that rejects one record only
+
+
+def test_a_nul_byte_in_a_jsonl_line_rejects_that_line_only(tmp_path):
+    path = tmp_path / "a.jsonl"
+    path.write_bytes(b'{"id": "1", "text": "one"}\n{"id": "2", "text": "t\x00wo"}\n{"id": "3", "text": "three"}\n')
+
+    items = list(read_path(str(path)))
+
+    assert [r.fields["id"] for r in records(items)] == ["1", "3"]
+    assert [(r.line, r.code) for r in rejections(items)] == [(2, Codes.BINARY)]
+    assert "NUL" in rejections(items)[0].reason
+
+
+def test_a_nul_byte_in_a_csv_row_rejects_that_row_only(tmp_path):
+    path = tmp_path / "a.csv"
+    path.write_bytes(b"id,text\n1,one\n2,t\x00wo\n3,three\n")
+
+    items = list(read_path(str(path)))
+
+    assert [r.fields["id"] for r in records(items)] == ["1", "3"]
+    assert [(r.line, r.code) for r in rejections(items)] == [(3, Codes.BINARY)]
+
+
+def test_a_file_that_is_mostly_nul_bytes_is_still_rejected_whole(tmp_path):
+    path = tmp_path / "a.jsonl"
+    path.write_bytes(b"\x00\x01\x02\xff" * 100)
+
+    (rejection,) = list(read_path(str(path)))
+
+    assert (rejection.code, rejection.line) == (Codes.BINARY, 0)
+
+
+def test_an_unbalanced_quote_in_a_csv_rejects_its_row_and_the_rows_after_it_are_read(tmp_path):
+    path = tmp_path / "a.csv"
+    path.write_text('id,text\n1,one\n2,"two never closes\n3,three\n4,four\n', encoding="utf-8")
+
+    items = list(read_path(str(path)))
+
+    assert [(r.line, r.fields["id"]) for r in records(items)] == [(2, "1"), (4, "3"), (5, "4")]
+    (bad,) = rejections(items)
+    assert (bad.line, bad.code) == (3, Codes.BAD_FIELD)
+    assert "unbalanced quote" in bad.reason
+
+
+def test_a_quote_closed_by_garbage_rejects_its_row_and_reading_resumes(tmp_path):
+    path = tmp_path / "a.csv"
+    path.write_text('id,text\n1,"one\n2,"two"x\n3,three\n', encoding="utf-8")
+
+    items = list(read_path(str(path)))
+
+    assert [r.fields["id"] for r in records(items)] == ["3"]
+    assert [r.line for r in rejections(items)] == [2, 3]
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        (b'{"id": "s", "text": "lone \\ud800 surrogate"}', "surrogate"),
+        (b'{"id": "n", "text": "x", "count": ' + b"9" * 5000 + b"}", "4300"),
+        (b'{"id": "d", "text": "x", "deep": ' + b"[" * 1000 + b"]" * 1000 + b"}", "nested too deeply"),
+        (b'{"id": "d", "text": "x", "deep": ' + b"[" * 100_000 + b"]" * 100_000 + b"}", "nested too deeply"),
+    ],
+)
+def test_jsonl_lines_python_cannot_keep_are_rejected_alone(tmp_path, line, reason):
+    path = tmp_path / "a.jsonl"
+    path.write_bytes(b'{"id": "1", "text": "one"}\n' + line + b'\n{"id": "3", "text": "three"}\n')
+
+    items = list(read_path(str(path)))
+
+    assert [r.fields["id"] for r in records(items)] == ["1", "3"]
+    (bad,) = rejections(items)
+    assert bad.line == 2 and reason in bad.reason
+
+
+def test_a_fifo_inside_an_input_folder_is_rejected_without_blocking(tmp_path):
+    import os
+
+    (tmp_path / "a.jsonl").write_text('{"text": "x"}\n')
+    os.mkfifo(tmp_path / "pipe.jsonl")
+
+    found = list(expand_paths([str(tmp_path)]))
+
+    assert found[0] == str(tmp_path / "a.jsonl")
+    assert isinstance(found[1], Rejection) and found[1].code == Codes.NOT_REGULAR
+    assert "FIFO" in found[1].reason
+
+
+def test_a_truncated_gzip_keeps_the_lines_before_the_damage_and_says_so(tmp_path):
+    import gzip
+
+    lines = b"".join(json.dumps({"id": str(i), "text": "word " * 50}).encode() + b"\n" for i in range(2000))
+    packed = gzip.compress(lines)
+    path = tmp_path / "a.jsonl.gz"
+    path.write_bytes(packed[: len(packed) // 2])
+
+    items = list(read_path(str(path)))
+
+    assert 0 < len(records(items)) < 2000
+    (damage,) = rejections(items)
+    assert damage.code == Codes.DAMAGED and "truncated" in damage.reason
+
+
+# ---------------------------------------------------------------- the format table
+
+
+def test_every_format_names_a_registered_reader_of_that_name():
+    from storyline import registry
+    from storyline.pipeline.readers import FORMATS, Reader
+
+    assert {f.reader for f in FORMATS} <= set(registry.names("reader"))
+    for fmt in FORMATS:
+        try:
+            reader = registry.create(fmt.reader, None)
+        except Exception as exc:  # an optional extra that is not installed says which
+            assert "pip install" in str(exc)
+            continue
+        assert isinstance(reader, Reader) and reader.name == fmt.reader
+
+
+def test_the_command_line_offers_exactly_the_formats_of_the_table():
+    from click.testing import CliRunner
+
+    from storyline.cli import cli
+    from storyline.pipeline.readers import format_names
+
+    result = CliRunner().invoke(cli, ["ingest", "--format", "nope", "x"])
+
+    assert result.exit_code != 0
+    for name in format_names():
+        assert f"'{name}'" in result.output
+
+
+@pytest.mark.parametrize(("name", "fmt"), [("page.HTML.gz", "html"), ("crawl.warc.gz", "warc"), ("a.jsonl.gz", "jsonl"),
+                                           ("feed.atom", "feed"), ("x.gz", None)])
+def test_gzipped_names_are_looked_through(name, fmt):
+    from storyline.pipeline.readers import format_for_path
+
+    found = format_for_path(name)
+    assert (found.name if found else None) == fmt
+
+
+def test_a_page_larger_than_the_limit_is_rejected_unread():
+    pytest.importorskip("trafilatura")
+    from storyline.pipeline.readers.html import HtmlReader
+
+    (rejection,) = list(HtmlReader(max_bytes=1000).read(io.BytesIO(b"<html>" + b"x" * 5000), "big.html"))
+
+    assert rejection.code == Codes.TOO_LARGE and "1,000 bytes" in rejection.reason
