@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import sqlite3
 import sys
 import textwrap
 from importlib import resources
@@ -18,9 +19,10 @@ from typing import Any, Iterable
 import click
 
 from .engine import Storyline
-from .errors import StorylineError
+from .errors import StoreError, StorylineError
 from .exports import write_events_csv
 from .settings import SETTINGS, load_options
+from .store.migrations import MIGRATIONS
 
 __all__ = ["main", "cli"]
 
@@ -34,7 +36,33 @@ class _Context:
         self.overrides = overrides
 
     def engine(self, db: str | None = None) -> Storyline:
+        """An engine that may write: it takes the store's writer lock (or waits for it with --wait)."""
         return Storyline(db or self.db, load_options(self.config, self.overrides))
+
+    def reader(self) -> Storyline:
+        """An engine that only reads: never takes or waits for the writer lock, so it answers while an ingest runs.
+
+        A store that does not exist yet, or has an older schema, is first
+        created or migrated by a writer (which needs the lock for that moment).
+        """
+        options = load_options(self.config, self.overrides)
+        try:
+            engine = Storyline(self.db, options, readonly=True)
+        except StoreError:  # no such file yet
+            engine = None
+        if engine is not None and _schema_is_current(engine):
+            return engine
+        if engine is not None:
+            engine.close()
+        Storyline(self.db, options).close()
+        return Storyline(self.db, options, readonly=True)
+
+
+def _schema_is_current(engine: Storyline) -> bool:
+    try:
+        return engine.store.migrations() == [name for name, _ in MIGRATIONS]
+    except sqlite3.DatabaseError:  # an empty file, no migrations table yet, or not a database (the writer says which)
+        return False
 
 
 def _parse_overrides(values: Iterable[str]) -> dict[str, str]:
@@ -47,16 +75,46 @@ def _parse_overrides(values: Iterable[str]) -> dict[str, str]:
     return out
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Group(click.Group):
+    """The top-level group: ``--wait`` without a number (followed by the command) means wait as long as it takes."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        return super().parse_args(ctx, _bare_wait(args))
+
+
+def _bare_wait(args: list[str]) -> list[str]:
+    """``--wait`` followed by a command or option instead of seconds becomes ``--wait=inf``."""
+    out, i = list(args), 0
+    while i < len(out) and out[i].startswith("-"):
+        if out[i] in ("--db", "--config", "--set"):
+            i += 2
+            continue
+        if out[i] == "--wait":
+            following = out[i + 1] if i + 1 < len(out) else ""
+            try:
+                float(following)
+            except ValueError:
+                out[i] = "--wait=inf"
+        i += 1
+    return out
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--db", default=lambda: os.environ.get("STORYLINE_DB", DEFAULT_DB), show_default=DEFAULT_DB,
               help="The SQLite store (the vector index lives beside it). Environment: STORYLINE_DB.")
 @click.option("--config", type=click.Path(dir_okay=False), default=None, help="A TOML settings file.")
 @click.option("--set", "overrides", multiple=True, metavar="NAME=VALUE", help="Override one setting (repeatable); see `storyline settings`.")
+@click.option("--wait", "wait", type=click.FloatRange(min=0), default=None, metavar="[SECONDS]",
+              help="When another process is writing to the store, wait for it (up to SECONDS; bare: as long as it "
+                   "takes) instead of stopping with SL203. Setting: writer_wait.")
 @click.version_option(package_name="storyline")
 @click.pass_context
-def cli(ctx: click.Context, db: str, config: str | None, overrides: tuple[str, ...]) -> None:
+def cli(ctx: click.Context, db: str, config: str | None, overrides: tuple[str, ...], wait: float | None) -> None:
     """Storyline: turn dated news articles into events and stories."""
-    ctx.obj = _Context(db, config, _parse_overrides(overrides))
+    parsed = _parse_overrides(overrides)
+    if wait is not None:
+        parsed["writer_wait"] = str(wait)
+    ctx.obj = _Context(db, config, parsed)
 
 
 def _emit_json(data: Any) -> None:
@@ -112,7 +170,7 @@ def _story_table(stories: list[dict[str, Any]]) -> str:
 @click.pass_obj
 def stories(obj: _Context, as_json: bool, limit: int | None) -> None:
     """List stories, newest first."""
-    with obj.engine() as engine:
+    with obj.reader() as engine:
         data = engine.stories(limit=limit)
     if as_json:
         _emit_json([{k: s[k] for k in ("id", "title", "first_date", "last_date", "events")} for s in data])
@@ -125,7 +183,7 @@ def stories(obj: _Context, as_json: bool, limit: int | None) -> None:
 @click.pass_obj
 def articles(obj: _Context, as_json: bool) -> None:
     """List articles in publication order."""
-    with obj.engine() as engine:
+    with obj.reader() as engine:
         data = engine.articles()
     if as_json:
         _emit_json(data)
@@ -141,7 +199,7 @@ def articles(obj: _Context, as_json: bool) -> None:
 @click.pass_obj
 def show(obj: _Context, item_id: str, as_json: bool) -> None:
     """Show a story, an event or an article: what it holds and why."""
-    with obj.engine() as engine:
+    with obj.reader() as engine:
         kind, data = engine.show(item_id)
     if as_json:
         _emit_json({"kind": kind, **data})
@@ -246,7 +304,7 @@ def _render(kind: str, data: dict[str, Any]) -> str:
 @click.pass_obj
 def export(obj: _Context, fmt: str, output) -> None:
     """Export events: JSON lines with full provenance, or an events table (CSV)."""
-    with obj.engine() as engine:
+    with obj.reader() as engine:
         if fmt == "events-csv":
             write_events_csv(engine.export(), output)
             return
@@ -259,7 +317,7 @@ def export(obj: _Context, fmt: str, output) -> None:
 @click.pass_obj
 def rejections(obj: _Context, as_json: bool) -> None:
     """List inputs that could not be used, with the reason."""
-    with obj.engine() as engine:
+    with obj.reader() as engine:
         data = engine.rejections()
     if as_json:
         _emit_json([r.__dict__ for r in data])

@@ -72,7 +72,7 @@ class Storyline:
         self.options = options or load_options()
         self.db_path = Path(db)
         # readonly: a reader beside a writer (the web server's request threads); it never migrates or ingests
-        self.store = Store(self.db_path, readonly=readonly)
+        self.store = Store(self.db_path, readonly=readonly, wait=self.options.writer_wait)  # a writer holds the store's writer lock
         self._embedder = embedder
         self._entities = entity_extractor
         self._geoparser = geoparser

@@ -6,6 +6,7 @@ translate these at the edge: the CLI prints one line and exits non-zero.
     StorylineError
     ├── InputError            SL1xx  a record or file that cannot be used
     ├── StoreError            SL2xx  the database or the vector index
+    │   └── StoreLocked       SL203  another process holds the store's writer lock
     ├── SettingsError         SL3xx  unknown or badly typed settings
     ├── NotFoundError         SL4xx  an id that is not in the store
     ├── DependencyMissing     SL5xx  an optional extra that is not installed
@@ -18,6 +19,7 @@ __all__ = [
     "StorylineError",
     "InputError",
     "StoreError",
+    "StoreLocked",
     "SettingsError",
     "NotFoundError",
     "DependencyMissing",
@@ -47,6 +49,7 @@ class Codes:
     # store
     STORE_OPEN = "SL201"
     STORE_SCHEMA = "SL202"
+    STORE_LOCKED = "SL203"  # one writer per store: another process is writing
     # settings
     UNKNOWN_SETTING = "SL301"
     BAD_SETTING = "SL302"
@@ -88,6 +91,12 @@ class InputError(StorylineError):
 
 class StoreError(StorylineError):
     code = "SL200"
+
+
+class StoreLocked(StoreError):
+    """Another writer holds the store (its lock file names it); wait for it or try again later."""
+
+    code = Codes.STORE_LOCKED
 
 
 class SettingsError(StorylineError):

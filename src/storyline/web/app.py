@@ -31,7 +31,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..engine import Storyline
-from ..errors import AccessError, Codes, InputError, NotFoundError, StorylineError
+from ..errors import AccessError, Codes, InputError, NotFoundError, StoreLocked, StorylineError
 from ..settings import Options, load_options
 
 __all__ = ["create_app", "ServerState", "error_body", "CSP"]
@@ -56,7 +56,10 @@ _STATUS = {  # library error class -> HTTP status
     NotFoundError: 404,
     AccessError: 401,
     InputError: 400,
+    StoreLocked: 503,  # another process holds the writer role: try again when it is done
 }
+#: seconds a client is told to wait before retrying a write refused with 503 (SL203)
+RETRY_AFTER = 5
 
 
 def error_body(code: str, status: int, message: str, **extra: Any) -> dict[str, Any]:
@@ -82,7 +85,8 @@ class ServerState:
         # connections can always open beside it.
         self._write_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="storyline-writer")
         self._writer: Storyline | None = None
-        self._written_mark = self._in_writer(self._open_writer)
+        self._written_mark: tuple[int, int] | None = None
+        self._in_writer(self._start_writer)
         self._local = threading.local()
         self._readers: list[Storyline] = []
         self._readers_lock = threading.Lock()
@@ -90,13 +94,27 @@ class ServerState:
     def _in_writer(self, fn: Any, *args: Any) -> Any:
         return self._write_thread.submit(fn, *args).result()
 
-    def _open_writer(self) -> tuple[int, int]:
+    def _start_writer(self) -> None:
+        """Create or migrate the store, then let the writer role go: it is taken per write (one writer per store)."""
+        try:
+            self._open_writer()
+        except StoreLocked:
+            return  # another process is writing (it created the store); POSTs answer 503 until it is done
+        assert self._writer is not None and self._writer.store.writer_lock is not None
+        self._writer.store.writer_lock.release()
+
+    def _drop_writer(self) -> None:
         if self._writer is not None:
             # keep the loaded models; drop the clustering state another process may have changed
             self._seams = {"embedder": self._writer._embedder, "entity_extractor": self._writer._entities}
             self._writer.close()
-        self._writer = Storyline(self.db, self.options, **self._seams)
-        return self._store_mark()
+            self._writer = None
+
+    def _open_writer(self) -> None:
+        """(Re)open the writer engine from what is stored now; it holds the writer lock (StoreLocked if another has it)."""
+        self._drop_writer()
+        self._writer = Storyline(self.db, self.options.replace(writer_wait=0), **self._seams)
+        self._written_mark = self._store_mark()
 
     def reader(self) -> Storyline:
         engine = getattr(self._local, "engine", None)
@@ -124,11 +142,24 @@ class ServerState:
         return self._in_writer(self._ingest, records)
 
     def _ingest(self, records: list[dict[str, Any]]) -> dict[str, Any]:
-        if self._store_mark() != self._written_mark:
-            self._open_writer()  # another process ingested since our last write: start from what is stored now
-        assert self._writer is not None
-        summary = self._writer.ingest_records(records)
-        self._written_mark = self._store_mark()
+        # the writer role for this request only, so a CLI ingest can run between requests; StoreLocked -> 503
+        if self._writer is None:
+            self._open_writer()
+        else:
+            assert self._writer.store.writer_lock is not None
+            self._writer.store.writer_lock.acquire()
+            if self._store_mark() != self._written_mark:
+                self._open_writer()  # another process ingested since our last write: start from what is stored now
+        assert self._writer is not None and self._writer.store.writer_lock is not None
+        try:
+            summary = self._writer.ingest_records(records)
+            self._written_mark = self._store_mark()
+        except BaseException:
+            self._drop_writer()  # its in-memory state may hold what the failed transaction rolled back
+            raise
+        finally:
+            if self._writer is not None:
+                self._writer.store.writer_lock.release()
         return {
             "ingested": summary.ingested, "duplicates": summary.duplicates, "unchanged": summary.unchanged,
             "rejected": summary.rejected, "events_created": summary.events_created,
@@ -237,7 +268,7 @@ def create_app(db: str | Path, options: Options | None = None, *, token: str | N
 
     def answer(request: Request, code: str, status: int, message: str, **extra: Any) -> Response:
         if wants_json(request):
-            headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+            headers = {"WWW-Authenticate": "Bearer"} if status == 401 else {"Retry-After": str(RETRY_AFTER)} if status == 503 else None
             return JSONResponse(error_body(code, status, message, **extra), status_code=status, headers=headers)
         return pages.error_page(request, code, status, message)
 
