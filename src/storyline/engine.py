@@ -35,7 +35,8 @@ from .pipeline.cluster import ClusterItem, EventState, OnlineClusterer, Vocabula
 from .pipeline.dedup import DuplicateIndex, MinHasher
 from .pipeline.ingest import expand_paths, read_path
 from .pipeline.link import StoryLinker, StoryState
-from .pipeline.normalise import to_article
+from .pipeline.normalise import excerpt as safe_excerpt
+from .pipeline.normalise import field_limits, to_article
 from .settings import Options, load_options
 from .store import browse
 from .store.sqlite import Store
@@ -227,9 +228,9 @@ class Storyline:
                     self._reject(item, summary)
                     continue
                 try:
-                    article = to_article(item, source=source, max_chars=self.options.max_article_chars)
+                    article = to_article(item, source=source, limits=field_limits(self.options))
                 except InputError as exc:
-                    excerpt = str(item.fields.get("text") or "")[:200]
+                    excerpt = safe_excerpt(item.fields.get("text"))
                     self._reject(Rejection(item.origin, item.line, exc.code, exc.reason, excerpt), summary)
                     continue
                 known = seen.get(article.id) or self.store.article_fingerprint(article.id)

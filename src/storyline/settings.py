@@ -50,6 +50,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("embed_chars", 1500, "Characters of the body (after the title) used for the document embedding.", 1),
     Setting("batch_size", 64, "Articles analysed and committed together; a crash loses at most one batch.", 1),
     Setting("max_article_chars", 2_000_000, "Longer articles are rejected with a reason.", 1),
+    Setting("max_title_chars", 1000, "Longer titles are rejected with a reason (SL107).", 1),
+    Setting("max_id_chars", 256, "Longer article ids are rejected with a reason (SL107).", 1),
+    Setting("max_source_chars", 300, "Longer outlet names are rejected with a reason (SL107).", 1),
+    Setting("max_url_chars", 4096, "Longer URLs are rejected with a reason (SL107).", 1),
     Setting("writer_wait", 0.0, "Seconds a writer waits while another process holds the store's writer lock "
             "(one writer per store) before giving up with SL203; 0: give up at once, inf: wait as long as it takes "
             "(`storyline --wait [SECONDS]`).", 0),

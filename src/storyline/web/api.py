@@ -136,7 +136,7 @@ def get_event(request: Request, event_id: str) -> dict[str, Any]:
     return _state(request).reader().event(event_id)
 
 
-@router.get("/articles/{article_id}", summary="One article: text, sentences, mentions and places")
+@router.get("/articles/{article_id:path}", summary="One article: text, sentences, mentions and places (an id may hold '/')")
 def get_article(request: Request, article_id: str) -> dict[str, Any]:
     return _state(request).reader().article(article_id)
 
