@@ -23,6 +23,7 @@ from .errors import StoreError, StorylineError
 from .exports import write_events_csv
 from .settings import SETTINGS, load_options
 from .store.migrations import MIGRATIONS
+from .terminal import printable, printable_json
 
 __all__ = ["main", "cli"]
 
@@ -118,7 +119,7 @@ def cli(ctx: click.Context, db: str, config: str | None, overrides: tuple[str, .
 
 
 def _emit_json(data: Any) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    click.echo(printable_json(json.dumps(data, ensure_ascii=False, indent=2)))
 
 
 def _run_ingest(engine: Storyline, paths: list[str], source: str | None, fmt: str | None, progress: bool) -> Any:
@@ -150,7 +151,7 @@ def ingest(obj: _Context, paths: tuple[str, ...], source: str | None, fmt: str |
             _emit_json(dataclasses.asdict(summary))
             return
         for rejection in summary.rejections:
-            click.echo(f"rejected {rejection.origin}:{rejection.line}: [{rejection.code}] {rejection.reason}", err=True)
+            click.echo(printable(f"rejected {rejection.origin}:{rejection.line}: [{rejection.code}] {rejection.reason}"), err=True)
         click.echo(summary.line())
 
 
@@ -175,7 +176,7 @@ def stories(obj: _Context, as_json: bool, limit: int | None) -> None:
     if as_json:
         _emit_json([{k: s[k] for k in ("id", "title", "first_date", "last_date", "events")} for s in data])
     else:
-        click.echo(_story_table(data))
+        click.echo(_story_table(printable(data)))
 
 
 @cli.command()
@@ -188,7 +189,7 @@ def articles(obj: _Context, as_json: bool) -> None:
     if as_json:
         _emit_json(data)
         return
-    for a in data:
+    for a in printable(data):
         dup = f"  (duplicate of {a['duplicate_of']})" if a["duplicate_of"] else ""
         click.echo(f"{a['id']:<20} {a['date'] or 'undated':<10} {(a['source'] or '-')[:20]:<20} {(a['title'] or '')[:60]}{dup}")
 
@@ -204,7 +205,7 @@ def show(obj: _Context, item_id: str, as_json: bool) -> None:
     if as_json:
         _emit_json({"kind": kind, **data})
         return
-    click.echo(_render(kind, data))
+    click.echo(_render(kind, printable(data)))
 
 
 def _render_event(event: dict[str, Any], indent: str = "") -> list[str]:
@@ -309,7 +310,7 @@ def export(obj: _Context, fmt: str, output) -> None:
             write_events_csv(engine.export(), output)
             return
         for record in engine.export():
-            output.write(json.dumps(record, ensure_ascii=False) + "\n")
+            output.write(printable_json(json.dumps(record, ensure_ascii=False)) + "\n")
 
 
 @cli.command()
@@ -323,7 +324,7 @@ def rejections(obj: _Context, as_json: bool) -> None:
         _emit_json([r.__dict__ for r in data])
         return
     for r in data:
-        click.echo(f"{r.origin}:{r.line}: [{r.code}] {r.reason}")
+        click.echo(printable(f"{r.origin}:{r.line}: [{r.code}] {r.reason}"))
 
 
 @cli.command()
@@ -452,7 +453,7 @@ def gazetteer_import(obj: _Context, dump: str, admin1: str | None, countries: st
 
     def report_skip(file: str, line: int, reason: str) -> None:
         if not as_json:
-            click.echo(f"skipped {file}:{line}: {reason}", err=True)
+            click.echo(printable(f"skipped {file}:{line}: {reason}"), err=True)
 
     report = import_geonames(dump, path, admin1_codes=admin1, country_info=countries, on_skip=report_skip)
     if as_json:
@@ -604,7 +605,7 @@ def demo(obj: _Context, as_json: bool, db: str, then_serve: bool, port: int) -> 
         _emit_json(data)
         return
     click.echo(summary.line())
-    click.echo(_story_table(data))
+    click.echo(_story_table(printable(data)))
     click.echo(f"\nStore: {db}   next: storyline --db {db} show {data[-1]['id'] if data else 'S1'}")
     if not then_serve:
         click.echo(f"Browse it: storyline serve --db {db}   then open http://127.0.0.1:{port}")
@@ -625,7 +626,7 @@ def main() -> None:
         exc.show()
         sys.exit(exc.exit_code)
     except StorylineError as exc:
-        click.echo(f"Error: {exc}", err=True)
+        click.echo(printable(f"Error: {exc}"), err=True)
         sys.exit(1)
     except BrokenPipeError:
         sys.exit(0)

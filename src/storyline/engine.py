@@ -737,11 +737,22 @@ def _decode_cursor(cursor: str | None, kind: type) -> Any:
         data = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
     except ValueError:  # bad base64, bad UTF-8 or bad JSON
         data = None
-    if kind is int and type(data) is int:
+    if kind is int and type(data) is int and _storable(data):
         return data
-    if kind is browse.StoryKey and isinstance(data, list) and [type(v) for v in data] == [str, int, int]:
+    if kind is browse.StoryKey and isinstance(data, list) and [type(v) for v in data] == [str, int, int] and all(map(_storable, data)):
         return browse.StoryKey(*data)
     raise InputError(f"cursor {cursor[:40]!r} is not a page cursor from this server", code=Codes.BAD_PARAMETER)
+
+
+def _storable(value: Any) -> bool:
+    """A cursor value SQLite can bind: an integer within 64 bits, text without lone surrogates."""
+    if isinstance(value, int):
+        return -(2**63) <= value < 2**63
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 @dataclasses.dataclass
