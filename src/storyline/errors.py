@@ -61,6 +61,8 @@ class Codes:
     # server access
     UNAUTHORIZED = "SL601"
     METHOD_NOT_ALLOWED = "SL602"
+    BAD_HOST = "SL603"  # a Host header the server does not answer to (DNS rebinding)
+    HEADER_TIMEOUT = "SL604"  # the request headers did not arrive within serve_header_timeout
     INTERNAL = "SL699"  # a bug: the server answers with this code instead of a stack trace
 
 

@@ -60,6 +60,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("threads", 1, "Threads for model runtimes.", 1),
     Setting("progress", True, "Show a progress bar on long runs."),
     Setting("serve_max_body_bytes", 8_000_000, "storyline serve: larger request bodies are refused (HTTP 413, SL107).", 1),
+    Setting("serve_hosts", "", "storyline serve: more Host names the server answers to, comma-separated (`*.example.org`, "
+            "`*` for any); it always answers to the served host, localhost, 127.0.0.1 and ::1 (a check against DNS rebinding)."),
+    Setting("serve_header_timeout", 10.0, "storyline serve: seconds a client has to send its request headers before "
+            "the connection is closed (HTTP 408).", 0.1),
     Setting("serve_page_size", 20, "storyline serve: stories or search hits per page when the request names no limit.", 1, 200),
 )
 

@@ -237,9 +237,15 @@ async def _no_receive() -> dict:
 
 def create_app(db: str | Path, options: Options | None = None, *, token: str | None = None,
                embedder: Any | None = None, entity_extractor: Any | None = None,
-               max_body: int | None = None) -> FastAPI:
-    """The Storyline web app over the store ``db``: REST API under ``/api/``, UI at ``/``."""
+               max_body: int | None = None, allowed_hosts: frozenset[str] | None = None) -> FastAPI:
+    """The Storyline web app over the store ``db``: REST API under ``/api/``, UI at ``/``.
+
+    ``allowed_hosts``: the Host names it answers to (by default the loopback
+    names and the ``serve_hosts`` setting; see :mod:`storyline.web.hardening`).
+    """
     from . import api, pages
+    from .hardening import HostCheck
+    from .hardening import allowed_hosts as default_hosts
 
     state = ServerState(db, options, token=token, embedder=embedder, entity_extractor=entity_extractor)
 
@@ -299,6 +305,7 @@ def create_app(db: str | Path, options: Options | None = None, *, token: str | N
         return answer(request, Codes.INTERNAL, 500, "internal error; the server log has the details")
 
     limit = int(max_body if max_body is not None else state.options.serve_max_body_bytes)
+    app.add_middleware(HostCheck, allowed=allowed_hosts or default_hosts(None, state.options.serve_hosts))
     # the guard wraps everything, including the error handlers' own answers
     app.add_middleware(_Guard, max_body=limit)
     return app
