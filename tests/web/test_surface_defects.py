@@ -155,3 +155,66 @@ def test_a_slow_answer_is_not_cut_off_by_the_header_deadline(served):
         while chunk := conn.recv(4096):
             answer += chunk
     assert answer.startswith(b"HTTP/1.1 400") and b"SL101" in answer
+
+
+# ---------------------------------------------------------------- POST /api/articles does what its document says
+
+
+@pytest.mark.parametrize("body", [[], [{"id": "x1"}], [FLOOD_A, {"title": "no text"}], {"text": 5}, [{"text": "ok", "id": 7}],
+                                  {"text": "   "}, {"text": "ok", "id": "S4"}, {"text": "ok", "date": "2023-02-30"},
+                                  {"text": "ok", "date": "0001-01-01"}, {"text": "ok", "lang": "en\x1b[2J"}])
+def test_a_body_that_does_not_fit_the_schema_is_400_and_stores_nothing(client, body):
+    before = client.get("/api/search", params={"q": "Marlow"}).json()
+    response = client.post("/api/articles", json=body, headers=AUTH)
+    assert response.status_code == 400, response.text
+    assert response.json()["error"]["code"] == "SL114"
+    assert client.get("/api/search", params={"q": "Marlow"}).json() == before
+
+
+def test_a_lone_surrogate_is_not_a_string_of_the_schema(client):
+    body = json.dumps([{"id": "s-1", "text": "Lone \ud800 surrogate."}])  # the escape \ud800: valid JSON, not text
+    response = client.post("/api/articles", content=body, headers={**AUTH, "content-type": "application/json"})
+    assert response.status_code == 400 and response.json()["error"]["code"] == "SL114"
+    assert client.get("/api/articles/s-1").status_code == 404
+
+
+def test_a_request_of_which_nothing_can_be_stored_is_422_listing_the_rejections(web_store):
+    from support import options
+    from webtools import TOKEN, live_server
+
+    path, _ = web_store
+    # a server with a smaller title limit than the document's default: the title fits the schema, not the server
+    with live_server(path, token=TOKEN, options=options(max_title_chars=10)) as url:
+        response = httpx.post(f"{url}/api/articles", json=[{"id": "t-1", "title": "A title of forty characters, or so it is",
+                                                            "text": "The ferry crossed."}], headers=AUTH, timeout=30)
+        missing = httpx.get(f"{url}/api/articles/t-1").status_code
+    assert response.status_code == 422
+    error = response.json()["error"]
+    assert error["code"] == "SL107" and error["rejections"][0]["line"] == 1 and "max_title_chars" in error["message"]
+    assert missing == 404
+
+
+def test_a_request_whose_ids_are_all_taken_by_other_texts_is_409(client):
+    first = client.post("/api/articles", json={"id": "taken-1", "text": "The ferry crossed the lake at dawn."}, headers=AUTH)
+    assert first.status_code == 200 and first.json()["articles"] == ["taken-1"]
+    response = client.post("/api/articles", json={"id": "taken-1", "text": "Another text entirely."}, headers=AUTH)
+    assert response.status_code == 409
+    assert response.json()["error"]["code"] == "SL110"
+
+
+def test_the_answer_lists_the_stored_ids_and_the_openapi_links_to_them(client):
+    body = client.post("/api/articles", json=[{"text": "A content id for this ferry report."}, FLOOD_A], headers=AUTH).json()
+    assert len(body["articles"]) == 2 and body["articles"][1] == FLOOD_A["id"]
+    assert client.get(f"/api/articles/{body['articles'][0]}").status_code == 200
+    document = client.get("/api/openapi.json").json()
+    post = document["paths"]["/api/articles"]["post"]
+    assert post["requestBody"]["content"]["application/json"]["schema"]["oneOf"][1]["minItems"] == 1
+    assert "text" in post["requestBody"]["content"]["application/json"]["schema"]["oneOf"][0]["required"]
+    assert set(post["responses"]) >= {"200", "400", "401", "409", "413", "422", "503"}
+    assert post["responses"]["200"]["links"]["article"]["operationId"] == "get_article"
+
+
+def test_a_405_names_the_allowed_methods(client):
+    response = client.request("TRACE", "/api/stories")
+    assert response.status_code == 405 and response.headers["allow"] == "GET"
+    assert response.json()["error"]["code"] == "SL602"

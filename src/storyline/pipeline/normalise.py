@@ -17,7 +17,8 @@ from ..errors import Codes, InputError
 from ..model import Article, RawRecord, Segment
 
 __all__ = ["to_article", "clean_text", "segment", "split_sentences", "fingerprint", "identify_language",
-           "DEFAULT_LIMITS", "field_limits", "excerpt", "EARLIEST_DATE", "LATEST_DATE"]
+           "DEFAULT_LIMITS", "field_limits", "excerpt", "EARLIEST_DATE", "LATEST_DATE",
+           "ID_PATTERN", "DATE_PATTERN", "TEXT_PATTERN", "PRINTABLE_PATTERN"]
 
 _KNOWN_FIELDS = ("id", "date", "source", "title", "text", "url", "lang")
 _DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[T ][0-9:.+\-Z]*)?$")
@@ -34,7 +35,29 @@ LATEST_DATE = dt.date(2999, 12, 31)
 _INT_LIMIT = 2**63
 #: ids of stories and events: an article may not take one (``storyline show S1`` would not find it)
 _RESERVED_ID = re.compile(r"[SE][0-9]+")
-_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_UNPRINTABLE_CLASS = r"\x00-\x1f\x7f-\x9f\u2028\u2029"
+_UNPRINTABLE = re.compile(f"[{_UNPRINTABLE_CLASS}]")
+#: the longest date value (a date with a time part)
+_DATE_CHARS = 64
+
+# ---- the same rules as JSON Schema patterns (ECMA-262 and Python ``re`` read them alike), for the REST API's
+# OpenAPI document: a value matching its pattern is never rejected for that field (tests/pipeline/test_bounds.py).
+#: Python's ``str.strip`` whitespace that is not a control character
+_WS = r" \xa0\u1680\u2000-\u200a\u202f\u205f\u3000"
+_P, _N = f"[^{_UNPRINTABLE_CLASS}]", f"[^{_WS}{_UNPRINTABLE_CLASS}]"
+#: empty (a content id), or printable, not blank, and not of the form S<n> / E<n> once stripped
+ID_PATTERN = (f"^(?:[{_WS}]*(?:[^SE{_WS}{_UNPRINTABLE_CLASS}]{_P}*|[SE](?:|[^0-9{_UNPRINTABLE_CLASS}]{_P}*"
+              f"|[0-9]+(?:[^0-9{_WS}{_UNPRINTABLE_CLASS}]|[{_WS}]+{_N}){_P}*)))?$")
+_YEAR = "(?:18|19|2[0-9])[0-9]{2}"
+_LEAP = "(?:(?:18|19|2[0-9])(?:0[48]|[2468][048]|[13579][26])|(?:20|24|28)00)"
+_DAY = (f"(?:{_YEAR}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)"
+        f"|{_LEAP}-02-29)")
+#: empty, or a calendar day from 1800-01-01 to 2999-12-31, optionally with a time part, spaces around allowed
+DATE_PATTERN = f"^(?:[{_WS}]*{_DAY}(?:[T ][0-9:.+\\-Z]*)?[{_WS}]*)?$"
+#: a text with at least one character that cleaning keeps (not whitespace, a control character, BOM or ZWSP)
+TEXT_PATTERN = "[^\\x00-\\x20\\x7f\\x85\\xa0\\u1680\\u2000-\\u200b\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff]"
+#: no control characters (url, lang)
+PRINTABLE_PATTERN = f"^{_P}*$"
 
 
 def field_limits(options: Mapping[str, Any]) -> dict[str, int]:
@@ -124,12 +147,12 @@ def _field_text(name: str, value: Any, limit: int | None, fail) -> str | None:
 
 
 def _article_id(value: str, fail) -> str:
+    bad = _UNPRINTABLE.search(value)
+    if bad is not None:
+        raise fail(f"field 'id' holds a control character {bad.group()!r} at {bad.start()}", Codes.BAD_FIELD)
     article_id = value.strip()
     if not article_id:
         raise fail("field 'id' is blank (only whitespace); give a real id or leave it out for a content id", Codes.BAD_FIELD)
-    bad = _UNPRINTABLE.search(article_id)
-    if bad is not None:
-        raise fail(f"field 'id' holds a control character {bad.group()!r} at {bad.start()}", Codes.BAD_FIELD)
     if _RESERVED_ID.fullmatch(article_id):
         raise fail(f"field 'id': {article_id!r} has the form of a story or event id (S<n>, E<n>), "
                    "which articles may not take", Codes.BAD_FIELD)
@@ -148,8 +171,8 @@ def _parse_date(value: str | None, fail) -> dt.date | None:
     if value in (None, ""):
         return None
     text = value.strip()
-    match = _DATE.match(text[:64])
-    if match is None or len(text) > 64:
+    match = _DATE.match(text[:_DATE_CHARS])
+    if match is None or len(value) > _DATE_CHARS:
         raise fail(f"field 'date': {text[:40]!r} is not a date in the form YYYY-MM-DD", Codes.BAD_DATE)
     try:
         day = dt.date(int(match.group(1)), int(match.group(2)), int(match.group(3)))

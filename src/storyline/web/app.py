@@ -31,6 +31,8 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..engine import Storyline
+from ..model import RawRecord
+from ..pipeline.normalise import field_limits, to_article
 from ..errors import AccessError, Codes, InputError, NotFoundError, StoreLocked, StorylineError
 from ..settings import Options, load_options
 
@@ -161,11 +163,25 @@ class ServerState:
             if self._writer is not None:
                 self._writer.store.writer_lock.release()
         return {
+            "articles": self._stored_ids(records, {r.line for r in summary.rejections}),
             "ingested": summary.ingested, "duplicates": summary.duplicates, "unchanged": summary.unchanged,
             "rejected": summary.rejected, "events_created": summary.events_created,
             "stories_created": summary.stories_created, "seconds": round(summary.seconds, 3),
             "rejections": [{"line": r.line, "code": r.code, "reason": r.reason} for r in summary.rejections],
         }
+
+    def _stored_ids(self, records: list[dict[str, Any]], rejected: set[int]) -> list[str]:
+        """The ids of the records that are in the store now (not rejected), in request order."""
+        out = []
+        for line, record in enumerate(records, 1):
+            if line in rejected:
+                continue
+            given = record.get("id")
+            if isinstance(given, str) and given.strip():
+                out.append(given.strip())
+            else:  # a content id: the one normalising gives it
+                out.append(to_article(RawRecord("<api>", line, record), limits=field_limits(self.options)).id)
+        return out
 
     def close(self) -> None:
         with self._readers_lock:
@@ -272,11 +288,18 @@ def create_app(db: str | Path, options: Options | None = None, *, token: str | N
     def wants_json(request: Request) -> bool:
         return request.url.path.startswith("/api/") or request.url.path == "/api"
 
-    def answer(request: Request, code: str, status: int, message: str, **extra: Any) -> Response:
+    def answer(request: Request, code: str, status: int, message: str, headers: dict[str, str] | None = None,
+               **extra: Any) -> Response:
+        headers = dict(headers or {})  # e.g. the Allow header of a 405
+        if status == 401:
+            headers["WWW-Authenticate"] = "Bearer"
+        elif status == 503:
+            headers["Retry-After"] = str(RETRY_AFTER)
         if wants_json(request):
-            headers = {"WWW-Authenticate": "Bearer"} if status == 401 else {"Retry-After": str(RETRY_AFTER)} if status == 503 else None
-            return JSONResponse(error_body(code, status, message, **extra), status_code=status, headers=headers)
-        return pages.error_page(request, code, status, message)
+            return JSONResponse(error_body(code, status, message, **extra), status_code=status, headers=headers or None)
+        page = pages.error_page(request, code, status, message)
+        page.headers.update(headers)
+        return page
 
     @app.exception_handler(StorylineError)
     async def _library_error(request: Request, exc: StorylineError) -> Response:
@@ -297,7 +320,7 @@ def create_app(db: str | Path, options: Options | None = None, *, token: str | N
     async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
         code = {404: Codes.NOT_FOUND, 405: Codes.METHOD_NOT_ALLOWED, 401: Codes.UNAUTHORIZED}.get(exc.status_code, Codes.BAD_PARAMETER)
         message = exc.detail if isinstance(exc.detail, str) and exc.status_code != 404 else f"no page at {request.url.path}"
-        return answer(request, code, exc.status_code, message)
+        return answer(request, code, exc.status_code, message, headers=getattr(exc, "headers", None))
 
     @app.exception_handler(Exception)
     async def _bug(request: Request, exc: Exception) -> Response:
