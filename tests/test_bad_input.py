@@ -81,8 +81,10 @@ def test_a_second_run_does_not_duplicate_rejections(fake_engine, tmp_path):
     engine = fake_engine()
     engine.ingest([str(tmp_path / "in")])
     first = engine.rejections()
+    engine.close()  # one writer per store: the second run opens it again
+    engine = fake_engine()
 
-    again = fake_engine().ingest([str(tmp_path / "in")])
+    again = engine.ingest([str(tmp_path / "in")])
 
     assert len(first) == len(bad)
     assert engine.rejections() == first

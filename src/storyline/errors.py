@@ -6,6 +6,7 @@ translate these at the edge: the CLI prints one line and exits non-zero.
     StorylineError
     ├── InputError            SL1xx  a record or file that cannot be used
     ├── StoreError            SL2xx  the database or the vector index
+    │   └── StoreLocked       SL203  another process holds the store's writer lock
     ├── SettingsError         SL3xx  unknown or badly typed settings
     ├── NotFoundError         SL4xx  an id that is not in the store
     ├── DependencyMissing     SL5xx  an optional extra that is not installed
@@ -18,6 +19,7 @@ __all__ = [
     "StorylineError",
     "InputError",
     "StoreError",
+    "StoreLocked",
     "SettingsError",
     "NotFoundError",
     "DependencyMissing",
@@ -55,6 +57,7 @@ class Codes:
     # store
     STORE_OPEN = "SL201"
     STORE_SCHEMA = "SL202"
+    STORE_LOCKED = "SL203"  # one writer per store: another process is writing
     STORE_WRITE = "SL204"  # the store could not be written (disk full, I/O error, locked for too long)
     # settings
     UNKNOWN_SETTING = "SL301"
@@ -67,6 +70,8 @@ class Codes:
     # server access
     UNAUTHORIZED = "SL601"
     METHOD_NOT_ALLOWED = "SL602"
+    BAD_HOST = "SL603"  # a Host header the server does not answer to (DNS rebinding)
+    HEADER_TIMEOUT = "SL604"  # the request headers did not arrive within serve_header_timeout
     INTERNAL = "SL699"  # a bug: the server answers with this code instead of a stack trace
 
 
@@ -97,6 +102,12 @@ class InputError(StorylineError):
 
 class StoreError(StorylineError):
     code = "SL200"
+
+
+class StoreLocked(StoreError):
+    """Another writer holds the store (its lock file names it); wait for it or try again later."""
+
+    code = Codes.STORE_LOCKED
 
 
 class SettingsError(StorylineError):

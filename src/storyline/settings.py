@@ -56,6 +56,13 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("embed_chars", 1500, "Characters of the body (after the title) used for the document embedding.", 1),
     Setting("batch_size", 64, "Articles analysed and committed together; a crash loses at most one batch.", 1),
     Setting("max_article_chars", 2_000_000, "Longer articles are rejected with a reason.", 1),
+    Setting("max_title_chars", 1000, "Longer titles are rejected with a reason (SL107).", 1),
+    Setting("max_id_chars", 256, "Longer article ids are rejected with a reason (SL107).", 1),
+    Setting("max_source_chars", 300, "Longer outlet names are rejected with a reason (SL107).", 1),
+    Setting("max_url_chars", 4096, "Longer URLs are rejected with a reason (SL107).", 1),
+    Setting("writer_wait", 0.0, "Seconds a writer waits while another process holds the store's writer lock "
+            "(one writer per store) before giving up with SL203; 0: give up at once, inf: wait as long as it takes "
+            "(`storyline --wait [SECONDS]`).", 0),
     Setting("threads", 1, "Threads for model runtimes.", 1),
     Setting("progress", True, "Show a progress bar on long runs."),
     Setting("fetch_timeout", 20.0, "Seconds a URL fetch may wait to connect or between bytes (storyline ingest URL, --fetch).", 0.1),
@@ -63,6 +70,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("fetch_retries", 2, "Retries of a fetch that timed out or got HTTP 429/5xx, with doubling back-off.", 0, 10),
     Setting("fetch_user_agent", "storyline/0.1 (news-events reader; honours robots.txt)", "User-Agent header of every fetch."),
     Setting("serve_max_body_bytes", 8_000_000, "storyline serve: larger request bodies are refused (HTTP 413, SL107).", 1),
+    Setting("serve_hosts", "", "storyline serve: more Host names the server answers to, comma-separated (`*.example.org`, "
+            "`*` for any); it always answers to the served host, localhost, 127.0.0.1 and ::1 (a check against DNS rebinding)."),
+    Setting("serve_header_timeout", 10.0, "storyline serve: seconds a client has to send its request headers before "
+            "the connection is closed (HTTP 408).", 0.1),
     Setting("serve_page_size", 20, "storyline serve: stories or search hits per page when the request names no limit.", 1, 200),
 )
 

@@ -170,7 +170,7 @@ def test_read_only_store_of_a_missing_file_fails_with_sl201(tmp_path):
 
 
 def test_connections_opening_a_new_store_at_once_all_succeed_and_migrate_once(tmp_path):
-    # e.g. the web server and an ingest started together on a new database
+    # e.g. the web server and an ingest started together on a new database: one writer at a time, each waits its turn
     for trial in range(10):
         path = tmp_path / f"race{trial}.db"
         barrier = threading.Barrier(6)
@@ -179,7 +179,7 @@ def test_connections_opening_a_new_store_at_once_all_succeed_and_migrate_once(tm
         def open_store():
             barrier.wait()
             try:
-                Store(path).close()
+                Store(path, wait=30).close()
             except Exception as exc:  # noqa: BLE001 - collected for the assertion
                 errors.append(exc)
 

@@ -11,6 +11,7 @@ import click
 
 from ..engine import Storyline
 from ..settings import load_options
+from ..terminal import printable
 from .app import Context, cli, emit_json
 from .progress import ingest_progress
 from .render import story_table
@@ -46,7 +47,7 @@ def ingest(obj: Context, paths: tuple[str, ...], source: str | None, fmt: str | 
             emit_json(dataclasses.asdict(summary))
         else:
             for rejection in summary.rejections:
-                click.echo(f"rejected {rejection.origin}:{rejection.line}: [{rejection.code}] {rejection.reason}", err=True)
+                click.echo(printable(f"rejected {rejection.origin}:{rejection.line}: [{rejection.code}] {rejection.reason}"), err=True)
             click.echo(summary.line())
     if summary.rejected:
         raise click.exceptions.Exit(1)
@@ -93,7 +94,7 @@ def demo(obj: Context, as_json: bool, db: str, then_serve: bool, port: int) -> N
         emit_json(data)
         return
     click.echo(summary.line())
-    click.echo(story_table(data))
+    click.echo(story_table(printable(data)))
     click.echo(f"\nStore: {db}   next: storyline --db {db} show {data[-1]['id'] if data else 'S1'}")
     if not then_serve:
         click.echo(f"Browse it: storyline serve --db {db}   then open http://127.0.0.1:{port}")
@@ -132,7 +133,7 @@ def gazetteer_import(obj: Context, dump: str, admin1: str | None, countries: str
 
     def report_skip(file: str, line: int, reason: str) -> None:
         if not as_json:
-            click.echo(f"skipped {file}:{line}: {reason}", err=True)
+            click.echo(printable(f"skipped {file}:{line}: {reason}"), err=True)
 
     report = import_geonames(dump, path, admin1_codes=admin1, country_info=countries, on_skip=report_skip)
     if as_json:
@@ -144,7 +145,7 @@ def gazetteer_import(obj: Context, dump: str, admin1: str | None, countries: str
 def _echo_watch_event(event: Any) -> None:
     if event.summary is not None:
         for rejection in event.summary.rejections:
-            click.echo(f"rejected {rejection.origin}:{rejection.line}: [{rejection.code}] {rejection.reason}", err=True)
+            click.echo(printable(f"rejected {rejection.origin}:{rejection.line}: [{rejection.code}] {rejection.reason}"), err=True)
         click.echo(f"{event.target}: {event.summary.line()}")
     else:
         click.echo(f"{event.target}: {event.message}", err=True)

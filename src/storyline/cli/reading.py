@@ -8,6 +8,7 @@ import click
 
 from ..exports import write_events_csv
 from ..settings import SETTINGS, load_options
+from ..terminal import printable, printable_json
 from .app import Context, cli, emit_json
 from .render import render, story_table
 
@@ -38,7 +39,7 @@ def stories(obj: Context, as_json: bool, limit: int | None, **filters: str | Non
     if as_json:
         emit_json([{k: s[k] for k in ("id", "title", "first_date", "last_date", "events")} for s in data])
     else:
-        click.echo(story_table(data))
+        click.echo(story_table(printable(data)))
 
 
 @cli.command()
@@ -56,8 +57,8 @@ def search(obj: Context, words: tuple[str, ...], limit: int, as_json: bool, curs
         return
     for hit in page.articles:
         snippet = " ".join("".join(f"[{t}]" if on else t for t, on in hit.parts()).split())
-        click.echo(f"{hit.id:<20} {hit.date or 'undated':<10} {hit.event_id or '-':<6} {hit.story_id or '-':<6} "
-                   f"{(hit.source or '-')[:20]:<20} {snippet}")
+        click.echo(printable(f"{hit.id:<20} {hit.date or 'undated':<10} {hit.event_id or '-':<6} {hit.story_id or '-':<6} "
+                   f"{(hit.source or '-')[:20]:<20} {snippet}"))
     if page.next:
         click.echo(f"more: storyline search {' '.join(words)} --cursor {page.next}")
 
@@ -72,7 +73,7 @@ def articles(obj: Context, as_json: bool) -> None:
     if as_json:
         emit_json(data)
         return
-    for a in data:
+    for a in printable(data):
         dup = f"  (duplicate of {a['duplicate_of']})" if a["duplicate_of"] else ""
         click.echo(f"{a['id']:<20} {a['date'] or 'undated':<10} {(a['source'] or '-')[:20]:<20} {(a['title'] or '')[:60]}{dup}")
 
@@ -89,7 +90,7 @@ def show(obj: Context, item_id: str, as_json: bool) -> None:
     if as_json:
         emit_json({"kind": kind, **data})
         return
-    click.echo(render(kind, data))
+    click.echo(render(kind, printable(data)))
 
 
 @cli.command()
@@ -105,7 +106,7 @@ def export(obj: Context, fmt: str, output) -> None:
             write_events_csv(engine.export(), output)
             return
         for record in engine.export():
-            output.write(json.dumps(record, ensure_ascii=False) + "\n")
+            output.write(printable_json(json.dumps(record, ensure_ascii=False)) + "\n")
 
 
 @cli.command()
@@ -119,7 +120,7 @@ def rejections(obj: Context, as_json: bool) -> None:
         emit_json([r.__dict__ for r in data])
         return
     for r in data:
-        click.echo(f"{r.origin}:{r.line}: [{r.code}] {r.reason}")
+        click.echo(printable(f"{r.origin}:{r.line}: [{r.code}] {r.reason}"))
 
 
 @cli.command()

@@ -50,7 +50,8 @@ class Storyline:
         self.options = options or load_options()
         self.db_path = Path(db)
         # readonly: a reader beside a writer (the web server's request threads); it never migrates or ingests
-        self.store: Store = open_store(self.db_path, readonly=readonly)
+        # a writer holds the store's writer lock (one writer per store); readers never take it
+        self.store: Store = open_store(self.db_path, readonly=readonly, wait=self.options.writer_wait)
         given = {"embedder": embedder, "entity_extractor": entity_extractor, "geoparser": geoparser, **(components or {})}
         self.components = Components(self.options, given)
         self.records = RecordBuilder(self.store, self.components)

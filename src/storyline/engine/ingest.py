@@ -19,7 +19,8 @@ from ..errors import Codes, InputError, StoreError
 from ..model import Article, Decision, IngestSummary, Notice, RawRecord, Rejection
 from ..pipeline.cluster import ClusterItem, EventState
 from ..pipeline.readers import expand_paths, read_path
-from ..pipeline.normalise import to_article
+from ..pipeline.normalise import excerpt as safe_excerpt
+from ..pipeline.normalise import field_limits, to_article
 from ..settings import Options
 from ..store import Store
 from ..store.vectors import FaissIndex, day_range, vector_id
@@ -123,9 +124,9 @@ class Ingester:
                 summary.notes.append(f"{item.origin}: {item.message}")
                 continue
             try:
-                article = to_article(item, source=source, max_chars=self.options.max_article_chars)
+                article = to_article(item, source=source, limits=field_limits(self.options))
             except InputError as exc:
-                excerpt = str(item.fields.get("text") or "")[:200]
+                excerpt = safe_excerpt(item.fields.get("text"))
                 self.reject(Rejection(item.origin, item.line, exc.code, exc.reason, excerpt), summary)
                 continue
             known = seen.get(article.id) or self.store.article_fingerprint(article.id)

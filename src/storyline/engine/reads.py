@@ -187,7 +187,14 @@ def decode_cursor(cursor: str | None, kind: type) -> Any:
         data = None
 
     def small(v: Any) -> bool:
-        return type(v) is not int or abs(v) <= _MAX_CURSOR_INT
+        """A value SQLite can bind: an integer within 64 bits, text without lone surrogates."""
+        if type(v) is int:
+            return -_MAX_CURSOR_INT - 1 <= v <= _MAX_CURSOR_INT
+        try:
+            v.encode("utf-8")
+        except (UnicodeEncodeError, AttributeError):
+            return False
+        return True
 
     if kind is int and type(data) is int and small(data):
         return data

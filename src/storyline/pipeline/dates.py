@@ -139,20 +139,38 @@ def _resolve(kind: str, m: re.Match[str], anchor: dt.date | None) -> FuzzyDate |
     return None
 
 
+#: dates outside this range are not resolved (a year-1 date cannot be counted back from or widened by a window)
+EARLIEST = dt.date(1000, 1, 1)
+LATEST = dt.date(2999, 12, 31)
+_TAKEN = b"\x01"
+
+
+def _in_range(value: FuzzyDate) -> bool:
+    return all(d is None or EARLIEST <= d <= LATEST for d in (value.value, value.start, value.end))
+
+
 def find_dates(text: str, anchor: dt.date | None) -> list[DateMention]:
-    """Every resolvable date expression in ``text``, longest match first, no overlaps."""
+    """Every resolvable date expression in ``text``, longest match first, no overlaps.
+
+    Linear in the text: the characters already taken by a date are marked in
+    one byte array, so checking a match for overlap costs its own length (not
+    the number of dates found before it). An anchor outside
+    :data:`EARLIEST`..:data:`LATEST` resolves nothing relative to it.
+    """
+    if anchor is not None and not EARLIEST <= anchor <= LATEST:
+        anchor = None
     found: list[DateMention] = []
-    taken: list[tuple[int, int]] = []
+    taken = bytearray(len(text))
     for kind, pattern in _PATTERNS:
         for m in pattern.finditer(text):
             start = m.start() + (len(m.group(0)) - len(m.group(0).lstrip()))
             end = m.end()
-            if any(s < end and start < e for s, e in taken):
+            if taken.find(_TAKEN, start, end) != -1:
                 continue
             value = _resolve(kind, m, anchor)
-            if value is None:
+            if value is None or not _in_range(value):
                 continue
-            taken.append((start, end))
+            taken[start:end] = _TAKEN * (end - start)
             found.append(DateMention(start, end, text[start:end], value))
     return sorted(found, key=lambda d: d.start)
 
@@ -171,6 +189,8 @@ def event_date_candidates(sentences: list[str], anchor: dt.date | None, window_d
     the report, not the event, and is skipped; so are dates after the anchor or
     more than ``window_days`` before it.
     """
+    if anchor is not None and not EARLIEST <= anchor <= LATEST:
+        anchor = None
     out = []
     for sentence in sentences:
         for mention in find_dates(sentence, anchor):

@@ -15,9 +15,9 @@ from .vectors import FaissIndex
 __all__ = ["Store", "VectorIndex", "SQLiteStore", "FaissIndex", "open_store", "index_location"]
 
 
-def open_store(location: str | Path, *, readonly: bool = False) -> Store:
-    """The store at ``location`` (a SQLite file path)."""
-    return SQLiteStore(location, readonly=readonly)
+def open_store(location: str | Path, *, readonly: bool = False, wait: float = 0.0) -> Store:
+    """The store at ``location`` (a SQLite file path); a writer waits up to ``wait`` seconds for the writer lock."""
+    return SQLiteStore(location, readonly=readonly, wait=wait)
 
 
 def index_location(store_location: str | Path, setting: str = "") -> Path:

@@ -21,6 +21,7 @@ from ..errors import Codes, StoreError
 from ..model import (Article, Decision, Mention, Place, Rejection, SavedEventState, SearchHit, Segment, StoredDecision,
                      StoredEvent, StoredStory, StoryFilter, StoryKey)
 from . import browse
+from .lock import WriterLock
 from .migrations import apply_migrations
 
 __all__ = ["SQLiteStore"]
@@ -53,8 +54,10 @@ def _set_wal(conn: sqlite3.Connection, attempts: int = 200) -> None:
 class SQLiteStore:
     """The embedded store (implements :class:`storyline.store.base.Store`). Use as a context manager or call :meth:`close`."""
 
-    def __init__(self, path: str | Path, *, readonly: bool = False) -> None:
+    def __init__(self, path: str | Path, *, readonly: bool = False, wait: float = 0.0) -> None:
         self.path = Path(path)
+        #: the writer role (one writer per store); None for a read-only store. See store/lock.py.
+        self.writer_lock: WriterLock | None = None
         try:
             if readonly:
                 # quoted, so a "?", "#" or "%" in the path is part of the file name
@@ -62,6 +65,8 @@ class SQLiteStore:
                 self.conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
             else:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
+                # a second writer is refused naming the holder (StoreLocked), or waits up to `wait` seconds
+                self.writer_lock = WriterLock(self.path).acquire(wait)
                 self.conn = sqlite3.connect(str(self.path), isolation_level=None, timeout=30)
             self.conn.row_factory = sqlite3.Row
             self.conn.execute("PRAGMA busy_timeout = 30000")
@@ -70,12 +75,19 @@ class SQLiteStore:
                 self.conn.execute("PRAGMA synchronous = NORMAL")
                 apply_migrations(self.conn)
         except sqlite3.DatabaseError as exc:
+            self._release_writer()
             raise StoreError(f"cannot open the store {self.path}: {exc}", code=Codes.STORE_OPEN) from None
         except OSError as exc:  # e.g. a parent "folder" that is a file
+            self._release_writer()
             raise StoreError(f"cannot open the store {self.path}: {exc.strerror or exc}", code=Codes.STORE_OPEN) from None
+
+    def _release_writer(self) -> None:
+        if self.writer_lock is not None:
+            self.writer_lock.release()
 
     def close(self) -> None:
         self.conn.close()
+        self._release_writer()
 
     def __enter__(self) -> "SQLiteStore":
         return self

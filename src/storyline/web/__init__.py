@@ -26,9 +26,16 @@ def create_app(db: str | Path, options: Any = None, **kwargs: Any) -> Any:
 def serve(db: str | Path, options: Any = None, *, host: str = "127.0.0.1", port: int = 8000,
           token: str | None = None, log_level: str = "info", watch: list[str] | None = None, on_watch: Any = None) -> None:
     """Serve the store ``db`` until interrupted; ``watch``: folders to ingest new files from meanwhile."""
-    app = create_app(db, options, token=token, watch=watch, on_watch=on_watch)
     try:
         import uvicorn
+
+        from .hardening import allowed_hosts, header_timeout_protocol
     except ImportError:
         raise DependencyMissing("The web server (uvicorn)", "web") from None
-    uvicorn.run(app, host=host, port=port, log_level=log_level, access_log=False, server_header=False)
+    from ..settings import load_options
+
+    options = options or load_options()
+    app = create_app(db, options, token=token, allowed_hosts=allowed_hosts(host, options.serve_hosts), watch=watch,
+                     on_watch=on_watch)
+    uvicorn.run(app, host=host, port=port, log_level=log_level, access_log=False, server_header=False,
+                http=header_timeout_protocol(options.serve_header_timeout))

@@ -13,11 +13,14 @@ import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Query, Request
-from pydantic import BaseModel, Field
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field, ValidationError
 
 from ..errors import Codes, InputError
 from ..model import ArticleView, Event, SearchPage, Story, StoryPage
+from ..pipeline import normalise
 from . import views
+from .app import error_body
 from .state import ServerState
 
 __all__ = ["router", "MAX_RECORDS", "ArticleIn", "ErrorResponse"]
@@ -36,17 +39,29 @@ class ErrorResponse(BaseModel):
     error: ErrorDetail
 
 
+_LIMITS = normalise.DEFAULT_LIMITS
+
+
 class ArticleIn(BaseModel):
-    """One article in the corpus JSONL fields; only ``text`` is required."""
+    """One article in the corpus JSONL fields; only ``text`` is required.
+
+    The patterns and lengths are the library's own rules (``pipeline/normalise.py``, default size
+    limits): an article that fits them is never rejected for the form of a field.
+    """
 
     model_config = {"extra": "allow"}
-    id: str | None = None
-    date: str | None = Field(None, description="Publication date, YYYY-MM-DD.")
-    source: str | None = None
-    title: str | None = None
-    text: str
-    url: str | None = None
-    lang: str | None = None
+    id: str | None = Field(None, max_length=_LIMITS["id"], pattern=normalise.ID_PATTERN, description=(
+        "Stable id; empty or absent: a content id. Printable; not blank; not of the form S<n> or E<n> "
+        "(story and event ids); may hold '/'."))
+    date: str | None = Field(None, max_length=64, pattern=normalise.DATE_PATTERN, description=(
+        "Publication date YYYY-MM-DD (1800-01-01 to 2999-12-31), optionally followed by a time."))
+    source: str | None = Field(None, max_length=_LIMITS["source"], description="Outlet name.")
+    title: str | None = Field(None, max_length=_LIMITS["title"])
+    text: str = Field(max_length=_LIMITS["text"], pattern=normalise.TEXT_PATTERN,
+                      description="The article; at least one character that is not a space or a control character.")
+    url: str | None = Field(None, max_length=_LIMITS["url"], pattern=normalise.PRINTABLE_PATTERN)
+    lang: str | None = Field(None, max_length=35, pattern=normalise.PRINTABLE_PATTERN,
+                             description="Language tag (en, pt-br); absent: identified from the text.")
 
 
 class Rejected(BaseModel):
@@ -56,6 +71,7 @@ class Rejected(BaseModel):
 
 
 class IngestResult(BaseModel):
+    articles: list[str] = Field(description="Ids of the request's articles now in the store (new or already stored), in order.")
     ingested: int
     duplicates: int
     unchanged: int
@@ -66,6 +82,14 @@ class IngestResult(BaseModel):
     rejections: list[Rejected]
 
 
+class RefusedDetail(ErrorDetail):
+    rejections: list[Rejected] = Field(description="Why each article was rejected (each is also stored as a rejection).")
+
+
+class RefusedResponse(BaseModel):
+    error: RefusedDetail
+
+
 _ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"model": ErrorResponse, "description": "A bad parameter (SL114) or body (SL101)."},
     404: {"model": ErrorResponse, "description": "No such id (SL401)."},
@@ -74,7 +98,11 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
 router = APIRouter(prefix="/api", tags=["storyline"], responses=_ERRORS)
 
 Limit = Annotated[int | None, Query(ge=1, le=200, description="Items per page (1-200).")]
-Cursor = Annotated[str | None, Query(max_length=200, description="The `next` of the previous page.")]
+Cursor = Annotated[str | None, Query(max_length=200, pattern=r"^[A-Za-z0-9_-]*$", description=(
+    "Opaque: the `next` of the previous page (URL-safe base64). Only a cursor this server made is valid; "
+    "any other value answers 400 (SL114)."))]
+#: a query date: YYYY-MM-DD (a day of the Gregorian calendar); empty means no bound
+DateParam = {"anyOf": [{"type": "string", "format": "date"}, {"type": "string", "maxLength": 0}, {"type": "null"}]}
 
 
 def _state(request: Request) -> ServerState:
@@ -86,8 +114,10 @@ def list_stories(
     request: Request,
     cursor: Cursor = None,
     limit: Limit = None,
-    date_from: Annotated[str | None, Query(alias="from", max_length=10, description="Stories reported on or after this date.")] = None,
-    date_to: Annotated[str | None, Query(alias="to", max_length=10, description="Stories reported on or before this date.")] = None,
+    date_from: Annotated[str | None, Query(alias="from", max_length=10, json_schema_extra=DateParam,
+                                           description="Stories reported on or after this date (YYYY-MM-DD).")] = None,
+    date_to: Annotated[str | None, Query(alias="to", max_length=10, json_schema_extra=DateParam,
+                                         description="Stories reported on or before this date (YYYY-MM-DD).")] = None,
     source: Annotated[str | None, Query(max_length=200, description="Only stories with an article from this outlet.")] = None,
     place: Annotated[str | None, Query(max_length=200, description="Only stories naming this place (country, region or city).")] = None,
     q: Annotated[str | None, Query(max_length=500, description="Only stories with an article containing every word.")] = None,
@@ -108,7 +138,8 @@ def get_event(request: Request, event_id: str) -> dict[str, Any]:
     return _state(request).reader().event(event_id).to_dict()
 
 
-@router.get("/articles/{article_id}", response_model=ArticleView, summary="One article: text, sentences, mentions and places")
+@router.get("/articles/{article_id:path}", response_model=ArticleView, operation_id="get_article",
+            summary="One article: text, sentences, mentions and places (an id may hold '/')")
 def get_article(request: Request, article_id: str) -> dict[str, Any]:
     article = _state(request).reader().article(article_id).to_dict()
     return article | {"origin": views.public_origin(article["origin"])}  # never the server's folders
@@ -132,15 +163,28 @@ def search(
     description=(
         "The body is one article or a JSON array of articles with the corpus JSONL fields "
         f"(`id`, `date`, `source`, `title`, `text`, `url`, `lang`; only `text` is required), at most {MAX_RECORDS}. "
-        "A record that cannot be used is stored as a rejection and listed in `rejections`; the others are ingested."
+        "A body that does not fit this schema (a field of another type, an article without `text`, an empty array) "
+        "answers 400 (SL114) and nothing is stored. An article that fits but cannot be used (an impossible date, "
+        "a field over its size limit, a reserved id) is stored as a rejection and listed in `rejections`; the "
+        "others are ingested. When no article of the request can be used, the answer is 422."
     ),
-    responses={401: {"model": ErrorResponse, "description": "No or wrong token (SL601)."},
-               413: {"model": ErrorResponse, "description": "Body too large (SL107)."}},
+    responses={200: {"description": "What was stored and what was rejected.", "links": {"article": {
+                   "operationId": "get_article", "parameters": {"article_id": "$response.body#/articles/0"},
+                   "description": "The first article of the request, as stored."}}},
+               401: {"model": ErrorResponse, "description": "No or wrong token (SL601)."},
+               413: {"model": ErrorResponse, "description": "Body too large (SL107)."},
+               409: {"model": RefusedResponse, "description": "Every article's id is already stored with another "
+                     "text (SL110); `rejections` lists them."},
+               422: {"model": RefusedResponse, "description": "No article of the request could be used: the code "
+                     "is the first rejection's; `rejections` lists them all (they are stored as rejections)."},
+               503: {"model": ErrorResponse, "description": "Another process is writing to the store (SL203); "
+                     "retry after `Retry-After` seconds."}},
     openapi_extra={"requestBody": {"required": True, "content": {"application/json": {"schema": {
-        "oneOf": [ArticleIn.model_json_schema(), {"type": "array", "items": ArticleIn.model_json_schema(), "maxItems": MAX_RECORDS}]
+        "oneOf": [ArticleIn.model_json_schema(),
+                  {"type": "array", "items": ArticleIn.model_json_schema(), "minItems": 1, "maxItems": MAX_RECORDS}]
     }}}}},
 )
-async def post_articles(request: Request, authorization: Annotated[str | None, Header()] = None) -> dict[str, Any]:
+async def post_articles(request: Request, authorization: Annotated[str | None, Header()] = None) -> Any:
     state = _state(request)
     given = authorization[7:].strip() if authorization and authorization[:7].lower() == "bearer " else None
     state.check_token(given)
@@ -154,7 +198,28 @@ async def post_articles(request: Request, authorization: Annotated[str | None, H
         raise InputError("the body must be an article object or a non-empty array of article objects", code=Codes.BAD_PARAMETER)
     if len(records) > MAX_RECORDS:
         raise InputError(f"at most {MAX_RECORDS} articles per request, got {len(records)}", code=Codes.TOO_LARGE)
+    _check_schema(records)
     from starlette.concurrency import run_in_threadpool
 
-    return await run_in_threadpool(state.ingest, records)
+    result = await run_in_threadpool(state.ingest, records)
+    if result["rejected"] and result["rejected"] == len(records):  # nothing stored: not a success
+        first = result["rejections"][0]
+        # every one an id already stored with another text: a conflict; otherwise articles that cannot be used
+        status = 409 if all(r["code"] == Codes.ID_CONFLICT for r in result["rejections"]) else 422
+        message = f"no article could be used ({result['rejected']} rejected; article {first['line']}: {first['reason']})"
+        return JSONResponse(error_body(first["code"], status, message, rejections=result["rejections"]), status_code=status)
+    return result
 
+
+def _check_schema(records: list[dict[str, Any]]) -> None:
+    """The body must be what the OpenAPI document says (types, ``text`` present), else 400 naming the record.
+
+    Values of the right type that cannot be used (an impossible date, a text
+    too long) are still per-record rejections in the 200 answer.
+    """
+    for number, record in enumerate(records, 1):
+        try:
+            ArticleIn.model_validate(record)
+        except ValidationError as exc:
+            problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()[:5])
+            raise InputError(f"article {number} does not fit the schema: {problems}", code=Codes.BAD_PARAMETER) from None

@@ -27,7 +27,7 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from ..errors import AccessError, Codes, InputError, NotFoundError, StorylineError
+from ..errors import AccessError, Codes, InputError, NotFoundError, StoreLocked, StorylineError
 from ..settings import Options
 from . import docs
 from .state import ServerState
@@ -56,7 +56,10 @@ _STATUS = {  # library error class -> HTTP status
     NotFoundError: 404,
     AccessError: 401,
     InputError: 400,
+    StoreLocked: 503,  # another process holds the writer role: try again when it is done
 }
+#: seconds a client is told to wait before retrying a write refused with 503 (SL203)
+RETRY_AFTER = 5
 
 
 def error_body(code: str, status: int, message: str, **extra: Any) -> dict[str, Any]:
@@ -126,12 +129,18 @@ async def _no_receive() -> dict:
 
 def create_app(db: str | Path, options: Options | None = None, *, token: str | None = None,
                embedder: Any | None = None, entity_extractor: Any | None = None,
-               max_body: int | None = None, watch: list[str] | None = None, on_watch: Any = None) -> FastAPI:
+               max_body: int | None = None, allowed_hosts: frozenset[str] | None = None,
+               watch: list[str] | None = None, on_watch: Any = None) -> FastAPI:
     """The Storyline web app over the store ``db``: REST API under ``/api/``, UI at ``/``.
 
     ``watch``: folders whose new files the server ingests while it runs (through its one writer).
+
+    ``allowed_hosts``: the Host names it answers to (by default the loopback
+    names and the ``serve_hosts`` setting; see :mod:`storyline.web.hardening`).
     """
     from . import api, pages
+    from .hardening import HostCheck
+    from .hardening import allowed_hosts as default_hosts
 
     state = ServerState(db, options, token=token, embedder=embedder, entity_extractor=entity_extractor)
 
@@ -167,11 +176,18 @@ def create_app(db: str | Path, options: Options | None = None, *, token: str | N
     def wants_json(request: Request) -> bool:
         return request.url.path.startswith("/api/") or request.url.path == "/api"
 
-    def answer(request: Request, code: str, status: int, message: str, **extra: Any) -> Response:
+    def answer(request: Request, code: str, status: int, message: str, headers: dict[str, str] | None = None,
+               **extra: Any) -> Response:
+        headers = dict(headers or {})  # e.g. the Allow header of a 405
+        if status == 401:
+            headers["WWW-Authenticate"] = "Bearer"
+        elif status == 503:
+            headers["Retry-After"] = str(RETRY_AFTER)
         if wants_json(request):
-            headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
-            return JSONResponse(error_body(code, status, message, **extra), status_code=status, headers=headers)
-        return pages.error_page(request, code, status, message)
+            return JSONResponse(error_body(code, status, message, **extra), status_code=status, headers=headers or None)
+        page = pages.error_page(request, code, status, message)
+        page.headers.update(headers)
+        return page
 
     @app.exception_handler(StorylineError)
     async def _library_error(request: Request, exc: StorylineError) -> Response:
@@ -192,7 +208,7 @@ def create_app(db: str | Path, options: Options | None = None, *, token: str | N
     async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
         code = {404: Codes.NOT_FOUND, 405: Codes.METHOD_NOT_ALLOWED, 401: Codes.UNAUTHORIZED}.get(exc.status_code, Codes.BAD_PARAMETER)
         message = exc.detail if isinstance(exc.detail, str) and exc.status_code != 404 else f"no page at {request.url.path}"
-        return answer(request, code, exc.status_code, message)
+        return answer(request, code, exc.status_code, message, headers=getattr(exc, "headers", None))
 
     @app.exception_handler(Exception)
     async def _bug(request: Request, exc: Exception) -> Response:
@@ -200,6 +216,7 @@ def create_app(db: str | Path, options: Options | None = None, *, token: str | N
         return answer(request, Codes.INTERNAL, 500, "internal error; the server log has the details")
 
     limit = int(max_body if max_body is not None else state.options.serve_max_body_bytes)
+    app.add_middleware(HostCheck, allowed=allowed_hosts or default_hosts(None, state.options.serve_hosts))
     # the guard wraps everything, including the error handlers' own answers
     app.add_middleware(_Guard, max_body=limit)
     return app

@@ -117,7 +117,7 @@ def event_page(request: Request, event_id: str, field: Annotated[str | None, Que
                    background=(record or {}).get("background") or [], record_summary=(record or {}).get("summary") or "")
 
 
-@router.get("/articles/{article_id}", response_class=HTMLResponse)
+@router.get("/articles/{article_id:path}", response_class=HTMLResponse)  # an article id may hold "/"
 def article_page(request: Request, article_id: str) -> Response:
     article = _state(request).reader().article(article_id).to_dict()
     article["origin"] = views.public_origin(article["origin"])

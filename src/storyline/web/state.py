@@ -14,7 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from ..engine import Storyline
-from ..errors import AccessError
+from ..errors import AccessError, StoreLocked
+from ..model import RawRecord
+from ..pipeline.normalise import field_limits, to_article
 from ..settings import Options, load_options
 
 __all__ = ["ServerState"]
@@ -38,7 +40,8 @@ class ServerState:
         # connections can always open beside it.
         self._write_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="storyline-writer")
         self._writer: Storyline | None = None
-        self._written_mark = self._in_writer(self._open_writer)
+        self._written_mark: tuple[int, int] | None = None
+        self._in_writer(self._start_writer)
         self._local = threading.local()
         self._readers: list[Storyline] = []
         self._readers_lock = threading.Lock()
@@ -46,13 +49,27 @@ class ServerState:
     def _in_writer(self, fn: Any, *args: Any) -> Any:
         return self._write_thread.submit(fn, *args).result()
 
-    def _open_writer(self) -> tuple[int, int]:
+    def _start_writer(self) -> None:
+        """Create or migrate the store, then let the writer role go: it is taken per write (one writer per store)."""
+        try:
+            self._open_writer()
+        except StoreLocked:
+            return  # another process is writing (it created the store); POSTs answer 503 until it is done
+        assert self._writer is not None and self._writer.store.writer_lock is not None
+        self._writer.store.writer_lock.release()
+
+    def _drop_writer(self) -> None:
         if self._writer is not None:
             # keep the loaded models; drop the clustering state another process may have changed
             self._seams = self._writer.components.built()
             self._writer.close()
-        self._writer = Storyline(self.db, self.options, components=self._seams)
-        return self._store_mark()
+            self._writer = None
+
+    def _open_writer(self) -> None:
+        """(Re)open the writer engine from what is stored now; it holds the writer lock (StoreLocked if another has it)."""
+        self._drop_writer()
+        self._writer = Storyline(self.db, self.options.replace(writer_wait=0), components=self._seams)
+        self._written_mark = self._store_mark()
 
     def reader(self) -> Storyline:
         engine = getattr(self._local, "engine", None)
@@ -78,12 +95,9 @@ class ServerState:
         return self._in_writer(self._ingest, records)
 
     def _ingest(self, records: list[dict[str, Any]]) -> dict[str, Any]:
-        if self._store_mark() != self._written_mark:
-            self._open_writer()  # another process ingested since our last write: start from what is stored now
-        assert self._writer is not None
-        summary = self._writer.ingest_records(records)
-        self._written_mark = self._store_mark()
+        summary = self._as_writer(lambda writer: writer.ingest_records(records))
         return {
+            "articles": self._stored_ids(records, {r.line for r in summary.rejections}),
             "ingested": summary.ingested, "duplicates": summary.duplicates, "unchanged": summary.unchanged,
             "rejected": summary.rejected, "events_created": summary.events_created,
             "stories_created": summary.stories_created, "seconds": round(summary.seconds, 3),
@@ -92,15 +106,42 @@ class ServerState:
 
     def ingest_paths(self, paths: list[str]) -> Any:
         """Ingest files on the writer thread (``storyline serve --watch``): the one writer POST /api/articles uses."""
-        return self._in_writer(self._ingest_paths, list(paths))
+        return self._in_writer(lambda: self._as_writer(lambda writer: writer.ingest(list(paths))))
 
-    def _ingest_paths(self, paths: list[str]) -> Any:
-        if self._store_mark() != self._written_mark:
+    def _as_writer(self, work: Any) -> Any:
+        """Run ``work(writer)`` holding the writer role for this request only, so a CLI ingest can run between
+        requests (StoreLocked -> 503 while another process writes)."""
+        if self._writer is None:
             self._open_writer()
-        assert self._writer is not None
-        summary = self._writer.ingest(paths)
-        self._written_mark = self._store_mark()
-        return summary
+        else:
+            assert self._writer.store.writer_lock is not None
+            self._writer.store.writer_lock.acquire()
+            if self._store_mark() != self._written_mark:
+                self._open_writer()  # another process ingested since our last write: start from what is stored now
+        assert self._writer is not None and self._writer.store.writer_lock is not None
+        try:
+            result = work(self._writer)
+            self._written_mark = self._store_mark()
+        except BaseException:
+            self._drop_writer()  # its in-memory state may hold what the failed transaction rolled back
+            raise
+        finally:
+            if self._writer is not None:
+                self._writer.store.writer_lock.release()
+        return result
+
+    def _stored_ids(self, records: list[dict[str, Any]], rejected: set[int]) -> list[str]:
+        """The ids of the records that are in the store now (not rejected), in request order."""
+        out = []
+        for line, record in enumerate(records, 1):
+            if line in rejected:
+                continue
+            given = record.get("id")
+            if isinstance(given, str) and given.strip():
+                out.append(given.strip())
+            else:  # a content id: the one normalising gives it
+                out.append(to_article(RawRecord("<api>", line, record), limits=field_limits(self.options)).id)
+        return out
 
     def close(self) -> None:
         with self._readers_lock:
