@@ -75,7 +75,7 @@ def test_demo_ends_by_printing_the_stories_with_the_founding_story_among_them(tm
 
     assert result.exit_code == 0, result.output
     lines = result.stdout.rstrip("\n").splitlines()
-    assert lines[0].startswith("ingested 23 new articles (1 duplicates)")
+    assert lines[0].startswith("ingested 23 new articles (1 duplicate)")
     header = next(i for i, line in enumerate(lines) if line.split()[:2] == ["id", "dates"])
     table = lines[header + 1 : lines.index("", header)]
     assert len(table) >= 2 and all(row.startswith("S") for row in table)

@@ -379,3 +379,8 @@ def test_a_page_larger_than_the_limit_is_rejected_unread():
     (rejection,) = list(HtmlReader(max_bytes=1000).read(io.BytesIO(b"<html>" + b"x" * 5000), "big.html"))
 
     assert rejection.code == Codes.TOO_LARGE and "1,000 bytes" in rejection.reason
+
+
+def test_plain_text_on_standard_input_is_the_text_format_not_a_csv_without_a_text_column():
+    assert detect_format("-", b"The river burst its banks in Marlow, flooding homes.\n") == "txt"
+    assert detect_format("-", b"id,date,text\nx,2023-03-06,hello\n") == "csv"

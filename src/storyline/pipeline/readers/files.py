@@ -124,8 +124,10 @@ def detect_format(path: str, head: bytes) -> str | None:
             return "html"
     if _DATE_LINE.match(stripped.decode("utf-8", "replace")):
         return "txt"
-    if path in (STDIN, STDIN_ORIGIN) and b"," in stripped.split(b"\n", 1)[0]:
-        return "csv"
+    if path in (STDIN, STDIN_ORIGIN):
+        # CSV only when the first line is a header naming a text column; other piped text is the text format
+        header = [c.strip().strip('"').lower() for c in stripped.split(b"\n", 1)[0].decode("utf-8", "replace").split(",")]
+        return "csv" if "text" in header else "txt"
     return None
 
 
