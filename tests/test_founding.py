@@ -135,7 +135,7 @@ def test_show_prints_the_record_and_export_writes_one_csv_row_per_real_event(fou
     shown = runner.invoke(cli, ["--db", db, "show", "E1"])
     assert shown.exit_code == 0, shown.output
     assert "type     ASSAULT" in shown.output and "earlier event:" in shown.output
-    assert "relays of one wall street journal report" in shown.output
+    assert "relays of one Wall Street Journal report" in shown.output
     exported = runner.invoke(cli, ["--db", db, "export", "--format", "events-csv"])
     assert exported.exit_code == 0, exported.output
     rows = list(csv.DictReader(io.StringIO(exported.output)))
