@@ -95,3 +95,15 @@ def test_runs_record_the_sha256_of_the_parameter_files_their_components_read(fak
     assert names["clusterer"] == "clusterer.online.v3" and names["embedder"] == "embedder.hashing.v1"
     bundled = resources.files("storyline.pipeline").joinpath("params", "clusterer-online-v3.json").read_bytes()
     assert names["params"]["clusterer.online.v3"]["clusterer-online-v3.json"] == hashlib.sha256(bundled).hexdigest()
+
+
+def test_no_module_is_longer_than_600_lines_and_no_function_than_80():
+    too_long = []
+    for path in _modules("."):
+        text = path.read_text(encoding="utf-8")
+        if text.count("\n") > 600:
+            too_long.append(f"{path.relative_to(PACKAGE)}: {text.count(chr(10))} lines")
+        for node in ast.walk(ast.parse(text)):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.end_lineno - node.lineno >= 80:
+                too_long.append(f"{path.relative_to(PACKAGE)}:{node.lineno} {node.name}(): {node.end_lineno - node.lineno + 1} lines")
+    assert not too_long, "split these (docs/architecture.md): " + "; ".join(too_long)

@@ -47,10 +47,10 @@ REGISTRATIONS: tuple[Registration, ...] = (
     Registration("entities.spacy-en.v1", f"{_P}.entities:_spacy", help="spaCy en_core_web_sm named entities"),
     Registration("dates.rules.v1", f"{_P}.dates:_rules", help="date expressions resolved against the publication date"),
     Registration("quotes.rules.v1", f"{_P}.quotes:_rules", help="quotes with their speakers, attributions with their sources"),
-    Registration("geoparser.geonames.v1", f"{_P}.places:_geonames", help="gazetteer look-up with hand priors"),
-    Registration("geoparser.geonames.v2", f"{_P}.places:_geonames_v2", ("geoparser-spans-v1.json",),
+    Registration("geoparser.geonames.v1", f"{_P}.geo.places:_geonames", help="gazetteer look-up with hand priors"),
+    Registration("geoparser.geonames.v2", f"{_P}.geo.places:_geonames_v2", ("geoparser-spans-v1.json",),
                  help="v1 with the fitted span model"),
-    Registration("geoparser.geonames.v3", f"{_P}.places:_geonames_v3", ("geoparser-spans-v1.json", "geoparser-ranker-v1.json"),
+    Registration("geoparser.geonames.v3", f"{_P}.geo.places:_geonames_v3", ("geoparser-spans-v1.json", "geoparser-ranker-v1.json"),
                  help="v2 with the fitted candidate ranker"),
     # cluster and link
     Registration("clusterer.online.v1", f"{_P}.cluster.online:OnlineClustererV1.from_options", ("clusterer-online-v1.json",),
@@ -63,7 +63,7 @@ REGISTRATIONS: tuple[Registration, ...] = (
     # record
     Registration("relays.attribution.v1", f"{_P}.relays:_attribution",
                  help="reports that cite one outlet's report are relays of it"),
-    Registration("eventtype.linear.v1", f"{_P}.eventtype:_linear", ("eventtype-linear-v1.json",),
+    Registration("eventtype.linear.v1", f"{_P}.record.eventtype:_linear", ("eventtype-linear-v1.json",),
                  help="PLOVER / ACLED event types, linear model over word n-grams"),
     Registration("recorder.agreement.v1", f"{_P}.recorder:_agreement",
                  help="record fields chosen by agreement across independent sources, earlier events recalled"),

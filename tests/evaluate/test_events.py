@@ -81,7 +81,7 @@ def test_a_file_of_another_format_is_refused_with_its_name_and_line(tmp_path):
 def test_fit_events_writes_parameters_with_the_data_fingerprint_and_heldout_scores(tmp_path):
     import hashlib
 
-    from storyline.pipeline.eventtype import LinearEventTyper, load_params
+    from storyline.pipeline.record.eventtype import LinearEventTyper, load_params
 
     rows = []
     for i in range(30):

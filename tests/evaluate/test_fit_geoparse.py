@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from storyline.evaluate.fit_geoparse import candidate_matrix, fit_span_model
-from storyline.pipeline.gazetteer import Gazetteer, import_geonames
-from storyline.pipeline.place_spans import FEATURES, SpanModel
-from storyline.pipeline.places import GazetteerGeoparser
+from storyline.pipeline.geo.gazetteer import Gazetteer, import_geonames
+from storyline.pipeline.geo.spans import FEATURES, SpanModel
+from storyline.pipeline.geo.places import GazetteerGeoparser
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 

@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 from storyline.evaluate.fit_places import fit_conditional_logit, fit_place_ranker, group_accuracy
-from storyline.pipeline.gazetteer import Gazetteer, import_geonames
-from storyline.pipeline.place_ranker import RANKER_FEATURES
+from storyline.pipeline.geo.gazetteer import Gazetteer, import_geonames
+from storyline.pipeline.geo.ranker import RANKER_FEATURES
 from support import geonames_row as _row
 
 

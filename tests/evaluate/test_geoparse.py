@@ -15,8 +15,8 @@ from storyline.cli import cli
 from storyline.errors import InputError
 from storyline.evaluate.geoparse import MAX_ERROR_KM, auc, geocoding_scores, load_geoparsing, score_geoparsing, span_scores
 from storyline.model import Place
-from storyline.pipeline.gazetteer import Gazetteer
-from storyline.pipeline.places import GazetteerGeoparser
+from storyline.pipeline.geo.gazetteer import Gazetteer
+from storyline.pipeline.geo.places import GazetteerGeoparser
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 

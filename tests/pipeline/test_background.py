@@ -1,7 +1,7 @@
 import datetime as dt
 
 from storyline.model import RawRecord
-from storyline.pipeline.background import find_background, group_background
+from storyline.pipeline.record.background import find_background, group_background
 from storyline.pipeline.dates import date_mentions
 from storyline.pipeline.normalise import to_article
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from storyline.pipeline.counts import find_counts, parse_number, total_counts
+from storyline.pipeline.record.counts import find_counts, parse_number, total_counts
 
 
 def killed(sentence: str) -> list[int]:

@@ -9,7 +9,7 @@ import pytest
 
 from storyline import registry
 from storyline.evaluate.fit_events import split_heldout, train
-from storyline.pipeline.eventtype import (
+from storyline.pipeline.record.eventtype import (
     ACLED_SUB_EVENT_TYPES, ACLED_TO_PLOVER, PARAMS_FILE, PLOVER_TYPES, LinearEventTyper, combine, find_triggers, ngrams,
 )
 from support import options

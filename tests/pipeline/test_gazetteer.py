@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from storyline.errors import InputError
-from storyline.pipeline.gazetteer import Gazetteer, article_stripped, import_geonames, name_key
+from storyline.pipeline.geo.gazetteer import Gazetteer, article_stripped, import_geonames, name_key
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 DUMP = FIXTURES / "geonames_sample.txt"

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from storyline.pipeline.gazetteer import Gazetteer, import_geonames
-from storyline.pipeline.place_ranker import RANKER_FEATURES, PlaceRanker, kind_word, ranker_features
-from storyline.pipeline.place_spans import SpanModel
-from storyline.pipeline.places import GazetteerGeoparser
+from storyline.pipeline.geo.gazetteer import Gazetteer, import_geonames
+from storyline.pipeline.geo.ranker import RANKER_FEATURES, PlaceRanker, kind_word, ranker_features
+from storyline.pipeline.geo.spans import SpanModel
+from storyline.pipeline.geo.places import GazetteerGeoparser
 from support import geonames_row as _row
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"

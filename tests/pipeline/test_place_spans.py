@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from storyline.pipeline.gazetteer import Gazetteer, import_geonames
-from storyline.pipeline.place_spans import FEATURES, CandidateInfo, SpanModel, span_features
-from storyline.pipeline.places import GazetteerGeoparser
+from storyline.pipeline.geo.gazetteer import Gazetteer, import_geonames
+from storyline.pipeline.geo.spans import FEATURES, CandidateInfo, SpanModel, span_features
+from storyline.pipeline.geo.places import GazetteerGeoparser
 from support import geonames_row
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from storyline.model import GeoPrecision
-from storyline.pipeline.gazetteer import Gazetteer, import_geonames
-from storyline.pipeline.places import GazetteerGeoparser, haversine_km, precision_of
+from storyline.pipeline.geo.gazetteer import Gazetteer, import_geonames
+from storyline.pipeline.geo.places import GazetteerGeoparser, haversine_km, precision_of
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 SEEDS = Path(__file__).resolve().parents[2] / "src" / "storyline" / "examples" / "seeds"

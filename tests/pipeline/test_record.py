@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 from storyline.model import GeoPrecision, Mention, Place, RawRecord
-from storyline.pipeline.actors import assign_roles, find_actor_phrases, same_actor
-from storyline.pipeline.eventtype import EventTypeCoding, combine, find_triggers
+from storyline.pipeline.record.actors import assign_roles, find_actor_phrases, same_actor
+from storyline.pipeline.record.eventtype import EventTypeCoding, combine, find_triggers
 from storyline.pipeline.normalise import to_article
-from storyline.pipeline.record import build_record, code_sentence
+from storyline.pipeline.record.build import build_record, code_sentence
 
 
 class KeywordTyper:

@@ -11,7 +11,7 @@ from storyline.model import Mention
 from storyline.pipeline import entities as entities_stage
 from storyline.pipeline.readers import read_path
 from storyline.pipeline.normalise import to_article
-from storyline.pipeline.record import build_record
+from storyline.pipeline.record.build import build_record
 from support import options
 
 pytestmark = pytest.mark.slow

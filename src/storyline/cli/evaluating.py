@@ -179,7 +179,7 @@ def fit_cluster(obj: Context, corpora: tuple[str, ...], output: str | None, over
 def fit_events(obj: Context, corpus: str, output: str | None, overwrite: bool) -> None:
     """Fit the event type classifier on CORPUS (ACLED JSONL with gold event and sub-event types)."""
     from ..evaluate.fit_events import PARAMS_INDENT, fit_event_typer
-    from ..pipeline.eventtype import PARAMS_FILE
+    from ..pipeline.record.eventtype import PARAMS_FILE
 
     document = fit_event_typer(corpus, log=_fit_log)
     target = _write_fitted(document, output, PARAMS_FILE, PARAMS_INDENT, overwrite=overwrite)
@@ -210,7 +210,7 @@ def fit_geoparse(obj: Context, corpora: tuple[str, ...], output: str | None, ove
 def fit_places(obj: Context, corpora: tuple[str, ...], output: str | None, overwrite: bool) -> None:
     """Fit the geoparser's place ranker on CORPORA (geoparsing JSONL and/or ACLED event JSONL with gold places)."""
     from ..evaluate.fit_places import fit_place_ranker
-    from ..pipeline.place_ranker import PARAMS_FILE
+    from ..pipeline.geo.ranker import PARAMS_FILE
 
     document = fit_place_ranker(corpora, load_options(obj.config, obj.overrides), log=_fit_log)
     target = _write_fitted(document, output, PARAMS_FILE, overwrite=overwrite)

@@ -126,7 +126,7 @@ def gazetteer_import(obj: Context, dump: str, admin1: str | None, countries: str
     Re-importing is safe: places are keyed by geonameid. Bad lines are
     reported with their file and line and skipped.
     """
-    from ..pipeline.gazetteer import default_gazetteer_path, import_geonames
+    from ..pipeline.geo.gazetteer import default_gazetteer_path, import_geonames
 
     options = load_options(obj.config, obj.overrides)
     path = target or options.gazetteer or str(default_gazetteer_path())

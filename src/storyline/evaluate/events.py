@@ -13,7 +13,7 @@ Scores (fractions in 0..1):
 * ``event_type_accuracy``, ``event_type_macro_f1`` (over ACLED event types),
   ``sub_event_type_accuracy``;
 * ``actor1_match``: the record's actor1 names ACLED's actor1 in the sense of
-  :func:`storyline.pipeline.actors.same_actor` (same kind and, when both
+  :func:`storyline.pipeline.record.actors.same_actor` (same kind and, when both
   name one, the same country; named groups by shared words or acronym);
 * ``location_25km``/``location_161km``: the record's place within that
   distance of ACLED's coordinates; ``admin1_accuracy`` and
@@ -148,7 +148,7 @@ def evaluate_events(
 
 def _evaluate_plover(path: str, rows: list[tuple[int, dict[str, Any]]], typer: Any) -> dict[str, Any]:
     from ..pipeline.normalise import to_article
-    from ..pipeline.record import build_record
+    from ..pipeline.record.build import build_record
 
     gold, predicted = [], []
     started = time.perf_counter()
@@ -175,10 +175,10 @@ def _evaluate_plover(path: str, rows: list[tuple[int, dict[str, Any]]], typer: A
 
 def _evaluate_acled(path: str, rows, typer, extractor, geoparser, progress) -> dict[str, Any]:
     from ..pipeline import entities as entities_stage
-    from ..pipeline.actors import Actor, same_actor
+    from ..pipeline.record.actors import Actor, same_actor
     from ..pipeline.normalise import to_article
-    from ..pipeline.places import haversine_km
-    from ..pipeline.record import build_record
+    from ..pipeline.geo.places import haversine_km
+    from ..pipeline.record.build import build_record
 
     for number, row in rows:
         _require(path, number, row, ("text", "date", "gold"))

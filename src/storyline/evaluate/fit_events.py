@@ -2,7 +2,7 @@
 
 The classifier of ``eventtype.linear.v1`` is a multinomial logistic
 regression over binary word uni- and bigram features weighted by idf (see
-:mod:`storyline.pipeline.eventtype`). Fitting is plain numpy (full-batch
+:mod:`storyline.pipeline.record.eventtype`). Fitting is plain numpy (full-batch
 gradient descent with Adam on the L2-regularised cross-entropy), so no extra
 is needed.
 
@@ -25,7 +25,7 @@ from typing import Any, Callable, Sequence
 import numpy as np
 
 from ..errors import Codes
-from ..pipeline.eventtype import ACLED_SUB_EVENT_TYPES, LinearEventTyper, encode_array, ngrams
+from ..pipeline.record.eventtype import ACLED_SUB_EVENT_TYPES, LinearEventTyper, encode_array, ngrams
 from .files import bad_line, read_objects, sha256_of
 from .events import macro_f1
 

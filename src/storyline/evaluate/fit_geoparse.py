@@ -2,7 +2,7 @@
 
 Every candidate span ``geoparser.geonames.v2`` would consider (entity spans
 of any place-like label, names introduced by their kind, capitalised names
-the gazetteer knows well; see :mod:`storyline.pipeline.place_spans`) is a
+the gazetteer knows well; see :mod:`storyline.pipeline.geo.spans`) is a
 positive when it is exactly a gold toponym's span (any toponym class except
 GeoWebNews' three non-toponym classes) and a negative otherwise. A logistic
 regression over the span features is fitted on all files together; the
@@ -22,9 +22,9 @@ from typing import Any, Callable, Sequence
 import numpy as np
 
 from .. import registry
-from ..pipeline.gazetteer import Gazetteer
-from ..pipeline.place_spans import FEATURES
-from ..pipeline.places import GazetteerGeoparser
+from ..pipeline.geo.gazetteer import Gazetteer
+from ..pipeline.geo.spans import FEATURES
+from ..pipeline.geo.places import GazetteerGeoparser
 from ..settings import Options, load_options
 from .files import sha256_of
 from .learners import logistic_regression

@@ -12,7 +12,7 @@ Training groups come from two kinds of development files:
   ACLED's country.
 
 A toponym without a positive candidate, or with one candidate only, teaches
-nothing and is left out. The ranker (:mod:`storyline.pipeline.place_ranker`)
+nothing and is left out. The ranker (:mod:`storyline.pipeline.geo.ranker`)
 is a conditional logit -- a softmax over each toponym's candidates --
 fitted by Newton's method with an L2 penalty; every file weighs the same
 however many toponyms it has. The features of the article context depend on
@@ -35,10 +35,10 @@ from typing import Any, Callable, Sequence
 import numpy as np
 
 from .. import registry
-from ..pipeline.gazetteer import Gazetteer
-from ..pipeline.place_ranker import RANKER_FEATURES, PlaceRanker
-from ..pipeline.place_spans import SpanModel
-from ..pipeline.places import GazetteerGeoparser, haversine_km
+from ..pipeline.geo.gazetteer import Gazetteer
+from ..pipeline.geo.ranker import RANKER_FEATURES, PlaceRanker
+from ..pipeline.geo.spans import SpanModel
+from ..pipeline.geo.places import GazetteerGeoparser, haversine_km
 from ..settings import Options, load_options
 from .files import sha256_of
 

@@ -48,7 +48,7 @@ from typing import Any, Iterable, Sequence
 from .. import registry
 from ..errors import Codes
 from ..model import Place
-from ..pipeline.places import haversine_km
+from ..pipeline.geo.places import haversine_km
 from ..settings import Options, load_options
 from .files import bad_line, read_objects
 

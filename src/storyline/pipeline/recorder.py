@@ -13,8 +13,9 @@ from typing import Mapping, Protocol, Sequence
 
 from ..model import Article, EventRecord, Mention, Place
 from ..model import DatePrecision as P
-from . import background, record
-from .eventtype import EventTyper
+from .record import background
+from .record import build as record
+from .record.eventtype import EventTyper
 
 __all__ = ["Recorder", "AgreementRecorder"]
 

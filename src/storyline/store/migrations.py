@@ -117,7 +117,7 @@ CREATE TABLE runs (
 );
 """
 
-#: Toponyms per article and what each resolved to (``pipeline/places.py``).
+#: Toponyms per article and what each resolved to (``pipeline/geo/places.py``).
 _PLACES = """
 CREATE TABLE places (
     article_id TEXT NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL, text TEXT NOT NULL,

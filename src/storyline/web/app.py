@@ -173,6 +173,17 @@ def create_app(db: str | Path, options: Options | None = None, *, token: str | N
     app.include_router(api.router)
     app.include_router(pages.router)
 
+    _answer_errors(app, pages.error_page)
+    limit = int(max_body if max_body is not None else state.options.serve_max_body_bytes)
+    app.add_middleware(HostCheck, allowed=allowed_hosts or default_hosts(None, state.options.serve_hosts))
+    # the guard wraps everything, including the error handlers' own answers
+    app.add_middleware(_Guard, max_body=limit)
+    return app
+
+
+def _answer_errors(app: FastAPI, error_page: Any) -> None:
+    """Every error as one shape: JSON under ``/api/``, an HTML page elsewhere (``error_page``)."""
+
     def wants_json(request: Request) -> bool:
         return request.url.path.startswith("/api/") or request.url.path == "/api"
 
@@ -185,7 +196,7 @@ def create_app(db: str | Path, options: Options | None = None, *, token: str | N
             headers["Retry-After"] = str(RETRY_AFTER)
         if wants_json(request):
             return JSONResponse(error_body(code, status, message, **extra), status_code=status, headers=headers or None)
-        page = pages.error_page(request, code, status, message)
+        page = error_page(request, code, status, message)
         page.headers.update(headers)
         return page
 
@@ -214,12 +225,6 @@ def create_app(db: str | Path, options: Options | None = None, *, token: str | N
     async def _bug(request: Request, exc: Exception) -> Response:
         log.exception("unexpected error answering %s", request.url.path)
         return answer(request, Codes.INTERNAL, 500, "internal error; the server log has the details")
-
-    limit = int(max_body if max_body is not None else state.options.serve_max_body_bytes)
-    app.add_middleware(HostCheck, allowed=allowed_hosts or default_hosts(None, state.options.serve_hosts))
-    # the guard wraps everything, including the error handlers' own answers
-    app.add_middleware(_Guard, max_body=limit)
-    return app
 
 
 def _version() -> str:

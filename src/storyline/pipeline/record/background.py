@@ -23,9 +23,9 @@ import re
 from dataclasses import dataclass
 from typing import Iterable, Mapping, Sequence
 
-from ..model import DatePrecision as P
-from ..model import Article, EventRecord, FieldValue, Mention, Place, RecordField, Segment, Support
-from .record import build_record
+from ...model import DatePrecision as P
+from ...model import Article, EventRecord, FieldValue, Mention, Place, RecordField, Segment, Support
+from .build import build_record
 
 __all__ = ["Episode", "find_background", "group_background", "background_records", "TRIGGERS"]
 

@@ -28,12 +28,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping, Sequence
 
-from ..model import Article, DatePrecision, EventRecord, FieldValue, GeoPrecision, Mention, Place, RecordField, Support
-from . import dates as dates_stage
-from . import entities as entities_stage
+from ...model import Article, DatePrecision, EventRecord, FieldValue, GeoPrecision, Mention, Place, RecordField, Support
+from .. import dates as dates_stage
+from .. import entities as entities_stage
 from .actors import Actor, as_demonstrators, assign_roles, find_actor_phrases, with_role_kind
 from .counts import KINDS, CountMention, total_counts, find_counts
-from .entities import LABELS
+from ..entities import LABELS
 from .eventtype import EventTypeCoding, EventTyper, find_triggers
 
 __all__ = ["SentenceCoding", "ArticleCoding", "code_sentence", "code_sentences", "code_article", "build_record", "FIELDS"]
@@ -289,13 +289,12 @@ def build_record(
     places = places or {}
     kept = [a for a in articles if not a.duplicate_of] or list(articles)
     group_of = {a.id: (groups or {}).get(a.id) or a.source or a.id for a in kept}
-    n_groups = len(set(group_of.values()))
     ballots = {name: _Ballot() for name in FIELDS}
-    scoped_zero: list[tuple[Article, CountMention]] = []
+    scoped_zero: list[CountMention] = []
     codings: list[ArticleCoding] = []
     publication: list[dt.date] = []
     for order, article in enumerate(kept):
-        group = group_of[article.id]
+        vote = _Vote(article, group_of[article.id], order, ballots)
         toponyms = [(p.start, p.end) for p in places.get(article.id, ())]
         # a name the geoparser reads as a place ("al-Tanf") is where things happen, not who acts
         actor_mentions = [m for m in mentions.get(article.id, ())
@@ -304,72 +303,12 @@ def build_record(
         codings.append(coding)
         if article.published:
             publication.append(article.published)
-        main = coding.sentences[0] if coding.sentences else None
-        # event type
-        et = coding.event_type
-        if et is not None and (et.plover or et.acled_sub_event_type):
-            span = coding.type_text or (0, len(article.text))
-            trig = main.trigger_span if main and main.trigger_span else span
-            ballots["event_type"].add((et.plover, et.acled_sub_event_type), et.plover, et.detail(),
-                                      _support(article, span, *trig), group, et.confidence, order)
-        # place
-        # when every place names an actor ("the Myanmar military clashed..."), the actor's country is still where it happened
-        ranked_places = (_place_candidates(article, places.get(article.id, ()), coding)
-                         or [(p, w) for p, w in _place_candidates(article, places.get(article.id, ()), coding, strict=False)
-                             if p.precision == GeoPrecision.COUNTRY])
-        if ranked_places:
-            place, strength = ranked_places[0]
-            key = place.geonameid or (place.name or place.text).lower()
-            detail = _detail(place)
-            ballots["place"].add(key, place.name or place.text, detail, _support(article, _sentence_of(article, place.start), place.start, place.end),
-                                 group, strength, order)
-        # actors: the main sentence first, then the others of the paragraph and lead; a generic
-        # group (protesters, police...) is placed in the country where the event happened
-        where = entities_stage.normalise(ranked_places[0][0].country, "GPE") if ranked_places and ranked_places[0][0].country else None
-        # in a demonstration the actor is whoever demonstrates (ACLED: protesters, rioters when violent)
-        demo = None
-        if et is not None and (et.plover == "PROTEST" or et.acled_event_type in ("Protests", "Riots")) and et.plover in _DEMONSTRATION:
-            demo = "rioters" if et.acled_event_type == "Riots" else "protesters"
-        # one-sided violence whose author no report names was done by an unidentified armed group
-        unnamed = et is not None and et.plover in ("ASSAULT", "FIGHT") and et.acled_event_type in ("Explosions/Remote violence", "Violence against civilians")
-        for role in ("actor1", "actor2"):
-            for rank, sentence in enumerate(coding.sentences):
-                actor = getattr(sentence, role)
-                if role == "actor1" and demo and rank == 0:
-                    at = sentence.trigger_span or (sentence.start, sentence.start)
-                    actor = as_demonstrators(actor, demo, at[0], at[1], article.text[at[0]:at[1]])
-                if actor is None and role == "actor1" and unnamed and rank == len(coding.sentences) - 1 and main is not None and main.trigger_span:
-                    at = main.trigger_span
-                    actor = Actor("Unidentified armed group", "unidentified armed group:", "unidentified armed group", None,
-                                  at[0], at[1], article.text[at[0]:at[1]])
-                    sentence = main
-                if actor is not None:
-                    actor = with_role_kind(actor, None, where if actor.kind in _LOCAL_KINDS else None)
-                    ballots[role].add(actor.key, actor.name, actor.detail(), _support(article, sentence, actor.start, actor.end),
-                                      group, 1.0 / (1 + rank), order)
-                    break
-        # date: a date of the reporting window in the main sentence, else in the lead
-        for sentence in coding.sentences:
-            found = _event_date(article, sentence)
-            if found is not None:
-                value, start, end = found
-                detail = {"precision": value.precision, "start": value.start.isoformat() if value.start else None,
-                          "end": value.end.isoformat() if value.end else None, "text": value.text,
-                          "anchor": value.anchor.isoformat() if value.anchor else None}
-                ballots["date"].add(value.iso(), value.iso(), detail, _support(article, sentence, start, end), group, 1.0, order)
-                break
-        # counts
-        totals = total_counts([s.text for s in coding.sentences], [_local(s) for s in coding.sentences])
-        for kind, name in zip(KINDS, ("fatalities", "injured")):
-            total = totals[kind]
-            if total is None:
-                continue
-            for i, c in total.mentions:
-                sentence = coding.sentences[i]
-                ballots[name].add(total.value, total.value, {"exact": total.exact, "how": total.note},
-                                  _support(article, sentence, sentence.start + c.start, sentence.start + c.end), group,
-                                  1.0 if total.exact else 0.5, order)
-        scoped_zero += [(article, c) for s in coding.sentences for c in s.counts if c.negation and c.scope]
+        _vote_type(vote, coding)
+        where = _vote_place(vote, coding, places.get(article.id, ()))
+        _vote_actors(vote, coding, where)
+        _vote_date(vote, coding)
+        _vote_counts(vote, coding)
+        scoped_zero += [c for s in coding.sentences for c in s.counts if c.negation and c.scope]
     # a place inside another report's country or region agrees with it: the more specific name wins
     for c in ballots["place"].candidates.values():
         for other in ballots["place"].candidates.values():
@@ -377,16 +316,115 @@ def build_record(
                 c.groups |= other.groups
         c.strength = c.detail["specificity"] + c.strength / 10
     ballots["event_type"].pooled = _pooled_type_probabilities(typer, codings, group_of)
+    return EventRecord(event_id, _fields(ballots, len(set(group_of.values())), publication, scoped_zero))
+
+
+@dataclass
+class _Vote:
+    """One article's place at the ballots: what it votes with (its group, its order) and where."""
+
+    article: Article
+    group: str
+    order: int
+    ballots: dict[str, "_Ballot"]
+
+    def cast(self, name: str, key, value, detail, sentence, start: int, end: int, strength: float) -> None:
+        self.ballots[name].add(key, value, detail, _support(self.article, sentence, start, end), self.group, strength, self.order)
+
+
+def _vote_type(vote: _Vote, coding: ArticleCoding) -> None:
+    et = coding.event_type
+    if et is None or not (et.plover or et.acled_sub_event_type):
+        return
+    main = coding.sentences[0] if coding.sentences else None
+    span = coding.type_text or (0, len(vote.article.text))
+    trig = main.trigger_span if main and main.trigger_span else span
+    vote.cast("event_type", (et.plover, et.acled_sub_event_type), et.plover, et.detail(), span, *trig, et.confidence)
+
+
+def _vote_place(vote: _Vote, coding: ArticleCoding, places: Sequence[Place]) -> str | None:
+    """Vote the article's main place; the normalised country it is in (where a generic actor acts), if known."""
+    article = vote.article
+    # when every place names an actor ("the Myanmar military clashed..."), the actor's country is still where it happened
+    ranked = (_place_candidates(article, places, coding)
+              or [(p, w) for p, w in _place_candidates(article, places, coding, strict=False) if p.precision == GeoPrecision.COUNTRY])
+    if not ranked:
+        return None
+    place, strength = ranked[0]
+    key = place.geonameid or (place.name or place.text).lower()
+    vote.cast("place", key, place.name or place.text, _detail(place), _sentence_of(article, place.start), place.start, place.end,
+              strength)
+    return entities_stage.normalise(place.country, "GPE") if place.country else None
+
+
+def _vote_actors(vote: _Vote, coding: ArticleCoding, where: str | None) -> None:
+    """Actors: the main sentence first, then the others of the paragraph and lead.
+
+    A generic group (protesters, police...) is placed in the country where the event happened.
+    """
+    article, et = vote.article, coding.event_type
+    main = coding.sentences[0] if coding.sentences else None
+    # in a demonstration the actor is whoever demonstrates (ACLED: protesters, rioters when violent)
+    demo = None
+    if et is not None and (et.plover == "PROTEST" or et.acled_event_type in ("Protests", "Riots")) and et.plover in _DEMONSTRATION:
+        demo = "rioters" if et.acled_event_type == "Riots" else "protesters"
+    # one-sided violence whose author no report names was done by an unidentified armed group
+    unnamed = et is not None and et.plover in ("ASSAULT", "FIGHT") and et.acled_event_type in ("Explosions/Remote violence", "Violence against civilians")
+    for role in ("actor1", "actor2"):
+        for rank, sentence in enumerate(coding.sentences):
+            actor = getattr(sentence, role)
+            if role == "actor1" and demo and rank == 0:
+                at = sentence.trigger_span or (sentence.start, sentence.start)
+                actor = as_demonstrators(actor, demo, at[0], at[1], article.text[at[0]:at[1]])
+            if actor is None and role == "actor1" and unnamed and rank == len(coding.sentences) - 1 and main is not None and main.trigger_span:
+                at = main.trigger_span
+                actor = Actor("Unidentified armed group", "unidentified armed group:", "unidentified armed group", None,
+                              at[0], at[1], article.text[at[0]:at[1]])
+                sentence = main
+            if actor is not None:
+                actor = with_role_kind(actor, None, where if actor.kind in _LOCAL_KINDS else None)
+                vote.cast(role, actor.key, actor.name, actor.detail(), sentence, actor.start, actor.end, 1.0 / (1 + rank))
+                break
+
+
+def _vote_date(vote: _Vote, coding: ArticleCoding) -> None:
+    """A date of the reporting window in the main sentence, else in the lead."""
+    for sentence in coding.sentences:
+        found = _event_date(vote.article, sentence)
+        if found is not None:
+            value, start, end = found
+            detail = {"precision": value.precision, "start": value.start.isoformat() if value.start else None,
+                      "end": value.end.isoformat() if value.end else None, "text": value.text,
+                      "anchor": value.anchor.isoformat() if value.anchor else None}
+            vote.cast("date", value.iso(), value.iso(), detail, sentence, start, end, 1.0)
+            return
+
+
+def _vote_counts(vote: _Vote, coding: ArticleCoding) -> None:
+    totals = total_counts([s.text for s in coding.sentences], [_local(s) for s in coding.sentences])
+    for kind, name in zip(KINDS, ("fatalities", "injured")):
+        total = totals[kind]
+        if total is None:
+            continue
+        for i, c in total.mentions:
+            sentence = coding.sentences[i]
+            vote.cast(name, total.value, total.value, {"exact": total.exact, "how": total.note}, sentence,
+                      sentence.start + c.start, sentence.start + c.end, 1.0 if total.exact else 0.5)
+
+
+def _fields(ballots: Mapping[str, "_Ballot"], n_groups: int, publication: Sequence[dt.date],
+            scoped_zero: Sequence[CountMention]) -> dict[str, RecordField]:
+    """Each field's winner; a count no report gives says so, with any "none among ..." a report scopes."""
     fields = {name: _field(name, ballots[name], n_groups, "not stated in any report") for name in FIELDS}
     fields["date"] = _date_field(fields["date"], publication, n_groups)
     for name, kind in (("fatalities", "killed"), ("injured", "injured")):
-        scoped = [c for _, c in scoped_zero if c.kind == kind]
+        scoped = [c for c in scoped_zero if c.kind == kind]
         if fields[name].value is None:
             note = "not reported"
             if scoped:
                 note += "; " + "; ".join(f"a report says none among {c.scope!r} (\u201c{c.text}\u201d)" for c in scoped[:2])
             fields[name] = RecordField(name, None, fields[name].alternatives, note)
-    return EventRecord(event_id, fields)
+    return fields
 
 
 def _pooled_type_probabilities(typer: EventTyper, codings: Sequence[ArticleCoding], group_of: Mapping[str, str]) -> dict[str, float] | None:

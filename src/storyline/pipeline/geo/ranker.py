@@ -66,7 +66,7 @@ _OF_BEFORE = re.compile(r"\b([a-z][a-z-]+)\s+of\s+(?:the\s+)?$")
 
 
 class Mention(Protocol):
-    """What the ranker reads of one toponym (:class:`storyline.pipeline.places._Toponym`)."""
+    """What the ranker reads of one toponym (:class:`storyline.pipeline.geo.context.Toponym`)."""
 
     label: str
     kind_word: str | None
@@ -74,7 +74,7 @@ class Mention(Protocol):
 
 
 class ContextView(Protocol):
-    """What the ranker reads of the rest of the article (:class:`storyline.pipeline.places._Context`)."""
+    """What the ranker reads of the rest of the article (:class:`storyline.pipeline.geo.context.Context`)."""
 
     def country_share(self, code: str) -> float: ...
     def same_sentence_country(self, code: str) -> bool: ...

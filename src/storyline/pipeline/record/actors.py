@@ -31,7 +31,7 @@ import re
 from dataclasses import dataclass
 from typing import Sequence
 
-from . import entities as entities_stage
+from .. import entities as entities_stage
 
 __all__ = ["Actor", "find_actor_phrases", "assign_roles", "same_actor", "acled_actor_parts", "with_role_kind", "as_demonstrators"]
 

@@ -68,7 +68,7 @@ from typing import Any, Protocol, Sequence
 
 import numpy as np
 
-from ..errors import Codes, SettingsError
+from ...errors import Codes, SettingsError
 
 __all__ = [
     "PLOVER_TYPES",
