@@ -496,15 +496,9 @@ class StoryOverview(_View):
 
 
 @dataclass(frozen=True)
-class Story(_View):
+class Story(StoryOverview):
     """A sequence of related events over time, each with its record, and why they are together."""
 
-    id: str
-    title: str | None
-    first_date: str | None
-    last_date: str | None
-    n_articles: int
-    n_sources: int
     events: tuple[Event, ...] = ()
     why: tuple[StoredDecision, ...] = ()
 

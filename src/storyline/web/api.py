@@ -19,7 +19,6 @@ from pydantic import BaseModel, Field, ValidationError
 from ..errors import Codes, InputError
 from ..model import ArticleView, Event, SearchPage, Story, StoryPage
 from ..pipeline import normalise
-from . import views
 from .app import error_body
 from .state import ServerState
 
@@ -141,8 +140,7 @@ def get_event(request: Request, event_id: str) -> dict[str, Any]:
 @router.get("/articles/{article_id:path}", response_model=ArticleView, operation_id="get_article",
             summary="One article: text, sentences, mentions and places (an id may hold '/')")
 def get_article(request: Request, article_id: str) -> dict[str, Any]:
-    article = _state(request).reader().article(article_id).to_dict()
-    return article | {"origin": views.public_origin(article["origin"])}  # never the server's folders
+    return _state(request).article(article_id)  # never the server's folders
 
 
 @router.get("/search", response_model=SearchPage, summary="Articles containing every word of q, newest first")

@@ -119,8 +119,7 @@ def event_page(request: Request, event_id: str, field: Annotated[str | None, Que
 
 @router.get("/articles/{article_id:path}", response_class=HTMLResponse)  # an article id may hold "/"
 def article_page(request: Request, article_id: str) -> Response:
-    article = _state(request).reader().article(article_id).to_dict()
-    article["origin"] = views.public_origin(article["origin"])
+    article = _state(request).article(article_id)
     spans = views.mention_spans(article)
     blocks = views.layout(article["text"], article.get("segments"), spans)
     groups: dict[str, list[str]] = {}

@@ -18,6 +18,7 @@ from ..errors import AccessError, StoreLocked
 from ..model import RawRecord
 from ..pipeline.normalise import field_limits, to_article
 from ..settings import Options, load_options
+from .views import public_origin
 
 __all__ = ["ServerState"]
 
@@ -79,6 +80,11 @@ class ServerState:
             with self._readers_lock:
                 self._readers.append(engine)
         return engine
+
+    def article(self, article_id: str) -> dict[str, Any]:
+        """One article as this server shows it: its origin without the server's folders."""
+        article = self.reader().article(article_id).to_dict()
+        return article | {"origin": public_origin(article["origin"])}
 
     def _store_mark(self) -> tuple[int, int]:
         assert self._writer is not None
