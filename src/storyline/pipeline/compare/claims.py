@@ -39,6 +39,10 @@ _CLAUSE = re.compile(
 )
 #: a sentence that opens with a subordinate clause ("After Russia informed the US …, its aircraft struck …")
 _LEADING_CLAUSE = re.compile(r"(?:After|When|Although|Though|While|Because|Before|As|Since|If|Once)\b[^,;]{30,}?,\s+")
+#: "a Tuesday deadline", "by Friday", "until Monday": a day that dates something other than the reported event
+_DATE_OF_ANOTHER_THING = re.compile(r"\b(?:a|an|by|until|till|before|since|through|deadline(?:\s+of)?|due)\s+(?:(?:this|next|last)\s+)?$", re.IGNORECASE)
+#: "Tuesday's vote", "Monday night's game"... kept; "Tuesday deadline" (a noun right after the day) is not the event's day
+_DATE_AS_MODIFIER = re.compile(r"(?:[’']s\b|\s+(?:deadline|meeting|vote|hearing|election|summit|session|talks|court date)\b)", re.IGNORECASE)
 _NEGATION = re.compile(
     r"\b(?:not|never|no longer|n[o’']t|denied|denies|deny|rejected the claim|refused to)\b|\w+n[’']t\b", re.IGNORECASE)
 _STOP = frozenset("""a an the of to in on at by for with from and or but as is are was were be been being has have had do does
@@ -152,7 +156,10 @@ def _slots(claim: Claim, mentions: Sequence[Mention], anchor: dt.date | None) ->
     claim.counts = tuple(CountMention(c.kind, c.value, c.start + s, c.end + s, c.text, c.exact, c.low, c.high, c.total, c.negation, c.scope)
                          for c in find_counts(sentence))
     claim.quantities = _quantities(text, s, e, [(c.start, c.end) for c in claim.counts])
-    claim.dates = tuple((v.iso(), s, e) for v in dates_stage.event_date_candidates([sentence], anchor) if v.iso())
+    event_days = {v.iso() for v in dates_stage.event_date_candidates([sentence], anchor)}
+    claim.dates = tuple((m.date.iso(), m.start + s, m.end + s) for m in dates_stage.find_dates(sentence, anchor)
+                        if m.date.iso() in event_days and m.date.precision == "day" and not _DATE_OF_ANOTHER_THING.search(sentence[:m.start])
+                        and not _DATE_AS_MODIFIER.match(sentence, m.end))
     spans = [(m.start - s, m.end - s, m.label) for m in mentions if m.label in LABELS and s <= m.start and m.end <= e]
     actors = find_actor_phrases(sentence, spans)
     triggers = [t for t in find_triggers(sentence)]

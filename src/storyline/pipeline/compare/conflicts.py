@@ -24,7 +24,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
-from .align import lexical_overlap
 from .claims import Claim
 
 __all__ = ["Conflict", "find_conflict"]
@@ -95,8 +94,9 @@ def _quantities(claims: Sequence[Claim]) -> Conflict | None:
 def _dates(claims: Sequence[Claim]) -> Conflict | None:
     values: dict[str, list[int]] = {}
     for i, c in enumerate(claims):
-        if c.dates:
-            values.setdefault(c.dates[0][0], []).append(i)
+        days = {d[0] for d in c.dates}
+        if len(days) == 1:  # a claim naming two days ("late Saturday or early Sunday") dates nothing for sure
+            values.setdefault(days.pop(), []).append(i)
     if len(values) > 1 and _different_sources(claims, values):
         return Conflict("date", values, "different dates: " + " vs ".join(values))
     return None
@@ -125,7 +125,7 @@ def _negation(claims: Sequence[Claim]) -> Conflict | None:
                 continue
             smaller = min(len(a.words), len(b.words))
             shared = len(a.words & b.words)
-            if smaller and shared / smaller >= NEGATION_OVERLAP and lexical_overlap(a.words, b.words) >= NEGATION_OVERLAP:
+            if smaller >= 5 and shared / smaller >= NEGATION_OVERLAP:
                 asserted, denied = (j, i) if a.negated else (i, j)
                 return Conflict("negation", {"asserted": [asserted], "denied": [denied]}, "one source asserts what another denies")
     return None
