@@ -21,15 +21,20 @@ give each, so a contested fact lists every value with its sources and spans.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
-from .claims import Claim
+from .claims import Claim, content_words
 
 __all__ = ["Conflict", "find_conflict"]
 
 #: share of the smaller claim's content words the other must contain for a negation to contradict it
 NEGATION_OVERLAP = 0.6
+#: ... and for two claims giving different values (dates, counts) to be about the same thing
+VALUE_OVERLAP = 0.3
+_NEGATION_CUE = re.compile(r"\b(?:not|never|no longer|n[o’']t|denied|denies|deny)\b|n[’']t\b", re.IGNORECASE)
+_DIGITS = re.compile(r"\d[\d,]*")
 
 
 @dataclass(frozen=True)
@@ -62,7 +67,12 @@ def _counts(claims: Sequence[Claim]) -> Conflict | None:
                 continue
             values.setdefault(value, []).append(i)
             scopes.add(scope)
-        if len(values) > 1 and len(scopes) == 1 and _different_sources(claims, values):
+        if len(values) > 1:
+            # "90 killed, among them 13 US troops" and "13 US troops killed": a number the other claim also states is a part, not a rival
+            numbers = [{n.replace(",", "") for n in _DIGITS.findall(c.text)} for c in claims]
+            values = {v: ids for v, ids in values.items()
+                      if not any(v in numbers[j] for other, js in values.items() if other != v for j in js)}
+        if len(values) > 1 and len(scopes) == 1 and _different_sources(claims, values) and _related(claims, values):
             shown = " vs ".join(values)
             return Conflict("count", {f"{v} {kind}": ids for v, ids in values.items()}, f"different counts of {kind}: {shown}")
     return None
@@ -97,7 +107,7 @@ def _dates(claims: Sequence[Claim]) -> Conflict | None:
         days = {d[0] for d in c.dates}
         if len(days) == 1:  # a claim naming two days ("late Saturday or early Sunday") dates nothing for sure
             values.setdefault(days.pop(), []).append(i)
-    if len(values) > 1 and _different_sources(claims, values):
+    if len(values) > 1 and _different_sources(claims, values) and _related(claims, values):
         return Conflict("date", values, "different dates: " + " vs ".join(values))
     return None
 
@@ -125,10 +135,33 @@ def _negation(claims: Sequence[Claim]) -> Conflict | None:
                 continue
             smaller = min(len(a.words), len(b.words))
             shared = len(a.words & b.words)
-            if smaller >= 5 and shared / smaller >= NEGATION_OVERLAP:
+            negated, plain = (a, b) if a.negated else (b, a)
+            if smaller >= 5 and shared / smaller >= NEGATION_OVERLAP and _negates_shared(negated, plain):
                 asserted, denied = (j, i) if a.negated else (i, j)
                 return Conflict("negation", {"asserted": [asserted], "denied": [denied]}, "one source asserts what another denies")
     return None
+
+
+def _related(claims: Sequence[Claim], values: dict) -> bool:
+    """Do two claims giving different values share enough words to be about the same thing?"""
+    groups = list(values.values())
+    for k, a in enumerate(groups):
+        for b in groups[k + 1:]:
+            for i in a:
+                for j in b:
+                    x, y = claims[i].words, claims[j].words
+                    if claims[i].source != claims[j].source and len(x & y) / max(1, min(len(x), len(y))) >= VALUE_OVERLAP:
+                        return True
+    return False
+
+
+def _negates_shared(negated: Claim, plain: Claim) -> bool:
+    """Does the negation govern something both claims say ("did not attack" vs "attacked"), not an aside ("is not one-way")?"""
+    for m in _NEGATION_CUE.finditer(negated.text):
+        after = content_words(" ".join(negated.text[m.end():].split()[:4]))
+        if after & plain.words:
+            return True
+    return False
 
 
 def _different_sources(claims: Sequence[Claim], values: dict) -> bool:
