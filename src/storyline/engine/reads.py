@@ -165,10 +165,11 @@ class Reads:
         return self.store.rejections()
 
     def export(self) -> Iterator[dict[str, Any]]:
-        """One JSON-ready record per event, with its story and articles."""
+        """One JSON-ready record per event, with its story, articles and the comparison of its sources."""
         for row in self.store.events():
             event = self.event(row.id).to_dict()
             event.pop("why")
+            event["comparison"] = self.records.stored_comparison(row.id, self.store.articles(list(event["articles"]))).to_dict()
             yield event
 
 
