@@ -163,6 +163,7 @@ def run(paths: list[str], max_reports: int, limit: int | None) -> dict:
         totals = Counter()
         found = Counter()
         false_alarm_events, n_events, examples = 0, 0, []
+        missed = Counter()
         started = time.perf_counter()
         for path in paths:
             rows = [r for _, r in load_corpus(path)] if False else [json.loads(line) for line in open(path, encoding="utf-8")]
@@ -195,14 +196,20 @@ def run(paths: list[str], max_reports: int, limit: int | None) -> dict:
                     totals[kind] += 1
                     ok = _found(again, changed[index].id, start, expected, kind)
                     found[kind] += ok
-                    if not ok and len(examples) < 40:
-                        examples.append({"kind": kind, "missed": new_claim, "other": other.text})
+                    if not ok:
+                        together = any(any(s.article == changed[index].id and s.start == start for s in f.supports)
+                                       and any(s.article == other.article.id and s.start == other.start for s in f.supports)
+                                       for f in again.facts)
+                        missed[(kind, together)] += 1
+                        if len(examples) < 40:
+                            examples.append({"kind": kind, "missed": new_claim, "other": other.text, "aligned": together})
         engine.close()
     recall = {k: round(found[k] / totals[k], 3) if totals[k] else None for k in KINDS}
     n = sum(totals.values())
     return {"corpora": [Path(p).name for p in paths], "n_events": n_events, "false_alarm_events": false_alarm_events,
             "false_alarm_rate": round(false_alarm_events / max(1, n_events), 4), "n_altered": n, "altered_by_kind": dict(totals),
             "recall": round(sum(found.values()) / max(1, n), 4), "recall_by_kind": recall,
+            "missed_aligned": {k: missed[(k, True)] for k in KINDS}, "missed_not_aligned": {k: missed[(k, False)] for k in KINDS},
             "seconds": round(time.perf_counter() - started, 1), "examples": examples[:40]}
 
 

@@ -48,7 +48,9 @@ _NEGATION = re.compile(
 _STOP = frozenset("""a an the of to in on at by for with from and or but as is are was were be been being has have had do does
 did that this these those it its their his her they them he she we you i which who whom whose what when where while
 there here than then so such into over under about after before between also not no said says say told according
-would could should will can may might must just more most other some any all each both one two three us s""".split())
+would could should will can may might must just more most other some any all each both one two three us s
+monday tuesday wednesday thursday friday saturday sunday today yesterday tonight morning evening night
+january february march april june july august september october november december""".split())
 _UNIT = re.compile(r"\s*(?:[$€£])?\s*(?:(?:million|billion|trillion|thousand|hundred)\s+)?(?:per\s*cent|percent|%|"
                    r"(?:[A-Za-z][\w'’-]*\s+){0,2}?(?P<noun>[a-z][a-z'’-]{2,}))")
 _NUMBER = re.compile(r"(?<![\w.,])(?P<cur>[$€£])?(?P<num>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?![\w.,]\d)"
@@ -93,6 +95,8 @@ def content_words(text: str) -> frozenset[str]:
     out = set()
     for w in re.findall(r"[a-z0-9][a-z0-9'’-]*", text.lower()):
         w = w.strip("'’-")
+        if w.endswith(("'s", "’s")):
+            w = w[:-2]
         if w in _STOP or len(w) < 2:
             continue
         for suffix in ("ing", "ed", "es", "s"):

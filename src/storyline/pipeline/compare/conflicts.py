@@ -96,7 +96,9 @@ def _quantities(claims: Sequence[Claim]) -> Conflict | None:
         tolerance = 0.25 if any(a for _, a, _ in slot.values()) else 0.01
         if high - low > tolerance * max(abs(high), 1e-9):
             named = {f"{slot[v][2]} {unit}".strip() if unit not in ("$", "€", "£", "%") else slot[v][2]: slot[v][0] for v in values}
-            if _different_sources(claims, named):
+            # a share or a sum says nothing of what it measures: the claims must share more words to be about one quantity
+            minimum = 0.5 if unit in ("$", "€", "£", "%") else VALUE_OVERLAP
+            if _different_sources(claims, named) and _related(claims, {k: v for k, v in named.items()}, minimum):
                 return Conflict("count", named, f"different numbers of {unit}: " + " vs ".join(named))
     return None
 
@@ -142,7 +144,7 @@ def _negation(claims: Sequence[Claim]) -> Conflict | None:
     return None
 
 
-def _related(claims: Sequence[Claim], values: dict) -> bool:
+def _related(claims: Sequence[Claim], values: dict, minimum: float = VALUE_OVERLAP) -> bool:
     """Do two claims giving different values share enough words to be about the same thing?"""
     groups = list(values.values())
     for k, a in enumerate(groups):
@@ -150,7 +152,7 @@ def _related(claims: Sequence[Claim], values: dict) -> bool:
             for i in a:
                 for j in b:
                     x, y = claims[i].words, claims[j].words
-                    if claims[i].source != claims[j].source and len(x & y) / max(1, min(len(x), len(y))) >= VALUE_OVERLAP:
+                    if claims[i].source != claims[j].source and len(x & y) / max(1, min(len(x), len(y))) >= minimum:
                         return True
     return False
 
