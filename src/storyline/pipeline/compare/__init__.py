@@ -59,9 +59,7 @@ class FactsComparer:
     def compare(self, event_id: str, articles: Sequence[Article], mentions: Mapping[str, Sequence[Mention]],
                 relays: Sequence[Relay], embedder) -> Comparison:
         claims = self.claims(articles, mentions, relays)
-        vectors = (np.asarray(embedder.embed([c.text for c in claims]), dtype=np.float32) if claims
-                   else np.zeros((0, 1), dtype=np.float32))
-        groups = align(claims, vectors, self.params)
+        groups = align(claims, embedder.embed, self.params)
         group_of = _independence(articles, relays)
         facts = [_fact(f"F{k + 1}", [claims[i] for i in g], group_of) for k, g in enumerate(groups)]
         facts.sort(key=_fact_order)

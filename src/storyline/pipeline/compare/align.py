@@ -30,6 +30,8 @@ class AlignParams:
     lexical: float = 0.45
     slot_bonus: float = 0.08
     threshold: float = 0.42
+    #: claims whose best word overlap with another report is below this are not embedded (see ``_vectors``)
+    min_lexical: float = 0.1
 
 
 def lexical_overlap(a: frozenset[str], b: frozenset[str]) -> float:
@@ -74,13 +76,31 @@ def _slot_keys(c: Claim) -> set[str]:
     return keys
 
 
-def pair_scores(claims: Sequence[Claim], vectors: np.ndarray, params: AlignParams) -> np.ndarray:
-    """The claims x claims alignment score (0 between claims of one report)."""
+def _vectors(claims: Sequence[Claim], lexical: np.ndarray, other: np.ndarray, embed, params: AlignParams) -> np.ndarray:
+    """Sentence embeddings of the claims that may align: a claim sharing almost no word with any claim of another
+    report (set cosine below ``min_lexical``) would need a near-paraphrase embedding to pass the threshold, so it is
+    not embedded (its vector is zero). This keeps the embedder's cost to the claims a comparison can use."""
+    best = np.where(other, lexical, 0.0).max(axis=1) if len(claims) else np.zeros(0)
+    wanted = [i for i in range(len(claims)) if best[i] >= params.min_lexical]
+    if not wanted:
+        return np.zeros((len(claims), 1), dtype=np.float32)
+    found = np.asarray(embed([claims[i].text for i in wanted]), dtype=np.float32)
+    vectors = np.zeros((len(claims), found.shape[1]), dtype=np.float32)
+    vectors[wanted] = found
+    return vectors
+
+
+def pair_scores(claims: Sequence[Claim], embed, params: AlignParams) -> np.ndarray:
+    """The claims x claims alignment score (0 between claims of one report); ``embed`` gives sentence embeddings."""
     n = len(claims)
     if n == 0:
         return np.zeros((0, 0), dtype=np.float32)
+    ids: dict[str, int] = {}
+    article = np.array([ids.setdefault(c.article.id, len(ids)) for c in claims])
+    other = article[:, None] != article[None, :]
     words = _word_matrix(claims)
     lexical = np.asarray((words @ words.T).todense(), dtype=np.float32)
+    vectors = _vectors(claims, lexical, other, embed, params)
     cosine = np.clip(vectors @ vectors.T, 0.0, 1.0).astype(np.float32)
     score = params.cosine * cosine + params.lexical * lexical
     slots = [_slot_keys(c) for c in claims]
@@ -90,15 +110,13 @@ def pair_scores(claims: Sequence[Claim], vectors: np.ndarray, params: AlignParam
         for j in np.nonzero(score[i] >= params.threshold - params.slot_bonus)[0]:
             if slots[i] & slots[j]:
                 score[i, j] += params.slot_bonus
-    ids: dict[str, int] = {}
-    article = np.array([ids.setdefault(c.article.id, len(ids)) for c in claims])
-    score[article[:, None] == article[None, :]] = 0.0
+    score[~other] = 0.0
     return score
 
 
-def align(claims: Sequence[Claim], vectors: np.ndarray, params: AlignParams) -> list[list[int]]:
+def align(claims: Sequence[Claim], embed, params: AlignParams) -> list[list[int]]:
     """Facts as lists of claim indices (every claim in exactly one fact), in order of their first claim."""
-    score = pair_scores(claims, vectors, params)
+    score = pair_scores(claims, embed, params)
     n = len(claims)
     by_article: dict[str, list[int]] = {}
     for i, c in enumerate(claims):

@@ -43,6 +43,10 @@ _LEADING_CLAUSE = re.compile(r"(?:After|When|Although|Though|While|Because|Befor
 _DATE_OF_ANOTHER_THING = re.compile(r"\b(?:a|an|by|until|till|before|since|through|deadline(?:\s+of)?|due)\s+(?:(?:this|next|last)\s+)?$", re.IGNORECASE)
 #: "Tuesday's vote", "Monday night's game"... kept; "Tuesday deadline" (a noun right after the day) is not the event's day
 _DATE_AS_MODIFIER = re.compile(r"(?:[’']s\b|\s+(?:deadline|meeting|vote|hearing|election|summit|session|talks|court date)\b)", re.IGNORECASE)
+#: cheap tests before the costly slot patterns: a casualty word (counts), a digit or a day word (dates)
+_MAY_COUNT = re.compile(r"kill|dead|die|death|slain|murder|execut|behead|lynch|massacr|perish|succumb|lost (?:their|his|her) li|"
+                        r"injur|wound|hurt|hospitali|casualt|fatalit|victim|harm|toll|bodies", re.IGNORECASE)
+_MAY_DATE = re.compile(r"\d|day\b|tonight|yesterday|week|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec", re.IGNORECASE)
 _NEGATION = re.compile(
     r"\b(?:not|never|no longer|n[o’']t|denied|denies|deny|rejected the claim|refused to)\b|\w+n[’']t\b", re.IGNORECASE)
 _STOP = frozenset("""a an the of to in on at by for with from and or but as is are was were be been being has have had do does
@@ -157,21 +161,37 @@ def _quantities(text: str, start: int, end: int, counted: Sequence[tuple[int, in
 def _slots(claim: Claim, mentions: Sequence[Mention], anchor: dt.date | None) -> None:
     text, s, e = claim.article.text, claim.start, claim.end
     sentence = text[s:e]
-    claim.counts = tuple(CountMention(c.kind, c.value, c.start + s, c.end + s, c.text, c.exact, c.low, c.high, c.total, c.negation, c.scope)
-                         for c in find_counts(sentence))
+    if _MAY_COUNT.search(sentence):  # the count patterns are costly: only where a casualty word stands
+        claim.counts = tuple(CountMention(c.kind, c.value, c.start + s, c.end + s, c.text, c.exact, c.low, c.high, c.total,
+                                          c.negation, c.scope) for c in find_counts(sentence))
     claim.quantities = _quantities(text, s, e, [(c.start, c.end) for c in claim.counts])
+    claim.negated = bool(_NEGATION.search(sentence))
+    claim.words = content_words(sentence)
+    if not _MAY_DATE.search(sentence):
+        claim.dates = ()
+    else:
+        _dates(claim, sentence, mentions, anchor)
+    _actors(claim, sentence, mentions)
+
+
+def _dates(claim: Claim, sentence: str, mentions: Sequence[Mention], anchor: dt.date | None) -> None:
+    s = claim.start
     event_days = {v.iso() for v in dates_stage.event_date_candidates([sentence], anchor)}
     claim.dates = tuple((m.date.iso(), m.start + s, m.end + s) for m in dates_stage.find_dates(sentence, anchor)
                         if m.date.iso() in event_days and m.date.precision == "day" and not _DATE_OF_ANOTHER_THING.search(sentence[:m.start])
                         and not _DATE_AS_MODIFIER.match(sentence, m.end))
+
+
+def _actors(claim: Claim, sentence: str, mentions: Sequence[Mention]) -> None:
+    s, e = claim.start, claim.end
+    triggers = find_triggers(sentence)
+    if not triggers:  # who did what to whom needs an act
+        return
     spans = [(m.start - s, m.end - s, m.label) for m in mentions if m.label in LABELS and s <= m.start and m.end <= e]
     actors = find_actor_phrases(sentence, spans)
-    triggers = [t for t in find_triggers(sentence)]
-    if actors and triggers:
+    if actors:
         t = triggers[0]
         claim.actor1, claim.actor2 = assign_roles(sentence, actors, t.start, t.end, t.plover)
-    claim.negated = bool(_NEGATION.search(sentence))
-    claim.words = content_words(sentence)
 
 
 def _attribution(mentions: Sequence[Mention], start: int, end: int) -> tuple[str | None, str | None]:
