@@ -296,6 +296,29 @@ def test_export_writes_one_json_line_per_event(invoke, filled_db, tmp_path):
     records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert sorted(r["id"] for r in records) == ["E1", "E2"]
     assert all(set(r["articles_by_source"]) and r["story_id"] for r in records)
+    for r in records:  # the comparison of each event's sources travels with it
+        assert r["comparison"]["event"] == r["id"]
+        assert {s["article"] for f in r["comparison"]["facts"] for s in f["supports"]} <= set(r["articles"])
+
+
+def test_compare_prints_the_json_contract_for_an_event_and_a_list_for_a_story(invoke, filled_db):
+    result = invoke("--db", str(filled_db), "compare", "E1", "--json")
+
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert set(data) >= {"event", "facts", "by_source", "upstream"} and data["event"] == "E1"
+    for fact in data["facts"]:
+        assert set(fact) >= {"id", "text", "kind", "status", "sources", "independent_sources", "supports", "values"}
+        assert fact["status"] in ("agreed", "single", "contested")
+        assert bool(fact["values"]) == (fact["status"] == "contested")
+        assert all(set(s) >= {"article", "source", "sentence", "start", "end", "text"} for s in fact["supports"])
+    for parts in data["by_source"].values():
+        assert set(parts) == {"adds", "omits", "contradicts", "framing"}
+    story = invoke("--db", str(filled_db), "compare", "S1", "--json")
+    assert story.exit_code == 0 and isinstance(json.loads(story.stdout), list)
+    text = invoke("--db", str(filled_db), "compare", "E1")
+    assert text.exit_code == 0 and text.stdout.startswith("E1: ")
+    assert invoke("--db", str(filled_db), "compare", "E99").exit_code != 0
 
 
 def test_demo_never_deletes_the_users_store_named_in_the_environment(tmp_path, filled_db, monkeypatch):

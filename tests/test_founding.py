@@ -142,3 +142,43 @@ def test_show_prints_the_record_and_export_writes_one_csv_row_per_real_event(fou
     assert [(r["event_id"], r["background_of"]) for r in rows] == [("E1", ""), ("E1/b1", "E1")]
     assert (rows[0]["event_date"], rows[0]["time_precision"], rows[0]["country"]) == ("2022-06-15", "1", "Syria")
     assert rows[1]["event_date"].startswith("2018-02") and rows[1]["time_precision"] == "3"
+
+
+def _fact_with(comparison, *phrases):
+    """The fact whose supports, together, contain every phrase."""
+    for fact in comparison["facts"]:
+        joined = " ".join(s["text"] for s in fact["supports"])
+        if all(p in joined for p in phrases):
+            return fact
+    raise AssertionError(f"no fact states {phrases}")
+
+
+def test_the_founding_comparison_agrees_on_the_airstrike_and_says_what_each_relay_adds(founding):
+    (story,) = plain(founding.stories())
+    (event,) = story["events"]
+    comparison = founding.comparison(event["id"]).to_dict()
+    texts = {a["id"]: plain(founding.article(a["id"]))["text"] for a in plain(founding.articles())}
+    first = next(i for i, t in texts.items() if "Around 900 US troops" in t)
+    second = next(i for i, t in texts.items() if "Kurilla" in t)
+
+    assert comparison["event"] == event["id"]
+    assert [u["source"] for u in comparison["upstream"]] == ["Wall Street Journal"]
+    assert sorted(comparison["upstream"][0]["relayed_by"]) == sorted(texts)
+    assert not [f for f in comparison["facts"] if f["status"] == "contested"]
+    for phrases in (("On Wednesday", "airstrike", "al-Tanf"), ("hotline", "communications line"),
+                    ("none of them were hurt", "casualties"), ("significant increase",), ("training local forces", "train and advise")):
+        fact = _fact_with(comparison, *phrases)
+        assert fact["status"] == "agreed", phrases
+        assert fact["independent_sources"] == 1, phrases  # two relays of one WSJ report
+    for fact in comparison["facts"]:
+        for s in fact["supports"]:
+            assert texts[s["article"]][s["start"]:s["end"]] == s["text"]
+    adds = {source: {f["id"] for f in comparison["facts"] if f["id"] in parts["adds"]} for source, parts in comparison["by_source"].items()}
+    first_adds = [_fact_with(comparison, p)["id"] for p in ("fighter jets", "Around 900 US troops", "telephone line every day",
+                                                             "February 2018")]
+    second_adds = [_fact_with(comparison, p)["id"] for p in ("We seek to avoid miscalculation", "a combat outpost at the garrison",
+                                                              "wasn’t actively targeting American troops")]
+    first_source = next(s for s in comparison["by_source"] if s in (first, founding.article(first).source))
+    second_source = next(s for s in comparison["by_source"] if s in (second, founding.article(second).source))
+    assert set(first_adds) <= adds[first_source]
+    assert set(second_adds) <= adds[second_source]

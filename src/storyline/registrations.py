@@ -65,6 +65,8 @@ REGISTRATIONS: tuple[Registration, ...] = (
                  help="reports that cite one outlet's report are relays of it"),
     Registration("eventtype.linear.v1", f"{_P}.record.eventtype:_linear", ("eventtype-linear-v1.json",),
                  help="PLOVER / ACLED event types, linear model over word n-grams"),
+    Registration("comparer.facts.v1", f"{_P}.compare:_facts",
+                 help="claims aligned into facts by embeddings and slots; agreed / single / contested, framing terms"),
     Registration("recorder.agreement.v1", f"{_P}.recorder:_agreement",
                  help="record fields chosen by agreement across independent sources, earlier events recalled"),
 )

@@ -43,6 +43,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("quotes", "quotes.rules.v1", "Registered name of the quote and attribution finder."),
     Setting("relays", "relays.attribution.v1", "Registered name of the stage that tells relays of one upstream report."),
     Setting("recorder", "recorder.agreement.v1", "Registered name of the event record builder."),
+    Setting("comparer", "comparer.facts.v1", "Registered name of the stage that compares the sources of each event."),
+    Setting("lexicons", "", "Folder of the framing lexicons (bias lexicon, hedges, assertives, subjectivity clues; "
+            "the layout of ../shared/data/lexicons); empty: comparisons carry no framing terms."),
     Setting("index_path", "", "File of the vector index; empty: beside the store (<db>.faiss)."),
     Setting("records", True, "Build each event's record (type, actors, place, date, counts with provenance) as it changes."),
     Setting("event_window_days", 7, "Articles join only events with a report within this many days.", 0),

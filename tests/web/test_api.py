@@ -105,12 +105,29 @@ def test_openapi_document_lists_every_route(client):
             "/api/search", "/api/articles"} <= set(doc["paths"])
     assert "post" in doc["paths"]["/api/articles"]
     assert client.get("/api/docs").status_code == 200
+    comparison = doc["paths"]["/api/events/{event_id}/comparison"]["get"]
+    schema = comparison["responses"]["200"]["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
+    assert {"event", "facts", "by_source", "upstream"} <= set(doc["components"]["schemas"][schema]["properties"])
+
+
+def test_an_event_comparison_lists_facts_with_spans_into_the_articles(client, web_store):
+    _, ids = web_store
+    comparison = client.get(f"/api/events/{ids['flood_event']}/comparison").json()
+    assert comparison["event"] == ids["flood_event"]
+    assert comparison["facts"] and {f["status"] for f in comparison["facts"]} <= {"agreed", "single", "contested"}
+    for fact in comparison["facts"]:
+        for s in fact["supports"]:
+            text = client.get(f"/api/articles/{s['article']}").json()["text"]
+            assert text[s["start"]:s["end"]] == s["text"]
+    assert len(comparison["by_source"]) == 2
+    assert any(f["status"] == "agreed" for f in comparison["facts"])
 
 
 # ---------------------------------------------------------------- errors: one shape, never a 500
 
 
-@pytest.mark.parametrize("path", ["/api/stories/S999", "/api/events/E999", "/api/articles/nope", "/api/nothing-here"])
+@pytest.mark.parametrize("path", ["/api/stories/S999", "/api/events/E999", "/api/events/E999/comparison", "/api/articles/nope",
+                                  "/api/nothing-here"])
 def test_unknown_ids_and_routes_are_404_with_the_error_shape(client, path):
     assert_error(client.get(path), 404, "SL401")
 

@@ -165,3 +165,37 @@ def test_the_api_explorer_renders_every_route_from_this_server_without_a_csp_vio
     paths = page.locator(".opblock-summary-path").all_inner_texts()
     assert {"/api/stories", "/api/events/{event_id}", "/api/search"} <= {p.replace("\u200b", "") for p in paths}
     assert outside == [] and page.csp_errors == []
+
+
+@pytest.mark.slow
+def test_the_founding_event_page_says_what_the_sources_say_and_a_fact_lights_up_in_both_reports(page, demo_server):
+    import httpx
+
+    ids = founding(demo_server)
+    comparison = httpx.get(f"{demo_server}/api/events/{ids['event']}/comparison").json()
+    hotline = next(f for f in comparison["facts"] if any("hotline" in s["text"] for s in f["supports"]))
+    assert hotline["status"] == "agreed" and hotline["independent_sources"] == 1
+
+    page.goto(f"{demo_server}/events/{ids['event']}")
+    section = page.locator("#comparison")
+    assert section.locator("h2").inner_text() == "What the sources say"
+    assert "Wall Street Journal" in section.locator(".hint").first.inner_text()
+    assert section.locator("#agreed-facts > li").count() >= 5
+    assert section.locator("#contested-facts").count() == 0
+    assert section.locator(".per-source > .column").count() == 2
+    assert page.locator(".sentence.support").count() == 0
+
+    # choose the hotline fact: its sentence lights up in each relay's column, the exact claim marked
+    section.locator(f'#agreed-facts a.fact-link[data-fact="{hotline["id"]}"]').click()
+    page.wait_for_url(f"**fact={hotline['id']}*")
+    page.locator(".sentence.support").first.wait_for()
+    marked = page.locator("#sources .m-support-span")
+    assert marked.count() == 2
+    texts = sorted(marked.nth(i).inner_text() for i in range(2))
+    assert texts == sorted(s["text"] for s in hotline["supports"])
+    assert page.locator('a.fact-link[aria-current="true"]').first.get_attribute("data-fact") == hotline["id"]
+    assert page.dialogs == [] and page.csp_errors == []
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.locator("#comparison").scroll_into_view_if_needed()
+    page.screenshot(path=str(SCREENSHOTS / "comparison-laptop.png"), full_page=True)
+    assert (SCREENSHOTS / "comparison-laptop.png").stat().st_size > 10_000

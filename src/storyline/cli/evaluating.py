@@ -116,6 +116,24 @@ def eval_events(obj: Context, corpus: str, as_json: bool) -> None:
     click.echo(f"  {s['articles_per_second']:.1f} records/s")
 
 
+@eval_group.command(name="claims")
+@click.argument("corpus", type=click.Path(exists=True, dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.pass_obj
+def eval_claims(obj: Context, corpus: str, as_json: bool) -> None:
+    """Classify the claim pairs of CORPUS (ClaimDiff JSONL) as strengthen / weaken / neutral and score them."""
+    from ..evaluate.claims import evaluate_claims
+
+    s = evaluate_claims(corpus, load_options(obj.config, obj.overrides))
+    if as_json:
+        emit_json(s)
+        return
+    click.echo(f"{corpus} ({s['n_pairs']} pairs; lexicons {'read' if s['lexicons'] else 'absent'}; embedder {s['embedder']})")
+    for name, part in (("model", s), ("lexical baseline", s["lexical_baseline"]), ("majority", s["majority_baseline"])):
+        per = "  ".join(f"{c} P {v['precision']:.3f} R {v['recall']:.3f} F1 {v['f1']:.3f}" for c, v in part["per_class"].items())
+        click.echo(f"  {name:17s} accuracy {part['accuracy']:.3f}  macro-F1 {part['macro_f1']:.3f}  |  {per}")
+
+
 @cli.group(name="fit")
 def fit_group() -> None:
     """Fit model parameters on labelled development corpora.
@@ -153,6 +171,21 @@ def _write_fitted(document: dict[str, Any], output: str | None, bundled: str, in
         target = output or bundled.removesuffix(".json") + ".fitted.json"
     write_params(document, target, indent)
     return target
+
+
+@fit_group.command(name="claims")
+@click.argument("corpus", type=click.Path(exists=True, dir_okay=False))
+@_OUTPUT
+@_OVERWRITE
+@click.pass_obj
+def fit_claims(obj: Context, corpus: str, output: str | None, overwrite: bool) -> None:
+    """Fit the claim-pair nuance model (strengthen / weaken / neutral) on CORPUS (the ClaimDiff training split only)."""
+    from ..evaluate.claims import fit_nuance
+    from ..pipeline.compare.nuance import PARAMS_FILE
+
+    document = fit_nuance(corpus, load_options(obj.config, obj.overrides), log=_fit_log)
+    target = _write_fitted(document, output, PARAMS_FILE, overwrite=overwrite)
+    click.echo(f"wrote {target}")
 
 
 @fit_group.command(name="cluster")

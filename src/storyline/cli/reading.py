@@ -1,4 +1,4 @@
-"""Commands that read a store: stories, search, articles, show, export, rejections, settings."""
+"""Commands that read a store: stories, search, articles, show, compare, export, rejections, settings."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from ..exports import write_events_csv
 from ..settings import SETTINGS, load_options
 from ..terminal import printable, printable_json
 from .app import Context, cli, emit_json
-from .render import render, story_table
+from .render import render, render_comparison, story_table
 
 _FILTERS = (
     click.option("--from", "date_from", default=None, metavar="YYYY-MM-DD", help="Only stories reported on or after this date."),
@@ -91,6 +91,22 @@ def show(obj: Context, item_id: str, as_json: bool) -> None:
         emit_json({"kind": kind, **data})
         return
     click.echo(render(kind, printable(data)))
+
+
+@cli.command()
+@click.argument("item_id")
+@click.option("--json", "as_json", is_flag=True, help="Print the comparison as JSON (a story: a JSON array, one per event).")
+@click.pass_obj
+def compare(obj: Context, item_id: str, as_json: bool) -> None:
+    """What the sources of an event say together: agreed, single and contested facts, per source what it adds,
+    omits and contradicts, and its framing terms. A story ID compares each of its events."""
+    with obj.reader() as engine:
+        found = engine.comparison(item_id)
+    data = [c.to_dict() for c in found] if isinstance(found, list) else found.to_dict()
+    if as_json:
+        emit_json(data)
+        return
+    click.echo("\n\n".join(render_comparison(printable(c)) for c in (data if isinstance(data, list) else [data])))
 
 
 @cli.command()

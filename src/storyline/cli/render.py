@@ -105,3 +105,29 @@ def render(kind: str, data: dict[str, Any]) -> str:
         lines.append("  headings: " + "; ".join(data["headings"]))
     lines.append(f"  {len(data['sentences'])} sentences, {len(data['mentions'])} entity mentions")
     return "\n".join(lines)
+
+
+def render_comparison(data: dict[str, Any]) -> str:
+    """A comparison as text: contested facts first with each value's sources, agreed facts, then per source."""
+    lines = [f"{data['event']}: {data['note']}"]
+    for up in data["upstream"]:
+        lines.append(f"upstream: {up['source']}, relayed by {', '.join(up['relayed_by'])}")
+    for status, title in (("contested", "Contested"), ("agreed", "Agreed")):
+        facts = [f for f in data["facts"] if f["status"] == status]
+        if facts:
+            lines.append(f"{title}:")
+        for f in facts:
+            lines.append(f"  {f['id']} [{f['kind']}] {f['text']}")
+            lines.append(f"      {len(f['sources'])} sources ({f['independent_sources']} independent): {', '.join(f['sources'])}")
+            for v in f["values"]:
+                lines.append(f"      {v['value']}: {', '.join(v['sources'])}")
+    texts = {f["id"]: f["text"] for f in data["facts"]}
+    for source, parts in data["by_source"].items():
+        lines.append(f"{source}:")
+        for key, word in (("adds", "adds"), ("omits", "omits"), ("contradicts", "contradicts")):
+            for fid in parts[key]:
+                lines.append(f"  {word} {fid}: {texts[fid]}")
+        if parts["framing"]:
+            terms = ", ".join(f"{t['term']} ({t['kind']})" for t in parts["framing"])
+            lines.append(f"  framing: {terms}")
+    return "\n".join(lines)

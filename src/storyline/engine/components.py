@@ -25,6 +25,7 @@ ROLES: dict[str, str] = {
     "quotes": "quotes",
     "relays": "relays",
     "recorder": "recorder",
+    "comparer": "comparer",
 }
 #: roles built fresh for every state load (they hold clustering state)
 STATEFUL: dict[str, str] = {"clusterer": "clusterer", "linker": "linker", "dedup": "dedup"}

@@ -14,6 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Sequence
 
+from ..comparison import Comparison
 from ..model import (Article, ArticleSummary, ArticleView, Event, EventRecord, IngestSummary, RawRecord, Rejection,
                      SearchPage, Story, StoryOverview, StoryPage)
 from ..settings import Options, load_options
@@ -24,6 +25,7 @@ from .ingest import Ingester, Progress, read_items
 from .reads import Reads
 from .records import RecordBuilder
 from .state import load_state
+from .timing import StageTimer
 
 __all__ = ["Storyline"]
 
@@ -124,7 +126,7 @@ class Storyline:
         def records(timer) -> None:
             if self.options.records:
                 with timer("record"):
-                    self.refresh_records()
+                    self.refresh_records(timer=timer)
 
         return writer.run(items, source=source, progress=progress, after=records)
 
@@ -133,12 +135,12 @@ class Storyline:
         return analyse(articles, self.components, self.options.embed_chars)
 
     # ------------------------------------------------------------ records
-    def refresh_records(self, batch_size: int = 64) -> int:
-        """Build the record of every event whose articles changed since its record was built."""
+    def refresh_records(self, batch_size: int = 64, timer: StageTimer | None = None) -> int:
+        """Build the record (and comparison) of every event whose articles changed since its record was built."""
         dirty: set[str] = set()
         if self._ingester is not None:
             dirty, self._ingester.dirty_events = self._ingester.dirty_events, set()
-        return self.records.refresh(dirty, batch_size)
+        return self.records.refresh(dirty, batch_size, timer)
 
     def build_record(self, event_id: str, articles: Sequence[Article]) -> EventRecord:
         """The record of an event reported by ``articles`` (stored articles: their mentions and places are read)."""
@@ -155,6 +157,10 @@ class Storyline:
 
     def event(self, event_id: str) -> Event:
         return self.reads.event(event_id)
+
+    def comparison(self, item_id: str) -> Comparison | list[Comparison]:
+        """What the sources of an event say together; for a story, the comparison of each of its events."""
+        return self.reads.comparison(item_id)
 
     def articles(self) -> list[ArticleSummary]:
         return self.reads.articles()

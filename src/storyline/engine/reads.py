@@ -13,6 +13,7 @@ import datetime as dt
 import json
 from typing import Any, Iterator
 
+from ..comparison import Comparison
 from ..errors import Codes, InputError, NotFoundError
 from ..model import (Article, ArticleSummary, ArticleView, Event, EventSummary, Rejection, SearchPage, Story, StoredEvent,
                      StoredStory, StoryFilter, StoryKey, StoryOverview, StoryPage, StorySummary, Why)
@@ -94,6 +95,14 @@ class Reads:
                      articles_by_source={k: tuple(v) for k, v in by_source.items()}, relays=relays.relays,
                      n_independent_reports=relays.n_independent_reports, record=self.store.record(event_id), why=why)
 
+    def comparison(self, item_id: str) -> Comparison | list[Comparison]:
+        """The comparison of an event's sources (``E..``), or of each event of a story (``S..``)."""
+        if self.store.events([item_id]):
+            return self.records.stored_comparison(item_id, self.store.articles(self.store.event_members(item_id)))
+        if self.store.story(item_id) is not None:
+            return [self.comparison(e.id) for e in self.store.events(story_id=item_id)]
+        raise NotFoundError(f"no event or story {item_id!r}")
+
     def _why(self, event_id: str, members: list[str]) -> tuple[Why, ...]:
         """Every grouping decision behind the event's current members, in order: how each report joined
         (or started an event), then the second pass's moves and splits, and the merges of other events into it."""
@@ -156,10 +165,11 @@ class Reads:
         return self.store.rejections()
 
     def export(self) -> Iterator[dict[str, Any]]:
-        """One JSON-ready record per event, with its story and articles."""
+        """One JSON-ready record per event, with its story, articles and the comparison of its sources."""
         for row in self.store.events():
             event = self.event(row.id).to_dict()
             event.pop("why")
+            event["comparison"] = self.records.stored_comparison(row.id, self.store.articles(list(event["articles"]))).to_dict()
             yield event
 
 

@@ -13,13 +13,18 @@ from __future__ import annotations
 import dataclasses
 from typing import Iterable, Sequence
 
+from ..comparison import Comparison
 from ..model import Article, EventRecord, Relay
 from ..model import DatePrecision as P
 from ..pipeline.relays import EventRelays, Report
 from ..store import Store
 from .components import Components
+from .timing import StageTimer
 
 __all__ = ["RecordBuilder", "relays_from_dict"]
+
+#: the comparison stage's seconds are reported apart from the record's (the ingest summary's stage_seconds)
+COMPARE_STAGE = "compare"
 
 
 def relays_from_dict(data: dict) -> EventRelays:
@@ -50,8 +55,21 @@ class RecordBuilder:
         return self.components.get("recorder").build(event_id, articles, mentions, places, relays.groups(),
                                                      self.components.get("event_typer"))
 
-    def refresh(self, dirty: Iterable[str], batch_size: int = 64) -> int:
-        """Build the record of every event in ``dirty`` or stale; returns how many were built."""
+    def compare(self, event_id: str, articles: Sequence[Article], relays: EventRelays | None = None) -> Comparison:
+        """The comparison of the sources of an event reported by ``articles`` (stored articles)."""
+        relays = relays or self.relays(articles)
+        mentions = {a.id: self.store.mentions(a.id) for a in articles}
+        return self.components.get("comparer").compare(event_id, articles, mentions, relays.relays,
+                                                       self.components.get("embedder"))
+
+    def stored_comparison(self, event_id: str, articles: Sequence[Article]) -> Comparison:
+        """The comparison stored with the event's record, or built now when it has none yet."""
+        data = self.store.comparison(event_id)
+        return Comparison.from_dict(data) if data is not None else self.compare(event_id, articles)
+
+    def refresh(self, dirty: Iterable[str], batch_size: int = 64, timer: StageTimer | None = None) -> int:
+        """Build the record and the comparison of every event in ``dirty`` or stale; returns how many were built."""
+        self._timer = timer or StageTimer({})
         stale = set(dirty) | set(self.store.stale_records())
         existing = {e.id for e in self.store.events(sorted(stale))}
         todo = sorted(existing, key=lambda i: int(i[1:]) if i[1:].isdigit() else 0)
@@ -68,6 +86,9 @@ class RecordBuilder:
             relays = self.relays(articles)
             record = self.build(event_id, articles, relays)
             self.store.save_record(event_id, dataclasses.asdict(record), len(articles), dataclasses.asdict(relays))
+            with self._timer(COMPARE_STAGE):
+                comparison = self.compare(event_id, articles, relays)
+                self.store.save_comparison(event_id, comparison.to_dict(), len(articles))
             date = record.fields.get("date")
             if date is not None and date.value is not None:
                 self.store.set_event_date(event_id, date.value.value, date.value.detail.get("precision") or P.UNKNOWN)

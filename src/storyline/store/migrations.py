@@ -162,6 +162,16 @@ CREATE TABLE cluster_items (article_id TEXT PRIMARY KEY, seq INTEGER NOT NULL UN
 CREATE TABLE cluster_pairs (a TEXT NOT NULL, b TEXT NOT NULL, p REAL NOT NULL, PRIMARY KEY (a, b)) WITHOUT ROWID;
 """
 
+#: The comparison stage's result per event (``pipeline/compare/``), rebuilt with the event's record.
+_COMPARISONS = """
+CREATE TABLE event_comparisons (
+    event_id TEXT PRIMARY KEY,
+    comparison TEXT NOT NULL,
+    n_articles INTEGER NOT NULL,
+    built_at TEXT NOT NULL
+);
+"""
+
 #: (name, SQL script) in the order they apply.
 MIGRATIONS: tuple[tuple[str, str], ...] = (
     ("0001_initial", _INITIAL),
@@ -170,6 +180,7 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
     ("0004_search", _SEARCH),
     ("0005_relays", _RELAYS),
     ("0006_cluster_memory", _CLUSTER_MEMORY),
+    ("0007_comparisons", _COMPARISONS),
 )
 
 

@@ -427,15 +427,31 @@ class SQLiteStore:
         return json.loads(row[0]) if row and row[0] else None
 
     def stale_records(self) -> list[str]:
-        """Events without a record, or whose record was built from a different number of articles."""
+        """Events without a record or a comparison, or whose record or comparison was built from a different number of articles."""
         return [r[0] for r in self.conn.execute(
             "SELECT e.id FROM events e LEFT JOIN event_records r ON r.event_id = e.id"
-            " WHERE r.event_id IS NULL OR r.n_articles != e.n_articles"
+            " LEFT JOIN event_comparisons c ON c.event_id = e.id"
+            " WHERE r.event_id IS NULL OR r.n_articles != e.n_articles OR c.event_id IS NULL OR c.n_articles != e.n_articles"
         )]
 
     def drop_orphan_records(self) -> None:
-        """Records of events merged away."""
+        """Records and comparisons of events merged away."""
         self.conn.execute("DELETE FROM event_records WHERE event_id NOT IN (SELECT id FROM events)")
+        self.conn.execute("DELETE FROM event_comparisons WHERE event_id NOT IN (SELECT id FROM events)")
+
+    def save_comparison(self, event_id: str, comparison: dict[str, Any], n_articles: int) -> None:
+        """Store an event's comparison of its sources, built from ``n_articles`` articles."""
+        self.conn.execute(
+            "INSERT INTO event_comparisons (event_id, comparison, n_articles, built_at) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT(event_id) DO UPDATE SET comparison = excluded.comparison, n_articles = excluded.n_articles,"
+            " built_at = excluded.built_at",
+            (event_id, json.dumps(comparison, ensure_ascii=False), n_articles, _now()),
+        )
+
+    def comparison(self, event_id: str) -> dict[str, Any] | None:
+        """The stored comparison of an event's sources, if any."""
+        row = self.conn.execute("SELECT comparison FROM event_comparisons WHERE event_id = ?", (event_id,)).fetchone()
+        return json.loads(row[0]) if row else None
 
     def set_event_date(self, event_id: str, value: str | None, precision: str) -> None:
         self.conn.execute("UPDATE events SET date = ?, date_precision = ? WHERE id = ?", (value, precision, event_id))

@@ -16,7 +16,8 @@ from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field, ValidationError
 
-from ..errors import Codes, InputError
+from ..comparison import Comparison
+from ..errors import Codes, InputError, NotFoundError
 from ..model import ArticleView, Event, SearchPage, Story, StoryPage
 from ..pipeline import normalise
 from .app import error_body
@@ -135,6 +136,16 @@ def get_story(request: Request, story_id: str) -> dict[str, Any]:
             summary="One event: its record (each field with its supporting sentences) and provenance")
 def get_event(request: Request, event_id: str) -> dict[str, Any]:
     return _state(request).reader().event(event_id).to_dict()
+
+
+@router.get("/events/{event_id}/comparison", response_model=Comparison,
+            summary="What the event's sources say together: agreed, single and contested facts, per source adds / omits / "
+                    "contradicts / framing")
+def get_comparison(request: Request, event_id: str) -> dict[str, Any]:
+    found = _state(request).reader().comparison(event_id)
+    if isinstance(found, list):  # a story id: this route compares one event
+        raise NotFoundError(f"no event {event_id!r}")
+    return found.to_dict()
 
 
 @router.get("/articles/{article_id:path}", response_model=ArticleView, operation_id="get_article",

@@ -95,13 +95,17 @@ def story_page(request: Request, story_id: str) -> Response:
 
 
 @router.get("/events/{event_id}", response_class=HTMLResponse)
-def event_page(request: Request, event_id: str, field: Annotated[str | None, Query(max_length=40)] = None) -> Response:
+def event_page(request: Request, event_id: str, field: Annotated[str | None, Query(max_length=40)] = None,
+               fact: Annotated[str | None, Query(max_length=40)] = None) -> Response:
     engine = _state(request).reader()
     event = engine.event(event_id).to_dict()
     record = event.get("record")
+    comparison = engine.comparison(event_id).to_dict()
     fields = views.record_fields(record)
     selected = field if any(f.name == field for f in fields) else None
-    highlights = views.field_highlights(record, selected)
+    chosen_fact = fact if any(f["id"] == fact for f in comparison["facts"]) else None
+    highlights = (views.fact_highlights(comparison, chosen_fact) if chosen_fact
+                  else views.field_highlights(record, selected))
     columns = []
     all_columns = views.source_columns(event["articles_by_source"], event["relays"])
     for source, articles in all_columns[:_SOURCES_SHOWN]:
@@ -112,7 +116,8 @@ def event_page(request: Request, event_id: str, field: Annotated[str | None, Que
             blocks = views.layout(article["text"], article.get("segments"), spans, sentences)
             shown.append({"article": article, "title": views.display_title(article), "blocks": blocks, "n_highlighted": sum(1 for b in blocks for s in b.sentences if s.classes)})
         columns.append({"source": source, "articles": shown, "hidden": articles[_ARTICLES_PER_SOURCE:]})
-    return _render(request, "event.html", event=event, fields=fields, selected=selected, columns=columns,
+    return _render(request, "event.html", event=event, fields=fields, selected=selected or chosen_fact, columns=columns,
+                   comparison=views.comparison_view(comparison), chosen_fact=chosen_fact,
                    hidden_sources=max(0, len(all_columns) - _SOURCES_SHOWN),
                    background=(record or {}).get("background") or [], record_summary=(record or {}).get("summary") or "")
 

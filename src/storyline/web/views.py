@@ -345,3 +345,42 @@ def safe_url(url: str | None) -> str | None:
     except ValueError:
         return None
     return url if scheme in ("http", "https") else None
+
+
+def fact_highlights(comparison: dict[str, Any] | None, fact_id: str | None) -> dict[str, tuple[dict, list[Span]]]:
+    """Per article: the sentences and exact spans of the claims that state fact ``fact_id``.
+
+    A contested fact's first value is ``support``, the values other sources give ``support-alt`` (as record fields).
+    """
+    out: dict[str, tuple[dict, list[Span]]] = {}
+    fact = next((f for f in (comparison or {}).get("facts", ()) if f["id"] == fact_id), None)
+    if fact is None:
+        return out
+    groups = [(("support" if k == 0 else "support-alt"), v["value"], v["supports"]) for k, v in enumerate(fact["values"])]
+    groups = groups or [("support", fact["status"], fact["supports"])]
+    for kind, label, supports in groups:
+        for s in supports:
+            sentences, spans = out.setdefault(s["article"], ({}, []))
+            sentences[(s["start"], s["end"])] = (kind,)
+            spans.append(Span(s["start"], s["end"], f"{kind}-span", f"{fact_id}: {label}"))
+    return out
+
+
+def comparison_view(comparison: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The comparison as the event page shows it: contested, agreed, per source (adds, omits, framing)."""
+    if not comparison:
+        return None
+    facts = {f["id"]: f for f in comparison["facts"]}
+    sources = []
+    for name, parts in comparison["by_source"].items():
+        framing: dict[str, list[str]] = {}
+        for t in parts["framing"]:
+            framing.setdefault(t["kind"], [])
+            if t["term"] not in framing[t["kind"]]:
+                framing[t["kind"]].append(t["term"])
+        sources.append({"name": name, "adds": [facts[i] for i in parts["adds"] if i in facts],
+                        "omits": [facts[i] for i in parts["omits"] if i in facts],
+                        "contradicts": [facts[i] for i in parts["contradicts"] if i in facts], "framing": framing})
+    return {"note": comparison.get("note", ""), "upstream": comparison.get("upstream", []),
+            "contested": [f for f in comparison["facts"] if f["status"] == "contested"],
+            "agreed": [f for f in comparison["facts"] if f["status"] == "agreed"], "sources": sources}

@@ -1,0 +1,233 @@
+"""Contradiction benchmark of the comparison stage: alter one report of a real event, see the fact come back contested.
+
+    python scripts/contradiction_benchmark.py ../shared/data/clustering/allsides_dev.jsonl \
+        ../shared/data/clustering/ecbplus_dev.jsonl [--json] [--max-reports 6]
+
+Events are the corpora's gold events with reports from two or more sources
+(at most ``--max-reports`` each). Every report is analysed by the real
+pipeline (normalise, entities, quotes, dates) and the gold event's reports
+are compared by the registered comparer.
+
+* **False alarms**: the share of unaltered events with any ``contested`` fact.
+* **Recall**: for each event, each kind of alteration is tried once, on a
+  pair of claims of two sources that state the same thing by a criterion
+  independent of the aligner: the same count of killed / injured or the same
+  number with the same unit (``count``), the same event day (``date``), the
+  same actor and target (``actors``), or 60% of the content words shared
+  (``negation``). One report's claim is altered -- the number changed, the
+  date moved three days, actor and target swapped, "not" put after the
+  first auxiliary -- the altered report is analysed again and the event
+  compared again. The alteration is found when a contested fact holds the
+  altered claim with the right values (both numbers, both dates, both
+  actor orders, asserted and denied).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import re
+import sys
+import tempfile
+import time
+from collections import Counter, defaultdict
+from pathlib import Path
+
+import storyline
+from storyline.evaluate.clustering import load_corpus
+from storyline.model import RawRecord
+from storyline.pipeline.compare.claims import Claim
+from storyline.pipeline.normalise import to_article
+from storyline.pipeline.relays import Report
+from storyline.settings import load_options
+
+KINDS = ("count", "date", "actors", "negation")
+_AUX = re.compile(r"\b(is|are|was|were|has|have|had|will|would|can|could|did|does|do)\b(?! not\b|n[’']t)")
+_NUMBER_WORDS = (r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
+                 r"sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|a dozen|a|an)\b")
+_WEEKDAYS = "Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split()
+
+
+def _article(row: dict, text: str | None = None, key: str = ""):
+    fields = {"id": row["id"] + key, "date": row.get("date"), "source": row.get("source") or row["id"], "title": row.get("title"),
+              "text": text if text is not None else row["text"]}
+    return to_article(RawRecord("bench", 0, fields))
+
+
+class Bench:
+    def __init__(self, engine) -> None:
+        self.engine = engine
+        self.comparer = engine.components.get("comparer")
+        self.embedder = engine.components.get("embedder")
+        self.relays = engine.components.get("relays")
+
+    def analyse(self, articles):
+        return {a.id: analysis.mentions for a, analysis in zip(articles, self.engine.analyse(articles))}
+
+    def compare(self, articles, mentions):
+        reports = [Report(a.id, a.source, None, tuple(m for m in mentions[a.id] if m.label == "ATTRIBUTION")) for a in articles]
+        relays = self.relays.detect(reports).relays
+        claims = self.comparer.claims(articles, mentions, relays)
+        return self.comparer.compare("E", articles, mentions, relays, self.embedder), claims
+
+
+def _candidates(claims: list[Claim]) -> dict[str, tuple[Claim, Claim]]:
+    """One (claim to alter, the other source's claim stating the same thing) per kind, when the event has one."""
+    out: dict[str, tuple[Claim, Claim]] = {}
+    for i, a in enumerate(claims):
+        for b in claims[i + 1:]:
+            if a.source == b.source:
+                continue
+            for x, y in ((a, b), (b, a)):
+                counts = {(c.kind, c.value) for c in y.counts if c.exact and c.value > 0}
+                if "count" not in out and len(x.words & y.words) >= 3 and (any((c.kind, c.value) in counts and c.exact and c.value > 0 for c in x.counts)
+                                           or {(q.unit, q.value) for q in x.quantities} & {(q.unit, q.value) for q in y.quantities}):
+                    out["count"] = (x, y)
+                if ("date" not in out and x.dates and {d[0] for d in x.dates} & {d[0] for d in y.dates}
+                        and len(x.words & y.words) / max(1, min(len(x.words), len(y.words))) >= 0.3):
+                    out["date"] = (x, y)
+                if ("actors" not in out and x.actor1 and x.actor2 and y.actor1 and y.actor2 and x.actor1.key != x.actor2.key
+                        and (x.actor1.key, x.actor2.key) == (y.actor1.key, y.actor2.key)):
+                    out["actors"] = (x, y)
+                small = min(len(x.words), len(y.words))
+                if ("negation" not in out and not x.negated and not y.negated and small >= 5
+                        and len(x.words & y.words) / small >= 0.6 and _AUX.search(x.text)):
+                    out["negation"] = (x, y)
+    return out
+
+
+def _alter(kind: str, claim: Claim) -> tuple[str, int, int, set[str]] | None:
+    """(new claim text, start, end of the claim in the article, the values expected back) or None."""
+    text = claim.text
+    if kind == "count":
+        shared = next((c for c in claim.counts if c.exact and c.value > 0), None)
+        if shared is not None:
+            s, e, new = shared.start - claim.start, shared.end - claim.start, shared.value * 2 + 3
+            number = re.search(r"\d[\d,]*", text[s:e]) or re.search(_NUMBER_WORDS, text[s:e], re.IGNORECASE)
+            if number is None:
+                return None
+            s2 = s + number.start()
+            return text[:s2] + str(new) + text[s2 + len(number.group(0)):], claim.start, claim.end, {f"{shared.value} {shared.kind}", f"{new} {shared.kind}"}
+        q = claim.quantities[0]
+        s = q.start - claim.start
+        digits = re.search(r"\d[\d,.]*", text[s:])
+        old = digits.group(0)
+        new = str(int(float(old.replace(",", "")) * 2 + 3)) if "." not in old else f"{float(old) * 2 + 3:.1f}"
+        return text[:s + digits.start()] + new + text[s + digits.end():], claim.start, claim.end, {"__number__"}
+    if kind == "date":
+        iso, s, e = claim.dates[0]
+        phrase = text[s - claim.start:e - claim.start]
+        day = dt.date.fromisoformat(iso)
+        moved = day - dt.timedelta(days=3)
+        if any(w in phrase for w in _WEEKDAYS):
+            replaced = re.sub("|".join(_WEEKDAYS), _WEEKDAYS[moved.weekday()], phrase, count=1)
+        else:
+            m = re.search(r"\b\d{1,2}\b", phrase)
+            if m is None:
+                return None
+            replaced = phrase[:m.start()] + str(moved.day) + phrase[m.end():]
+            if moved.month != day.month:
+                return None
+        new = text[:s - claim.start] + replaced + text[e - claim.start:]
+        return new, claim.start, claim.end, {iso, moved.isoformat()}
+    if kind == "actors":
+        a, b = sorted((claim.actor1, claim.actor2), key=lambda x: x.start)
+        sa, ea, sb, eb = (a.start - claim.start, a.end - claim.start, b.start - claim.start, b.end - claim.start)
+        if ea > sb:
+            return None
+        new = text[:sa] + text[sb:eb] + text[ea:sb] + text[sa:ea] + text[eb:]
+        return new, claim.start, claim.end, {"__actors__"}
+    m = _AUX.search(text)
+    return text[:m.end()] + " not" + text[m.end():], claim.start, claim.end, {"asserted", "denied"}
+
+
+def _found(comparison, article_id: str, start: int, expected: set[str], kind: str) -> bool:
+    for fact in comparison.facts:
+        if fact.status != "contested":
+            continue
+        if not any(s.article == article_id and s.start <= start < max(s.end, start + 1) for s in fact.supports):
+            continue
+        values = {v.value for v in fact.values}
+        if expected == {"__number__"} or expected == {"__actors__"}:
+            return fact.kind == ("count" if kind == "count" else "actors")
+        return expected <= values or expected <= {v.split()[0] for v in values} | values
+    return False
+
+
+def run(paths: list[str], max_reports: int, limit: int | None) -> dict:
+    options = load_options(environ={})
+    with tempfile.TemporaryDirectory() as folder:
+        engine = storyline.Storyline(Path(folder) / "bench.db", options)
+        bench = Bench(engine)
+        totals = Counter()
+        found = Counter()
+        false_alarm_events, n_events, examples = 0, 0, []
+        missed = Counter()
+        started = time.perf_counter()
+        for path in paths:
+            rows = [r for _, r in load_corpus(path)] if False else [json.loads(line) for line in open(path, encoding="utf-8")]
+            groups = defaultdict(list)
+            for row in rows:
+                if row.get("event") and row.get("text"):
+                    groups[row["event"]].append(row)
+            events = [g[:max_reports] for g in groups.values() if len({r.get("source") or r["id"] for r in g[:max_reports]}) >= 2]
+            for group in events[:limit]:
+                articles = [_article(r) for r in group]
+                mentions = bench.analyse(articles)
+                comparison, claims = bench.compare(articles, mentions)
+                n_events += 1
+                contested = [f for f in comparison.facts if f.status == "contested"]
+                if contested:
+                    false_alarm_events += 1
+                    examples.append({"event": group[0]["event"], "false_alarm": [[f.note, *(s.text for s in f.supports)] for f in contested[:2]]})
+                for kind, (claim, other) in _candidates(claims).items():
+                    altered = _alter(kind, claim)
+                    if altered is None:
+                        continue
+                    new_claim, start, end, expected = altered
+                    row = next(r for r in group if _article(r).id == claim.article.id)
+                    text = claim.article.text[:start] + new_claim + claim.article.text[end:]
+                    changed = [_article(r, text if r is row else None) for r in group]
+                    index = next(i for i, r in enumerate(group) if r is row)
+                    new_mentions = dict(mentions)
+                    new_mentions.update(bench.analyse([changed[index]]))
+                    again, _ = bench.compare(changed, new_mentions)
+                    totals[kind] += 1
+                    ok = _found(again, changed[index].id, start, expected, kind)
+                    found[kind] += ok
+                    if not ok:
+                        together = any(any(s.article == changed[index].id and s.start == start for s in f.supports)
+                                       and any(s.article == other.article.id and s.start == other.start for s in f.supports)
+                                       for f in again.facts)
+                        missed[(kind, together)] += 1
+                        if len(examples) < 40:
+                            examples.append({"kind": kind, "missed": new_claim, "other": other.text, "aligned": together})
+        engine.close()
+    recall = {k: round(found[k] / totals[k], 3) if totals[k] else None for k in KINDS}
+    n = sum(totals.values())
+    return {"corpora": [Path(p).name for p in paths], "n_events": n_events, "false_alarm_events": false_alarm_events,
+            "false_alarm_rate": round(false_alarm_events / max(1, n_events), 4), "n_altered": n, "altered_by_kind": dict(totals),
+            "recall": round(sum(found.values()) / max(1, n), 4), "recall_by_kind": recall,
+            "missed_aligned": {k: missed[(k, True)] for k in KINDS}, "missed_not_aligned": {k: missed[(k, False)] for k in KINDS},
+            "seconds": round(time.perf_counter() - started, 1), "examples": examples[:40]}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("corpora", nargs="+")
+    parser.add_argument("--max-reports", type=int, default=6)
+    parser.add_argument("--limit", type=int, default=None, help="At most this many events per corpus.")
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args(argv)
+    result = run(args.corpora, args.max_reports, args.limit)
+    if args.json:
+        print(json.dumps(result, indent=1, ensure_ascii=False))
+    else:
+        print(f"{result['n_events']} events: false alarms {result['false_alarm_rate']:.3f} ({result['false_alarm_events']} events); "
+              f"altered {result['n_altered']} {result['altered_by_kind']}: recall {result['recall']:.3f} {result['recall_by_kind']}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

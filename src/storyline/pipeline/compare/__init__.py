@@ -1,0 +1,157 @@
+"""The comparison stage: what the sources of one event say together.
+
+Each report is cut into claims (:mod:`.claims`), claims of different reports
+are aligned into facts (:mod:`.align`), each fact is ``agreed`` (two or more
+sources), ``single`` (what one source adds) or ``contested`` (incompatible
+values for one slot, :mod:`.conflicts`), and each source's framing terms are
+read against the lexicons (:mod:`.framing`). Independence comes from the
+relays stage: sources that relay one upstream report are one confirmation.
+The stage reads stored articles, their mentions and relays and an embedder;
+it never opens the store.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Mapping, Protocol, Sequence
+
+import numpy as np
+
+from ...comparison import ClaimSupport, Comparison, Fact, FactStatus, FactValue, FramingTerm, SourceComparison, Upstream
+from ...model import Article, Mention, Relay
+from .align import AlignParams, align
+from .claims import Claim, split_claims
+from .conflicts import find_conflict
+from .framing import Lexicons, framing_terms
+
+__all__ = ["Comparer", "FactsComparer"]
+
+#: claims per report when an event has many reports (the cost of one event stays bounded)
+_LARGE_EVENT = 40
+_CLAIMS_IN_LARGE_EVENTS = 12
+
+
+class Comparer(Protocol):
+    name: str
+
+    def compare(self, event_id: str, articles: Sequence[Article], mentions: Mapping[str, Sequence[Mention]],
+                relays: Sequence[Relay], embedder) -> Comparison: ...
+
+
+class FactsComparer:
+    """Facts by slot-aware alignment of claims; contradictions only from slot conflicts within a fact."""
+
+    name = "comparer.facts.v1"
+
+    def __init__(self, lexicons: Lexicons | None = None, params: AlignParams | None = None) -> None:
+        self.lexicons, self.params = lexicons, params or AlignParams()
+
+    def claims(self, articles: Sequence[Article], mentions: Mapping[str, Sequence[Mention]],
+               relays: Sequence[Relay]) -> list[Claim]:
+        relayed = {a: r.name for r in relays for a in r.articles}
+        kept = [a for a in articles if not a.duplicate_of]
+        limit = _CLAIMS_IN_LARGE_EVENTS if len(kept) > _LARGE_EVENT else None
+        out: list[Claim] = []
+        for a in kept:
+            out += split_claims(a, mentions.get(a.id, ()), relayed.get(a.id))[:limit]
+        return out
+
+    def compare(self, event_id: str, articles: Sequence[Article], mentions: Mapping[str, Sequence[Mention]],
+                relays: Sequence[Relay], embedder) -> Comparison:
+        claims = self.claims(articles, mentions, relays)
+        groups = align(claims, embedder.embed, self.params)
+        group_of = _independence(articles, relays)
+        facts = [_fact(f"F{k + 1}", [claims[i] for i in g], group_of) for k, g in enumerate(groups)]
+        facts.sort(key=_fact_order)
+        facts = [_renumber(f, k) for k, f in enumerate(facts)]
+        sources = sorted({c.source for c in claims} | {a.source or a.id for a in articles if not a.duplicate_of})
+        framing = framing_terms(self.lexicons, [[claims[i] for i in g] for g in groups]) if self.lexicons else {}
+        by_source = {s: _per_source(s, facts, sources, framing.get(s, ())) for s in sources}
+        upstream = tuple(Upstream(r.name, tuple(sorted({a.source or a.id for a in articles if a.id in r.articles})))
+                         for r in relays)
+        note = _note(sources, facts, self.lexicons)
+        return Comparison(event_id, tuple(facts), by_source, upstream, note, self.name)
+
+
+def _independence(articles: Sequence[Article], relays: Sequence[Relay]) -> dict[str, str]:
+    """Source -> its independence group: the upstream it relays, else itself."""
+    relayed = {a: f"relay:{r.upstream}" for r in relays for a in r.articles}
+    return {a.source or a.id: relayed.get(a.id, a.source or a.id) for a in articles}
+
+
+def _support(c: Claim) -> ClaimSupport:
+    return ClaimSupport(c.article.id, c.source, c.index, c.start, c.end, c.text, c.attribution)
+
+
+def _kind(claims: Sequence[Claim]) -> str:
+    shared = lambda attr: sum(bool(getattr(c, attr)) for c in claims) >= min(2, len(claims))  # noqa: E731
+    if shared("counts") or shared("quantities"):
+        return "count"
+    if shared("dates"):
+        return "date"
+    if all(c.actor1 is not None and c.actor2 is not None for c in claims):
+        return "actors"
+    return "statement"
+
+
+def _fact(fact_id: str, claims: list[Claim], group_of: Mapping[str, str]) -> Fact:
+    sources = tuple(sorted({c.source for c in claims}))
+    independent = len({group_of.get(s, s) for s in sources})
+    supports = tuple(_support(c) for c in claims)
+    conflict = find_conflict(claims)
+    if conflict is not None:
+        values = tuple(FactValue(v, tuple(sorted({claims[i].source for i in ids})), tuple(_support(claims[i]) for i in ids))
+                       for v, ids in conflict.values.items())
+        return Fact(fact_id, claims[0].text, conflict.kind, FactStatus.CONTESTED, sources, independent, supports, values,
+                    conflict.note)
+    status = FactStatus.AGREED if len(sources) > 1 else FactStatus.SINGLE
+    note = (f"stated by {len(sources)} sources, {independent} independent" if len(sources) > 1
+            else f"only {sources[0]} states this")
+    return Fact(fact_id, claims[0].text, _kind(claims), status, sources, independent, supports, (), note)
+
+
+def _fact_order(f: Fact) -> tuple:
+    rank = {FactStatus.CONTESTED: 0, FactStatus.AGREED: 1, FactStatus.SINGLE: 2}[f.status]
+    first = f.supports[0]
+    return rank, -len(f.sources), first.article, first.start
+
+
+def _renumber(f: Fact, k: int) -> Fact:
+    from dataclasses import replace
+
+    return replace(f, id=f"F{k + 1}")
+
+
+def _per_source(source: str, facts: Sequence[Fact], sources: Sequence[str], framing) -> SourceComparison:
+    others = len(sources) - 1
+    adds = tuple(f.id for f in facts if f.status == FactStatus.SINGLE and f.sources == (source,))
+    # a fact "most other sources" state: more than half of them, and at least two sources in all
+    omits = tuple(f.id for f in facts if source not in f.sources and len(f.sources) >= 2 and len(f.sources) * 2 > others)
+    contradicts = tuple(f.id for f in facts if f.status == FactStatus.CONTESTED and source in f.sources
+                        and _minority(f, source))
+    terms = tuple(FramingTerm(t, k, a, s, e) for t, k, a, s, e in framing)
+    return SourceComparison(adds, omits, contradicts, terms)
+
+
+def _minority(fact: Fact, source: str) -> bool:
+    """Does ``source`` give a value other than the one most sources give (every value when there is a tie)?"""
+    count = Counter({v.value: len(v.sources) for v in fact.values})
+    top = max(count.values(), default=0)
+    mine = [v for v in fact.values if source in v.sources]
+    return any(count[v.value] < top or list(count.values()).count(top) > 1 for v in mine)
+
+
+def _note(sources: Sequence[str], facts: Sequence[Fact], lexicons: Lexicons | None) -> str:
+    parts = []
+    if len(sources) < 2:
+        parts.append("one source only: every fact is single (nothing to compare it with)")
+    n = Counter(f.status for f in facts)
+    parts.append(f"{n[FactStatus.AGREED]} agreed, {n[FactStatus.SINGLE]} single, {n[FactStatus.CONTESTED]} contested")
+    if lexicons is None:
+        parts.append("framing not read (no lexicons: set 'lexicons' to their folder)")
+    return "; ".join(parts)
+
+
+def _facts(options) -> FactsComparer:
+    folder = getattr(options, "lexicons", "") or ""
+    return FactsComparer(Lexicons.load(folder) if folder else None)

@@ -1,0 +1,153 @@
+"""Align: claims of different reports that make the same statement become one fact.
+
+Two claims are scored by the cosine of their sentence embeddings and the
+overlap of their content words (a set cosine); a slot both state the same
+way (an event date, a count, an actor) adds to the score. A link is made
+only between mutual best matches of two reports above the threshold, and
+links are merged strongest first into facts that never hold two claims of
+one report: two different statements of one report are never called one
+fact, and a claim states at most one fact of another report.
+
+The cost is one matrix product per event (claims x claims) plus the mutual
+best search: linear in the pairs of claims, bounded by ``MAX_CLAIMS`` per report.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+import numpy as np
+
+from .claims import Claim
+
+__all__ = ["AlignParams", "pair_scores", "align", "lexical_overlap"]
+
+
+@dataclass(frozen=True)
+class AlignParams:
+    cosine: float = 0.55
+    lexical: float = 0.45
+    slot_bonus: float = 0.08
+    threshold: float = 0.42
+    #: claims whose best word overlap with another report is below this are not embedded (see ``_vectors``)
+    min_lexical: float = 0.1
+
+
+def lexical_overlap(a: frozenset[str], b: frozenset[str]) -> float:
+    """Set cosine of two content-word sets."""
+    if not a or not b:
+        return 0.0
+    return len(a & b) / float(np.sqrt(len(a) * len(b)))
+
+
+def _compounds(words: set[str]) -> dict[str, str]:
+    """Word -> the event's word it ends with ("hotline" -> "line", "airstrike" -> "strike"): one noun, two spellings."""
+    out = {}
+    for w in words:
+        for k in range(3, len(w) - 3):
+            if w[k:] in words:
+                out[w] = w[k:]
+                break
+    return out
+
+
+def _word_matrix(claims: Sequence[Claim]) -> np.ndarray:
+    vocabulary: dict[str, int] = {}
+    rows, cols = [], []
+    compounds = _compounds({w for c in claims for w in c.words})
+    for i, c in enumerate(claims):
+        for w in c.words | {compounds[w] for w in c.words if w in compounds}:
+            rows.append(i)
+            cols.append(vocabulary.setdefault(w, len(vocabulary)))
+    from scipy import sparse
+
+    m = sparse.csr_matrix((np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=(len(claims), max(1, len(vocabulary))))
+    norms = np.sqrt(np.asarray(m.sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    return sparse.diags(1.0 / norms) @ m
+
+
+def _slot_keys(c: Claim) -> set[str]:
+    keys = {f"date:{d[0]}" for d in c.dates}
+    keys |= {f"count:{m.kind}" for m in c.counts}
+    keys |= {f"qty:{q.unit}" for q in c.quantities}
+    keys |= {f"actor:{a.key}" for a in (c.actor1, c.actor2) if a is not None}
+    return keys
+
+
+def _vectors(claims: Sequence[Claim], lexical: np.ndarray, other: np.ndarray, embed, params: AlignParams) -> np.ndarray:
+    """Sentence embeddings of the claims that may align: a claim sharing almost no word with any claim of another
+    report (set cosine below ``min_lexical``) would need a near-paraphrase embedding to pass the threshold, so it is
+    not embedded (its vector is zero). This keeps the embedder's cost to the claims a comparison can use."""
+    best = np.where(other, lexical, 0.0).max(axis=1) if len(claims) else np.zeros(0)
+    wanted = [i for i in range(len(claims)) if best[i] >= params.min_lexical]
+    if not wanted:
+        return np.zeros((len(claims), 1), dtype=np.float32)
+    found = np.asarray(embed([claims[i].text for i in wanted]), dtype=np.float32)
+    vectors = np.zeros((len(claims), found.shape[1]), dtype=np.float32)
+    vectors[wanted] = found
+    return vectors
+
+
+def pair_scores(claims: Sequence[Claim], embed, params: AlignParams) -> np.ndarray:
+    """The claims x claims alignment score (0 between claims of one report); ``embed`` gives sentence embeddings."""
+    n = len(claims)
+    if n == 0:
+        return np.zeros((0, 0), dtype=np.float32)
+    ids: dict[str, int] = {}
+    article = np.array([ids.setdefault(c.article.id, len(ids)) for c in claims])
+    other = article[:, None] != article[None, :]
+    words = _word_matrix(claims)
+    lexical = np.asarray((words @ words.T).todense(), dtype=np.float32)
+    vectors = _vectors(claims, lexical, other, embed, params)
+    cosine = np.clip(vectors @ vectors.T, 0.0, 1.0).astype(np.float32)
+    score = params.cosine * cosine + params.lexical * lexical
+    slots = [_slot_keys(c) for c in claims]
+    for i in range(n):
+        if not slots[i]:
+            continue
+        for j in np.nonzero(score[i] >= params.threshold - params.slot_bonus)[0]:
+            if slots[i] & slots[j]:
+                score[i, j] += params.slot_bonus
+    score[~other] = 0.0
+    return score
+
+
+def align(claims: Sequence[Claim], embed, params: AlignParams) -> list[list[int]]:
+    """Facts as lists of claim indices (every claim in exactly one fact), in order of their first claim."""
+    score = pair_scores(claims, embed, params)
+    n = len(claims)
+    by_article: dict[str, list[int]] = {}
+    for i, c in enumerate(claims):
+        by_article.setdefault(c.article.id, []).append(i)
+    links: list[tuple[float, int, int]] = []
+    groups = list(by_article.values())
+    for gi, a in enumerate(groups):
+        for b in groups[gi + 1:]:
+            block = score[np.ix_(a, b)]
+            if block.size == 0:
+                continue
+            best_b, best_a = block.argmax(axis=1), block.argmax(axis=0)
+            for ia, jb in enumerate(best_b):
+                if best_a[jb] == ia and block[ia, jb] >= params.threshold:
+                    links.append((float(block[ia, jb]), a[ia], b[jb]))
+    parent = list(range(n))
+    members = {i: {claims[i].article.id} for i in range(n)}
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for _, i, j in sorted(links, reverse=True):
+        ri, rj = root(i), root(j)
+        if ri == rj or members[ri] & members[rj]:
+            continue
+        parent[rj] = ri
+        members[ri] |= members.pop(rj)
+    facts: dict[int, list[int]] = {}
+    for i in range(n):
+        facts.setdefault(root(i), []).append(i)
+    return sorted(facts.values(), key=lambda f: f[0])

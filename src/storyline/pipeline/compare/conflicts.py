@@ -1,0 +1,186 @@
+"""Conflicts: when the claims of one fact give incompatible values for the same slot.
+
+Only claims aligned into one fact are compared, and only on the same
+quantity or role:
+
+* **counts** of the same kind (killed with killed, injured with injured),
+  both exact and different, or "nobody was hurt" against a positive count
+  of that kind when neither statement is limited to a group the other is
+  not about;
+* **numbers with the same unit** ("900 troops" vs "1,200 troops"), beyond
+  rounding (1%, or 25% when either is approximate);
+* **event dates** (the day a claim dates the event to, not the day a report
+  was written);
+* **actor and target swapped** (who attacked whom);
+* **asserted vs denied**: one claim negated and the other not, when the two
+  say nearly the same words (otherwise a negation is ordinary paraphrase).
+
+Each conflict is returned as its kind and the values with the claims that
+give each, so a contested fact lists every value with its sources and spans.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Callable, Sequence
+
+from .claims import Claim, content_words
+
+__all__ = ["Conflict", "find_conflict"]
+
+#: share of the smaller claim's content words the other must contain for a negation to contradict it
+NEGATION_OVERLAP = 0.6
+#: ... and for two claims giving different values (dates, counts) to be about the same thing
+VALUE_OVERLAP = 0.3
+_NEGATION_CUE = re.compile(r"\b(?:not|never|no longer|n[o’']t|denied|denies|deny)\b|n[’']t\b", re.IGNORECASE)
+_DIGITS = re.compile(r"\d[\d,]*")
+
+
+@dataclass(frozen=True)
+class Conflict:
+    kind: str
+    #: value -> indices (into the fact's claims) of the claims giving it
+    values: dict[str, list[int]]
+    note: str
+
+
+def _count_value(claim: Claim, kind: str) -> tuple[str, bool, str | None] | None:
+    """(value, exact, scope) of the claim's count of ``kind``: a "none" statement is "0"."""
+    found = [c for c in claim.counts if c.kind == kind]
+    if not found:
+        return None
+    c = max(found, key=lambda c: (c.total, c.value))
+    return str(c.value), bool(c.exact) and not c.low, (c.scope or "").lower() or None
+
+
+def _counts(claims: Sequence[Claim]) -> Conflict | None:
+    for kind in ("killed", "injured"):
+        values: dict[str, list[int]] = {}
+        scopes: set[str | None] = set()
+        for i, c in enumerate(claims):
+            v = _count_value(c, kind)
+            if v is None:
+                continue
+            value, exact, scope = v
+            if not exact and value != "0":
+                continue
+            values.setdefault(value, []).append(i)
+            scopes.add(scope)
+        if len(values) > 1:
+            # "90 killed, among them 13 US troops" and "13 US troops killed": a number the other claim also states is a part, not a rival
+            numbers = [{n.replace(",", "") for n in _DIGITS.findall(c.text)} for c in claims]
+            values = {v: ids for v, ids in values.items()
+                      if not any(v in numbers[j] for other, js in values.items() if other != v for j in js)}
+        if len(values) > 1 and len(scopes) == 1 and _different_sources(claims, values) and _related(claims, values):
+            shown = " vs ".join(values)
+            return Conflict("count", {f"{v} {kind}": ids for v, ids in values.items()}, f"different counts of {kind}: {shown}")
+    return None
+
+
+def _quantities(claims: Sequence[Claim]) -> Conflict | None:
+    by_unit: dict[str, dict[float, tuple[list[int], bool, str]]] = {}
+    for i, c in enumerate(claims):
+        for q in c.quantities:
+            slot = by_unit.setdefault(q.unit, {})
+            ids, approx, text = slot.get(q.value, ([], False, q.text))
+            if i not in ids:
+                ids.append(i)
+            slot[q.value] = (ids, approx or q.approx, text)
+    for unit, slot in by_unit.items():
+        # a unit each claim states once: a claim with two numbers of one unit compares nothing
+        if len(slot) < 2 or any(sum(i in ids for ids, _, _ in slot.values()) > 1 for i in range(len(claims))):
+            continue
+        values = sorted(slot)
+        low, high = values[0], values[-1]
+        tolerance = 0.25 if any(a for _, a, _ in slot.values()) else 0.01
+        if high - low > tolerance * max(abs(high), 1e-9):
+            named = {f"{slot[v][2]} {unit}".strip() if unit not in ("$", "€", "£", "%") else slot[v][2]: slot[v][0] for v in values}
+            # a share or a sum says nothing of what it measures: the claims must share more words to be about one quantity
+            minimum = 0.5 if unit in ("$", "€", "£", "%") else VALUE_OVERLAP
+            if _different_sources(claims, named) and _related(claims, {k: v for k, v in named.items()}, minimum):
+                return Conflict("count", named, f"different numbers of {unit}: " + " vs ".join(named))
+    return None
+
+
+def _dates(claims: Sequence[Claim]) -> Conflict | None:
+    values: dict[str, list[int]] = {}
+    for i, c in enumerate(claims):
+        days = {d[0] for d in c.dates}
+        if len(days) == 1:  # a claim naming two days ("late Saturday or early Sunday") dates nothing for sure
+            values.setdefault(days.pop(), []).append(i)
+    if len(values) > 1 and _different_sources(claims, values) and _related(claims, values):
+        return Conflict("date", values, "different dates: " + " vs ".join(values))
+    return None
+
+
+def _actors(claims: Sequence[Claim]) -> Conflict | None:
+    values: dict[tuple[str, str], list[int]] = {}
+    names: dict[tuple[str, str], str] = {}
+    for i, c in enumerate(claims):
+        if c.actor1 is not None and c.actor2 is not None and c.actor1.key != c.actor2.key:
+            pair = (c.actor1.key, c.actor2.key)
+            values.setdefault(pair, []).append(i)
+            names.setdefault(pair, f"{c.actor1.name} \u2192 {c.actor2.name}")
+    for (a, b), ids in values.items():
+        swapped = values.get((b, a))
+        if swapped and _different_sources(claims, {1: ids, 2: swapped}):
+            return Conflict("actors", {names[(a, b)]: ids, names[(b, a)]: swapped}, "actor and target swapped")
+    return None
+
+
+def _negation(claims: Sequence[Claim]) -> Conflict | None:
+    for i, a in enumerate(claims):
+        for j in range(i + 1, len(claims)):
+            b = claims[j]
+            if a.negated == b.negated or a.source == b.source:
+                continue
+            smaller = min(len(a.words), len(b.words))
+            shared = len(a.words & b.words)
+            negated, plain = (a, b) if a.negated else (b, a)
+            if smaller >= 5 and shared / smaller >= NEGATION_OVERLAP and _negates_shared(negated, plain):
+                asserted, denied = (j, i) if a.negated else (i, j)
+                return Conflict("negation", {"asserted": [asserted], "denied": [denied]}, "one source asserts what another denies")
+    return None
+
+
+def _related(claims: Sequence[Claim], values: dict, minimum: float = VALUE_OVERLAP) -> bool:
+    """Do two claims giving different values share enough words to be about the same thing?"""
+    groups = list(values.values())
+    for k, a in enumerate(groups):
+        for b in groups[k + 1:]:
+            for i in a:
+                for j in b:
+                    x, y = claims[i].words, claims[j].words
+                    if claims[i].source != claims[j].source and len(x & y) / max(1, min(len(x), len(y))) >= minimum:
+                        return True
+    return False
+
+
+def _negates_shared(negated: Claim, plain: Claim) -> bool:
+    """Does the negation govern something both claims say ("did not attack" vs "attacked"), not an aside ("is not one-way")?"""
+    for m in _NEGATION_CUE.finditer(negated.text):
+        after = content_words(" ".join(negated.text[m.end():].split()[:4]))
+        if after & plain.words:
+            return True
+    return False
+
+
+def _different_sources(claims: Sequence[Claim], values: dict) -> bool:
+    """Do at least two of the values come from different sources (one outlet contradicting itself is not a conflict)?"""
+    sources = [{claims[i].source for i in ids} for ids in values.values()]
+    return any(a != b or len(a) > 1 for k, a in enumerate(sources) for b in sources[k + 1:])
+
+
+CHECKS: tuple[Callable[[Sequence[Claim]], Conflict | None], ...] = (_counts, _quantities, _dates, _actors, _negation)
+
+
+def find_conflict(claims: Sequence[Claim]) -> Conflict | None:
+    """The first incompatibility among the claims of one fact (counts, numbers, dates, actors, negation), if any."""
+    if len({c.source for c in claims}) < 2:
+        return None
+    for check in CHECKS:
+        found = check(claims)
+        if found is not None:
+            return found
+    return None

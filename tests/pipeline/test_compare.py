@@ -1,0 +1,92 @@
+"""The comparison stage on small hand-written events (hashing embedder: no model)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from storyline.model import Article, Relay, Segment
+from storyline.pipeline.compare import FactsComparer
+from storyline.pipeline.compare.framing import Lexicons
+from storyline.pipeline.embed import HashingEmbedder
+
+_ROOT = Path(__file__).resolve().parents[2]
+#: ../shared/data beside the checkout (or beside the folder of worktrees)
+LEXICONS = next((p / "shared" / "data" / "lexicons" for p in (_ROOT.parent, _ROOT.parent.parent)
+                 if (p / "shared" / "data" / "lexicons").exists()), _ROOT.parent / "shared" / "data" / "lexicons")
+DAY = dt.date(2022, 6, 18)
+
+
+def article(aid: str, source: str, *sentences: str) -> Article:
+    text, segments = "", []
+    for k, s in enumerate(sentences):
+        start = len(text)
+        text += s + " "
+        segments.append(Segment("sentence", start, start + len(s), k))
+    return Article(aid, text, source=source, published=DAY, segments=tuple(segments))
+
+
+def compare(*articles: Article, relays=(), lexicons=None):
+    return FactsComparer(lexicons).compare("E1", articles, {}, relays, HashingEmbedder()).to_dict()
+
+
+def test_one_report_has_only_single_facts_and_says_so():
+    c = compare(article("a", "Reuters", "Five people were killed in a bombing in the market of Kabul on Wednesday.",
+                        "The police said the attacker was arrested near the market."))
+    assert c["facts"] and {f["status"] for f in c["facts"]} == {"single"}
+    assert "one source only" in c["note"]
+    assert c["by_source"]["Reuters"]["adds"] == [f["id"] for f in c["facts"]]
+
+
+def test_different_death_tolls_for_one_bombing_are_contested_with_both_values_and_spans():
+    a = article("a", "Reuters", "Five people were killed in a bombing at the central market of Kabul on Wednesday.")
+    b = article("b", "AP", "Seven people were killed in a bombing at the central market of Kabul on Wednesday.")
+    c = compare(a, b)
+    (fact,) = [f for f in c["facts"] if f["status"] == "contested"]
+    assert fact["kind"] == "count"
+    assert {v["value"]: v["sources"] for v in fact["values"]} == {"5 killed": ["Reuters"], "7 killed": ["AP"]}
+    texts = {"a": a.text, "b": b.text}
+    assert all(texts[s["article"]][s["start"]:s["end"]] == s["text"] for v in fact["values"] for s in v["supports"])
+    assert c["by_source"]["AP"]["contradicts"] == [fact["id"]] and c["by_source"]["Reuters"]["contradicts"] == [fact["id"]]
+
+
+def test_the_same_toll_stated_twice_is_agreed_and_two_relays_of_one_upstream_count_once():
+    a = article("a", "Outlet A", "Five people were killed in a bombing at the central market of Kabul on Wednesday, Reuters reported.")
+    b = article("b", "Outlet B", "Five people were killed in a bombing at the central market in Kabul on Wednesday, Reuters said.")
+    c = compare(a, b, relays=(Relay("reuters", "Reuters", ("a", "b")),))
+    (fact,) = [f for f in c["facts"] if len(f["sources"]) == 2]
+    assert (fact["status"], fact["independent_sources"]) == ("agreed", 1)
+    assert c["upstream"] == [{"source": "Reuters", "relayed_by": ["Outlet A", "Outlet B"]}]
+
+
+def test_a_different_fact_of_the_same_event_is_not_aligned_with_the_toll():
+    a = article("a", "Reuters", "Five people were killed in a bombing at the central market of Kabul on Wednesday.",
+                "The Taliban government promised to rebuild the roads of the northern provinces.")
+    b = article("b", "AP", "Seven people were killed in a bombing at the central market of Kabul on Wednesday.")
+    c = compare(a, b)
+    roads = next(f for f in c["facts"] if "roads" in f["text"])
+    assert roads["status"] == "single" and roads["sources"] == ["Reuters"]
+    assert roads["id"] in c["by_source"]["Reuters"]["adds"]
+
+
+def test_swapped_attacker_and_target_and_none_hurt_against_a_count_are_contested():
+    a = article("a", "Reuters", "Russian forces attacked Ukrainian troops near the town of Izium on Tuesday morning.")
+    b = article("b", "AP", "Ukrainian troops attacked Russian forces near the town of Izium on Tuesday morning.")
+    kinds = {f["kind"] for f in compare(a, b)["facts"] if f["status"] == "contested"}
+    assert kinds == {"actors"}
+    a = article("a", "Reuters", "The rocket hit the school in Kharkiv on Tuesday and no one was injured, officials said.")
+    b = article("b", "AP", "The rocket hit the school in Kharkiv on Tuesday and five people were injured, officials said.")
+    (fact,) = [f for f in compare(a, b)["facts"] if f["status"] == "contested"]
+    assert {v["value"] for v in fact["values"]} == {"0 injured", "5 injured"}
+
+
+@pytest.mark.skipif(not LEXICONS.exists(), reason=f"the lexicons are not at {LEXICONS}")
+def test_framing_lists_the_loaded_words_one_outlet_uses_where_the_other_does_not():
+    a = article("a", "Outlet A", "Militants stormed the village of Tarin Kot on Monday, killing the elders, officials said.")
+    b = article("b", "Outlet B", "Fighters entered the village of Tarin Kot on Monday, killing the elders, officials said.")
+    c = compare(a, b, lexicons=Lexicons.load(LEXICONS))
+    terms = {t["term"].lower() for t in c["by_source"]["Outlet A"]["framing"]}
+    assert "militants" in terms or "stormed" in terms
+    assert not {t["term"].lower() for t in c["by_source"]["Outlet B"]["framing"]} & terms
