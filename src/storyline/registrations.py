@@ -67,4 +67,7 @@ REGISTRATIONS: tuple[Registration, ...] = (
                  help="PLOVER / ACLED event types, linear model over word n-grams"),
     Registration("recorder.agreement.v1", f"{_P}.recorder:_agreement",
                  help="record fields chosen by agreement across independent sources, earlier events recalled"),
+    # summaries and timelines
+    Registration("timeliner.datewise.v1", f"{_P}.timeline:_datewise", ("timeliner-datewise-v1.json",),
+                 help="DATEWISE: dates by mention and publication counts, a centroid summary per date"),
 )

@@ -116,6 +116,28 @@ def eval_events(obj: Context, corpus: str, as_json: bool) -> None:
     click.echo(f"  {s['articles_per_second']:.1f} records/s")
 
 
+@eval_group.command(name="timeline")
+@click.argument("topics", nargs=-1, required=True, type=click.Path(exists=True, file_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+def eval_timeline(topics: tuple[str, ...], as_json: bool) -> None:
+    """Build a timeline of each TOPICS folder (articles.jsonl, timelines.json) and score it against each gold timeline.
+
+    Scores: alignment-based (align+ m:1), concat and agreement ROUGE-1/2 F1
+    (stop words removed, stemmed) and date F1; several topics are averaged.
+    """
+    from ..evaluate.timelines import evaluate_timelines
+
+    s = evaluate_timelines(topics, log=None if as_json else _fit_log)
+    if as_json:
+        emit_json(s)
+        return
+    name = s.get("topic") or f"{len(topics)} topics (mean per topic)"
+    click.echo(f"{name} ({s['timeliner']})")
+    click.echo(f"  align+ m:1  ROUGE-1 {s['ar1_f1']:.3f}  ROUGE-2 {s['ar2_f1']:.3f}   date F1 {s['date_f1']:.3f}")
+    click.echo(f"  concat      ROUGE-1 {s['concat_r1_f1']:.3f}  ROUGE-2 {s['concat_r2_f1']:.3f}")
+    click.echo(f"  agreement   ROUGE-1 {s['agreement_r1_f1']:.3f}  ROUGE-2 {s['agreement_r2_f1']:.3f}")
+
+
 @cli.group(name="fit")
 def fit_group() -> None:
     """Fit model parameters on labelled development corpora.
