@@ -570,11 +570,14 @@ class SummarySentence(_View):
     """One sentence of a summary, copied from a source sentence, and every source sentence that states it."""
 
     text: str
-    #: "agreed" (independent sources state it), "addition" (one source) or "contested"
+    #: "agreed" (several independent sources state it), "relayed" (several reports relaying one upstream
+    #: report state it) or "addition" (one report)
     kind: str
     #: independent sources that state it (relays of one upstream report count once)
     n_sources: int
     citations: tuple[Citation, ...]
+    #: reports that state it
+    n_reports: int = 1
 
 
 @dataclass(frozen=True)

@@ -43,6 +43,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("quotes", "quotes.rules.v1", "Registered name of the quote and attribution finder."),
     Setting("relays", "relays.attribution.v1", "Registered name of the stage that tells relays of one upstream report."),
     Setting("recorder", "recorder.agreement.v1", "Registered name of the event record builder."),
+    Setting("summariser", "summariser.cited.v1", "Registered name of the event summariser (cited extractive summaries)."),
+    Setting("timeliner", "timeliner.datewise.v1", "Registered name of the timeline builder (dates that matter, cited sentences)."),
     Setting("index_path", "", "File of the vector index; empty: beside the store (<db>.faiss)."),
     Setting("records", True, "Build each event's record (type, actors, place, date, counts with provenance) as it changes."),
     Setting("event_window_days", 7, "Articles join only events with a report within this many days.", 0),

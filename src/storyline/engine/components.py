@@ -25,6 +25,8 @@ ROLES: dict[str, str] = {
     "quotes": "quotes",
     "relays": "relays",
     "recorder": "recorder",
+    "summariser": "summariser",
+    "timeliner": "timeliner",
 }
 #: roles built fresh for every state load (they hold clustering state)
 STATEFUL: dict[str, str] = {"clusterer": "clusterer", "linker": "linker", "dedup": "dedup"}

@@ -15,7 +15,7 @@ from typing import Iterable, Mapping, Sequence
 from ..model import Article
 from .normalise import segment
 
-__all__ = ["STOP_WORDS", "content_words", "Vectoriser", "near_duplicates", "sentence_spans", "NEAR_DUPLICATE"]
+__all__ = ["STOP_WORDS", "content_words", "dateline_end", "is_prose", "Vectoriser", "near_duplicates", "sentence_spans", "NEAR_DUPLICATE"]
 
 #: a sentence this similar (cosine) to another states the same (it is cited with it)
 NEAR_DUPLICATE = 0.6
@@ -35,6 +35,29 @@ STOP_WORDS = _stop_words()
 def content_words(text: str) -> list[str]:
     """Lower-cased words of ``text`` that are not stop words (digits kept: numbers are facts)."""
     return [w for w in (m.group(0).lower().replace("’", "'") for m in _WORD.finditer(text)) if w not in STOP_WORDS]
+
+
+#: "WASHINGTON (Reuters) - ", "Tue Apr 21, 2009 10:19 pm BST ": the dateline before a report's first words
+_DATELINE = re.compile(
+    r"^.{0,300}?(?:\((?:Reuters|AP|AFP|CNN|UPI|Bloomberg|dpa|PA)\)\s*[-–—:]+|"
+    r"\b\d{1,2}[.:]\d{2}\s*(?:[ap]\.?m\.?\s*)?(?:BST|GMT|EDT|EST|CET|CEST|UTC|ET|PT)\b)\s*",
+    re.S,
+)
+_WORDS_ONLY = re.compile(r"[A-Za-z]{2,}")
+
+
+def dateline_end(sentence: str) -> int:
+    """Where a sentence's own words start after a leading dateline or byline (0 when it has none)."""
+    m = _DATELINE.match(sentence[:400])
+    return m.end() if m and m.end() < len(sentence) else 0
+
+
+def is_prose(sentence: str) -> bool:
+    """Whether a sentence reads as prose: mostly words, not a comment signature, a list of links or a caption."""
+    words = sentence.split()
+    if len(words) < 3 or "wrote:" in sentence or "http" in sentence or "@" in sentence:
+        return False
+    return len(_WORDS_ONLY.findall(sentence)) >= 0.6 * len(words)
 
 
 Vector = Mapping[str, float]

@@ -38,7 +38,7 @@ from typing import Any, Mapping, Protocol, Sequence
 from ..model import Article, Citation, SummarySentence, TimelineDay
 from ..model import DatePrecision as P
 from .dates import find_dates
-from .summary_text import STOP_WORDS, Vectoriser, near_duplicates, sentence_spans
+from .summary_text import Vectoriser, dateline_end, is_prose, near_duplicates, sentence_spans
 
 __all__ = ["Timeliner", "DatewiseParams", "Datewise", "DateStats", "PARAMS_FILE"]
 
@@ -64,6 +64,8 @@ class DatewiseParams:
     redundancy: float = 0.5
     min_words: int = 5
     max_words: int = 60
+    #: lead sentences of the day's articles are candidates only for a date no sentence mentions
+    published_fallback: bool = False
 
     @classmethod
     def bundled(cls) -> "DatewiseParams":
@@ -72,7 +74,7 @@ class DatewiseParams:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> "DatewiseParams":
-        known = {"weights", "lead_sentences", "redundancy", "min_words", "max_words"}
+        known = {"weights", "lead_sentences", "redundancy", "min_words", "max_words", "published_fallback"}
         return cls(**{k: v for k, v in data.items() if k in known})
 
 
@@ -118,7 +120,10 @@ def _sentences(article: Article, lead: int, start: dt.date | None, end: dt.date 
     spans = sentence_spans(article)
     out = []
     for index, (s, e) in enumerate(spans):
+        s += dateline_end(article.text[s:e])
         text = article.text[s:e]
+        if not is_prose(text):
+            continue
         days = []
         for found in find_dates(text, article.published):
             value = found.date
@@ -198,11 +203,15 @@ class Datewise:
 
     def _candidates(self, sentences: Sequence[_Sentence]) -> dict[dt.date, list[_Sentence]]:
         out: dict[dt.date, list[_Sentence]] = defaultdict(list)
+        leads: dict[dt.date, list[_Sentence]] = defaultdict(list)
         for s in sentences:
             for day in s.dates:
                 out[day].append(s)
             if not s.dates and s.lead:
-                out[s.published].append(s)
+                leads[s.published].append(s)
+        for day, found in leads.items():
+            if not (self.params.published_fallback and out.get(day)):
+                out[day].extend(found)
         return out
 
     def _summarise(self, candidates: Sequence[_Sentence], k: int, vectoriser: "Vectoriser") -> list[SummarySentence]:
