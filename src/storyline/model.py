@@ -606,6 +606,8 @@ class TimelineDay(_View):
     n_mentions: int = 0
     n_published: int = 0
     event_id: str | None = None
+    #: the event's title from its summary (story timelines)
+    title: str | None = None
 
 
 @dataclass(frozen=True)

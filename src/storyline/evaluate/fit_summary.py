@@ -15,7 +15,8 @@ from typing import Any, Callable
 from ..pipeline.embed import Embedder
 from ..pipeline.summarise import CitedSummariser, SummaryParams
 from .files import sha256_of
-from .summaries import FIT_PREFIX, CachedEmbedder, load_sets, score_sets
+from ..pipeline.embed import CachingEmbedder
+from .summaries import FIT_PREFIX, load_sets, score_sets
 
 __all__ = ["fit_summariser", "GRID"]
 
@@ -30,7 +31,7 @@ def fit_summariser(path: str | Path, embedder: Embedder, log: Callable[[str], No
     sets = load_sets(path)
     fit = [s for s in sets if s.id.startswith(FIT_PREFIX)]
     held = [s for s in sets if not s.id.startswith(FIT_PREFIX)]
-    cached = CachedEmbedder(embedder)
+    cached = CachingEmbedder(embedder)
     base = SummaryParams.bundled()
     trials = []
     for agree, max_words, position in itertools.product(*GRID.values()):

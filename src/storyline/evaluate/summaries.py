@@ -19,17 +19,15 @@ import time
 from pathlib import Path
 from typing import Any, Sequence
 
-import numpy as np
-
 from ..model import Article, EventDigest, SummarySentence
-from ..pipeline.embed import Embedder
+from ..pipeline.embed import CachingEmbedder, Embedder
 from ..pipeline.normalise import segment
 from ..pipeline.summarise import CitedSummariser, SummaryParams
 from ..pipeline.summary_text import content_words
 from .files import bad_line, read_objects
 from .rouge import rouge_scores
 
-__all__ = ["SummarySet", "CachedEmbedder", "load_sets", "evaluate_summaries", "score_sets", "FIT_PREFIX", "lead_digest", "cited_share"]
+__all__ = ["SummarySet", "load_sets", "evaluate_summaries", "score_sets", "FIT_PREFIX", "lead_digest", "cited_share"]
 
 #: sets whose id starts with this are the fitting part; the others are held out
 FIT_PREFIX = "neus-train"
@@ -95,20 +93,6 @@ def _mean(rows: Sequence[dict[str, float]]) -> dict[str, float]:
     return {k: sum(r[k] for r in rows) / len(rows) for k in KEYS} if rows else {}
 
 
-class CachedEmbedder:
-    """An embedder that embeds each distinct text once (the fitting grid reuses every set's vectors)."""
-
-    def __init__(self, embedder: Embedder) -> None:
-        self.embedder, self.name, self.dim = embedder, embedder.name, embedder.dim
-        self._cache: dict[str, np.ndarray] = {}
-
-    def embed(self, texts: Sequence[str]) -> np.ndarray:
-        todo = [t for t in dict.fromkeys(texts) if t not in self._cache]
-        if todo:
-            self._cache.update(zip(todo, self.embedder.embed(todo)))
-        return np.vstack([self._cache[t] for t in texts]) if texts else np.zeros((0, self.dim), dtype=np.float32)
-
-
 def score_sets(sets: Sequence[SummarySet], summariser: CitedSummariser, embedder: Embedder | None = None) -> dict[str, Any]:
     """Mean scores of the summariser and of the lead baseline over ``sets``."""
     ours, lead, n_sentences = [], [], 0
@@ -127,7 +111,7 @@ def evaluate_summaries(path: str | Path, embedder: Embedder | None = None,
     started = time.process_time()
     sets = load_sets(path)
     summariser = CitedSummariser(params)
-    cached = CachedEmbedder(embedder) if embedder is not None else None
+    cached = CachingEmbedder(embedder) if embedder is not None else None
     result = score_sets(sets, summariser, cached)
     fit = [s for s in sets if s.id.startswith(FIT_PREFIX)]
     held = [s for s in sets if not s.id.startswith(FIT_PREFIX)]

@@ -68,8 +68,8 @@ class SummaryParams:
     min_words: int = 4
     max_sentence_words: int = 60
     #: bounds on the work per event: the first sentences of the first reports
-    max_reports: int = 60
-    max_report_sentences: int = 40
+    max_reports: int = 30
+    max_report_sentences: int = 15
 
     @classmethod
     def bundled(cls) -> "SummaryParams":
@@ -110,12 +110,13 @@ def _sentences(articles: Sequence[Article], groups: Mapping[str, str], p: Summar
     return out
 
 
-def title_from(sentence: str, limit: int = 120) -> str:
-    """A title from a summary sentence: the sentence, or its first clause(s) up to ``limit`` characters."""
+def title_from(sentence: str, limit: int = 120, clause_limit: int = 150) -> str:
+    """A title from a summary sentence: the sentence up to ``limit`` characters, else its first clause(s)
+    up to ``clause_limit``, else its first words."""
     text = sentence.rstrip(" .")
     if len(text) <= limit:
         return text
-    cut = max((m.start() for m in re.finditer(r"[,;:—–]\s|\s-\s", text[:limit])), default=-1)
+    cut = max((m.start() for m in re.finditer(r"[,;:—–]\s|\s-\s", text[:clause_limit])), default=-1)
     if cut >= 40:
         return text[:cut].rstrip()
     return text[: limit - 3].rsplit(" ", 1)[0] + "..."

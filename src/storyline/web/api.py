@@ -17,7 +17,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field, ValidationError
 
 from ..errors import Codes, InputError
-from ..model import ArticleView, Event, SearchPage, Story, StoryPage
+from ..model import ArticleView, Event, EventDigest, SearchPage, Story, StoryPage, Timeline
 from ..pipeline import normalise
 from . import views
 from .app import error_body
@@ -136,6 +136,33 @@ def get_story(request: Request, story_id: str) -> dict[str, Any]:
             summary="One event: its record (each field with its supporting sentences) and provenance")
 def get_event(request: Request, event_id: str) -> dict[str, Any]:
     return _state(request).reader().event(event_id).to_dict()
+
+
+@router.get("/events/{event_id}/summary", response_model=EventDigest,
+            summary="An event's cited summary: agreed facts first, each sentence with every source sentence that states it")
+def get_event_summary(request: Request, event_id: str) -> dict[str, Any]:
+    return _state(request).reader().summary(event_id).to_dict()
+
+
+@router.get("/stories/{story_id}/timeline", response_model=Timeline,
+            summary="A story's timeline: its events in date order, each with a one-line cited summary, the story's summary on top")
+def get_story_timeline(request: Request, story_id: str) -> dict[str, Any]:
+    engine = _state(request).reader()
+    if engine.store.story(story_id) is None:
+        from ..errors import NotFoundError
+
+        raise NotFoundError(f"no story {story_id!r}")
+    return engine.timeline(story_id).to_dict()
+
+
+@router.get("/timeline", response_model=Timeline,
+            summary="A timeline of the stored articles containing every word of q, the dates chosen by importance")
+def get_query_timeline(
+    request: Request,
+    q: Annotated[str, Query(min_length=1, max_length=500)],
+    dates: Annotated[int, Query(ge=1, le=100, description="How many dates to choose.")] = 10,
+) -> dict[str, Any]:
+    return _state(request).reader().digests.query_timeline(q, dates).to_dict()
 
 
 @router.get("/articles/{article_id:path}", response_model=ArticleView, operation_id="get_article",
