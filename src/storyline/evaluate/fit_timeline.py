@@ -18,10 +18,13 @@ from .tls import KEYS
 
 __all__ = ["fit_timeliner", "GRID"]
 
+#: the first fit (lead sentences 5/10/20, publication weight 0.25/0.5/1.0, redundancy 0.3/0.5, on the same
+#: fitting topics) chose lead 10 and weight 0.5; this grid refits redundancy and the keyword filter around them
 GRID: dict[str, tuple[Any, ...]] = {
-    "lead_sentences": (10, 20),
-    "published": (0.5, 1.0),
-    "redundancy": (0.3,),
+    "lead_sentences": (10,),
+    "published": (0.5,),
+    "redundancy": (0.3, 0.5),
+    "keywords": (0, 5, 10),
 }
 
 
@@ -34,16 +37,18 @@ def fit_timeliner(fit_folders: Sequence[str], heldout_folders: Sequence[str] = (
     """The parameter document: the chosen parameters, the grid's scores, held-out scores and file hashes."""
     fit_topics = [load_topic(f) for f in fit_folders]
     trials = []
-    for lead, published, redundancy in itertools.product(*GRID.values()):
-        params = DatewiseParams(weights={"mentions": 1.0, "published": published}, lead_sentences=lead, redundancy=redundancy)
+    for lead, published, redundancy, keywords in itertools.product(*GRID.values()):
+        params = DatewiseParams(weights={"mentions": 1.0, "published": published}, lead_sentences=lead,
+                                redundancy=redundancy, keywords=keywords)
         scores = _mean([topic_scores(t, Datewise(params)) for t in fit_topics])
-        trials.append({"lead_sentences": lead, "published": published, "redundancy": redundancy, **scores})
+        trials.append({"lead_sentences": lead, "published": published, "redundancy": redundancy, "keywords": keywords,
+                       **scores})
         if log:
-            log(f"lead {lead} published {published} redundancy {redundancy}: "
+            log(f"lead {lead} published {published} redundancy {redundancy} keywords {keywords}: "
                 f"AR-1 {scores['ar1_f1']:.3f} AR-2 {scores['ar2_f1']:.3f} date F1 {scores['date_f1']:.3f}")
     best = max(trials, key=lambda t: (t["ar1_f1"] + t["ar2_f1"], t["date_f1"]))
     params = DatewiseParams(weights={"mentions": 1.0, "published": best["published"]},
-                            lead_sentences=best["lead_sentences"], redundancy=best["redundancy"])
+                            lead_sentences=best["lead_sentences"], redundancy=best["redundancy"], keywords=best["keywords"])
     heldout = {}
     for folder in heldout_folders:
         topic = load_topic(folder)
@@ -54,6 +59,7 @@ def fit_timeliner(fit_folders: Sequence[str], heldout_folders: Sequence[str] = (
         "weights": dict(params.weights),
         "lead_sentences": params.lead_sentences,
         "redundancy": params.redundancy,
+        "keywords": params.keywords,
         "min_words": params.min_words,
         "max_words": params.max_words,
         "fit_topics": {t.name: sha256_of(f"{f}/timelines.json") for t, f in zip(fit_topics, fit_folders)},

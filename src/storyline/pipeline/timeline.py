@@ -38,7 +38,7 @@ from typing import Any, Mapping, Protocol, Sequence
 from ..model import Article, Citation, SummarySentence, TimelineDay
 from ..model import DatePrecision as P
 from .dates import find_dates
-from .summary_text import Vectoriser, dateline_end, is_prose, near_duplicates, sentence_spans
+from .summary_text import Vectoriser, content_words, dateline_end, is_prose, near_duplicates, sentence_spans
 
 __all__ = ["Timeliner", "DatewiseParams", "Datewise", "DateStats", "PARAMS_FILE"]
 
@@ -66,6 +66,11 @@ class DatewiseParams:
     max_words: int = 60
     #: lead sentences of the day's articles are candidates only for a date no sentence mentions
     published_fallback: bool = False
+    #: a sentence mentioning a date is a candidate for it only when published at most this many days later
+    #: (negative: no limit)
+    mention_window: int = -1
+    #: candidates must hold one of the collection's this many most widespread content words (0: no filter)
+    keywords: int = 0
 
     @classmethod
     def bundled(cls) -> "DatewiseParams":
@@ -74,7 +79,8 @@ class DatewiseParams:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> "DatewiseParams":
-        known = {"weights", "lead_sentences", "redundancy", "min_words", "max_words", "published_fallback"}
+        known = {"weights", "lead_sentences", "redundancy", "min_words", "max_words", "published_fallback", "mention_window",
+                 "keywords"}
         return cls(**{k: v for k, v in data.items() if k in known})
 
 
@@ -189,7 +195,7 @@ class Datewise:
     def build_from(self, sentences: Sequence[_Sentence], n_dates: int, n_sentences: int) -> list[TimelineDay]:
         """The timeline of already collected sentences (the evaluation reuses one collection per topic)."""
         stats = date_stats(sentences)
-        candidates = self._candidates(sentences)
+        candidates = self._candidates(_on_topic(sentences, self.params.keywords))
         vectoriser = Vectoriser([s.text for s in sentences])
         days = []
         for _, day in self.rank_dates(stats):
@@ -204,9 +210,11 @@ class Datewise:
     def _candidates(self, sentences: Sequence[_Sentence]) -> dict[dt.date, list[_Sentence]]:
         out: dict[dt.date, list[_Sentence]] = defaultdict(list)
         leads: dict[dt.date, list[_Sentence]] = defaultdict(list)
+        window = self.params.mention_window
         for s in sentences:
             for day in s.dates:
-                out[day].append(s)
+                if window < 0 or (s.published - day).days <= window:
+                    out[day].append(s)
             if not s.dates and s.lead:
                 leads[s.published].append(s)
         for day, found in leads.items():
@@ -241,6 +249,19 @@ class Datewise:
             out.append(SummarySentence(pool[i].text, "agreed" if len(sources) > 1 else "addition", len(sources),
                                        tuple(dict.fromkeys(cites))))
         return out
+
+
+def _on_topic(sentences: Sequence[_Sentence], n: int) -> Sequence[_Sentence]:
+    """The sentences holding one of the ``n`` content words found in most articles (all when ``n`` is 0)."""
+    if n <= 0:
+        return sentences
+    words: dict[str, set[str]] = defaultdict(set)
+    for s in sentences:
+        for w in content_words(s.text):
+            if not w.isdigit():
+                words[w].add(s.article.id)
+    top = {w for w, _ in sorted(words.items(), key=lambda x: (-len(x[1]), x[0]))[:n]}
+    return [s for s in sentences if top & set(content_words(s.text))]
 
 
 def _datewise(options) -> Datewise:
