@@ -88,3 +88,17 @@ def test_timeline_page_builds_a_timeline_from_a_query(page, server):  # noqa: F8
     assert days.count() >= 1
     assert "2023-03-05" in page.locator(".timeline").inner_text()
     assert page.locator(".timeline a.cite").count() >= 1
+
+
+@pytest.mark.slow
+def test_the_founding_event_page_shows_its_summary_citing_both_articles_and_the_wsj(page, demo_server):  # noqa: F811
+    from webtools import founding
+
+    ids = founding(demo_server)
+    page.goto(demo_server + f"/events/{ids['event']}")
+    digest = page.locator("section.digest")
+    first = digest.locator("li").first
+    assert "2 reports, one upstream" in first.inner_text()
+    cited = {a.get_attribute("href").rsplit("/", 1)[1] for a in first.locator("a.cite").all()}
+    assert cited == set(ids["articles"])
+    assert "Wall Street Journal" in digest.locator(".hint").first.inner_text()

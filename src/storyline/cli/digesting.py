@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from ..model import SummarySentence
+from ..model import SummarySentence, counted
 from ..terminal import printable
 from .app import Context, cli, emit_json
 
@@ -35,7 +35,7 @@ def summary(obj: Context, event_id: str, as_json: bool) -> None:
         return
     click.echo(printable(f"{digest.event_id}  {digest.title}"))
     relayed = f"; relayed upstream: {', '.join(digest.upstreams)}" if digest.upstreams else ""
-    click.echo(f"  {digest.n_independent_reports} independent reports{relayed}")
+    click.echo(printable(f"  {counted(digest.n_independent_reports, 'independent report')}{relayed}"))
     for sentence in digest.sentences:
         for line in _cited(sentence):
             click.echo(printable(line))
