@@ -11,6 +11,9 @@ import datetime as dt
 from dataclasses import dataclass, field, fields, is_dataclass
 from typing import Any
 
+# the read models of summaries and timelines live beside this module (this one would pass 600 lines)
+from .digests import Citation, EventDigest, SummarySentence, Timeline, TimelineDay
+
 __all__ = [
     "PLACE_LABELS",
     "RECORD_FIELDS",
@@ -550,78 +553,6 @@ class SearchHit(ArticleSummary):
 class SearchPage(_View):
     articles: tuple[SearchHit, ...]
     next: str | None
-
-
-@dataclass(frozen=True)
-class Citation(_View):
-    """A source sentence that states what a summary sentence says: the article, its outlet, which sentence
-    of the article (0-based, in reading order) and its character span in the article text."""
-
-    article_id: str
-    source: str | None
-    sentence_index: int
-    start: int
-    end: int
-    text: str
-
-
-@dataclass(frozen=True)
-class SummarySentence(_View):
-    """One sentence of a summary, copied from a source sentence, and every source sentence that states it."""
-
-    text: str
-    #: "agreed" (several independent sources state it), "relayed" (several reports relaying one upstream
-    #: report state it) or "addition" (one report)
-    kind: str
-    #: independent sources that state it (relays of one upstream report count once)
-    n_sources: int
-    citations: tuple[Citation, ...]
-    #: reports that state it
-    n_reports: int = 1
-
-
-@dataclass(frozen=True)
-class EventDigest(_View):
-    """The cited summary of an event: a title and 2-5 sentences, agreed facts first."""
-
-    event_id: str
-    title: str
-    sentences: tuple[SummarySentence, ...]
-    #: the registered name of the summariser that wrote it
-    summariser: str
-    #: independent reports of the event (relays of one upstream report count once)
-    n_independent_reports: int = 0
-    #: upstream outlets that some reports only relay ("Wall Street Journal")
-    upstreams: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class TimelineDay(_View):
-    """One date of a timeline: its sentences with their citations and why the date was chosen."""
-
-    date: str
-    precision: str
-    sentences: tuple[SummarySentence, ...]
-    #: sentences of the collection that mention this date, and articles published on it
-    n_mentions: int = 0
-    n_published: int = 0
-    event_id: str | None = None
-    #: the event's title from its summary (story timelines)
-    title: str | None = None
-
-
-@dataclass(frozen=True)
-class Timeline(_View):
-    """A story's (or a query's) timeline: dates in order, each with a cited summary; the story's summary on top."""
-
-    id: str
-    title: str | None
-    days: tuple[TimelineDay, ...]
-    summary: tuple[SummarySentence, ...] = ()
-    #: the registered name of the component that chose the dates
-    timeliner: str = ""
-    n_articles: int = 0
-    sources: tuple[str, ...] = ()
 
 
 @dataclass
