@@ -6,6 +6,10 @@ nothing to migrate, never stale. An event's digest is kept in memory keyed
 by the event and its number of articles (a grown event is summarised again),
 and every sentence vector is embedded once per engine (the summariser reads
 the engine's embedder through :class:`~storyline.pipeline.embed.CachingEmbedder`).
+A story's timeline summarises many events at once, so its lines use the
+hashing embedder (word n-grams, no model): the first view of a story of 240
+articles would otherwise embed some 3,000 sentences (48 s measured); the
+event page uses the engine's embedder.
 The summariser and the timeliner are the components of the ``summariser``
 and ``timeliner`` settings.
 """
@@ -16,8 +20,8 @@ from collections import OrderedDict
 from typing import Sequence
 
 from ..errors import NotFoundError
-from ..model import Article, EventDigest, Timeline, TimelineDay
-from ..pipeline.embed import CachingEmbedder
+from ..model import Article, EventDigest, StoredStory, Timeline, TimelineDay
+from ..pipeline.embed import CachingEmbedder, Embedder, HashingEmbedder
 from ..store import Store
 from .components import Components
 from .records import RecordBuilder
@@ -35,23 +39,30 @@ _CACHED_DIGESTS = 5000
 class Digests:
     def __init__(self, store: Store, records: RecordBuilder, components: Components) -> None:
         self.store, self.records, self.components = store, records, components
-        self._digests: OrderedDict[tuple[str, int], EventDigest] = OrderedDict()
+        self._digests: OrderedDict[tuple[str, int, bool], EventDigest] = OrderedDict()
         self._embedder: CachingEmbedder | None = None
+        self._lexical = HashingEmbedder()
+        self._timelines: OrderedDict[tuple[str, int, int], Timeline] = OrderedDict()
 
-    def _vectors(self) -> CachingEmbedder:
+    def _vectors(self, semantic: bool) -> Embedder:
+        if not semantic:
+            return self._lexical
         if self._embedder is None:
             self._embedder = CachingEmbedder(self.components.get("embedder"))
         return self._embedder
 
-    def _summarise(self, key: str, articles: Sequence[Article], groups: dict[str, str], upstreams=()) -> EventDigest:
-        return self.components.get("summariser").summarise(key, articles, groups, tuple(upstreams), embedder=self._vectors())
+    def _summarise(self, key: str, articles: Sequence[Article], groups: dict[str, str], upstreams=(),
+                   semantic: bool = True) -> EventDigest:
+        return self.components.get("summariser").summarise(key, articles, groups, tuple(upstreams),
+                                                           embedder=self._vectors(semantic))
 
-    def _event(self, event_id: str) -> tuple[EventDigest, list[Article]]:
+    def _event(self, event_id: str, semantic: bool = True) -> tuple[EventDigest, list[Article]]:
         articles = self.store.articles(self.store.event_members(event_id))
-        key = (event_id, len(articles))
+        key = (event_id, len(articles), semantic)
         if key not in self._digests:
             relays = self.records.stored_relays(event_id, articles)
-            self._digests[key] = self._summarise(event_id, articles, relays.groups(), (r.name for r in relays.relays))
+            self._digests[key] = self._summarise(event_id, articles, relays.groups(), (r.name for r in relays.relays),
+                                                 semantic)
             if len(self._digests) > _CACHED_DIGESTS:
                 self._digests.popitem(last=False)
         return self._digests[key], articles
@@ -67,9 +78,18 @@ class Digests:
         row = self.store.story(story_id)
         if row is None:
             raise NotFoundError(f"no story {story_id!r}")
+        key = (story_id, row.n_articles, row.n_events)
+        if key not in self._timelines:
+            self._timelines[key] = self._story_timeline(row)
+            if len(self._timelines) > _CACHED_DIGESTS:
+                self._timelines.popitem(last=False)
+        return self._timelines[key]
+
+    def _story_timeline(self, row: StoredStory) -> Timeline:
+        story_id = row.id
         days, leads, n_articles, sources, upstreams, groups = [], [], 0, set(), [], {}
         for event in self.store.events(story_id=story_id):
-            digest, articles = self._event(event.id)
+            digest, articles = self._event(event.id, semantic=False)
             n_articles += len(articles)
             sources |= {a.source for a in articles if a.source}
             upstreams.extend(digest.upstreams)
@@ -79,7 +99,7 @@ class Digests:
             days.append(TimelineDay(event.date or event.first_date or "", event.date_precision, digest.sentences[:1],
                                     0, len(articles), event.id, digest.title or event.title))
         days.sort(key=lambda d: (d.date, d.event_id or ""))
-        story = self._summarise(story_id, leads[:STORY_REPORTS], groups, dict.fromkeys(upstreams))
+        story = self._summarise(story_id, leads[:STORY_REPORTS], groups, dict.fromkeys(upstreams), semantic=False)
         return Timeline(story_id, row.title, tuple(days), story.sentences, self.components.get("summariser").name,
                         n_articles, tuple(sorted(sources)))
 
