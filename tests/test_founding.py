@@ -163,7 +163,7 @@ def test_the_founding_summary_leads_with_what_both_reports_state_and_names_the_w
         assert sentence["citations"]
         assert all(texts[c["article_id"]][c["start"] : c["end"]] == c["text"] for c in sentence["citations"])
     kinds = [s["kind"] for s in digest["sentences"]]
-    assert kinds == sorted(kinds, key=["agreed", "relayed", "addition"].index)
+    assert kinds == sorted(kinds, key=["agreed", "relayed", "addition", "contested"].index)
 
     db = str(founding.store.path)
     founding.close()

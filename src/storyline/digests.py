@@ -40,7 +40,8 @@ class SummarySentence(_Digest):
 
     text: str
     #: "agreed" (several independent sources state it), "relayed" (several reports relaying one upstream
-    #: report state it) or "addition" (one report)
+    #: report state it), "addition" (one report) or "contested" (sources state different counts; built
+    #: from the record's values and their spans: "X reports 12 dead; Y reports 15 dead.")
     kind: str
     #: independent sources that state it (relays of one upstream report count once)
     n_sources: int

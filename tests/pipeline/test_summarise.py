@@ -95,3 +95,23 @@ def test_datewise_chooses_the_most_mentioned_dates_and_cites_its_sentences():
     chosen = days[0].sentences[0]
     assert "March 3" in chosen.text
     assert len({c.article_id for c in chosen.citations}) >= 2
+
+
+def test_counts_the_sources_state_differently_end_the_summary_as_a_contradiction():
+    a, b = report("a", QUAKE_A, "Reuters"), report("b", "The quake killed 15 people in the port city, the mayor said.", "AP")
+
+    def support(article, phrase):
+        start = article.text.index(phrase)
+        s, e = next((s.start, s.end) for s in article.segments if s.start <= start < s.end)
+        return {"article_id": article.id, "source": article.source, "sentence_start": s, "sentence_end": e,
+                "start": start, "end": start + len(phrase), "text": phrase}
+
+    record = {"fields": {"fatalities": {
+        "value": {"value": 12, "detail": {}, "support": [support(a, "at least 12 people")]},
+        "alternatives": [{"value": 15, "detail": {}, "support": [support(b, "killed 15 people")]}]}}}
+    digest = CitedSummariser().summarise("E1", [a, b], {}, record=record)
+
+    last = digest.sentences[-1]
+    assert (last.kind, last.text) == ("contested", "Reuters reports 12 dead; AP reports 15 dead.")
+    assert [(c.article_id, c.sentence_index) for c in last.citations] == [("a", 0), ("b", 0)]
+    assert 2 <= len(digest.sentences) <= 5 and digest.sentences[0].kind != "contested"

@@ -14,7 +14,7 @@ def _cited(sentence: SummarySentence, indent: str = "  ") -> list[str]:
     lines = [f"{indent}{sentence.text}"]
     label = {"agreed": f"stated by {sentence.n_sources} independent sources",
              "relayed": f"stated by {sentence.n_reports} reports relaying one upstream report",
-             "addition": "one report"}.get(sentence.kind, sentence.kind)
+             "addition": "one report", "contested": "the sources disagree"}.get(sentence.kind, sentence.kind)
     lines.append(f"{indent}  ({label})")
     for c in sentence.citations:
         lines.append(f"{indent}  [{c.article_id}, {c.source or 'no outlet'}, sentence {c.sentence_index + 1}, "

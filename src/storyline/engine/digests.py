@@ -52,9 +52,9 @@ class Digests:
         return self._embedder
 
     def _summarise(self, key: str, articles: Sequence[Article], groups: dict[str, str], upstreams=(),
-                   semantic: bool = True) -> EventDigest:
+                   semantic: bool = True, record: dict | None = None) -> EventDigest:
         return self.components.get("summariser").summarise(key, articles, groups, tuple(upstreams),
-                                                           embedder=self._vectors(semantic))
+                                                           embedder=self._vectors(semantic), record=record)
 
     def _event(self, event_id: str, semantic: bool = True) -> tuple[EventDigest, list[Article]]:
         articles = self.store.articles(self.store.event_members(event_id))
@@ -62,7 +62,7 @@ class Digests:
         if key not in self._digests:
             relays = self.records.stored_relays(event_id, articles)
             self._digests[key] = self._summarise(event_id, articles, relays.groups(), (r.name for r in relays.relays),
-                                                 semantic)
+                                                 semantic, self.store.record(event_id))
             if len(self._digests) > _CACHED_DIGESTS:
                 self._digests.popitem(last=False)
         return self._digests[key], articles

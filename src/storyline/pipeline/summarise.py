@@ -47,7 +47,7 @@ class Summariser(Protocol):
 
     def summarise(self, event_id: str, articles: Sequence[Article], groups: Mapping[str, str],
                   upstreams: Sequence[str] = (), agreed: Agreed | None = None,
-                  embedder: Embedder | None = None) -> EventDigest: ...
+                  embedder: Embedder | None = None, record: Mapping | None = None) -> EventDigest: ...
 
 
 @dataclass(frozen=True)
@@ -132,9 +132,10 @@ class CitedSummariser:
 
     def summarise(self, event_id: str, articles: Sequence[Article], groups: Mapping[str, str],
                   upstreams: Sequence[str] = (), agreed: Agreed | None = None,
-                  embedder: Embedder | None = None) -> EventDigest:
+                  embedder: Embedder | None = None, record: Mapping | None = None) -> EventDigest:
         """The digest of an event reported by ``articles``; ``groups`` maps relaying reports to one source,
-        ``embedder`` gives the sentence vectors (hashed word n-grams when none is given)."""
+        ``embedder`` gives the sentence vectors (hashed word n-grams when none is given); the counts of the
+        event's ``record`` (stored form) that sources state differently end it as a contested sentence."""
         p = self.params
         embedder = embedder or HashingEmbedder()
         sentences = _sentences(articles, groups, p)
@@ -164,6 +165,9 @@ class CitedSummariser:
             cites = [sentences[i].citation()] + [sentences[j].citation() for j in sorted(same[i])]
             kind = "agreed" if support[i] > 1 else "relayed" if reports[i] > 1 else "addition"
             out.append(SummarySentence(sentences[i].text, kind, support[i], tuple(cites), reports[i]))
+        contested = contested_sentences(record, articles) if record else []
+        if contested:
+            out = out[: max(p.min_sentences, p.max_sentences - len(contested))] + contested[: p.max_sentences - 1]
         title = title_from(out[0].text) if out else ""
         return EventDigest(event_id, title, tuple(out), self.name, n_groups, tuple(upstreams))
 
@@ -192,6 +196,44 @@ class CitedSummariser:
         n_others = len(sentences) - np.bincount(own)[own]
         mean = np.where(n_others > 0, (similar.sum(axis=1) - same) / np.maximum(n_others, 1), 0.0)
         return [float(m) + self.params.position_weight / (1 + s.rank) for m, s in zip(mean, sentences)]
+
+
+#: record fields whose differing values are stated as a contradiction, with the word for each
+_COUNTS = {"fatalities": "dead", "injured": "injured"}
+
+
+def contested_sentences(record: Mapping, articles: Sequence[Article]) -> list[SummarySentence]:
+    """"Reuters reports 12 dead; AP reports 15 dead." for each count the sources state differently.
+
+    Built from the record's values and the spans that state them; each part
+    cites the sentences its sources state it in.
+    """
+    by_id = {a.id: a for a in articles}
+    out = []
+    for name, word in _COUNTS.items():
+        field_ = (record.get("fields") or {}).get(name) or {}
+        values = [v for v in [field_.get("value"), *(field_.get("alternatives") or [])] if v and v.get("support")]
+        if len(values) < 2:
+            continue
+        parts, cites = [], []
+        for value in values:
+            names = sorted({s.get("source") or s["article_id"] for s in value["support"]})
+            verb = "reports" if len(names) == 1 else "report"
+            parts.append(f"{' and '.join(names)} {verb} {value['value']} {word}")
+            for s in value["support"]:
+                article = by_id.get(s["article_id"])
+                if article is not None:
+                    index = _sentence_index(article, s["sentence_start"])
+                    text = article.text[s["sentence_start"] : s["sentence_end"]]
+                    cites.append(Citation(article.id, article.source, index, s["sentence_start"], s["sentence_end"], text))
+        n = len({c.source or c.article_id for c in cites})
+        out.append(SummarySentence("; ".join(parts) + ".", "contested", n, tuple(dict.fromkeys(cites)), len(cites)))
+    return out
+
+
+def _sentence_index(article: Article, start: int) -> int:
+    spans = sentence_spans(article)
+    return next((i for i, (s, e) in enumerate(spans) if s <= start < e), 0)
 
 
 def _similarities(embedder: Embedder, texts: Sequence[str]) -> np.ndarray:
