@@ -182,3 +182,33 @@ def test_the_founding_comparison_agrees_on_the_airstrike_and_says_what_each_rela
     second_source = next(s for s in comparison["by_source"] if s in (second, founding.article(second).source))
     assert set(first_adds) <= adds[first_source]
     assert set(second_adds) <= adds[second_source]
+
+
+def test_the_founding_summary_leads_with_what_both_reports_state_and_names_the_wsj_as_upstream(founding, tmp_path):
+    (story,) = plain(founding.stories())
+    event_id = story["events"][0]["id"]
+    articles = sorted(story["events"][0]["articles"])
+    digest = plain(founding.summary(event_id))
+
+    assert 2 <= len(digest["sentences"]) <= 5
+    first = digest["sentences"][0]
+    # both reports state it, but both relay the Wall Street Journal: two reports, one independent source
+    assert (first["kind"], first["n_reports"], first["n_sources"]) == ("relayed", 2, 1)
+    assert sorted({c["article_id"] for c in first["citations"]}) == articles
+    assert "Wall Street Journal" in first["text"]
+    assert digest["upstreams"] == ["Wall Street Journal"] and digest["n_independent_reports"] == 1
+    # every sentence cites at least its own source sentence, verbatim
+    texts = {a: plain(founding.article(a))["text"] for a in articles}
+    for sentence in digest["sentences"]:
+        assert sentence["citations"]
+        assert all(texts[c["article_id"]][c["start"] : c["end"]] == c["text"] for c in sentence["citations"])
+    kinds = [s["kind"] for s in digest["sentences"]]
+    assert kinds == sorted(kinds, key=["agreed", "relayed", "addition", "contested"].index)
+
+    db = str(founding.store.path)
+    founding.close()
+    shown = CliRunner().invoke(cli, ["--db", db, "summary", event_id])
+    assert shown.exit_code == 0, shown.output
+    assert "relayed upstream: Wall Street Journal" in shown.output
+    assert "stated by 2 reports relaying one upstream report" in shown.output
+    assert all(f"[{a}," in shown.output for a in articles)

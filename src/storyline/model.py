@@ -11,6 +11,9 @@ import datetime as dt
 from dataclasses import dataclass, field, fields, is_dataclass
 from typing import Any
 
+# the read models of summaries and timelines live beside this module (this one would pass 600 lines)
+from .digests import Citation, EventDigest, SummarySentence, Timeline, TimelineDay
+
 __all__ = [
     "PLACE_LABELS",
     "RECORD_FIELDS",
@@ -48,6 +51,11 @@ __all__ = [
     "SearchHit",
     "SearchPage",
     "IngestSummary",
+    "Citation",
+    "SummarySentence",
+    "EventDigest",
+    "TimelineDay",
+    "Timeline",
     "plain",
     "counted",
 ]

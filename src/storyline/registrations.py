@@ -69,4 +69,9 @@ REGISTRATIONS: tuple[Registration, ...] = (
                  help="claims aligned into facts by embeddings and slots; agreed / single / contested, framing terms"),
     Registration("recorder.agreement.v1", f"{_P}.recorder:_agreement",
                  help="record fields chosen by agreement across independent sources, earlier events recalled"),
+    # summaries and timelines
+    Registration("summariser.cited.v1", f"{_P}.summarise:_cited", ("summariser-cited-v1.json",),
+                 help="extractive event summaries: agreed sentences first, every sentence cited"),
+    Registration("timeliner.datewise.v1", f"{_P}.timeline:_datewise", ("timeliner-datewise-v1.json",),
+                 help="DATEWISE: dates by mention and publication counts, a centroid summary per date"),
 )

@@ -134,6 +134,58 @@ def eval_claims(obj: Context, corpus: str, as_json: bool) -> None:
         click.echo(f"  {name:17s} accuracy {part['accuracy']:.3f}  macro-F1 {part['macro_f1']:.3f}  |  {per}")
 
 
+@eval_group.command(name="timeline")
+@click.argument("topics", nargs=-1, required=True, type=click.Path(exists=True, file_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+def eval_timeline(topics: tuple[str, ...], as_json: bool) -> None:
+    """Build a timeline of each TOPICS folder (articles.jsonl, timelines.json) and score it against each gold timeline.
+
+    Scores: alignment-based (align+ m:1), concat and agreement ROUGE-1/2 F1
+    (stop words removed, stemmed) and date F1; several topics are averaged.
+    """
+    from ..evaluate.timelines import evaluate_timelines
+
+    s = evaluate_timelines(topics, log=None if as_json else _fit_log)
+    if as_json:
+        emit_json(s)
+        return
+    name = s.get("topic") or f"{len(topics)} topics (mean per topic)"
+    click.echo(f"{name} ({s['timeliner']})")
+    click.echo(f"  align+ m:1  ROUGE-1 {s['ar1_f1']:.3f}  ROUGE-2 {s['ar2_f1']:.3f}   date F1 {s['date_f1']:.3f}")
+    click.echo(f"  concat      ROUGE-1 {s['concat_r1_f1']:.3f}  ROUGE-2 {s['concat_r2_f1']:.3f}")
+    click.echo(f"  agreement   ROUGE-1 {s['agreement_r1_f1']:.3f}  ROUGE-2 {s['agreement_r2_f1']:.3f}")
+
+
+@eval_group.command(name="summary")
+@click.argument("corpus", type=click.Path(exists=True, dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.pass_obj
+def eval_summary(obj: Context, corpus: str, as_json: bool) -> None:
+    """Summarise each set of reports in CORPUS (NeuS JSONL) and score it against its roundup, beside a lead baseline.
+
+    Sentence vectors come from the ``embedder`` setting, as in the pipeline.
+    """
+    from .. import registry
+    from ..evaluate.summaries import evaluate_summaries
+
+    options = load_options(obj.config, obj.overrides)
+    s = evaluate_summaries(corpus, registry.create(options.embedder, options))
+    if as_json:
+        emit_json(s)
+        return
+
+    def row(name: str, r: dict) -> str:
+        return (f"  {name:<22} ROUGE-1 {r['rouge1_f1']:.3f}  ROUGE-2 {r['rouge2_f1']:.3f}  ROUGE-L {r['rougeL_f1']:.3f}"
+                f"  cited {r['cited_share']:.3f}")
+
+    click.echo(f"{corpus} ({s['n_sets']} sets, {s['summariser']}, {s['sentences_per_summary']:.1f} sentences a summary)")
+    click.echo(row("summary", s))
+    click.echo(row("lead baseline", s["lead"]))
+    if "heldout" in s:
+        click.echo(row("held-out summary", s["heldout"]))
+        click.echo(row("held-out lead", s["heldout"]["lead"]))
+
+
 @cli.group(name="fit")
 def fit_group() -> None:
     """Fit model parameters on labelled development corpora.
@@ -219,6 +271,45 @@ def fit_events(obj: Context, corpus: str, output: str | None, overwrite: bool) -
     h = document["heldout_scores"]
     click.echo(f"wrote {target}: l2 {document['l2']:g}; held-out event type macro-F1 {h['event_type_macro_f1']:.3f}, "
                f"sub-event type accuracy {h['sub_event_type_accuracy']:.3f}")
+
+
+@fit_group.command(name="timeline")
+@click.argument("topics", nargs=-1, required=True, type=click.Path(exists=True, file_okay=False))
+@click.option("--heldout", multiple=True, type=click.Path(exists=True, file_okay=False),
+              help="A topic folder scored once with the chosen parameters (repeatable).")
+@_OUTPUT
+@_OVERWRITE
+def fit_timeline(topics: tuple[str, ...], heldout: tuple[str, ...], output: str | None, overwrite: bool) -> None:
+    """Fit the DATEWISE timeliner's parameters on TOPICS (Timeline17 topic folders)."""
+    from ..evaluate.fit_timeline import fit_timeliner
+    from ..pipeline.timeline import PARAMS_FILE
+
+    document = fit_timeliner(topics, heldout, log=_fit_log)
+    target = _write_fitted(document, output, PARAMS_FILE, overwrite=overwrite)
+    h = document["heldout_mean"]
+    shown = f"; held-out AR-1 {h['ar1_f1']:.3f} AR-2 {h['ar2_f1']:.3f} date F1 {h['date_f1']:.3f}" if h else ""
+    click.echo(f"wrote {target}: lead {document['lead_sentences']}, weights {document['weights']}, "
+               f"redundancy {document['redundancy']}{shown}")
+
+
+@fit_group.command(name="summary")
+@click.argument("corpus", type=click.Path(exists=True, dir_okay=False))
+@_OUTPUT
+@_OVERWRITE
+@click.pass_obj
+def fit_summary(obj: Context, corpus: str, output: str | None, overwrite: bool) -> None:
+    """Fit the cited summariser on the neus-train sets of CORPUS (NeuS JSONL); the other sets are held out."""
+    from .. import registry
+    from ..evaluate.fit_summary import fit_summariser
+    from ..pipeline.summarise import PARAMS_FILE
+
+    options = load_options(obj.config, obj.overrides)
+    document = fit_summariser(corpus, registry.create(options.embedder, options), log=_fit_log)
+    target = _write_fitted(document, output, PARAMS_FILE, overwrite=overwrite)
+    h = document["heldout_scores"]
+    shown = f"; held-out ROUGE-1 {h['rouge1_f1']:.3f} ROUGE-2 {h['rouge2_f1']:.3f} ROUGE-L {h['rougeL_f1']:.3f}" if h else ""
+    click.echo(f"wrote {target}: agree {document['agree']}, max_words {document['max_words']}, "
+               f"position_weight {document['position_weight']}{shown}")
 
 
 @fit_group.command(name="geoparse")

@@ -26,6 +26,8 @@ ROLES: dict[str, str] = {
     "relays": "relays",
     "recorder": "recorder",
     "comparer": "comparer",
+    "summariser": "summariser",
+    "timeliner": "timeliner",
 }
 #: roles built fresh for every state load (they hold clustering state)
 STATEFUL: dict[str, str] = {"clusterer": "clusterer", "linker": "linker", "dedup": "dedup"}

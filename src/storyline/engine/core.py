@@ -15,12 +15,13 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator, Sequence
 
 from ..comparison import Comparison
-from ..model import (Article, ArticleSummary, ArticleView, Event, EventRecord, IngestSummary, RawRecord, Rejection,
-                     SearchPage, Story, StoryOverview, StoryPage)
+from ..model import (Article, ArticleSummary, ArticleView, Event, EventDigest, EventRecord, IngestSummary, RawRecord,
+                     Rejection, SearchPage, Story, StoryOverview, StoryPage, Timeline)
 from ..settings import Options, load_options
 from ..store import Store, index_location, open_store
 from .analyse import Analysis, analyse
 from .components import Components
+from .digests import Digests
 from .ingest import Ingester, Progress, read_items
 from .reads import Reads
 from .records import RecordBuilder
@@ -58,6 +59,7 @@ class Storyline:
         self.components = Components(self.options, given)
         self.records = RecordBuilder(self.store, self.components)
         self.reads = Reads(self.store, self.records)
+        self.digests = Digests(self.store, self.records, self.components)
         self._ingester: Ingester | None = None
 
     # ------------------------------------------------------------ lifecycle
@@ -183,3 +185,13 @@ class Storyline:
 
     def export(self) -> Iterator[dict[str, Any]]:
         return self.reads.export()
+
+    def summary(self, event_id: str) -> EventDigest:
+        """The event's cited summary (agreed facts first; every sentence cites the source sentences stating it)."""
+        return self.digests.event_summary(event_id)
+
+    def timeline(self, story_or_query: str, n_dates: int = 10) -> Timeline:
+        """A story's timeline by its id, else a timeline of the stored articles matching the text as a query."""
+        if self.store.story(story_or_query) is not None:
+            return self.digests.story_timeline(story_or_query)
+        return self.digests.query_timeline(story_or_query, n_dates)

@@ -24,7 +24,7 @@ import numpy as np
 
 from ..errors import DependencyMissing
 
-__all__ = ["Embedder", "UseEmbedder", "MiniLMEmbedder", "HashingEmbedder", "normalise_rows"]
+__all__ = ["Embedder", "UseEmbedder", "MiniLMEmbedder", "HashingEmbedder", "CachingEmbedder", "normalise_rows"]
 
 
 @runtime_checkable
@@ -140,6 +140,37 @@ class HashingEmbedder:
                 matrix[row, h % self.dim] += 1.0 if (h >> 31) & 1 else -1.0
         matrix = np.sign(matrix) * np.log1p(np.abs(matrix))
         return normalise_rows(matrix)
+
+
+class CachingEmbedder:
+    """Another embedder that embeds each distinct text once, keeping the latest ``size`` vectors.
+
+    Summaries embed the same report sentences again and again (an event's
+    page, its story's timeline, a fitting grid): this keeps them.
+    """
+
+    def __init__(self, embedder: Embedder, size: int = 200_000) -> None:
+        self.embedder, self.size = embedder, size
+        self._cache: dict[str, np.ndarray] = {}
+
+    @property
+    def name(self) -> str:
+        return self.embedder.name
+
+    @property
+    def dim(self) -> int:
+        return self.embedder.dim
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        todo = [t for t in dict.fromkeys(texts) if t not in self._cache]
+        if todo:
+            self._cache.update(zip(todo, self.embedder.embed(todo)))
+        rows = [self._cache[t] for t in texts]
+        while len(self._cache) > self.size:  # oldest first: dicts keep insertion order
+            self._cache.pop(next(iter(self._cache)))
+        return np.vstack(rows)
 
 
 def _use(options) -> UseEmbedder:

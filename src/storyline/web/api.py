@@ -18,7 +18,7 @@ from pydantic import BaseModel, Field, ValidationError
 
 from ..comparison import Comparison
 from ..errors import Codes, InputError, NotFoundError
-from ..model import ArticleView, Event, SearchPage, Story, StoryPage
+from ..model import ArticleView, Event, EventDigest, SearchPage, Story, StoryPage, Timeline
 from ..pipeline import normalise
 from .app import error_body
 from .state import ServerState
@@ -146,6 +146,31 @@ def get_comparison(request: Request, event_id: str) -> dict[str, Any]:
     if isinstance(found, list):  # a story id: this route compares one event
         raise NotFoundError(f"no event {event_id!r}")
     return found.to_dict()
+
+
+@router.get("/events/{event_id}/summary", response_model=EventDigest,
+            summary="An event's cited summary: agreed facts first, each sentence with every source sentence that states it")
+def get_event_summary(request: Request, event_id: str) -> dict[str, Any]:
+    return _state(request).reader().summary(event_id).to_dict()
+
+
+@router.get("/stories/{story_id}/timeline", response_model=Timeline,
+            summary="A story's timeline: its events in date order, each with a one-line cited summary, the story's summary on top")
+def get_story_timeline(request: Request, story_id: str) -> dict[str, Any]:
+    engine = _state(request).reader()
+    if engine.store.story(story_id) is None:
+        raise NotFoundError(f"no story {story_id!r}")
+    return engine.timeline(story_id).to_dict()
+
+
+@router.get("/timeline", response_model=Timeline,
+            summary="A timeline of the stored articles containing every word of q, the dates chosen by importance")
+def get_query_timeline(
+    request: Request,
+    q: Annotated[str, Query(min_length=1, max_length=500)],
+    dates: Annotated[int, Query(ge=1, le=100, description="How many dates to choose.")] = 10,
+) -> dict[str, Any]:
+    return _state(request).reader().digests.query_timeline(q, dates).to_dict()
 
 
 @router.get("/articles/{article_id:path}", response_model=ArticleView, operation_id="get_article",

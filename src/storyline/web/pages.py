@@ -89,9 +89,21 @@ def story_page(request: Request, story_id: str) -> Response:
     for event in events:
         if not views.event_facts(event)["place"] and event["articles"]:
             places[event["id"]] = engine.article(event["articles"][0]).to_dict().get("places") or []
-    timeline = [{"number": i, "event": e, "facts": views.event_facts(e)} for i, e in enumerate(events, 1)]
+    digest = engine.timeline(story_id).to_dict()
+    lines = {d["event_id"]: d for d in digest["days"]}
+    timeline = [{"number": i, "event": e, "facts": views.event_facts(e), "summary": lines[e["id"]]["sentences"],
+                 "title": lines[e["id"]]["title"] or e["title"] or e["id"]}
+                for i, e in enumerate(events, 1)]
     linked = [w for w in story["why"] if w.get("level") == "story"]
-    return _render(request, "story.html", story=story, timeline=timeline, map=views.story_map(events, places), linked=linked)
+    return _render(request, "story.html", story=story, timeline=timeline, map=views.story_map(events, places), linked=linked,
+                   summary=digest["summary"])
+
+
+@router.get("/timeline", response_class=HTMLResponse)
+def timeline_page(request: Request, q: Text = None, dates: Annotated[int, Query(ge=1, le=100)] = 10) -> Response:
+    """A timeline of the stored articles matching ``q``: the dates that matter, each with cited sentences."""
+    timeline = _state(request).reader().digests.query_timeline(q, dates).to_dict() if q else None
+    return _render(request, "timeline.html", q=q or "", timeline=timeline, dates=dates)
 
 
 @router.get("/events/{event_id}", response_class=HTMLResponse)
@@ -116,8 +128,10 @@ def event_page(request: Request, event_id: str, field: Annotated[str | None, Que
             blocks = views.layout(article["text"], article.get("segments"), spans, sentences)
             shown.append({"article": article, "title": views.display_title(article), "blocks": blocks, "n_highlighted": sum(1 for b in blocks for s in b.sentences if s.classes)})
         columns.append({"source": source, "articles": shown, "hidden": articles[_ARTICLES_PER_SOURCE:]})
+    digest = engine.summary(event_id).to_dict()
+    event["title"] = digest["title"] or event["title"]
     return _render(request, "event.html", event=event, fields=fields, selected=selected or chosen_fact, columns=columns,
-                   comparison=views.comparison_view(comparison), chosen_fact=chosen_fact,
+                   comparison=views.comparison_view(comparison), chosen_fact=chosen_fact, summary=digest,
                    hidden_sources=max(0, len(all_columns) - _SOURCES_SHOWN),
                    background=(record or {}).get("background") or [], record_summary=(record or {}).get("summary") or "")
 

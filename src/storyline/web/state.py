@@ -23,6 +23,24 @@ from .views import public_origin
 __all__ = ["ServerState"]
 
 
+class _Lazy:
+    """An embedder built on its first use (a reader that never summarises never loads the model)."""
+
+    def __init__(self, make: Any) -> None:
+        self._make = make
+
+    @property
+    def name(self) -> str:
+        return self._make().name
+
+    @property
+    def dim(self) -> int:
+        return self._make().dim
+
+    def embed(self, texts: Any) -> Any:
+        return self._make().embed(texts)
+
+
 class ServerState:
     """The store a server reads and writes: read-only engines per thread, one writer.
 
@@ -72,10 +90,19 @@ class ServerState:
         self._writer = Storyline(self.db, self.options.replace(writer_wait=0), components=self._seams)
         self._written_mark = self._store_mark()
 
+    def _reader_embedder(self) -> Any:
+        """One embedder for every reader thread (summaries embed sentences): the writer's seam when given."""
+        with self._readers_lock:
+            if self._seams.get("embedder") is None:
+                from .. import registry
+
+                self._seams["embedder"] = registry.create(self.options.embedder, self.options)
+            return self._seams["embedder"]
+
     def reader(self) -> Storyline:
         engine = getattr(self._local, "engine", None)
         if engine is None:
-            engine = Storyline(self.db, self.options, readonly=True)
+            engine = Storyline(self.db, self.options, readonly=True, embedder=_Lazy(self._reader_embedder))
             self._local.engine = engine
             with self._readers_lock:
                 self._readers.append(engine)
