@@ -84,10 +84,6 @@ def pg_server():
     server.close()
 
 
-#: the two backends, for ``@pytest.fixture(params=BACKENDS)`` overrides of ``backend``
-BACKENDS = ["sqlite", "postgres"]
-
-
 @pytest.fixture
 def backend() -> str:
     """Which store the engine fixtures open; a module runs on both by overriding it (``both_backends``)."""
