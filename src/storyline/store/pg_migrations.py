@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from ..errors import Codes, StoreError
 from .migrations import MIGRATIONS
 
 __all__ = ["POSTGRES_MIGRATIONS", "apply_pg_migrations", "applied_pg_migrations"]
@@ -193,10 +194,16 @@ def _migrations_table(conn: Any) -> None:
 
 def applied_pg_migrations(conn: Any) -> list[str]:
     """The names of the migrations recorded in the database, in the order they were applied."""
-    row = conn.execute("SELECT to_regclass('migrations')").fetchone()
-    if row[0] is None:
+    cur = conn.cursor(row_factory=_tuples())
+    if cur.execute("SELECT to_regclass('migrations')").fetchone()[0] is None:
         return []
-    return [r[0] for r in conn.execute("SELECT name FROM migrations ORDER BY position")]
+    return [r[0] for r in cur.execute("SELECT name FROM migrations ORDER BY position")]
+
+
+def _tuples() -> Any:
+    from psycopg.rows import tuple_row
+
+    return tuple_row
 
 
 def apply_pg_migrations(conn: Any, migrations: tuple[tuple[str, str], ...] | None = None) -> list[str]:
@@ -209,7 +216,10 @@ def apply_pg_migrations(conn: Any, migrations: tuple[tuple[str, str], ...] | Non
     names = [name for name, _ in (migrations if migrations is not None else MIGRATIONS)]
     missing = [n for n in names if n not in POSTGRES_MIGRATIONS]
     if missing:
-        raise LookupError(f"migration {missing[0]} has no PostgreSQL dialect in storyline/store/pg_migrations.py")
+        raise StoreError(f"migration {missing[0]} has no PostgreSQL dialect (storyline/store/pg_migrations.py): "
+                         "this version cannot open a PostgreSQL store", code=Codes.STORE_SCHEMA)
+    if applied_pg_migrations(conn) == names:
+        return []
     applied = []
     for position, name in enumerate(names, start=1):
         with conn.transaction():
