@@ -34,12 +34,15 @@ from . import pg_browse
 from .browse import split_marks
 from .lock import AdvisoryLock, application_name
 from .pg_migrations import apply_pg_migrations
+from .vectors import FaissIndex
 
 __all__ = ["PostgresStore", "PgVectorIndex", "is_postgres_url", "redacted"]
 
 _SCHEMES = ("postgresql://", "postgres://")
 #: the HNSW index's search breadth; candidates are few (event_candidates), so a wide beam keeps the search exact in practice
 _EF_SEARCH = 200
+#: candidates fetched beyond k before the exact scores pick the k nearest (near ties at the k-th place)
+_MARGIN = 8
 
 
 def is_postgres_url(location: object) -> bool:
@@ -530,15 +533,27 @@ class PgVectorIndex:
         """Nothing to add: the store holds these vectors already (written with the article)."""
 
     def search(self, vector: np.ndarray, k: int, id_range: tuple[int, int] | None = None) -> list[tuple[str, float]]:
-        """The ``k`` nearest stored vectors as (key, cosine), optionally within an id range [lo, hi)."""
+        """The ``k`` nearest stored vectors as (key, cosine), optionally within an id range [lo, hi).
+
+        pgvector finds the candidates (the HNSW index, or an exact scan of a
+        narrow window, as the planner chooses) with a margin of
+        :data:`_MARGIN` more; their scores are then computed by faiss's own
+        kernel, as the SQLite store's index computes them, so both backends
+        see the same cosines to the last bit and decide alike.
+        """
         query = np.asarray(vector, dtype=np.float32).reshape(-1)
         where, window = "", []
         if id_range is not None:
             where, window = " WHERE vector_id >= %s AND vector_id < %s", [int(id_range[0]), int(id_range[1])]
         # ORDER BY the distance alone, so that the planner can walk the HNSW index (fixed text; values are parameters)
-        rows = self.store._all(f"SELECT article_id, vector <=> %s AS d FROM embeddings{where} ORDER BY vector <=> %s LIMIT %s",
-                               [query, *window, query, int(k)])
-        return [(r["article_id"], 1.0 - float(r["d"])) for r in rows]
+        rows = self.store._all(f"SELECT article_id, vector_id, vector FROM embeddings{where} ORDER BY vector <=> %s LIMIT %s",
+                               [*window, query, int(k) + _MARGIN])
+        if not rows:
+            return []
+        rows.sort(key=lambda r: r["vector_id"])
+        exact = FaissIndex(self.dim)
+        exact.add([r["vector_id"] for r in rows], [r["article_id"] for r in rows], np.vstack([_array(r["vector"]) for r in rows]))
+        return exact.search(query, k)
 
     def save(self, path: Path) -> None:
         """Nothing to save: the index is the table."""
