@@ -151,9 +151,12 @@ class PostgresStore:
             raise StoreError(f"cannot write the store {self.path}: {_reason(exc)}", code=Codes.STORE_WRITE) from None
 
     def _one(self, sql: str, params: Sequence[Any] = ()) -> dict[str, Any] | None:
-        return self.conn.execute(sql, params).fetchone()
+        rows = self._all(sql, params)
+        return rows[0] if rows else None
 
     def _all(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        if not sql.startswith("INSERT") and _holds_nul(params):
+            return []  # PostgreSQL text cannot hold NUL: no stored value equals one (an odd id from a URL, say)
         return self.conn.execute(sql, params).fetchall()
 
     def _many(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
@@ -557,6 +560,10 @@ class PgVectorIndex:
 
     def save(self, path: Path) -> None:
         """Nothing to save: the index is the table."""
+
+
+def _holds_nul(params: Sequence[Any]) -> bool:
+    return any(("\x00" in p) if isinstance(p, str) else isinstance(p, list) and _holds_nul(p) for p in params)
 
 
 def _array(value: Any) -> np.ndarray:
