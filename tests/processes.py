@@ -11,11 +11,12 @@ __all__ = ["start_holder", "start_cli", "run_fake_cli", "stop"]
 
 TESTS = Path(__file__).resolve().parent
 
-#: a process that opens the store as a writer, says so, and keeps it until killed (or for `hold` seconds)
+#: a process that opens the store (a SQLite file or a PostgreSQL URL) as a writer, says so, and keeps it until
+#: killed (or for `hold` seconds)
 _HOLDER = """
 import sys, time
-from storyline.store.sqlite import SQLiteStore as Store
-store = Store(sys.argv[1])
+from storyline.store import open_store
+store = open_store(sys.argv[1])
 print("holding", flush=True)
 time.sleep(float(sys.argv[2]))
 store.close()
@@ -36,7 +37,7 @@ def _env() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if not k.startswith("STORYLINE_")}
 
 
-def start_holder(db: Path, hold: float = 120) -> subprocess.Popen:
+def start_holder(db: Path | str, hold: float = 120) -> subprocess.Popen:
     proc = subprocess.Popen([sys.executable, "-c", _HOLDER, str(db), str(hold)], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, env=_env())
     line = proc.stdout.readline()
@@ -44,13 +45,13 @@ def start_holder(db: Path, hold: float = 120) -> subprocess.Popen:
     return proc
 
 
-def start_cli(*args: str) -> subprocess.Popen:
+def start_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-c", _CLI, str(TESTS), *args], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, env=_env())
+                            stderr=subprocess.PIPE, text=True, env=_env() | (env or {}))
 
 
-def run_fake_cli(*args: str, timeout: float = 120) -> subprocess.CompletedProcess:
-    proc = start_cli(*args)
+def run_fake_cli(*args: str, timeout: float = 120, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    proc = start_cli(*args, env=env)
     out, err = proc.communicate(timeout=timeout)
     return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
 

@@ -8,6 +8,8 @@ the tests (``from support import ...``), so it is loaded once.
 
 from __future__ import annotations
 
+import pytest
+
 import json
 import os
 import re
@@ -128,3 +130,15 @@ def geonames_row(gid, name, lat, lon, fclass, fcode, cc, a1, population, alterna
     """One line of a GeoNames dump (allCountries.txt: 19 tab-separated columns)."""
     return "\t".join([str(gid), name, name, alternates, str(lat), str(lon), fclass, fcode, cc, "", a1, "", "", "",
                       str(population), "", "0", "UTC", "2022-06-20"])
+
+
+#: the two store backends: a module runs its tests on both with ``backend = both_backends`` (see conftest.py)
+BACKENDS = ["sqlite", "postgres"]
+#: the parameter mark of each backend's SQL, for tests that reach into a store's connection
+MARK = {"sqlite": "?", "postgres": "%s"}
+
+
+@pytest.fixture(params=BACKENDS)
+def both_backends(request) -> str:
+    """Assign to ``backend`` in a test module to run its store and engine tests on SQLite and on PostgreSQL."""
+    return request.param

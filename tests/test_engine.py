@@ -10,9 +10,12 @@ import re
 import numpy as np
 import pytest
 
-from support import CHESS_A, CHESS_B, FLOOD_A, FLOOD_B, write_jsonl, write_txt
+from support import CHESS_A, CHESS_B, FLOOD_A, FLOOD_B, MARK, both_backends, write_jsonl, write_txt
 from storyline.errors import Codes, NotFoundError, StoreError
 from storyline.pipeline.embed import HashingEmbedder
+
+#: every test here runs on SQLite and on PostgreSQL: a difference in behaviour fails a test
+backend = both_backends
 
 ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 CORPUS = [FLOOD_A, FLOOD_B, CHESS_A, CHESS_B]
@@ -137,10 +140,10 @@ def test_out_of_order_backfill_article_joins_the_right_event(fake_engine):
     assert plain(engine.articles())[0]["id"] == "flood-0"  # listed in publication order
 
 
-def test_batch_size_does_not_change_the_outcome(fake_engine, tmp_path):
+def test_batch_size_does_not_change_the_outcome(fake_engine, new_store):
     records = CORPUS + [FLOOD_WIRE, FLOOD_EARLY]
-    whole = fake_engine(tmp_path / "whole.db", batch_size=64)
-    one_by_one = fake_engine(tmp_path / "single.db", batch_size=1)
+    whole = fake_engine(new_store("whole.db"), batch_size=64)
+    one_by_one = fake_engine(new_store("single.db"), batch_size=1)
     whole.ingest_records(records)
     one_by_one.ingest_records(records)
 
@@ -148,13 +151,13 @@ def test_batch_size_does_not_change_the_outcome(fake_engine, tmp_path):
     assert plain(one_by_one.articles()) == plain(whole.articles())
 
 
-def test_event_ids_are_stable_across_a_rerun(fake_engine, tmp_path):
+def test_event_ids_are_stable_across_a_rerun(fake_engine, tmp_path, new_store):
     path = write_jsonl(tmp_path / "in.jsonl", CORPUS + [FLOOD_WIRE])
-    first = fake_engine(tmp_path / "first.db")
+    first = fake_engine(new_store("first.db"))
     first.ingest([str(path)])
     ids = {a["id"]: event_of(first, a["id"]) for a in plain(first.articles())}
 
-    rerun = fake_engine(tmp_path / "rerun.db")
+    rerun = fake_engine(new_store("rerun.db"))
     rerun.ingest([str(path)])
     first.ingest([str(path)])
 
@@ -326,7 +329,7 @@ def test_runs_record_components_and_summary(fake_engine):
     assert json.loads(row["summary"])["ingested"] == 4 and row["finished_at"]
 
 
-def test_stored_vectors_match_the_index(fake_engine):
+def test_stored_vectors_match_the_index(fake_engine, backend):
     engine = fake_engine()
     engine.ingest_records(CORPUS)
     engine.close()
@@ -335,15 +338,18 @@ def test_stored_vectors_match_the_index(fake_engine):
     reopened.ingest_records([])  # loads the state, including the index file
 
     assert len(reopened.index) == 4
-    assert engine.index_path.exists()
+    if backend == "sqlite":
+        assert engine.index_path.exists()  # the faiss index file beside the store
+    else:
+        assert engine.index_path is None and type(reopened.index).__name__ == "PgVectorIndex"  # indexed in the database
     stored = {k: v for k, _, v in reopened.store.embeddings()}
     assert np.allclose(stored["flood-1"], HashingEmbedder().embed([FLOOD_A["title"] + "\n\n" + FLOOD_A["text"]])[0])
 
 
-def test_second_pass_merge_is_written_through_and_the_merged_id_never_returns(fake_engine, tmp_path):
+def test_second_pass_merge_is_written_through_and_the_merged_id_never_returns(fake_engine, new_store):
     from storyline.pipeline.cluster import Params
 
-    db = tmp_path / "merge.db"
+    db = new_store("merge.db")
     engine = fake_engine(db)
     engine.ingest_records([FLOOD_A, CHESS_A | {"date": FLOOD_A["date"]}])
     flood, chess = event_of(engine, "flood-1"), event_of(engine, "chess-1")
@@ -368,14 +374,14 @@ def test_second_pass_merge_is_written_through_and_the_merged_id_never_returns(fa
     assert max(numbers) > max(int(flood[1:]), int(chess[1:]))
 
 
-def test_every_event_gets_a_record_and_a_missing_or_stale_record_is_rebuilt_by_the_next_run(fake_engine):
+def test_every_event_gets_a_record_and_a_missing_or_stale_record_is_rebuilt_by_the_next_run(fake_engine, backend):
     engine = fake_engine()
     engine.ingest_records(CORPUS)
     events = [e.id for e in engine.store.events()]
     assert events and all(plain(engine.event(e))["record"] for e in events)
 
     flood = event_of(engine, "flood-1")
-    engine.store.conn.execute("DELETE FROM event_records WHERE event_id = ?", (flood,))  # as if a crash came between
+    engine.store.conn.execute("DELETE FROM event_records WHERE event_id = " + MARK[backend], (flood,))  # as if a crash came between
     assert plain(engine.event(flood))["record"] is None
     summary = engine.ingest_records(CORPUS)  # nothing new to ingest
     assert summary.unchanged == len(CORPUS)

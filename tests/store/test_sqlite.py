@@ -81,61 +81,6 @@ def test_committed_transaction_is_visible_to_another_connection(store, tmp_path)
         assert reader.execute("SELECT id FROM articles").fetchall() == [("a1",)]
 
 
-def test_rejection_insert_is_idempotent(store):
-    rejection = Rejection("in.jsonl", 3, Codes.BAD_JSON, "not valid JSON", "{oops")
-
-    assert store.add_rejection(rejection) is True
-    assert store.add_rejection(rejection) is False
-    assert store.add_rejection(Rejection("in.jsonl", 4, Codes.BAD_JSON, "not valid JSON")) is True
-
-    assert store.rejections() == [rejection, Rejection("in.jsonl", 4, Codes.BAD_JSON, "not valid JSON")]
-
-
-def test_article_round_trips_with_segments(store):
-    stored = article(title="Title", url="http://e.x")
-    store.add_article(stored)
-
-    got = store.article("a1")
-    assert (got.id, got.title, got.published, got.url, got.language) == ("a1", "Title", dt.date(2023, 3, 6), "http://e.x", "en")
-    assert store.segments("a1") == list(stored.segments)
-    assert store.article_fingerprint("a1") == "fp-a1"
-    assert store.article_fingerprint("nope") is None
-
-
-def test_duplicate_article_id_is_refused(store):
-    store.add_article(article())
-    with pytest.raises(sqlite3.IntegrityError):
-        store.add_article(article())
-
-
-def test_original_with_fingerprint_skips_duplicates(store):
-    store.add_article(article("copy", fingerprint="same", duplicate_of="orig"))
-    assert store.original_with_fingerprint("same") is None
-    store.add_article(article("orig", fingerprint="same"))
-    assert store.original_with_fingerprint("same") == "orig"
-
-
-def test_articles_keep_the_requested_order_and_publication_order_by_default(store):
-    store.add_article(article("late", published=dt.date(2023, 3, 9)))
-    store.add_article(article("undated", published=None))
-    store.add_article(article("early", published=dt.date(2023, 3, 1)))
-
-    assert [a.id for a in store.articles()] == ["early", "late", "undated"]
-    assert [a.id for a in store.articles(["undated", "late"])] == ["undated", "late"]
-
-
-def test_meta_upserts(store):
-    assert store.get_meta("embedder", "none") == "none"
-    store.set_meta("embedder", "x")
-    store.set_meta("embedder", "y")
-    assert store.get_meta("embedder") == "y"
-
-
-def test_count_refuses_unknown_tables(store):
-    with pytest.raises(ValueError):
-        store.count("sqlite_master; DROP TABLE articles")
-
-
 def test_file_that_is_not_a_database_fails_with_sl201(tmp_path):
     path = tmp_path / "notes.db"
     path.write_text("this is not a database " * 100)

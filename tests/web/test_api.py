@@ -13,10 +13,21 @@ import pytest
 
 import storyline
 from storyline.pipeline.embed import HashingEmbedder
-from support import CapitalisedEntities, options
-from webtools import TOKEN, live_server
+from support import BACKENDS, MARK, CapitalisedEntities, options
+from webtools import TOKEN, build_web_store, live_server
 
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
+
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def web_store(request, tmp_path_factory):
+    """The API's store on SQLite and on PostgreSQL: every test here runs against both."""
+    if request.param == "postgres":
+        path = request.getfixturevalue("pg_server").database()
+    else:
+        path = tmp_path_factory.mktemp("web") / "web.db"
+    return path, build_web_store(path)
 
 
 def assert_error(response: httpx.Response, status: int, code: str) -> dict:
@@ -266,12 +277,13 @@ def test_reads_answer_while_another_connection_holds_the_write_lock(web_store):
     path, ids = web_store
     with live_server(path) as url, httpx.Client(base_url=url, timeout=10) as c:
         with storyline.Storyline(path, options(), embedder=HashingEmbedder(), entity_extractor=CapitalisedEntities()) as writer:
+            mark = MARK["postgres" if isinstance(path, str) else "sqlite"]
             with writer.store.transaction():  # an ingest in progress elsewhere
-                writer.store.conn.execute("UPDATE stories SET title = 'renamed mid-ingest' WHERE id = ?", (ids["chess_story"],))
+                writer.store.conn.execute("UPDATE stories SET title = 'renamed mid-ingest' WHERE id = " + mark, (ids["chess_story"],))
                 response = c.get(f"/api/stories/{ids['chess_story']}")
                 assert response.status_code == 200
                 assert response.json()["title"] != "renamed mid-ingest"  # uncommitted work is invisible
-                writer.store.conn.execute("UPDATE stories SET title = ? WHERE id = ?", (response.json()["title"], ids["chess_story"]))
+                writer.store.conn.execute(f"UPDATE stories SET title = {mark} WHERE id = {mark}", (response.json()["title"], ids["chess_story"]))
 
 
 def test_concurrent_reads_from_many_threads(client, web_store):

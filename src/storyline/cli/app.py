@@ -20,6 +20,7 @@ from ..engine import Storyline
 from ..errors import StorylineError
 from ..settings import load_options
 from ..store.migrations import MIGRATIONS
+from ..store.postgres import is_postgres_url
 from ..terminal import printable, printable_json
 
 __all__ = ["cli", "main", "Context", "emit_json", "DEFAULT_DB"]
@@ -43,7 +44,7 @@ class Context:
         It never takes or waits for the writer lock, so it answers while an ingest runs; a store with an
         older schema is first migrated by a writer (which needs the lock for that moment).
         """
-        if not Path(self.db).is_file():
+        if not is_postgres_url(self.db) and not Path(self.db).is_file():
             raise click.UsageError(f"no store at {self.db}: give the --db of an existing store, "
                                    f"or create one with `storyline --db {self.db} ingest FILES`")
         options = load_options(self.config, self.overrides)
@@ -98,7 +99,8 @@ def _parse_overrides(values: Iterable[str]) -> dict[str, str]:
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--db", default=lambda: os.environ.get("STORYLINE_DB", DEFAULT_DB), show_default=DEFAULT_DB,
-              help="The SQLite store (the vector index lives beside it). Environment: STORYLINE_DB.")
+              help="The store: a SQLite file (the vector index lives beside it) or a PostgreSQL URL "
+                   "postgresql://USER@HOST:PORT/DB (pgvector). Environment: STORYLINE_DB.")
 @click.option("--config", type=click.Path(dir_okay=False), default=None, help="A TOML settings file.")
 @click.option("--set", "overrides", multiple=True, metavar="NAME=VALUE", help="Override one setting (repeatable); see `storyline settings`.")
 @click.option("--wait", "wait", type=click.FloatRange(min=0), default=None, metavar="[SECONDS]",

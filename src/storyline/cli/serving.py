@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from ..settings import load_options
+from ..store.postgres import is_postgres_url, redacted
 from .app import Context, cli
 from .ingesting import _echo_watch_event
 
@@ -22,7 +23,7 @@ def serve(obj: Context, db: str | None, host: str, port: int, token: str | None,
     from ..web import serve as run
 
     path = db or obj.db
-    click.echo(f"Serving {path}: open http://{_url_host(host)}:{port}  (API: /api/docs; Ctrl-C to stop)")
+    click.echo(f"Serving {redacted(path) if is_postgres_url(path) else path}: open http://{_url_host(host)}:{port}  (API: /api/docs; Ctrl-C to stop)")
     if watch_dirs:
         click.echo(f"watching {', '.join(watch_dirs)}", err=True)
     run(path, load_options(obj.config, obj.overrides), host=host, port=port, token=token,

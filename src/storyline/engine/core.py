@@ -18,7 +18,7 @@ from ..comparison import Comparison
 from ..model import (Article, ArticleSummary, ArticleView, Event, EventDigest, EventRecord, IngestSummary, RawRecord,
                      Rejection, SearchPage, Story, StoryOverview, StoryPage, Timeline)
 from ..settings import Options, load_options
-from ..store import Store, index_location, open_store
+from ..store import Store, index_location, open_store, store_location
 from .analyse import Analysis, analyse
 from .components import Components
 from .digests import Digests
@@ -51,7 +51,7 @@ class Storyline:
         readonly: bool = False,
     ) -> None:
         self.options = options or load_options()
-        self.db_path = Path(db)
+        self.db_path = store_location(db)  # a SQLite file (Path) or a postgresql:// URL (str)
         # readonly: a reader beside a writer (the web server's request threads); it never migrates or ingests
         # a writer holds the store's writer lock (one writer per store); readers never take it
         self.store: Store = open_store(self.db_path, readonly=readonly, wait=self.options.writer_wait)
@@ -73,7 +73,8 @@ class Storyline:
         self.close()
 
     @property
-    def index_path(self) -> Path:
+    def index_path(self) -> Path | None:
+        """The vector index file (None for a PostgreSQL store: its vectors are indexed in the database)."""
         return index_location(self.db_path, self.options.index_path)
 
     @property

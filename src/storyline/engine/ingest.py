@@ -71,7 +71,7 @@ class Ingester:
     """One ingest run's work on a store whose clustering state is loaded."""
 
     def __init__(self, store: Store, components: Components, options: Options, state: ClusterState,
-                 index_path: Path) -> None:
+                 index_path: Path | None) -> None:
         self.store, self.components, self.options, self.state = store, components, options, state
         self.index_path = index_path
         #: events changed since their records were last built

@@ -21,8 +21,7 @@ from ..model import DatePrecision as P
 from ..model import StoredEvent, StoredStory
 from ..pipeline.cluster import ClusterItem, EventState, Vocabulary
 from ..pipeline.link import StoryState
-from ..store import Store
-from ..store.vectors import FaissIndex
+from ..store import Store, VectorIndex
 from .components import Components
 
 __all__ = ["ClusterState", "load_state", "save_state", "save_memory", "event_date"]
@@ -39,10 +38,10 @@ class ClusterState:
     clusterer: Any
     linker: Any
     duplicates: Any
-    index: FaissIndex
+    index: VectorIndex
 
 
-def load_state(store: Store, components: Components, index_path: Path) -> ClusterState:
+def load_state(store: Store, components: Components, index_path: Path | None) -> ClusterState:
     embedder = components.get("embedder")
     stored = store.get_meta("embedder")
     if stored is not None and stored != embedder.name:
@@ -92,7 +91,7 @@ def load_state(store: Store, components: Components, index_path: Path) -> Cluste
     duplicates = components.fresh("dedup")
     for article_id, signature in store.signatures():
         duplicates.add(article_id, signature)
-    index = FaissIndex.load_or_build(index_path, embedder.dim, store.embeddings(), store.count("embeddings"))
+    index = store.vector_index(embedder.dim, index_path)
     return ClusterState(clusterer, linker, duplicates, index)
 
 

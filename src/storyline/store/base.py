@@ -26,7 +26,8 @@ __all__ = ["Store", "VectorIndex"]
 class Store(Protocol):
     """A Storyline store: articles and what was derived from them, events, stories, runs."""
 
-    path: Path
+    #: the store's location for messages: a file path (SQLite), a URL without its password (PostgreSQL)
+    path: Path | str
 
     def close(self) -> None: ...
     def transaction(self) -> AbstractContextManager[None]:
@@ -55,6 +56,9 @@ class Store(Protocol):
     def embeddings(self) -> Iterator[tuple[str, int, np.ndarray]]: ...
     def add_signature(self, article_id: str, signature: np.ndarray) -> None: ...
     def signatures(self) -> Iterator[tuple[str, np.ndarray]]: ...
+    def vector_index(self, dim: int, cache: Path | None = None) -> "VectorIndex":
+        """The nearest-neighbour index of the stored embeddings (``cache``: the index file, for a store that keeps one)."""
+        ...
 
     # rejections
     def add_rejection(self, rejection: Rejection) -> bool: ...

@@ -12,6 +12,13 @@ would let two writers lock two different files.
 
 Readers (read-only stores) never take the lock: SQLite's WAL mode lets them
 read while the writer writes.
+
+A PostgreSQL store has no file to lock: :class:`AdvisoryLock` takes a
+session-level advisory lock on the writer's connection instead (released by
+the server when that connection ends, however it ends), with the same
+interface and the same refusal. Its holder is read from ``pg_locks`` and
+``pg_stat_activity``: the writer names itself in its connection's
+``application_name``.
 """
 
 from __future__ import annotations
@@ -29,7 +36,7 @@ from pathlib import Path
 
 from ..errors import Codes, StoreError, StoreLocked
 
-__all__ = ["Holder", "WriterLock", "lock_path"]
+__all__ = ["Holder", "WriterLock", "AdvisoryLock", "lock_path", "refusal"]
 
 #: how often a waiting writer retries, in seconds
 _POLL = 0.1
@@ -70,6 +77,14 @@ class Holder:
 def _printable(text: str) -> str:
     """The holder's command line with control characters shown as escapes (it came from argv)."""
     return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
+def refusal(store: object, holder: Holder | None, wait: float) -> str:
+    """The message of a writer refused (SL203): who holds the store, and how to wait for it."""
+    who = holder.describe() if holder else "another process (it has not written its name yet)"
+    waited = f" after waiting {wait:g} s" if wait > 0 else ""
+    return (f"the store {store} has another writer{waited}: {who}. One writer per store: let it finish, "
+            f"or wait for it with `storyline --wait [SECONDS] ...` (setting writer_wait)")
 
 
 def _me() -> Holder:
@@ -146,11 +161,7 @@ class WriterLock:
         return Holder.parse(text)
 
     def _refusal(self, wait: float) -> str:
-        holder = self.holder()
-        who = holder.describe() if holder else "another process (it has not written its name yet)"
-        waited = f" after waiting {wait:g} s" if wait > 0 else ""
-        return (f"the store {self.db} has another writer{waited}: {who}. One writer per store: let it finish, "
-                f"or wait for it with `storyline --wait [SECONDS] ...` (setting writer_wait)")
+        return refusal(self.db, self.holder(), wait)
 
     def __enter__(self) -> "WriterLock":
         return self.acquire()
@@ -164,3 +175,72 @@ class WriterLock:
                 os.close(self._fd)
             except OSError:
                 pass
+
+
+#: the advisory lock key of the writer role (one per database: PostgreSQL scopes advisory locks to a database)
+WRITER_KEY = 0x5354_4F52_5957  # "STORYW"
+
+
+def application_name() -> str:
+    """How a PostgreSQL connection of this process names itself: ``storyline <pid> <command>`` (63 bytes at most)."""
+    me = _me()
+    return f"storyline {me.pid} {me.command}".encode("utf-8")[:63].decode("utf-8", "ignore")
+
+
+class AdvisoryLock:
+    """The writer role of a PostgreSQL store: ``pg_try_advisory_lock`` on the writer's own connection.
+
+    Same interface as :class:`WriterLock`. The lock belongs to the connection's
+    session: the server releases it when the connection closes or the process
+    dies. Readers never take it and never wait for it (MVCC).
+    """
+
+    def __init__(self, conn: object, store: str) -> None:
+        """``conn``: the writer's psycopg connection (autocommit, rows as dicts); ``store``: its name in messages."""
+        self.conn, self.db = conn, store
+        self._held = False
+
+    @property
+    def held(self) -> bool:
+        return self._held
+
+    def acquire(self, wait: float = 0.0) -> "AdvisoryLock":
+        """Take the lock, waiting up to ``wait`` seconds; :class:`StoreLocked` (SL203) naming the holder if it stays taken."""
+        if self._held:
+            return self
+        deadline = time.monotonic() + wait if wait > 0 else None
+        while not self.conn.execute("SELECT pg_try_advisory_lock(%s) AS locked", (WRITER_KEY,)).fetchone()["locked"]:  # type: ignore[attr-defined]
+            if deadline is None or time.monotonic() >= deadline:
+                raise StoreLocked(refusal(self.db, self.holder(), wait))
+            time.sleep(min(_POLL, max(0.0, deadline - time.monotonic())))
+        self._held = True
+        return self
+
+    def release(self) -> None:
+        """Give the lock up (a no-op when not held)."""
+        if self._held:
+            self._held = False
+            if not self.conn.closed:  # type: ignore[attr-defined]
+                self.conn.execute("SELECT pg_advisory_unlock(%s)", (WRITER_KEY,))  # type: ignore[attr-defined]
+
+    def holder(self) -> Holder | None:
+        """The session holding the lock, as its ``application_name`` names it (None when nobody holds it)."""
+        row = self.conn.execute(  # type: ignore[attr-defined]
+            "SELECT a.application_name AS name, host(a.client_addr) AS host, a.backend_start AS since FROM pg_locks l"
+            " JOIN pg_stat_activity a ON a.pid = l.pid WHERE l.locktype = 'advisory' AND l.granted"
+            " AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+            " AND ((l.classid::bigint << 32) | l.objid::bigint) = %s AND l.objsubid = 1 LIMIT 1", (WRITER_KEY,)
+        ).fetchone()
+        if row is None:
+            return None
+        name, host, since = row["name"], row["host"], row["since"]
+        parts = (name or "").split(" ", 2)
+        pid = int(parts[1]) if len(parts) > 1 and parts[0] == "storyline" and parts[1].isdigit() else 0
+        command = parts[2] if pid and len(parts) > 2 else (name or "?")
+        return Holder(pid, command, host or socket.gethostname(), since.isoformat(timespec="seconds") if since else "?")
+
+    def __enter__(self) -> "AdvisoryLock":
+        return self.acquire()
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()

@@ -23,6 +23,7 @@ from ..model import (Article, Decision, Mention, Place, Rejection, SavedEventSta
 from . import browse
 from .lock import WriterLock
 from .migrations import apply_migrations
+from .vectors import FaissIndex
 
 __all__ = ["SQLiteStore"]
 
@@ -197,6 +198,10 @@ class SQLiteStore:
     def embeddings(self) -> Iterator[tuple[str, int, np.ndarray]]:
         for row in self.conn.execute("SELECT article_id, vector_id, vector FROM embeddings ORDER BY vector_id"):
             yield row[0], row[1], np.frombuffer(row[2], dtype=np.float32)
+
+    def vector_index(self, dim: int, cache: Path | None = None) -> FaissIndex:
+        """The faiss index of the stored embeddings: loaded from ``cache`` when it matches them, else rebuilt."""
+        return FaissIndex.load_or_build(cache or Path(str(self.path) + ".faiss"), dim, self.embeddings(), self.count("embeddings"))
 
     def embedding_models(self) -> list[str]:
         return [r[0] for r in self.conn.execute("SELECT DISTINCT model FROM embeddings")]

@@ -18,6 +18,7 @@ from ..errors import AccessError, StoreLocked
 from ..model import RawRecord
 from ..pipeline.normalise import field_limits, to_article
 from ..settings import Options, load_options
+from ..store import store_location
 from .views import public_origin
 
 __all__ = ["ServerState"]
@@ -50,7 +51,7 @@ class ServerState:
 
     def __init__(self, db: str | Path, options: Options | None = None, *, token: str | None = None,
                  embedder: Any | None = None, entity_extractor: Any | None = None) -> None:
-        self.db = Path(db)
+        self.db = store_location(db)  # a SQLite file or a postgresql:// URL
         self.options = options or load_options()
         self.token = token or None
         self._seams = {"embedder": embedder, "entity_extractor": entity_extractor}

@@ -1,0 +1,139 @@
+"""The PostgreSQL store's own behaviour: migrations in its dialect, the advisory writer lock, readers beside a
+writer, a lost server, and the command line on a postgresql:// URL. (What both stores share is in test_protocol.py.)"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+
+import pytest
+
+from processes import run_fake_cli, start_holder, stop
+from storyline.errors import Codes, StoreError, StoreLocked
+from storyline.store import migrations, pg_migrations
+from storyline.store.postgres import PostgresStore, redacted
+from support import FAKE_SETS, FLOOD_A, FLOOD_B, write_jsonl
+
+psycopg = pytest.importorskip("psycopg", reason="PostgreSQL tests need the postgres extra (pip install -e '.[postgres]')")
+
+
+def test_every_migration_has_a_postgresql_dialect_under_the_same_name():
+    names = [name for name, _ in migrations.MIGRATIONS]
+    assert list(pg_migrations.POSTGRES_MIGRATIONS) == names  # a new migration adds both texts
+
+
+def test_migrations_are_recorded_in_order_and_applied_once(pg_server):
+    url = pg_server.database()
+    with PostgresStore(url) as store:
+        assert store.migrations() == [name for name, _ in migrations.MIGRATIONS]
+        assert pg_migrations.apply_pg_migrations(store.conn) == []
+    with PostgresStore(url) as again:
+        assert again.migrations() == [name for name, _ in migrations.MIGRATIONS]
+
+
+def test_an_older_store_is_brought_up_to_date(pg_server, monkeypatch):
+    url = pg_server.database()
+    with monkeypatch.context() as m:
+        m.setattr(pg_migrations, "MIGRATIONS", migrations.MIGRATIONS[:2])
+        with PostgresStore(url) as old:
+            assert old.migrations() == ["0001_initial", "0002_places"]
+    with PostgresStore(url) as new:
+        assert new.migrations() == [name for name, _ in migrations.MIGRATIONS]
+        columns = {r["column_name"] for r in new.conn.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = 'mentions'")}
+        assert "detail" in columns
+
+
+def test_a_failing_migration_leaves_no_trace(pg_server, monkeypatch):
+    url = pg_server.database()
+    with PostgresStore(url) as store:
+        before = store.migrations()
+        monkeypatch.setattr(pg_migrations, "MIGRATIONS", migrations.MIGRATIONS + (("9999_broken", ""),))
+        monkeypatch.setitem(pg_migrations.POSTGRES_MIGRATIONS, "9999_broken", "CREATE TABLE half (x int); CREATE TABLEX nope")
+        with pytest.raises(psycopg.errors.SyntaxError):
+            pg_migrations.apply_pg_migrations(store.conn)
+        assert store.migrations() == before
+        assert store.conn.execute("SELECT to_regclass('half') AS t").fetchone()["t"] is None
+
+
+def test_a_migration_without_a_postgresql_dialect_is_named(pg_server, monkeypatch):
+    url = pg_server.database()
+    monkeypatch.setattr(pg_migrations, "MIGRATIONS", migrations.MIGRATIONS + (("0099_sqlite_only", "SELECT 1"),))
+    with pytest.raises(StoreError) as info:
+        PostgresStore(url)
+    assert "0099_sqlite_only" in str(info.value)
+
+
+def test_a_second_writer_is_refused_with_sl203_naming_the_holder_and_a_reader_is_not(pg_server):
+    url = pg_server.database()
+    PostgresStore(url).close()
+    holder = start_holder(url)
+    try:
+        started = time.monotonic()
+        with pytest.raises(StoreLocked) as info:
+            PostgresStore(url)
+        assert time.monotonic() - started < 5  # refused at once
+        with PostgresStore(url, readonly=True) as reader:  # readers never take the lock
+            assert reader.count("articles") == 0
+        with pytest.raises(StoreLocked):
+            PostgresStore(url, wait=0.5)  # a bounded wait gives up
+    finally:
+        stop(holder)
+    assert info.value.code == Codes.STORE_LOCKED
+    message = str(info.value)
+    assert f"pid {holder.pid}" in message and redacted(url) in message and "--wait" in message
+    with PostgresStore(url) as after_kill:  # the server released the killed holder's lock with its connection
+        assert after_kill.writer_lock is not None and after_kill.writer_lock.held
+
+
+def test_a_waiting_writer_gets_the_store_when_the_holder_closes(pg_server):
+    url = pg_server.database()
+    first = PostgresStore(url)
+    threading.Timer(0.5, first.close).start()
+    started = time.monotonic()
+    with PostgresStore(url, wait=30) as second:
+        assert second.writer_lock.held
+    assert 0.3 < time.monotonic() - started < 20
+
+
+def test_readers_do_not_wait_for_an_open_write_transaction(pg_server):
+    url = pg_server.database()
+    with PostgresStore(url) as writer, PostgresStore(url, readonly=True) as reader:
+        with writer.transaction():
+            writer.set_meta("k", "v")
+            writer.conn.execute("LOCK TABLE meta IN ROW EXCLUSIVE MODE")
+            started = time.monotonic()
+            assert reader.get_meta("k") is None
+            assert time.monotonic() - started < 2
+        assert reader.get_meta("k") == "v"
+        with pytest.raises(psycopg.errors.ReadOnlySqlTransaction):
+            reader.set_meta("k", "w")
+
+
+def test_a_lost_server_connection_fails_the_transaction_with_sl204_and_nothing_is_half_written(pg_server):
+    url = pg_server.database()
+    with PostgresStore(url) as writer:
+        pid = writer.conn.info.backend_pid
+        with pytest.raises(StoreError) as info:
+            with writer.transaction():
+                writer.set_meta("half", "written")
+                with psycopg.connect(pg_server.url(), autocommit=True) as admin:
+                    admin.execute("SELECT pg_terminate_backend(%s)", (pid,))
+                writer.set_meta("more", "x")
+        assert info.value.code == Codes.STORE_WRITE and redacted(url) in str(info.value)
+    with PostgresStore(url) as again:
+        assert again.get_meta("half") is None
+
+
+def test_the_command_line_uses_a_postgresql_url_from_db_or_storyline_db(pg_server, tmp_path):
+    url = pg_server.database()
+    path = write_jsonl(tmp_path / "in.jsonl", [FLOOD_A, FLOOD_B])
+
+    ingest = run_fake_cli("--db", url, *FAKE_SETS, "ingest", str(path))
+    assert ingest.returncode == 0, ingest.stderr
+    listed = run_fake_cli("stories", "--json", env={"STORYLINE_DB": url})
+    assert listed.returncode == 0, listed.stderr
+    (story,) = json.loads(listed.stdout)
+    assert sorted(a for e in story["events"] for a in e["articles"]) == ["flood-1", "flood-2"]
+    assert not list(tmp_path.glob("*.faiss")) and not (tmp_path / "postgresql:").exists()
