@@ -71,4 +71,6 @@ def test_db_migrate_brings_an_old_postgresql_store_up_to_date(pg_server, monkeyp
         open_store(url).close()
     result = run_fake_cli("--db", url, "db", "migrate")
     assert result.returncode == 0, result.stderr
-    assert "applied 3 migrations: 0004_search, 0005_relays, 0006_cluster_memory" in result.stdout
+    later = [name for name, _ in migrations.MIGRATIONS[3:]]
+    assert later[:3] == ["0004_search", "0005_relays", "0006_cluster_memory"]
+    assert f"applied {len(later)} migrations: {', '.join(later)}" in result.stdout
