@@ -38,11 +38,12 @@ SETTINGS: tuple[Setting, ...] = (
             "addition to the built-in gazetteer; empty: $XDG_DATA_HOME/storyline/gazetteer.sqlite "
             "(~/.local/share/storyline/gazetteer.sqlite)."),
     Setting("event_typer", "eventtype.linear.v1", "Registered name of the event type classifier (PLOVER and ACLED types)."),
+    Setting("kind_typer", "kind.linear.v1", "Registered name of the event kind typer (politics, conflict, economy, health, ...)."),
     Setting("dedup", "dedup.minhash.v1", "Registered name of the near-duplicate detector."),
     Setting("dates", "dates.rules.v1", "Registered name of the date recogniser (dates resolved against the publication date)."),
     Setting("quotes", "quotes.rules.v1", "Registered name of the quote and attribution finder."),
     Setting("relays", "relays.attribution.v1", "Registered name of the stage that tells relays of one upstream report."),
-    Setting("recorder", "recorder.agreement.v1", "Registered name of the event record builder."),
+    Setting("recorder", "recorder.agreement.v2", "Registered name of the event record builder."),
     Setting("index_path", "", "File of the vector index; empty: beside the store (<db>.faiss)."),
     Setting("records", True, "Build each event's record (type, actors, place, date, counts with provenance) as it changes."),
     Setting("event_window_days", 7, "Articles join only events with a report within this many days.", 0),

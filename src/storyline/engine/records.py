@@ -47,8 +47,9 @@ class RecordBuilder:
         relays = relays or self.relays(articles)
         mentions = {a.id: self.store.mentions(a.id) for a in articles}
         places = {a.id: self.store.places(a.id) for a in articles}
-        return self.components.get("recorder").build(event_id, articles, mentions, places, relays.groups(),
-                                                     self.components.get("event_typer"))
+        recorder = self.components.get("recorder")
+        kinds = self.components.get("kind_typer") if getattr(recorder, "uses_kinds", False) else None
+        return recorder.build(event_id, articles, mentions, places, relays.groups(), self.components.get("event_typer"), kinds=kinds)
 
     def refresh(self, dirty: Iterable[str], batch_size: int = 64) -> int:
         """Build the record of every event in ``dirty`` or stale; returns how many were built."""

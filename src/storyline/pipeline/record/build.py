@@ -28,17 +28,20 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping, Sequence
 
+import numpy as np
+
 from ...model import Article, DatePrecision, EventRecord, FieldValue, GeoPrecision, Mention, Place, RecordField, Support
 from .. import dates as dates_stage
 from .. import entities as entities_stage
 from .actors import Actor, as_demonstrators, assign_roles, find_actor_phrases, with_role_kind
 from .counts import KINDS, CountMention, total_counts, find_counts
 from ..entities import LABELS
-from .eventtype import EventTypeCoding, EventTyper, find_triggers
+from .eventtype import LEXICON_CONFIDENCE, EventTypeCoding, EventTyper, find_triggers
+from .kind import KINDS as KIND_LABELS, CodingScope, KindCoding, KindTyper, coding_scope, decide, kind_text
 
 __all__ = ["SentenceCoding", "ArticleCoding", "code_sentence", "code_sentences", "code_article", "build_record", "FIELDS"]
 
-FIELDS = ("event_type", "actor1", "actor2", "place", "date", "fatalities", "injured")
+FIELDS = ("kind", "event_type", "actor1", "actor2", "place", "date", "fatalities", "injured")
 LEAD_SENTENCES = 8
 #: actors named by role only, who act where the event happened
 _LOCAL_KINDS = {"protesters", "rioters", "civilians", "police", "government", "unidentified armed group", "military"}
@@ -273,8 +276,13 @@ def build_record(
     places: Mapping[str, Sequence[Place]] | None = None,
     typer: EventTyper | None = None,
     groups: Mapping[str, str] | None = None,
+    kinds: KindTyper | None = None,
 ) -> EventRecord:
     """The event record of ``articles`` (see the module doc).
+
+    With a kind typer (``kinds``) the event first gets its kind, and the
+    event type keeps only what that kind allows (:func:`.kind.coding_scope`);
+    without one there is no kind field and every type is allowed.
 
     ``mentions`` and ``places`` map an article id to its entity mentions and
     resolved places (article-relative offsets); ``groups`` maps an article id
@@ -293,6 +301,8 @@ def build_record(
     scoped_zero: list[CountMention] = []
     codings: list[ArticleCoding] = []
     publication: list[dt.date] = []
+    kind = _event_kind(kinds, kept, group_of) if kinds is not None else None
+    scope = coding_scope(kind)
     for order, article in enumerate(kept):
         vote = _Vote(article, group_of[article.id], order, ballots)
         toponyms = [(p.start, p.end) for p in places.get(article.id, ())]
@@ -300,6 +310,7 @@ def build_record(
         actor_mentions = [m for m in mentions.get(article.id, ())
                           if m.label in ("GPE", "NORP") or not any(s < m.end and m.start < e for s, e in toponyms)]
         coding = code_article(article, actor_mentions, typer)
+        coding.event_type = _within_scope(coding, scope)
         codings.append(coding)
         if article.published:
             publication.append(article.published)
@@ -315,8 +326,69 @@ def build_record(
             if other is not c and _encloses(other.detail, c.detail):
                 c.groups |= other.groups
         c.strength = c.detail["specificity"] + c.strength / 10
-    ballots["event_type"].pooled = _pooled_type_probabilities(typer, codings, group_of)
-    return EventRecord(event_id, _fields(ballots, len(set(group_of.values())), publication, scoped_zero))
+    if scope.acled:
+        ballots["event_type"].pooled = _pooled_type_probabilities(typer, codings, group_of)
+    fields = _fields(ballots, len(set(group_of.values())), publication, scoped_zero)
+    fields["event_type"] = _scoped_field(fields["event_type"], scope)
+    if kind is None:
+        del fields["kind"]
+    else:
+        fields["kind"] = _kind_field(kind, kept, len(set(group_of.values())))
+    return EventRecord(event_id, fields)
+
+
+# ------------------------------------------------------------------ kind
+
+
+def _lead(article: Article) -> str:
+    """The lead sentences the kind is read from (with the headline, :func:`.kind.kind_text`)."""
+    segments = _sentence_segments(article)[:LEAD_SENTENCES]
+    return " ".join(article.text[s:e] for s, e, _ in segments)
+
+
+def _event_kind(kinds: KindTyper, kept: Sequence[Article], group_of: Mapping[str, str]) -> KindCoding:
+    """The kind the sources support together: each source's mean probabilities, averaged over sources."""
+    codings = kinds.classify([kind_text(a.title, _lead(a)) for a in kept])
+    classes = list(getattr(kinds, "classes", None) or codings[0].probabilities)
+    per_group: dict[str, list[list[float]]] = defaultdict(list)
+    for article, c in zip(kept, codings):
+        per_group[group_of[article.id]].append([c.probabilities.get(k, 0.0) for k in classes])
+    means = [[sum(col) / len(rows) for col in zip(*rows)] for rows in per_group.values()]
+    pooled = [sum(col) / len(means) for col in zip(*means)]
+    return decide(classes, np.asarray(pooled), getattr(kinds, "abstain_below", 0.5))
+
+
+def _kind_field(kind: KindCoding, kept: Sequence[Article], n_groups: int) -> RecordField:
+    supports = []
+    for article in kept[:5]:
+        s, e, _ = _sentence_segments(article)[0]
+        supports.append(Support(article.id, article.source, s, e, s, e, article.text[s:e]))
+    read = f"read from the headline and lead of {n_groups} independent source{'s' if n_groups != 1 else ''}"
+    if kind.kind is None:
+        return RecordField("kind", None, (), f"uncertain: at best {KIND_LABELS.get(kind.best, kind.best)} ({kind.confidence:.2f}); {read}")
+    return RecordField("kind", FieldValue(kind.kind, kind.detail(), tuple(supports)), (), f"{read}; probability {kind.confidence:.2f}")
+
+
+def _within_scope(coding: ArticleCoding, scope: CodingScope) -> EventTypeCoding | None:
+    """The article's event type reduced to what the event's kind allows (the first allowed trigger for PLOVER)."""
+    et = coding.event_type
+    if et is None or (scope.acled and scope.plover):
+        return et
+    if not scope.plover:
+        return None
+    span = coding.type_text or (0, len(coding.article.text))
+    allowed = [t for t in find_triggers(coding.article.text[span[0]:span[1]]) if t.plover not in scope.excluded_plover]
+    first = allowed[0] if allowed else None
+    return EventTypeCoding(first.plover if first else None, None, None, LEXICON_CONFIDENCE if first else 0.0, first, "lexicon")
+
+
+def _scoped_field(found: RecordField, scope: CodingScope) -> RecordField:
+    """The event type field with the kind's reason in its note when the kind left a type out."""
+    if not scope.reason:
+        return found
+    if found.value is None:
+        return RecordField(found.name, None, (), scope.reason)
+    return dataclasses.replace(found, note=f"{found.note}; {scope.reason}")
 
 
 @dataclass
@@ -339,6 +411,8 @@ def _vote_type(vote: _Vote, coding: ArticleCoding) -> None:
     main = coding.sentences[0] if coding.sentences else None
     span = coding.type_text or (0, len(vote.article.text))
     trig = main.trigger_span if main and main.trigger_span else span
+    if et.method == "lexicon" and et.trigger is not None:
+        trig = (span[0] + et.trigger.start, span[0] + et.trigger.end)
     vote.cast("event_type", (et.plover, et.acled_sub_event_type), et.plover, et.detail(), span, *trig, et.confidence)
 
 
@@ -417,6 +491,7 @@ def _fields(ballots: Mapping[str, "_Ballot"], n_groups: int, publication: Sequen
     """Each field's winner; a count no report gives says so, with any "none among ..." a report scopes."""
     fields = {name: _field(name, ballots[name], n_groups, "not stated in any report") for name in FIELDS}
     fields["date"] = _date_field(fields["date"], publication, n_groups)
+    fields["place"] = _place_precision_noted(fields["place"])
     for name, kind in (("fatalities", "killed"), ("injured", "injured")):
         scoped = [c for c in scoped_zero if c.kind == kind]
         if fields[name].value is None:
@@ -425,6 +500,21 @@ def _fields(ballots: Mapping[str, "_Ballot"], n_groups: int, publication: Sequen
                 note += "; " + "; ".join(f"a report says none among {c.scope!r} (\u201c{c.text}\u201d)" for c in scoped[:2])
             fields[name] = RecordField(name, None, fields[name].alternatives, note)
     return fields
+
+
+def _place_precision_noted(found: RecordField) -> RecordField:
+    """A place known only as a country or region says that its position is that area's, not the event's."""
+    if found.value is None:
+        return found
+    precision = found.value.detail.get("precision")
+    if precision in (GeoPrecision.COUNTRY, GeoPrecision.REGION):
+        area = "country" if precision == GeoPrecision.COUNTRY else "region"
+        return dataclasses.replace(found, note=f"{found.note}; approximate: known only as the {area}, so its position is the {area}'s")
+    if precision == GeoPrecision.UNRESOLVED:
+        where = found.value.detail.get("country")
+        return dataclasses.replace(found, note=f"{found.note}; no position: the gazetteer does not know this name"
+                                   + (f" (in {where})" if where else ""))
+    return found
 
 
 def _pooled_type_probabilities(typer: EventTyper, codings: Sequence[ArticleCoding], group_of: Mapping[str, str]) -> dict[str, float] | None:

@@ -1,0 +1,109 @@
+"""``geoparser.geonames.v4``: v3 with names that must earn their place.
+
+News is full of names that a gazetteer also lists as places: an office
+("the White House" is an alternate name of Casablanca), a party ("GOP" of
+Gorakhpur), a first name ("Anthony" Fauci; Anthony, New Mexico), a title
+("Secretary" Blinken; Secretary, Maryland), a common word ("the Delta
+variant"; Delta State, Nigeria), a legislator's party-state tag ("Sen. Jack
+Reed (D-R.I.)"). v3 resolves many of them. v4 keeps v3's recognition and
+ranker and adds four general rules, none of which names a string:
+
+1. **The entity label limits the candidates.** A span the entity extractor
+   labels as a building or facility (FAC: buildings, airports, highways) is
+   not a city or a division unless an enclosing name qualifies it ("White
+   House, Tennessee"); a span labelled as an organisation, a person or a
+   facility resolves only through an entry's own main name, never through
+   an alternate or accent-folded name.
+2. **A part of a person's name is not a place**: a toponym strictly inside
+   a PERSON span ("Anthony" of "Anthony Fauci", "Secretary" of "Secretary
+   Blinken") is dropped.
+3. **An affiliation tag is not a place of the text**: a toponym inside a
+   parenthesis right after a person's name ("Jack Reed (D-R.I.)", "Richard
+   Burr (N.C.)") is dropped.
+4. **A weak name needs evidence.** A one-word name that the extractor did not
+   label as a geopolitical entity, and that resolves to something smaller
+   than a country, is kept only with evidence for it: an enclosing name or a
+   kind word next to it, or another place of the article (by another name),
+   or a nationality, in the same country.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Sequence
+
+from .. import entities as entities_stage
+from .context import Context, Toponym, _country_codes
+from .gazetteer import name_key
+from .places import GazetteerGeoparser, Span, default_gazetteer_path
+from .ranker import PlaceRanker
+from .spans import SpanModel
+
+__all__ = ["EvidenceGeoparser"]
+
+#: labels of spans that name something other than a place in their own right
+_NOT_PLACE_LABELS = frozenset({"FAC", "ORG", "PERSON"})
+#: a parenthesis right after a name: "(D-R.I.)", "(R-Ky.)", "(D., N.Y.)", "(N.C.)"
+_TAG = re.compile(r"\s*\([^()\n]{1,24}\)")
+#: labels under which a one-word name is strong enough on its own
+_STRONG_LABELS = frozenset({"GPE", "INTRO"})
+
+
+class EvidenceGeoparser(GazetteerGeoparser):
+    """v3 plus the rules of the module doc."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.name = "geoparser.geonames.v4"
+
+    def _toponyms(self, text: str, entities: Sequence[Span]):
+        toponyms, demonyms = super()._toponyms(text, entities)
+        persons = [(s, e) for s, e, label in entities if label == "PERSON"]
+        tags = [m.span() for s, e in persons for m in [_TAG.match(text, e)] if m]
+        kept = [t for t in toponyms
+                if not any(s <= t.start and t.end <= e and (t.start, t.end) != (s, e) for s, e in persons)
+                and not any(s <= t.start and t.end <= e for s, e in tags)]
+        return kept, demonyms
+
+    def _choose(self, t: Toponym, context: Context | None) -> None:
+        if t.label in _NOT_PLACE_LABELS:
+            t.candidates = [(e, p) for e, p in t.candidates if e.main and not e.folded]
+        if t.label == "FAC" and not t.qualifier:
+            t.candidates = [(e, p) for e, p in t.candidates if e.feature_class not in ("P", "A")]
+        super()._choose(t, context)
+
+    def resolve(self, text: str, entities: Sequence[Span]):
+        toponyms, context = super().resolve(text, entities)
+        if not toponyms:
+            return toponyms, context
+        demonyms = [(s, key) for s, e, label in entities if label == "NORP"
+                    for key in [entities_stage.normalise(text[s:e], label)] if key]
+        nationalities = {code for code in (_country_codes().get(key) for _, key in demonyms) if code}
+        kept = [t for t in toponyms if not _weak(t) or _has_evidence(t, toponyms, nationalities)]
+        if len(kept) == len(toponyms):
+            return toponyms, context
+        return kept, Context.build(kept, demonyms, text)
+
+
+def _weak(t: Toponym) -> bool:
+    if t.label in _STRONG_LABELS or " " in t.text.strip() or t.choice is None:
+        return False
+    return not (t.choice.feature_code.startswith("PCL") or t.choice.feature_code == "CONT")
+
+
+def _has_evidence(t: Toponym, toponyms: Sequence[Toponym], nationalities: set[str]) -> bool:
+    code = t.choice.country_code if t.choice else None
+    if t.qualifier or t.kind_word:
+        return True
+    if not code:
+        return False
+    key = name_key(t.text)
+    others = [o for o in toponyms if o.choice is not None and name_key(o.text) != key]
+    return code in nationalities or any(o.choice.country_code == code for o in others)
+
+
+def _geonames_v4(options) -> EvidenceGeoparser:
+    """v3 with the entity label limiting candidates, person-name parts and tags dropped, weak names needing evidence."""
+    return EvidenceGeoparser(imported=options.gazetteer or str(default_gazetteer_path()), span_model=SpanModel.load(),
+                             ranker=PlaceRanker.load())
+
