@@ -9,11 +9,13 @@ Reed (D-R.I.)"). v3 resolves many of them. v4 keeps v3's recognition and
 ranker and adds four general rules, none of which names a string:
 
 1. **The entity label limits the candidates.** A span the entity extractor
-   labels as a building or facility (FAC: buildings, airports, highways) is
-   not a city or a division unless an enclosing name qualifies it ("White
-   House, Tennessee"); a span labelled as an organisation, a person or a
-   facility resolves only through an entry's own main name, never through
-   an alternate or accent-folded name.
+   labels as a building or facility (FAC: buildings, airports, highways) and
+   names with the definite article ("the White House", "the Pentagon") is
+   not a city or a division unless an enclosing name qualifies it; a span
+   labelled as an organisation, a person or a facility resolves to a city
+   or a division only through that entry's own main name, never through an
+   alternate or accent-folded name (a country may be reached by any of its
+   names: "DPRK").
 2. **A part of a person's name is not a place**: a toponym strictly inside
    a PERSON span ("Anthony" of "Anthony Fauci", "Secretary" of "Secretary
    Blinken") is dropped.
@@ -22,9 +24,10 @@ ranker and adds four general rules, none of which names a string:
    Burr (N.C.)") is dropped.
 4. **A weak name needs evidence.** A one-word name that the extractor did not
    label as a geopolitical entity, and that resolves to something smaller
-   than a country, is kept only with evidence for it: an enclosing name or a
-   kind word next to it, or another place of the article (by another name),
-   or a nationality, in the same country.
+   than a country or a well-known city (``WELL_KNOWN_CITY`` people), is kept
+   only with evidence for it: a locative word before it ("in", "near"), an
+   enclosing name or a kind word next to it, or another place of the
+   article (by another name), or a nationality, in the same country.
 """
 
 from __future__ import annotations
@@ -47,6 +50,10 @@ _NOT_PLACE_LABELS = frozenset({"FAC", "ORG", "PERSON"})
 _TAG = re.compile(r"\s*\([^()\n]{1,24}\)")
 #: labels under which a one-word name is strong enough on its own
 _STRONG_LABELS = frozenset({"GPE", "INTRO"})
+#: a city this large is known by its name alone ("a Cork mother", "a Saskatoon police officer")
+WELL_KNOWN_CITY = 150_000
+#: "the White House", "the Pentagon": a facility named with the definite article is a building or an institution
+_DEFINITE = re.compile(r"\bthe\s+$", re.IGNORECASE)
 
 
 class EvidenceGeoparser(GazetteerGeoparser):
@@ -63,13 +70,15 @@ class EvidenceGeoparser(GazetteerGeoparser):
         kept = [t for t in toponyms
                 if not any(s <= t.start and t.end <= e and (t.start, t.end) != (s, e) for s, e in persons)
                 and not any(s <= t.start and t.end <= e for s, e in tags)]
+        for t in kept:
+            t.definite = bool(_DEFINITE.search(text, max(0, t.start - 4), t.start))
         return kept, demonyms
 
     def _choose(self, t: Toponym, context: Context | None) -> None:
         if t.label in _NOT_PLACE_LABELS:
-            t.candidates = [(e, p) for e, p in t.candidates if e.main and not e.folded]
-        if t.label == "FAC" and not t.qualifier:
-            t.candidates = [(e, p) for e, p in t.candidates if e.feature_class not in ("P", "A")]
+            t.candidates = [(e, p) for e, p in t.candidates if (e.main and not e.folded) or _country(e)]
+        if t.label == "FAC" and t.definite and not t.qualifier:
+            t.candidates = [(e, p) for e, p in t.candidates if e.feature_class not in ("P", "A") or _country(e)]
         super()._choose(t, context)
 
     def resolve(self, text: str, entities: Sequence[Span]):
@@ -85,15 +94,20 @@ class EvidenceGeoparser(GazetteerGeoparser):
         return kept, Context.build(kept, demonyms, text)
 
 
+def _country(entry) -> bool:
+    return entry.feature_code.startswith("PCL") or entry.feature_code == "CONT"
+
+
 def _weak(t: Toponym) -> bool:
     if t.label in _STRONG_LABELS or " " in t.text.strip() or t.choice is None:
         return False
-    return not (t.choice.feature_code.startswith("PCL") or t.choice.feature_code == "CONT")
+    big_city = t.choice.feature_class == "P" and t.choice.main and t.choice.population >= WELL_KNOWN_CITY
+    return not (_country(t.choice) or big_city)
 
 
 def _has_evidence(t: Toponym, toponyms: Sequence[Toponym], nationalities: set[str]) -> bool:
     code = t.choice.country_code if t.choice else None
-    if t.qualifier or t.kind_word:
+    if t.qualifier or t.kind_word or t.locative:
         return True
     if not code:
         return False

@@ -311,6 +311,8 @@ def build_record(
                           if m.label in ("GPE", "NORP") or not any(s < m.end and m.start < e for s, e in toponyms)]
         coding = code_article(article, actor_mentions, typer)
         coding.event_type = _within_scope(coding, scope)
+        if not scope.acled:  # "stocks rallied": no demonstration, so nobody demonstrated
+            coding.sentences = [_without_demonstrators(sc) for sc in coding.sentences]
         codings.append(coding)
         if article.published:
             publication.append(article.published)
@@ -380,6 +382,11 @@ def _within_scope(coding: ArticleCoding, scope: CodingScope) -> EventTypeCoding 
     allowed = [t for t in find_triggers(coding.article.text[span[0]:span[1]]) if t.plover not in scope.excluded_plover]
     first = allowed[0] if allowed else None
     return EventTypeCoding(first.plover if first else None, None, None, LEXICON_CONFIDENCE if first else 0.0, first, "lexicon")
+
+
+def _without_demonstrators(sentence: SentenceCoding) -> SentenceCoding:
+    drop = lambda a: None if a is not None and a.kind in ("protesters", "rioters") else a  # noqa: E731
+    return dataclasses.replace(sentence, actor1=drop(sentence.actor1), actor2=drop(sentence.actor2))
 
 
 def _scoped_field(found: RecordField, scope: CodingScope) -> RecordField:
@@ -482,8 +489,16 @@ def _vote_counts(vote: _Vote, coding: ArticleCoding) -> None:
             continue
         for i, c in total.mentions:
             sentence = coding.sentences[i]
-            vote.cast(name, total.value, total.value, {"exact": total.exact, "how": total.note}, sentence,
+            vote.cast(name, total.value, total.value, {"exact": total.exact, "how": total.note, **_bounds(total)}, sentence,
                       sentence.start + c.start, sentence.start + c.end, 1.0 if total.exact else 0.5)
+
+
+def _bounds(total) -> dict[str, int | None]:
+    """The bounds a report states for its count: "more than 1,000" is at least 1,000 ("low"), "up to 20" at most 20 ("high")."""
+    used = [c for _, c in total.mentions]
+    if len(used) != 1 or total.value != used[0].value:
+        return {"low": None, "high": None}
+    return {"low": used[0].low, "high": used[0].high}
 
 
 def _fields(ballots: Mapping[str, "_Ballot"], n_groups: int, publication: Sequence[dt.date],
