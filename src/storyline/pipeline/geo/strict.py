@@ -15,7 +15,9 @@ ranker and adds four general rules, none of which names a string:
    labelled as an organisation, a person or a facility resolves to a city
    or a division only through that entry's own main name, never through an
    alternate or accent-folded name (a country may be reached by any of its
-   names: "DPRK").
+   names: "DPRK"); and a name written with the definite article is not a
+   town, whatever its label, unless the town's own name has the article
+   ("The Hague").
 2. **A part of a person's name is not a place**: a toponym strictly inside
    a PERSON span ("Anthony" of "Anthony Fauci", "Secretary" of "Secretary
    Blinken") is dropped.
@@ -77,6 +79,9 @@ class EvidenceGeoparser(GazetteerGeoparser):
     def _choose(self, t: Toponym, context: Context | None) -> None:
         if t.label in _NOT_PLACE_LABELS:
             t.candidates = [(e, p) for e, p in t.candidates if (e.main and not e.folded) or _country(e)]
+        if t.definite and not t.qualifier:
+            # "the White House", "the Pentagon": a town is not named with the article (unless its name has it: "The Hague")
+            t.candidates = [(e, p) for e, p in t.candidates if e.feature_class != "P" or e.name.lower().startswith("the ")]
         if t.label == "FAC" and t.definite and not t.qualifier:
             t.candidates = [(e, p) for e, p in t.candidates if e.feature_class not in ("P", "A") or _country(e)]
         super()._choose(t, context)

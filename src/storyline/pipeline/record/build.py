@@ -374,6 +374,9 @@ def _kind_field(kind: KindCoding, kept: Sequence[Article], n_groups: int) -> Rec
 def _within_scope(coding: ArticleCoding, scope: CodingScope) -> EventTypeCoding | None:
     """The article's event type reduced to what the event's kind allows (the first allowed trigger for PLOVER)."""
     et = coding.event_type
+    if et is not None and scope.acled and scope.consistent and not _consistent(et):
+        # "Israel and Hamas agree to a cease-fire": an agreement is no demonstration, whatever the classifier's ACLED guess
+        return EventTypeCoding(et.plover, None, None, et.confidence, et.trigger, et.method)
     if et is None or (scope.acled and scope.plover):
         return et
     if not scope.plover:
@@ -382,6 +385,22 @@ def _within_scope(coding: ArticleCoding, scope: CodingScope) -> EventTypeCoding 
     allowed = [t for t in find_triggers(coding.article.text[span[0]:span[1]]) if t.plover not in scope.excluded_plover]
     first = allowed[0] if allowed else None
     return EventTypeCoding(first.plover if first else None, None, None, LEXICON_CONFIDENCE if first else 0.0, first, "lexicon")
+
+
+#: ACLED event types and the PLOVER types that can describe the same event (None: the classifier alone)
+_ACLED_FAMILY = {
+    "Protests": {"PROTEST", "DEMAND", "DISAPPROVE", "REJECT", None},
+    "Riots": {"PROTEST", "ASSAULT", "FIGHT", "COERCE", "DEMAND", "DISAPPROVE", "REJECT", None},
+    "Battles": {"FIGHT", "ASSAULT", "COERCE", None},
+    "Explosions/Remote violence": {"ASSAULT", "FIGHT", "COERCE", "THREATEN", None},
+    "Violence against civilians": {"ASSAULT", "FIGHT", "COERCE", "CRIME", None},
+}
+
+
+def _consistent(et: EventTypeCoding) -> bool:
+    """Does the ACLED violence or protest type agree with the PLOVER type the report's own words give?"""
+    family = _ACLED_FAMILY.get(et.acled_event_type or "")
+    return family is None or et.plover in family
 
 
 def _without_demonstrators(sentence: SentenceCoding) -> SentenceCoding:

@@ -35,7 +35,9 @@ probability below ``ABSTAIN_BELOW`` the kind is None and the record says
 which kind it would have guessed.
 
 :func:`coding_scope` says what the kind allows: PLOVER and ACLED types for
-conflict and crime; PLOVER's verbal and cooperative types, and no ACLED type,
+conflict and crime (an ACLED violence or protest type only where the PLOVER
+type the report's words give agrees with it: an agreement is no
+demonstration); PLOVER's verbal and cooperative types, and no ACLED type,
 for politics; nothing for any other kind, nor when the kind abstained, with
 a note saying why.
 """
@@ -178,12 +180,16 @@ class CodingScope:
     excluded_plover: frozenset[str] = frozenset()
     #: why a type is left empty ("" when every type is allowed)
     reason: str = ""
+    #: an ACLED violence or protest type only where the PLOVER type agrees with it
+    consistent: bool = False
 
 
 def coding_scope(kind: KindCoding | None) -> CodingScope:
     """What PLOVER and ACLED may say about an event of this kind (see the module doc); no kind: everything."""
-    if kind is None or kind.kind in FULL_CODING:
+    if kind is None:
         return CodingScope(True, True)
+    if kind.kind in FULL_CODING:
+        return CodingScope(True, True, consistent=True)
     if kind.kind is None:
         return CodingScope(False, True, MATERIAL_PLOVER,
                            f"no conflict or protest type: the kind is uncertain (at best {KINDS.get(kind.best, kind.best)}, "
