@@ -88,3 +88,11 @@ def test_a_name_with_the_definite_article_is_not_a_town_whatever_its_label(parse
     for label in ("ORG", "GPE", "FAC"):
         entities = spans(text, ("the White House", label), ("Washington", "GPE"))
         assert all(p.precision != "city" for p in v4.parse("a", text, entities) if p.text == "White House"), label
+
+
+def test_a_title_right_before_a_persons_name_is_not_a_place(parsers):
+    _, v4 = parsers
+    text = "The statement said the job brought out the best in Secretary Rumsfeld, who served in Washington and Chicago."
+    entities = spans(text, ("Secretary", "ORG"), ("Rumsfeld", "PERSON"), ("Washington", "GPE"), ("Chicago", "GPE"))
+    found = {name for name, _ in resolved(v4, text, entities)}
+    assert "Secretary" not in found and {"Washington", "Chicago"} <= found

@@ -13,22 +13,25 @@ ranker and adds four general rules, none of which names a string:
    names with the definite article ("the White House", "the Pentagon") is
    not a city or a division unless an enclosing name qualifies it; a span
    labelled as an organisation, a person or a facility resolves to a city
-   or a division only through that entry's own main name, never through an
-   alternate or accent-folded name (a country may be reached by any of its
-   names: "DPRK"); and a name written with the definite article is not a
+   or a division only through that entry's own main name (with or without
+   its accents), never through an alternate name (a country may be reached
+   by any of its names: "DPRK"); and a name written with the definite article is not a
    town, whatever its label, unless the town's own name has the article
    ("The Hague").
 2. **A part of a person's name is not a place**: a toponym strictly inside
    a PERSON span ("Anthony" of "Anthony Fauci", "Secretary" of "Secretary
    Blinken") is dropped.
-3. **An affiliation tag is not a place of the text**: a toponym inside a
-   parenthesis right after a person's name ("Jack Reed (D-R.I.)", "Richard
-   Burr (N.C.)") is dropped.
+3. **A party-state tag is not a place of the text**: a toponym inside a
+   parenthesis right after a person's name that holds a party letter or a
+   state abbreviation with its period ("Jack Reed (D-R.I.)", "Richard Burr
+   (N.C.)") is dropped.
 4. **A weak name needs evidence.** A one-word name that the extractor did not
    label as a geopolitical entity, and that resolves to something smaller
    than a country or a well-known city (``WELL_KNOWN_CITY`` people), is kept
-   only with evidence for it: a locative word before it ("in", "near"), an
-   enclosing name or a kind word next to it, or another place of the
+   only with evidence for it, and never as the word right before a
+   person's name ("Secretary Rumsfeld"): a locative word before it ("in", "near"), an
+   enclosing name or a kind word next to it, its place as the enclosing
+   name of another ("Boussara (Tiefora, Cascades)"), or another place of the
    article (by another name), or a nationality, in the same country.
 """
 
@@ -48,8 +51,9 @@ __all__ = ["EvidenceGeoparser"]
 
 #: labels of spans that name something other than a place in their own right
 _NOT_PLACE_LABELS = frozenset({"FAC", "ORG", "PERSON"})
-#: a parenthesis right after a name: "(D-R.I.)", "(R-Ky.)", "(D., N.Y.)", "(N.C.)"
-_TAG = re.compile(r"\s*\([^()\n]{1,24}\)")
+#: a party-state tag right after a person's name: "(D-R.I.)", "(R-Ky.)", "(D., N.Y.)", "(N.C.)", "(Calif.)" -- a party
+#: letter, or a state written as an abbreviation with its period (an enclosing place, "Kolofata (Mayo-Sava)", has neither)
+_TAG = re.compile(r"\s*\(\s*(?:(?:[DRI]|Ind|Dem|Rep)\s*[.,–—-]+\s*[^()\n]{1,20}|(?:[A-Z][a-z]{0,4}\.\s?)+(?:[A-Z][a-z]{0,3}\.)?)\s*\)")
 #: labels under which a one-word name is strong enough on its own
 _STRONG_LABELS = frozenset({"GPE", "INTRO"})
 #: a city this large is known by its name alone ("a Cork mother", "a Saskatoon police officer")
@@ -78,7 +82,7 @@ class EvidenceGeoparser(GazetteerGeoparser):
 
     def _choose(self, t: Toponym, context: Context | None) -> None:
         if t.label in _NOT_PLACE_LABELS:
-            t.candidates = [(e, p) for e, p in t.candidates if (e.main and not e.folded) or _country(e)]
+            t.candidates = [(e, p) for e, p in t.candidates if e.main or _country(e)]
         if t.definite and not t.qualifier:
             # "the White House", "the Pentagon": a town is not named with the article (unless its name has it: "The Hague")
             t.candidates = [(e, p) for e, p in t.candidates if e.feature_class != "P" or e.name.lower().startswith("the ")]
@@ -93,7 +97,9 @@ class EvidenceGeoparser(GazetteerGeoparser):
         demonyms = [(s, key) for s, e, label in entities if label == "NORP"
                     for key in [entities_stage.normalise(text[s:e], label)] if key]
         nationalities = {code for code in (_country_codes().get(key) for _, key in demonyms) if code}
-        kept = [t for t in toponyms if not _weak(t) or _has_evidence(t, toponyms, nationalities)]
+        titles = {e for s, e, label in entities if label == "PERSON" for e in [s]}
+        kept = [t for t in toponyms if not _weak(t) or (not _before_a_name(text, t, titles)
+                                                         and (_encloses_another(text, t, toponyms) or _has_evidence(t, toponyms, nationalities)))]
         if len(kept) == len(toponyms):
             return toponyms, context
         return kept, Context.build(kept, demonyms, text)
@@ -108,6 +114,23 @@ def _weak(t: Toponym) -> bool:
         return False
     big_city = t.choice.feature_class == "P" and t.choice.main and t.choice.population >= WELL_KNOWN_CITY
     return not (_country(t.choice) or big_city)
+
+
+def _before_a_name(text: str, t: Toponym, person_starts: set[int]) -> bool:
+    """"Secretary Rumsfeld", "Delta Airlines' Ed Bastian": a word right before a person's name is a title or a modifier."""
+    gap = len(text[t.end:]) - len(text[t.end:].lstrip(" "))
+    return 0 < gap <= 2 and (t.end + gap) in person_starts
+
+
+#: "Boussara (Tiefora, Cascades)", "Masisi, Nord-Kivu": the name stands where an enclosing place is written
+_ENCLOSING_POSITION = re.compile(r"[,(]\s*$")
+
+
+def _encloses_another(text: str, t: Toponym, toponyms: Sequence[Toponym]) -> bool:
+    """Is ``t`` written as the enclosing place of a place named just before it ("X, Y", "X (Y", "X (Z, Y")?"""
+    if not _ENCLOSING_POSITION.search(text, max(0, t.start - 3), t.start):
+        return False
+    return any(o is not t and o.end <= t.start and t.start - o.end <= 40 and "." not in text[o.end:t.start] for o in toponyms)
 
 
 def _has_evidence(t: Toponym, toponyms: Sequence[Toponym], nationalities: set[str]) -> bool:
