@@ -12,10 +12,10 @@ ranker and adds four general rules, none of which names a string:
    labels as a building or facility (FAC: buildings, airports, highways) and
    names with the definite article ("the White House", "the Pentagon") is
    not a city or a division unless an enclosing name qualifies it; a span
-   labelled as an organisation, a person or a facility resolves to a city
-   or a division only through that entry's own main name (with or without
-   its accents), never through an alternate name (a country may be reached
-   by any of its names: "DPRK"); and a name written with the definite article is not a
+   labelled as an organisation, a person or a facility resolves to a town
+   or a city only through that entry's own main name (with or without its
+   accents), never through an alternate name (countries and divisions keep
+   all their names: "DPRK", "Balearic Islands"); and a name written with the definite article is not a
    town, whatever its label, unless the town's own name has the article
    ("The Hague").
 2. **A part of a person's name is not a place**: a toponym strictly inside
@@ -82,7 +82,7 @@ class EvidenceGeoparser(GazetteerGeoparser):
 
     def _choose(self, t: Toponym, context: Context | None) -> None:
         if t.label in _NOT_PLACE_LABELS:
-            t.candidates = [(e, p) for e, p in t.candidates if e.main or _country(e)]
+            t.candidates = [(e, p) for e, p in t.candidates if e.main or e.feature_class != "P"]
         if t.definite and not t.qualifier:
             # "the White House", "the Pentagon": a town is not named with the article (unless its name has it: "The Hague")
             t.candidates = [(e, p) for e, p in t.candidates if e.feature_class != "P" or e.name.lower().startswith("the ")]
@@ -122,15 +122,14 @@ def _before_a_name(text: str, t: Toponym, person_starts: set[int]) -> bool:
     return 0 < gap <= 2 and (t.end + gap) in person_starts
 
 
-#: "Boussara (Tiefora, Cascades)", "Masisi, Nord-Kivu": the name stands where an enclosing place is written
-_ENCLOSING_POSITION = re.compile(r"[,(]\s*$")
+#: "Boussara (Tiefora, Cascades)", "Masisi, Nord-Kivu": the name stands where an enclosing place is written,
+#: after a capitalised name and a comma or an opening parenthesis
+_ENCLOSING_POSITION = re.compile(r"[A-Z][\w’'-]*\s*(?:,|\()\s*$")
 
 
 def _encloses_another(text: str, t: Toponym, toponyms: Sequence[Toponym]) -> bool:
-    """Is ``t`` written as the enclosing place of a place named just before it ("X, Y", "X (Y", "X (Z, Y")?"""
-    if not _ENCLOSING_POSITION.search(text, max(0, t.start - 3), t.start):
-        return False
-    return any(o is not t and o.end <= t.start and t.start - o.end <= 40 and "." not in text[o.end:t.start] for o in toponyms)
+    """Is ``t`` written as the enclosing place of a name just before it ("X, Y", "X (Y", "X (Z, Y")?"""
+    return bool(_ENCLOSING_POSITION.search(text, max(0, t.start - 40), t.start))
 
 
 def _has_evidence(t: Toponym, toponyms: Sequence[Toponym], nationalities: set[str]) -> bool:

@@ -546,6 +546,9 @@ def _place_precision_noted(found: RecordField) -> RecordField:
         return dataclasses.replace(found, note=f"{found.note}; approximate: known only as the {area}, so its position is the {area}'s")
     if precision == GeoPrecision.UNRESOLVED:
         where = found.value.detail.get("country")
+        if found.value.detail.get("latitude") is not None:
+            return dataclasses.replace(found, note=f"{found.note}; approximate: the gazetteer does not know this name, so its "
+                                       "position is that of the enclosing place the report names")
         return dataclasses.replace(found, note=f"{found.note}; no position: the gazetteer does not know this name"
                                    + (f" (in {where})" if where else ""))
     return found

@@ -35,8 +35,8 @@ probability below ``ABSTAIN_BELOW`` the kind is None and the record says
 which kind it would have guessed.
 
 :func:`coding_scope` says what the kind allows: PLOVER and ACLED types for
-conflict and crime (an ACLED violence or protest type only where the PLOVER
-type the report's words give agrees with it: an agreement is no
+conflict and crime (for crime, an ACLED violence or protest type only where
+the PLOVER type the report's words give agrees with it: a sentencing is no
 demonstration); PLOVER's verbal and cooperative types, and no ACLED type,
 for politics; nothing for any other kind, nor when the kind abstained, with
 a note saying why.
@@ -189,7 +189,8 @@ def coding_scope(kind: KindCoding | None) -> CodingScope:
     if kind is None:
         return CodingScope(True, True)
     if kind.kind in FULL_CODING:
-        return CodingScope(True, True, consistent=True)
+        # ACLED's classes are conflict's own; a crime report gets one only where its words agree
+        return CodingScope(True, True, consistent=kind.kind == "crime")
     if kind.kind is None:
         return CodingScope(False, True, MATERIAL_PLOVER,
                            f"no conflict or protest type: the kind is uncertain (at best {KINDS.get(kind.best, kind.best)}, "
