@@ -28,7 +28,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping, Sequence
 
-import numpy as np
 
 from ...model import Article, DatePrecision, EventRecord, FieldValue, GeoPrecision, Mention, Place, RecordField, Support
 from .. import dates as dates_stage
@@ -36,13 +35,14 @@ from .. import entities as entities_stage
 from .actors import Actor, as_demonstrators, assign_roles, find_actor_phrases, with_role_kind
 from .counts import KINDS, CountMention, total_counts, find_counts
 from ..entities import LABELS
-from .eventtype import LEXICON_CONFIDENCE, EventTypeCoding, EventTyper, find_triggers
-from .kind import KINDS as KIND_LABELS, CodingScope, KindCoding, KindTyper, coding_scope, decide, kind_text
+from .eventtype import EventTypeCoding, EventTyper, find_triggers
+from .kind import KindTyper, coding_scope
+from .scoping import LEAD_SENTENCES, event_kind, kind_field, scoped_field, within_scope, without_demonstrators
+from .scoping import sentence_segments as _sentence_segments
 
 __all__ = ["SentenceCoding", "ArticleCoding", "code_sentence", "code_sentences", "code_article", "build_record", "FIELDS"]
 
 FIELDS = ("kind", "event_type", "actor1", "actor2", "place", "date", "fatalities", "injured")
-LEAD_SENTENCES = 8
 #: actors named by role only, who act where the event happened
 _LOCAL_KINDS = {"protesters", "rioters", "civilians", "police", "government", "unidentified armed group", "military"}
 #: PLOVER types a demonstration's own wording may take ("protesters demanded...")
@@ -98,11 +98,6 @@ def code_sentence(text: str, start: int, end: int, mentions: Sequence[Mention] =
 def code_sentences(text: str, spans: Sequence[tuple[int, int]], mentions: Sequence[Mention] = ()) -> list[SentenceCoding]:
     """:func:`code_sentence` for each span."""
     return [code_sentence(text, s, e, mentions) for s, e in spans]
-
-
-def _sentence_segments(article: Article) -> list[tuple[int, int, int]]:
-    spans = [(s.start, s.end, s.paragraph) for s in article.segments if s.kind == "sentence"]
-    return spans or [(0, len(article.text), 0)]
 
 
 def code_article(article: Article, mentions: Sequence[Mention], typer: EventTyper) -> ArticleCoding:
@@ -301,7 +296,7 @@ def build_record(
     scoped_zero: list[CountMention] = []
     codings: list[ArticleCoding] = []
     publication: list[dt.date] = []
-    kind = _event_kind(kinds, kept, group_of) if kinds is not None else None
+    kind = event_kind(kinds, kept, group_of) if kinds is not None else None
     scope = coding_scope(kind)
     for order, article in enumerate(kept):
         vote = _Vote(article, group_of[article.id], order, ballots)
@@ -310,9 +305,9 @@ def build_record(
         actor_mentions = [m for m in mentions.get(article.id, ())
                           if m.label in ("GPE", "NORP") or not any(s < m.end and m.start < e for s, e in toponyms)]
         coding = code_article(article, actor_mentions, typer)
-        coding.event_type = _within_scope(coding, scope)
+        coding.event_type = within_scope(coding, scope)
         if not scope.acled:  # "stocks rallied": no demonstration, so nobody demonstrated
-            coding.sentences = [_without_demonstrators(sc) for sc in coding.sentences]
+            coding.sentences = [without_demonstrators(sc) for sc in coding.sentences]
         codings.append(coding)
         if article.published:
             publication.append(article.published)
@@ -331,90 +326,12 @@ def build_record(
     if scope.acled:
         ballots["event_type"].pooled = _pooled_type_probabilities(typer, codings, group_of)
     fields = _fields(ballots, len(set(group_of.values())), publication, scoped_zero)
-    fields["event_type"] = _scoped_field(fields["event_type"], scope)
+    fields["event_type"] = scoped_field(fields["event_type"], scope)
     if kind is None:
         del fields["kind"]
     else:
-        fields["kind"] = _kind_field(kind, kept, len(set(group_of.values())))
+        fields["kind"] = kind_field(kind, kept, len(set(group_of.values())))
     return EventRecord(event_id, fields)
-
-
-# ------------------------------------------------------------------ kind
-
-
-def _lead(article: Article) -> str:
-    """The lead sentences the kind is read from (with the headline, :func:`.kind.kind_text`)."""
-    segments = _sentence_segments(article)[:LEAD_SENTENCES]
-    return " ".join(article.text[s:e] for s, e, _ in segments)
-
-
-def _event_kind(kinds: KindTyper, kept: Sequence[Article], group_of: Mapping[str, str]) -> KindCoding:
-    """The kind the sources support together: each source's mean probabilities, averaged over sources."""
-    codings = kinds.classify([kind_text(a.title, _lead(a)) for a in kept])
-    classes = list(getattr(kinds, "classes", None) or codings[0].probabilities)
-    per_group: dict[str, list[list[float]]] = defaultdict(list)
-    for article, c in zip(kept, codings):
-        per_group[group_of[article.id]].append([c.probabilities.get(k, 0.0) for k in classes])
-    means = [[sum(col) / len(rows) for col in zip(*rows)] for rows in per_group.values()]
-    pooled = [sum(col) / len(means) for col in zip(*means)]
-    return decide(classes, np.asarray(pooled), getattr(kinds, "abstain_below", 0.5))
-
-
-def _kind_field(kind: KindCoding, kept: Sequence[Article], n_groups: int) -> RecordField:
-    supports = []
-    for article in kept[:5]:
-        s, e, _ = _sentence_segments(article)[0]
-        supports.append(Support(article.id, article.source, s, e, s, e, article.text[s:e]))
-    read = f"read from the headline and lead of {n_groups} independent source{'s' if n_groups != 1 else ''}"
-    if kind.kind is None:
-        return RecordField("kind", None, (), f"uncertain: at best {KIND_LABELS.get(kind.best, kind.best)} ({kind.confidence:.2f}); {read}")
-    return RecordField("kind", FieldValue(kind.kind, kind.detail(), tuple(supports)), (), f"{read}; probability {kind.confidence:.2f}")
-
-
-def _within_scope(coding: ArticleCoding, scope: CodingScope) -> EventTypeCoding | None:
-    """The article's event type reduced to what the event's kind allows (the first allowed trigger for PLOVER)."""
-    et = coding.event_type
-    if et is not None and scope.acled and scope.consistent and not _consistent(et):
-        # "Israel and Hamas agree to a cease-fire": an agreement is no demonstration, whatever the classifier's ACLED guess
-        return EventTypeCoding(et.plover, None, None, et.confidence, et.trigger, et.method)
-    if et is None or (scope.acled and scope.plover):
-        return et
-    if not scope.plover:
-        return None
-    span = coding.type_text or (0, len(coding.article.text))
-    allowed = [t for t in find_triggers(coding.article.text[span[0]:span[1]]) if t.plover not in scope.excluded_plover]
-    first = allowed[0] if allowed else None
-    return EventTypeCoding(first.plover if first else None, None, None, LEXICON_CONFIDENCE if first else 0.0, first, "lexicon")
-
-
-#: ACLED event types and the PLOVER types that can describe the same event (None: the classifier alone)
-_ACLED_FAMILY = {
-    "Protests": {"PROTEST", "DEMAND", "DISAPPROVE", "REJECT", None},
-    "Riots": {"PROTEST", "ASSAULT", "FIGHT", "COERCE", "DEMAND", "DISAPPROVE", "REJECT", None},
-    "Battles": {"FIGHT", "ASSAULT", "COERCE", None},
-    "Explosions/Remote violence": {"ASSAULT", "FIGHT", "COERCE", "THREATEN", None},
-    "Violence against civilians": {"ASSAULT", "FIGHT", "COERCE", "CRIME", None},
-}
-
-
-def _consistent(et: EventTypeCoding) -> bool:
-    """Does the ACLED violence or protest type agree with the PLOVER type the report's own words give?"""
-    family = _ACLED_FAMILY.get(et.acled_event_type or "")
-    return family is None or et.plover in family
-
-
-def _without_demonstrators(sentence: SentenceCoding) -> SentenceCoding:
-    drop = lambda a: None if a is not None and a.kind in ("protesters", "rioters") else a  # noqa: E731
-    return dataclasses.replace(sentence, actor1=drop(sentence.actor1), actor2=drop(sentence.actor2))
-
-
-def _scoped_field(found: RecordField, scope: CodingScope) -> RecordField:
-    """The event type field with the kind's reason in its note when the kind left a type out."""
-    if not scope.reason:
-        return found
-    if found.value is None:
-        return RecordField(found.name, None, (), scope.reason)
-    return dataclasses.replace(found, note=f"{found.note}; {scope.reason}")
 
 
 @dataclass
