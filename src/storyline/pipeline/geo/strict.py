@@ -12,12 +12,12 @@ ranker and adds four general rules, none of which names a string:
    labels as a building or facility (FAC: buildings, airports, highways) and
    names with the definite article ("the White House", "the Pentagon") is
    not a city or a division unless an enclosing name qualifies it; a span
-   labelled as an organisation, a person or a facility resolves to a town
-   or a city only through that entry's own main name (with or without its
-   accents), never through an alternate name (countries and divisions keep
-   all their names: "DPRK", "Balearic Islands"); and a name written with the definite article is not a
-   town, whatever its label, unless the town's own name has the article
-   ("The Hague").
+   labelled as an organisation, a person or a facility resolves only
+   through an entry's own main name (with or without its accents), never
+   through an alternate name, except to a country or a first-level division
+   ("DPRK", "Balearic Islands"); and such an entity written with the
+   definite article ("the White House") is not a town unless the town's own
+   name has the article ("The Hague").
 2. **A part of a person's name is not a place**: a toponym strictly inside
    a PERSON span ("Anthony" of "Anthony Fauci", "Secretary" of "Secretary
    Blinken") is dropped.
@@ -59,7 +59,7 @@ _STRONG_LABELS = frozenset({"GPE", "INTRO"})
 #: a city this large is known by its name alone ("a Cork mother", "a Saskatoon police officer")
 WELL_KNOWN_CITY = 150_000
 #: "the White House", "the Pentagon": a facility named with the definite article is a building or an institution
-_DEFINITE = re.compile(r"\bthe\s+$", re.IGNORECASE)
+_DEFINITE = re.compile(r"the\s+", re.IGNORECASE)
 
 
 class EvidenceGeoparser(GazetteerGeoparser):
@@ -76,15 +76,18 @@ class EvidenceGeoparser(GazetteerGeoparser):
         kept = [t for t in toponyms
                 if not any(s <= t.start and t.end <= e and (t.start, t.end) != (s, e) for s, e in persons)
                 and not any(s <= t.start and t.end <= e for s, e in tags)]
+        # "the White House" tagged as a facility or an organisation: the entity itself is named with the article
+        definite = {(m.end(), e) for s, e, label in entities if label in _NOT_PLACE_LABELS
+                    for m in [_DEFINITE.match(text, s, e)] if m}
         for t in kept:
-            t.definite = bool(_DEFINITE.search(text, max(0, t.start - 4), t.start))
+            t.definite = (t.start, t.end) in definite
         return kept, demonyms
 
     def _choose(self, t: Toponym, context: Context | None) -> None:
         if t.label in _NOT_PLACE_LABELS:
-            t.candidates = [(e, p) for e, p in t.candidates if e.main or e.feature_class != "P"]
+            t.candidates = [(e, p) for e, p in t.candidates if e.main or _country(e) or e.feature_code == "ADM1"]
         if t.definite and not t.qualifier:
-            # "the White House", "the Pentagon": a town is not named with the article (unless its name has it: "The Hague")
+            # "the White House", "the Pentagon" as an office: a town is not named with the article (unless its name has it)
             t.candidates = [(e, p) for e, p in t.candidates if e.feature_class != "P" or e.name.lower().startswith("the ")]
         if t.label == "FAC" and t.definite and not t.qualifier:
             t.candidates = [(e, p) for e, p in t.candidates if e.feature_class not in ("P", "A") or _country(e)]
