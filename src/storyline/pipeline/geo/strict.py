@@ -12,10 +12,11 @@ ranker and adds four general rules, none of which names a string:
    labels as a building or facility (FAC: buildings, airports, highways) and
    names with the definite article ("the White House", "the Pentagon") is
    not a city or a division unless an enclosing name qualifies it; a span
-   labelled as an organisation, a person or a facility resolves only
-   through an entry's own main name (with or without its accents), never
-   through an alternate name, except to a country or a first-level division
-   ("DPRK", "Balearic Islands"); and such an entity written with the
+   labelled as an organisation, a person or a facility resolves through an
+   entry's main name or a spelling of it ("Bialystok" of "Białystok"),
+   never through an alternate name that is a translation or an abbreviation
+   (Casablanca's "White House", Gorakhpur's "GOP"), except to a country or a
+   first-level division ("DPRK", "Balearic Islands"); and such an entity written with the
    definite article ("the White House") is not a town unless the town's own
    name has the article ("The Hague").
 2. **A part of a person's name is not a place**: a toponym strictly inside
@@ -38,6 +39,7 @@ ranker and adds four general rules, none of which names a string:
 from __future__ import annotations
 
 import re
+from difflib import SequenceMatcher
 from typing import Sequence
 
 from .. import entities as entities_stage
@@ -56,6 +58,8 @@ _NOT_PLACE_LABELS = frozenset({"FAC", "ORG", "PERSON"})
 _TAG = re.compile(r"\s*\(\s*(?:(?:[DRI]|Ind|Dem|Rep)\s*[.,–—-]+\s*[^()\n]{1,20}|(?:[A-Z][a-z]{0,4}\.\s?)+(?:[A-Z][a-z]{0,3}\.)?)\s*\)")
 #: labels under which a one-word name is strong enough on its own
 _STRONG_LABELS = frozenset({"GPE", "INTRO"})
+#: how alike (difflib ratio of the folded names) an alternate name must be to the main name to count as a spelling of it
+RESEMBLANCE = 0.6
 #: a city this large is known by its name alone ("a Cork mother", "a Saskatoon police officer")
 WELL_KNOWN_CITY = 150_000
 #: "the White House", "the Pentagon": a facility named with the definite article is a building or an institution
@@ -85,7 +89,8 @@ class EvidenceGeoparser(GazetteerGeoparser):
 
     def _choose(self, t: Toponym, context: Context | None) -> None:
         if t.label in _NOT_PLACE_LABELS:
-            t.candidates = [(e, p) for e, p in t.candidates if e.main or _country(e) or e.feature_code == "ADM1"]
+            t.candidates = [(e, p) for e, p in t.candidates
+                            if e.main or _country(e) or e.feature_code == "ADM1" or _resembles(t.text, e.name)]
         if t.definite and not t.qualifier:
             # "the White House", "the Pentagon" as an office: a town is not named with the article (unless its name has it)
             t.candidates = [(e, p) for e, p in t.candidates if e.feature_class != "P" or e.name.lower().startswith("the ")]
@@ -106,6 +111,13 @@ class EvidenceGeoparser(GazetteerGeoparser):
         if len(kept) == len(toponyms):
             return toponyms, context
         return kept, Context.build(kept, demonyms, text)
+
+
+def _resembles(surface: str, main_name: str) -> bool:
+    """Is the name written a spelling of the entry's main name ("Bialystok" of "Białystok", "Mondragon" of "Arrasate /
+    Mondragón"), rather than a translation or an abbreviation ("White House" of Casablanca, "GOP" of Gorakhpur)?"""
+    a, b = name_key(surface), name_key(main_name)
+    return bool(a) and (a in b or SequenceMatcher(None, a, b).ratio() >= RESEMBLANCE)
 
 
 def _country(entry) -> bool:
