@@ -113,6 +113,14 @@ def test_the_founding_event_record_with_provenance_and_the_2018_attack_as_an_ear
     e_date = earlier["fields"]["date"]["value"]
     assert (e_date["value"][:7], e_date["detail"]["precision"]) == ("2018-02", "month")
     assert "Wagner" in e_date["support"][0]["text"]
+    # issue 12: the Wagner Group attacked, US forces were attacked, in Syria (only the country is known, and the note says so)
+    e_fields = earlier["fields"]
+    assert e_fields["actor1"]["value"]["value"] == "Wagner Group" and e_fields["actor1"]["value"]["detail"]["kind"] == "armed group"
+    assert e_fields["actor2"]["value"]["detail"]["key"] == "military:united states"
+    assert e_fields["place"]["value"]["detail"]["country_code"] == "SY"
+    if e_fields["place"]["value"]["detail"]["precision"] == "country":
+        assert "approximate" in e_fields["place"]["note"]
+    assert fields["kind"]["value"]["value"] == "conflict"
 
 
 def test_both_founding_articles_relay_one_wall_street_journal_report(founding):

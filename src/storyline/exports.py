@@ -22,7 +22,7 @@ __all__ = ["EVENTS_CSV_COLUMNS", "events_csv_rows", "write_events_csv"]
 
 EVENTS_CSV_COLUMNS = (
     "event_id", "background_of", "story_id", "event_date", "time_precision", "date_precision",
-    "event_type", "sub_event_type", "plover_type", "actor1", "actor2", "country", "admin1", "location",
+    "kind", "iptc_topic", "event_type", "sub_event_type", "plover_type", "actor1", "actor2", "country", "admin1", "location",
     "latitude", "longitude", "geo_precision", "place_precision", "fatalities", "injured",
     "n_articles", "sources", "notes",
 )
@@ -63,6 +63,10 @@ def _row(event: dict[str, Any], record: dict[str, Any], event_id: str, backgroun
             others = "; ".join(f"{alt.get('value')} ({', '.join(sorted({s.get('source') or s.get('article_id') for s in alt.get('support') or []}))})"
                                for alt in alternatives)
             notes.append(f"{name} disputed: {others}")
+    kind = _value(record, "kind")
+    type_note = _note(record, "event_type")
+    if etype is None and type_note and "kind" in (record.get("fields") or {}):
+        notes.append(f"event type: {type_note}")
     if date_detail.get("precision") == "publication":
         notes.append(_note(record, "date") or "date: publication date only")
     if record.get("summary"):
@@ -76,6 +80,8 @@ def _row(event: dict[str, Any], record: dict[str, Any], event_id: str, backgroun
         "event_date": (date or {}).get("value") or "",
         "time_precision": _TIME_CODES.get(precision, ""),
         "date_precision": precision or "",
+        "kind": ((kind or {}).get("detail") or {}).get("label") or "",
+        "iptc_topic": ((kind or {}).get("detail") or {}).get("iptc") or "",
         "event_type": type_detail.get("acled_event_type") or "",
         "sub_event_type": type_detail.get("acled_sub_event_type") or "",
         "plover_type": (etype or {}).get("value") or "",

@@ -67,7 +67,7 @@ PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 
 #: the fields of an event record in display order, with the word people read for each
 RECORD_FIELDS: dict[str, str] = {
-    "event_type": "type", "actor1": "actor", "actor2": "target", "place": "place", "date": "date",
+    "kind": "kind", "event_type": "type", "actor1": "actor", "actor2": "target", "place": "place", "date": "date",
     "fatalities": "killed", "injured": "injured",
 }
 

@@ -52,6 +52,8 @@ REGISTRATIONS: tuple[Registration, ...] = (
                  help="v1 with the fitted span model"),
     Registration("geoparser.geonames.v3", f"{_P}.geo.places:_geonames_v3", ("geoparser-spans-v1.json", "geoparser-ranker-v1.json"),
                  help="v2 with the fitted candidate ranker"),
+    Registration("geoparser.geonames.v4", f"{_P}.geo.strict:_geonames_v4", ("geoparser-spans-v1.json", "geoparser-ranker-v1.json"),
+                 help="v3 with entity labels limiting candidates, person-name parts and tags dropped, weak names needing evidence"),
     # cluster and link
     Registration("clusterer.online.v1", f"{_P}.cluster.online:OnlineClustererV1.from_options", ("clusterer-online-v1.json",),
                  help="online logistic join model"),
@@ -67,8 +69,12 @@ REGISTRATIONS: tuple[Registration, ...] = (
                  help="PLOVER / ACLED event types, linear model over word n-grams"),
     Registration("comparer.facts.v1", f"{_P}.compare:_facts",
                  help="claims aligned into facts by embeddings and slots; agreed / single / contested, framing terms"),
+    Registration("kind.linear.v1", f"{_P}.record.kind:_linear", ("kind-linear-v1.json",),
+                 help="event kind (politics, conflict, economy, health, ...; IPTC top level), linear model over word n-grams"),
     Registration("recorder.agreement.v1", f"{_P}.recorder:_agreement",
                  help="record fields chosen by agreement across independent sources, earlier events recalled"),
+    Registration("recorder.agreement.v2", f"{_P}.recorder:_agreement_v2",
+                 help="v1 with the event kind first: PLOVER and ACLED types only for conflict, crime and politics"),
     # summaries and timelines
     Registration("summariser.cited.v1", f"{_P}.summarise:_cited", ("summariser-cited-v1.json",),
                  help="extractive event summaries: agreed sentences first, every sentence cited"),

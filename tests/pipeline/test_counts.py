@@ -50,7 +50,7 @@ def test_range_counts_its_low_end_and_is_not_exact():
 def test_vague_quantities_follow_the_documented_convention_and_are_not_exact():
     assert parse_number("several") == (10, False, None, None)
     assert parse_number("dozens of") == (12, False, None, None)
-    assert parse_number("at least 12") == (12, False, None, None)
+    assert parse_number("at least 12") == (12, False, 12, None)  # a lower bound
     assert parse_number("between 5 and 10") == (5, False, 5, 10)
     assert parse_number("twenty-one") == (21, True, None, None)
 
@@ -89,3 +89,37 @@ def test_mention_spans_point_at_the_words():
     sentence = "Three people were killed in the market."
     (mention,) = find_counts(sentence)
     assert sentence[mention.start:mention.end] == mention.text == "Three people were killed"
+
+
+def test_thousands_separators_and_scales_keep_their_value():
+    # issue 12: "killing more than 1,000" was recorded as 1, "more than 2,000" as 2
+    (m,) = [c for c in find_counts("The earthquake struck the island, killing more than 1,000 people.") if c.kind == "killed"]
+    assert (m.value, m.exact, m.low, m.high) == (1000, False, 1000, None)
+    assert killed("More than 2,000 people were killed in the fighting.") == [2000]
+    assert killed("At least 1,297 people were killed.") == [1297]
+    assert killed("The pandemic has killed 2.5 million people.") == [2500000]
+    assert killed("Two million people died.") == [2000000]
+
+
+def test_bounds_are_kept_as_bounds():
+    assert parse_number("150+") == (150, False, 150, None)
+    assert parse_number("more than 1,000") == (1000, False, 1000, None)
+    assert parse_number("up to 20") == (20, False, None, 20)
+    assert parse_number("about 30") == (30, False, None, None)
+    assert parse_number("several hundred") == (200, False, None, None)
+    (m,) = [c for c in find_counts("The floods killed 150+ people.") if c.kind == "killed"]
+    assert (m.value, m.low) == (150, 150)
+
+
+def test_a_toll_that_rose_is_the_stated_total():
+    values = total_counts(["The storm left 12 dead.", "By Sunday the toll had risen to more than 150."])
+    assert values["killed"].value == 150 and values["killed"].exact is False
+
+
+def test_long_number_lists_stay_linear():
+    import time
+
+    sentence = "killing " + ", ".join(["1,000"] * 1000) + " people"  # quadratic: about 15 s here
+    started = time.perf_counter()
+    find_counts(sentence)
+    assert time.perf_counter() - started < 3.0

@@ -227,3 +227,22 @@ def test_a_place_name_that_names_a_facility_is_not_the_place_of_the_event():
                     _resolved(a, "Colorado", GeoPrecision.REGION, "US", "United States", "Colorado", gid=3)]}
     record = build_record("E1", [a], places=places, typer=KeywordTyper())
     assert record.get("place") == "Arvada"
+
+
+def test_fighters_of_a_named_group_are_that_group_and_the_side_they_attack_is_the_target():
+    # issue 12: the recalled 2018 attack had no actor and the Wagner Group as its target
+    from storyline.pipeline.record.build import code_sentence
+    from storyline.model import Mention
+
+    text = ("It recalls that when in February 2018 fighters of the Wagner Group (a Kremlin-linked mercenary company) "
+            "attacked US forces in eastern Syria, the Americans responded with fire, killing – in the words of the "
+            "former CIA chief – “several hundred Russians”.")
+    names = (("the Wagner Group", "ORG", "wagner group"), ("US", "GPE", "united states"), ("Syria", "GPE", "syria"),
+             ("Americans", "NORP", "united states"), ("CIA", "ORG", "cia"), ("Russians", "NORP", "russia"))
+    mentions = [Mention("a", text.index(n), text.index(n) + len(n), n, label, key) for n, label, key in names]
+    coded = code_sentence(text, 0, len(text), mentions)
+    assert coded.trigger_type in ("ASSAULT", "FIGHT") and text[slice(*coded.trigger_span)] == "attacked"
+    assert (coded.actor1.name, coded.actor1.kind) == ("Wagner Group", "armed group")
+    assert coded.actor2.detail()["key"] == "military:united states"
+    (toll,) = [c for c in coded.counts if c.kind == "killed"]
+    assert toll.value == 200 and not toll.exact  # "several hundred": the documented convention, not exact

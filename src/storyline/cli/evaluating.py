@@ -90,13 +90,15 @@ def eval_extract(folder: str, extractor: str, as_json: bool) -> None:
 
 @eval_group.command(name="events")
 @click.argument("corpus", type=click.Path(exists=True, dir_okay=False))
+@click.option("--split", type=click.Choice(["all", "heldout"]), default="all", show_default=True,
+              help="heldout: only the fifth of the rows `fit events` and `fit kinds` hold out.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @click.pass_obj
-def eval_events(obj: Context, corpus: str, as_json: bool) -> None:
+def eval_events(obj: Context, corpus: str, split: str, as_json: bool) -> None:
     """Build event records for CORPUS (ACLED notes or PLOVER gold records, detected) and score them."""
     from ..evaluate.events import evaluate_events
 
-    s = evaluate_events(corpus, options=load_options(obj.config, obj.overrides))
+    s = evaluate_events(corpus, options=load_options(obj.config, obj.overrides), split=split)
     if as_json:
         emit_json(s)
         return
@@ -184,6 +186,34 @@ def eval_summary(obj: Context, corpus: str, as_json: bool) -> None:
     if "heldout" in s:
         click.echo(row("held-out summary", s["heldout"]))
         click.echo(row("held-out lead", s["heldout"]["lead"]))
+
+
+@eval_group.command(name="topics")
+@click.argument("corpus", type=click.Path(exists=True, dir_okay=False))
+@click.option("--split", type=click.Choice(["all", "heldout"]), default="all", show_default=True,
+              help="heldout: only the fifth of the rows `storyline fit kinds` never fits on.")
+@click.option("--mapping", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="JSON label map ({'labels': {gold label: kind}}); default: the committed one.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.pass_obj
+def eval_topics(obj: Context, corpus: str, split: str, mapping: str | None, as_json: bool) -> None:
+    """Score the records' event kinds on CORPUS (topic JSONL, `label` the gold topic) and their conflict types."""
+    from ..evaluate.topics import evaluate_topics
+
+    s = evaluate_topics(corpus, split=split, mapping=mapping, options=load_options(obj.config, obj.overrides))
+    if as_json:
+        emit_json(s)
+        return
+    if not s["n"]:
+        click.echo(f"{corpus}: no row with a label that maps to a kind (left out: {s['labels_left_out']})")
+        return
+    click.echo(f"{corpus} ({s['n']} rows, split {split}; kinds {s['gold_kinds']})")
+    click.echo(f"  kind     accuracy {s['accuracy']:.3f}  macro-F1 {s['macro_f1']:.3f}  abstained {s['abstained']:.3f}")
+    fp = s["conflict_false_positive_rate"]
+    click.echo(f"  conflict false positives {'n/a' if fp is None else format(fp, '.3f')} of {s['n_not_conflict_related']} rows "
+               "not about politics, conflict or crime")
+    if s["labels_left_out"]:
+        click.echo(f"  labels left out: {s['labels_left_out']}")
 
 
 @cli.group(name="fit")
@@ -310,6 +340,24 @@ def fit_summary(obj: Context, corpus: str, output: str | None, overwrite: bool) 
     shown = f"; held-out ROUGE-1 {h['rouge1_f1']:.3f} ROUGE-2 {h['rouge2_f1']:.3f} ROUGE-L {h['rougeL_f1']:.3f}" if h else ""
     click.echo(f"wrote {target}: agree {document['agree']}, max_words {document['max_words']}, "
                f"position_weight {document['position_weight']}{shown}")
+
+
+@fit_group.command(name="kinds")
+@_CORPORA
+@click.option("--mapping", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="JSON label map ({'labels': {gold label: kind}}); default: the committed one.")
+@_OUTPUT
+@_OVERWRITE
+@click.pass_obj
+def fit_kinds(obj: Context, corpora: tuple[str, ...], mapping: str | None, output: str | None, overwrite: bool) -> None:
+    """Fit the event kind typer on CORPORA (topic, corpus or ACLED JSONL; labels mapped to kinds), held-out fifths left out."""
+    from ..evaluate.fit_events import PARAMS_INDENT
+    from ..evaluate.fit_kinds import fit_kind_typer
+    from ..pipeline.record.kind import PARAMS_FILE
+
+    document = fit_kind_typer(corpora, mapping, log=_fit_log)
+    target = _write_fitted(document, output, PARAMS_FILE, PARAMS_INDENT, overwrite=overwrite)
+    click.echo(f"wrote {target}: l2 {document['l2']:g}; kinds {document['kinds_fitted']}")
 
 
 @fit_group.command(name="geoparse")

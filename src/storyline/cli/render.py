@@ -48,9 +48,12 @@ def _render_event(event: dict[str, Any], indent: str = "") -> list[str]:
 
 def _describe(name: str, value: dict[str, Any]) -> str:
     detail = value.get("detail") or {}
+    if name == "kind":
+        return f"{detail.get('label') or value['value']}" + (f" (IPTC: {detail['iptc_label']})" if detail.get("iptc_label") else "")
     if name == "event_type":
         acled = " / ".join(x for x in (detail.get("acled_event_type"), detail.get("acled_sub_event_type")) if x)
-        return f"{value['value']}" + (f" (ACLED: {acled})" if acled else "")
+        plover = value["value"] if value["value"] is not None else "no PLOVER type"
+        return f"{plover}" + (f" (ACLED: {acled})" if acled else "")
     if name == "place":
         where = ", ".join(str(x) for x in (detail.get("admin1"), detail.get("country")) if x and x != value["value"])
         coords = f" {detail['latitude']:.3f},{detail['longitude']:.3f}" if detail.get("latitude") is not None else ""
@@ -68,7 +71,7 @@ def _render_record(record: dict[str, Any], indent: str, background: bool = False
         if not field:
             continue
         value = field.get("value")
-        shown = _describe(name, value) if value else "not reported"
+        shown = _describe(name, value) if value else ("uncertain" if name == "kind" else "none" if name == "event_type" else "not reported")
         note = f"  ({field['note']})" if field.get("note") else ""
         lines.append(f"{indent}  {label:<8} {shown}{note}")
         for support in (value or {}).get("support") or ():

@@ -21,6 +21,7 @@ ROLES: dict[str, str] = {
     "entity_extractor": "entities",
     "geoparser": "geoparser",
     "event_typer": "event_typer",
+    "kind_typer": "kind_typer",
     "dates": "dates",
     "quotes": "quotes",
     "relays": "relays",

@@ -52,8 +52,9 @@ class RecordBuilder:
         relays = relays or self.relays(articles)
         mentions = {a.id: self.store.mentions(a.id) for a in articles}
         places = {a.id: self.store.places(a.id) for a in articles}
-        return self.components.get("recorder").build(event_id, articles, mentions, places, relays.groups(),
-                                                     self.components.get("event_typer"))
+        recorder = self.components.get("recorder")
+        kinds = self.components.get("kind_typer") if getattr(recorder, "uses_kinds", False) else None
+        return recorder.build(event_id, articles, mentions, places, relays.groups(), self.components.get("event_typer"), kinds=kinds)
 
     def compare(self, event_id: str, articles: Sequence[Article], relays: EventRelays | None = None) -> Comparison:
         """The comparison of the sources of an event reported by ``articles`` (stored articles)."""

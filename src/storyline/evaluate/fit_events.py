@@ -29,7 +29,7 @@ from ..pipeline.record.eventtype import ACLED_SUB_EVENT_TYPES, LinearEventTyper,
 from .files import bad_line, read_objects, sha256_of
 from .events import macro_f1
 
-__all__ = ["load_acled", "fit_event_typer", "train", "split_heldout", "PARAMS_INDENT"]
+__all__ = ["load_acled", "fit_event_typer", "train", "split_heldout", "softmax_regression", "SparseRows", "PARAMS_INDENT"]
 
 VOCABULARY_SIZE = 12000
 MIN_DF = 2
@@ -71,8 +71,39 @@ def _vocabulary(texts: Sequence[str]) -> tuple[list[str], np.ndarray]:
     return kept, idf
 
 
-def _softmax_regression(x: np.ndarray, y: np.ndarray, n_classes: int, l2: float, epochs: int = EPOCHS) -> tuple[np.ndarray, np.ndarray]:
-    """Weights (features x classes) and bias minimising mean cross-entropy + l2/2 |W|^2 (Adam, full batch)."""
+class SparseRows:
+    """A sparse row matrix (each row: term indices and values) with the two products the fit needs.
+
+    The kind typer's training set is thousands of texts over tens of thousands
+    of terms; dense it is gigabytes and every epoch a full product, sparse it
+    costs the number of terms present.
+    """
+
+    def __init__(self, indices: Sequence[np.ndarray], values: Sequence[np.ndarray], n_features: int) -> None:
+        self.shape = (len(indices), n_features)
+        self.columns = np.concatenate(indices).astype(np.int64) if indices else np.zeros(0, np.int64)
+        self.values = np.concatenate(values).astype(np.float32) if values else np.zeros(0, np.float32)
+        lengths = np.array([len(i) for i in indices], dtype=np.int64)
+        self.rows = np.repeat(np.arange(len(indices)), lengths)
+        self._filled = np.nonzero(lengths)[0]
+        self._starts = (np.cumsum(lengths) - lengths)[self._filled]
+
+    def __matmul__(self, w: np.ndarray) -> np.ndarray:
+        out = np.zeros((self.shape[0], w.shape[1]), dtype=np.float32)
+        if len(self._filled):
+            out[self._filled] = np.add.reduceat(w[self.columns] * self.values[:, None], self._starts, axis=0)
+        return out
+
+    def transposed_times(self, e: np.ndarray) -> np.ndarray:
+        """``x.T @ e``."""
+        weighted = e[self.rows] * self.values[:, None]
+        return np.stack([np.bincount(self.columns, weights=weighted[:, k], minlength=self.shape[1]) for k in range(e.shape[1])],
+                        axis=1).astype(np.float32)
+
+
+def softmax_regression(x: np.ndarray, y: np.ndarray, n_classes: int, l2: float, epochs: int = EPOCHS,
+                       sample_weight: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Weights (features x classes) and bias minimising (weighted) mean cross-entropy + l2/2 |W|^2 (Adam, full batch)."""
     n, d = x.shape
     w = np.zeros((d, n_classes), dtype=np.float32)
     b = np.zeros(n_classes, dtype=np.float32)
@@ -85,8 +116,8 @@ def _softmax_regression(x: np.ndarray, y: np.ndarray, n_classes: int, l2: float,
         logits -= logits.max(axis=1, keepdims=True)
         p = np.exp(logits)
         p /= p.sum(axis=1, keepdims=True)
-        error = (p - onehot) / n
-        g_w = x.T @ error + l2 * w
+        error = (p - onehot) / n if sample_weight is None else (p - onehot) * (sample_weight / sample_weight.sum())[:, None]
+        g_w = (x.transposed_times(error) if isinstance(x, SparseRows) else x.T @ error) + l2 * w
         g_b = error.sum(axis=0)
         for g, m, v, param in ((g_w, m_w, v_w, w), (g_b, m_b, v_b, b)):
             m *= beta1
@@ -106,7 +137,7 @@ def train(texts: Sequence[str], labels: Sequence[str], l2: float) -> dict[str, A
     typer = LinearEventTyper(params)
     x = typer.features(texts)
     y = np.array([classes.index(label) for label in labels])
-    w, b = _softmax_regression(x, y, len(classes), l2)
+    w, b = softmax_regression(x, y, len(classes), l2)
     params["weights"] = encode_array(w)
     params["bias"] = encode_array(b, "float32")
     return params

@@ -16,34 +16,54 @@ from ..model import DatePrecision as P
 from .record import background
 from .record import build as record
 from .record.eventtype import EventTyper
+from .record.kind import KindTyper
 
-__all__ = ["Recorder", "AgreementRecorder"]
+__all__ = ["Recorder", "AgreementRecorder", "KindAgreementRecorder"]
 
 
 class Recorder(Protocol):
-    """Builds one event's record from its stored reports; ``groups`` maps relaying reports to one vote."""
+    """Builds one event's record from its stored reports; ``groups`` maps relaying reports to one vote.
+
+    ``kinds`` is the event kind typer, for recorders that use one.
+    """
 
     name: str
 
     def build(self, event_id: str, articles: Sequence[Article], mentions: Mapping[str, list[Mention]],
-              places: Mapping[str, list[Place]], groups: Mapping[str, str], typer: EventTyper) -> EventRecord: ...
+              places: Mapping[str, list[Place]], groups: Mapping[str, str], typer: EventTyper,
+              kinds: KindTyper | None = None) -> EventRecord: ...
 
 
 class AgreementRecorder:
     """Each field keeps the value most independent sources state, the others as alternatives."""
 
     name = "recorder.agreement.v1"
+    #: whether the event's kind is decided first and limits its type
+    uses_kinds = False
 
     def build(self, event_id: str, articles: Sequence[Article], mentions: Mapping[str, list[Mention]],
-              places: Mapping[str, list[Place]], groups: Mapping[str, str], typer: EventTyper) -> EventRecord:
-        main = record.build_record(event_id, articles, mentions, places, typer, groups)
+              places: Mapping[str, list[Place]], groups: Mapping[str, str], typer: EventTyper,
+              kinds: KindTyper | None = None) -> EventRecord:
+        kinds = kinds if self.uses_kinds else None
+        main = record.build_record(event_id, articles, mentions, places, typer, groups, kinds)
         date = main.fields.get("date")
         anchor = None
         if date is not None and date.value is not None and date.value.detail.get("precision") != P.PUBLICATION:
             anchor = dt.date.fromisoformat(date.value.value)
-        earlier = background.background_records(event_id, articles, mentions, places, anchor, typer, groups)
+        earlier = background.background_records(event_id, articles, mentions, places, anchor, typer, groups, kinds)
         return dataclasses.replace(main, background=tuple(earlier))
+
+
+class KindAgreementRecorder(AgreementRecorder):
+    """v1 with the event's kind first: PLOVER and ACLED types only where the kind allows them (``kind.linear.v1``)."""
+
+    name = "recorder.agreement.v2"
+    uses_kinds = True
 
 
 def _agreement(options) -> AgreementRecorder:
     return AgreementRecorder()
+
+
+def _agreement_v2(options) -> KindAgreementRecorder:
+    return KindAgreementRecorder()

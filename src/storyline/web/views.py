@@ -180,7 +180,7 @@ def _text(value: Any) -> str:
 #: how the record card words a value's detail: key -> label ("" prints the value alone); keys not listed
 #: (internal scores, ids, normalised keys) are not shown
 DETAIL_LABELS = {
-    "acled_event_type": "ACLED", "acled_sub_event_type": "", "trigger": "trigger",
+    "label": "", "iptc_label": "IPTC", "acled_event_type": "ACLED", "acled_sub_event_type": "", "trigger": "trigger",
     "kind": "", "admin1": "", "country": "", "associate": "with", "precision": "precision",
     "text": "as written", "anchor": "read against", "start": "from", "end": "to",
 }

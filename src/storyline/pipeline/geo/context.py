@@ -46,6 +46,8 @@ class Toponym:
     kind_word: str | None = None
     #: v3: the enclosing names are in parentheses ("Lere (Niafunke, Tombouctou)")
     enclosed: bool = False
+    #: v4: named with the definite article ("the White House")
+    definite: bool = False
 
 
 def overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:

@@ -193,7 +193,40 @@ def find_actor_phrases(sentence: str, entities: Sequence[Span] = ()) -> list[Act
             continue
         found.append(Actor(m.group(0), f"organisation:{m.group(0).lower()}", "organisation", None, m.start(), m.end(), m.group(0)))
     found.sort(key=lambda a: a.start)
-    return found
+    return _appositions_dropped(sentence, _members_of_named(sentence, found))
+
+
+_OF_NAMED = re.compile(r"\s+of\s+(?:the\s+)?$", re.IGNORECASE)
+#: generic groups that belong to a named organisation when "of" links them: "fighters of the Wagner Group"
+_BELONGING = frozenset({"armed group", "military", "members", "group", "unidentified armed group"})
+
+
+def _members_of_named(sentence: str, found: list[Actor]) -> list[Actor]:
+    """"fighters of the Wagner Group": one actor, the named group, of the kind its members are."""
+    out: list[Actor] = []
+    for actor in found:
+        previous = out[-1] if out else None
+        if (previous is not None and previous.kind in _BELONGING and not previous.country and actor.kind == "organisation"
+                and _OF_NAMED.search(sentence[previous.end:actor.start]) is not None and actor.start - previous.end < 12):
+            kind = "armed group" if previous.kind in ("members", "group", "unidentified armed group") else previous.kind
+            named = re.sub(r"^the\s+", "", actor.name, flags=re.IGNORECASE)
+            out[-1] = _make(kind, None, named, previous.start, actor.end, sentence[previous.start:actor.end])
+            continue
+        out.append(actor)
+    return out
+
+
+def _appositions_dropped(sentence: str, found: list[Actor]) -> list[Actor]:
+    """An actor inside a parenthesis right after another actor describes it ("the Wagner Group (a Kremlin-linked
+    mercenary company)"), and is no actor of its own."""
+    out: list[Actor] = []
+    for actor in found:
+        opened = sentence.rfind("(", 0, actor.start)
+        inside = opened >= 0 and sentence.find(")", opened) >= actor.end and sentence.rfind(")", 0, actor.start) < opened
+        if inside and out and out[-1].end <= opened and not sentence[out[-1].end:opened].strip():
+            continue
+        out.append(actor)
+    return out
 
 
 def with_role_kind(actor: Actor, kind: str | None = None, country: str | None = None) -> Actor:

@@ -145,11 +145,12 @@ def background_records(
     event_date: dt.date | None = None,
     typer=None,
     groups: Mapping[str, str] | None = None,
+    kinds=None,
 ) -> list[EventRecord]:
     """One :class:`~storyline.model.EventRecord` per earlier event the articles recall.
 
     Each group of episodes is coded by the record builder on the episode
-    sentences alone; its date is the episode's own date (e.g. "February 2018",
+    sentences alone (its kind too: the headline is the reported event's, not this one's); its date is the episode's own date (e.g. "February 2018",
     month precision), never the report's.
     """
     by_id = {a.id: a for a in articles}
@@ -161,8 +162,8 @@ def background_records(
         for episode in group:
             article = by_id[episode.article_id]
             segments = tuple(Segment("sentence", s, e, 0) for s, e in episode.sentences)
-            views.append(dataclasses.replace(article, segments=segments))
-        record = build_record(f"{event_id}/b{n}", views, mentions, places, typer, groups)
+            views.append(dataclasses.replace(article, segments=segments, title=None))
+        record = build_record(f"{event_id}/b{n}", views, mentions, places, typer, groups, kinds)
         supports = []
         for episode in group:
             article = by_id[episode.article_id]

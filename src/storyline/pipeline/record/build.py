@@ -28,6 +28,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping, Sequence
 
+
 from ...model import Article, DatePrecision, EventRecord, FieldValue, GeoPrecision, Mention, Place, RecordField, Support
 from .. import dates as dates_stage
 from .. import entities as entities_stage
@@ -35,11 +36,13 @@ from .actors import Actor, as_demonstrators, assign_roles, find_actor_phrases, w
 from .counts import KINDS, CountMention, total_counts, find_counts
 from ..entities import LABELS
 from .eventtype import EventTypeCoding, EventTyper, find_triggers
+from .kind import KindTyper, coding_scope
+from .scoping import LEAD_SENTENCES, event_kind, kind_field, scoped_field, within_scope, without_demonstrators
+from .scoping import sentence_segments as _sentence_segments
 
 __all__ = ["SentenceCoding", "ArticleCoding", "code_sentence", "code_sentences", "code_article", "build_record", "FIELDS"]
 
-FIELDS = ("event_type", "actor1", "actor2", "place", "date", "fatalities", "injured")
-LEAD_SENTENCES = 8
+FIELDS = ("kind", "event_type", "actor1", "actor2", "place", "date", "fatalities", "injured")
 #: actors named by role only, who act where the event happened
 _LOCAL_KINDS = {"protesters", "rioters", "civilians", "police", "government", "unidentified armed group", "military"}
 #: PLOVER types a demonstration's own wording may take ("protesters demanded...")
@@ -95,11 +98,6 @@ def code_sentence(text: str, start: int, end: int, mentions: Sequence[Mention] =
 def code_sentences(text: str, spans: Sequence[tuple[int, int]], mentions: Sequence[Mention] = ()) -> list[SentenceCoding]:
     """:func:`code_sentence` for each span."""
     return [code_sentence(text, s, e, mentions) for s, e in spans]
-
-
-def _sentence_segments(article: Article) -> list[tuple[int, int, int]]:
-    spans = [(s.start, s.end, s.paragraph) for s in article.segments if s.kind == "sentence"]
-    return spans or [(0, len(article.text), 0)]
 
 
 def code_article(article: Article, mentions: Sequence[Mention], typer: EventTyper) -> ArticleCoding:
@@ -273,8 +271,13 @@ def build_record(
     places: Mapping[str, Sequence[Place]] | None = None,
     typer: EventTyper | None = None,
     groups: Mapping[str, str] | None = None,
+    kinds: KindTyper | None = None,
 ) -> EventRecord:
     """The event record of ``articles`` (see the module doc).
+
+    With a kind typer (``kinds``) the event first gets its kind, and the
+    event type keeps only what that kind allows (:func:`.kind.coding_scope`);
+    without one there is no kind field and every type is allowed.
 
     ``mentions`` and ``places`` map an article id to its entity mentions and
     resolved places (article-relative offsets); ``groups`` maps an article id
@@ -293,6 +296,8 @@ def build_record(
     scoped_zero: list[CountMention] = []
     codings: list[ArticleCoding] = []
     publication: list[dt.date] = []
+    kind = event_kind(kinds, kept, group_of) if kinds is not None else None
+    scope = coding_scope(kind)
     for order, article in enumerate(kept):
         vote = _Vote(article, group_of[article.id], order, ballots)
         toponyms = [(p.start, p.end) for p in places.get(article.id, ())]
@@ -300,6 +305,9 @@ def build_record(
         actor_mentions = [m for m in mentions.get(article.id, ())
                           if m.label in ("GPE", "NORP") or not any(s < m.end and m.start < e for s, e in toponyms)]
         coding = code_article(article, actor_mentions, typer)
+        coding.event_type = within_scope(coding, scope)
+        if not scope.acled:  # "stocks rallied": no demonstration, so nobody demonstrated
+            coding.sentences = [without_demonstrators(sc) for sc in coding.sentences]
         codings.append(coding)
         if article.published:
             publication.append(article.published)
@@ -315,8 +323,15 @@ def build_record(
             if other is not c and _encloses(other.detail, c.detail):
                 c.groups |= other.groups
         c.strength = c.detail["specificity"] + c.strength / 10
-    ballots["event_type"].pooled = _pooled_type_probabilities(typer, codings, group_of)
-    return EventRecord(event_id, _fields(ballots, len(set(group_of.values())), publication, scoped_zero))
+    if scope.acled:
+        ballots["event_type"].pooled = _pooled_type_probabilities(typer, codings, group_of)
+    fields = _fields(ballots, len(set(group_of.values())), publication, scoped_zero)
+    fields["event_type"] = scoped_field(fields["event_type"], scope)
+    if kind is None:
+        del fields["kind"]
+    else:
+        fields["kind"] = kind_field(kind, kept, len(set(group_of.values())))
+    return EventRecord(event_id, fields)
 
 
 @dataclass
@@ -339,6 +354,8 @@ def _vote_type(vote: _Vote, coding: ArticleCoding) -> None:
     main = coding.sentences[0] if coding.sentences else None
     span = coding.type_text or (0, len(vote.article.text))
     trig = main.trigger_span if main and main.trigger_span else span
+    if et.method == "lexicon" and et.trigger is not None:
+        trig = (span[0] + et.trigger.start, span[0] + et.trigger.end)
     vote.cast("event_type", (et.plover, et.acled_sub_event_type), et.plover, et.detail(), span, *trig, et.confidence)
 
 
@@ -408,8 +425,16 @@ def _vote_counts(vote: _Vote, coding: ArticleCoding) -> None:
             continue
         for i, c in total.mentions:
             sentence = coding.sentences[i]
-            vote.cast(name, total.value, total.value, {"exact": total.exact, "how": total.note}, sentence,
+            vote.cast(name, total.value, total.value, {"exact": total.exact, "how": total.note, **_bounds(total)}, sentence,
                       sentence.start + c.start, sentence.start + c.end, 1.0 if total.exact else 0.5)
+
+
+def _bounds(total) -> dict[str, int | None]:
+    """The bounds a report states for its count: "more than 1,000" is at least 1,000 ("low"), "up to 20" at most 20 ("high")."""
+    used = [c for _, c in total.mentions]
+    if len(used) != 1 or total.value != used[0].value:
+        return {"low": None, "high": None}
+    return {"low": used[0].low, "high": used[0].high}
 
 
 def _fields(ballots: Mapping[str, "_Ballot"], n_groups: int, publication: Sequence[dt.date],
@@ -417,6 +442,7 @@ def _fields(ballots: Mapping[str, "_Ballot"], n_groups: int, publication: Sequen
     """Each field's winner; a count no report gives says so, with any "none among ..." a report scopes."""
     fields = {name: _field(name, ballots[name], n_groups, "not stated in any report") for name in FIELDS}
     fields["date"] = _date_field(fields["date"], publication, n_groups)
+    fields["place"] = _place_precision_noted(fields["place"])
     for name, kind in (("fatalities", "killed"), ("injured", "injured")):
         scoped = [c for c in scoped_zero if c.kind == kind]
         if fields[name].value is None:
@@ -425,6 +451,24 @@ def _fields(ballots: Mapping[str, "_Ballot"], n_groups: int, publication: Sequen
                 note += "; " + "; ".join(f"a report says none among {c.scope!r} (\u201c{c.text}\u201d)" for c in scoped[:2])
             fields[name] = RecordField(name, None, fields[name].alternatives, note)
     return fields
+
+
+def _place_precision_noted(found: RecordField) -> RecordField:
+    """A place known only as a country or region says that its position is that area's, not the event's."""
+    if found.value is None:
+        return found
+    precision = found.value.detail.get("precision")
+    if precision in (GeoPrecision.COUNTRY, GeoPrecision.REGION):
+        area = "country" if precision == GeoPrecision.COUNTRY else "region"
+        return dataclasses.replace(found, note=f"{found.note}; approximate: known only as the {area}, so its position is the {area}'s")
+    if precision == GeoPrecision.UNRESOLVED:
+        where = found.value.detail.get("country")
+        if found.value.detail.get("latitude") is not None:
+            return dataclasses.replace(found, note=f"{found.note}; approximate: the gazetteer does not know this name, so its "
+                                       "position is that of the enclosing place the report names")
+        return dataclasses.replace(found, note=f"{found.note}; no position: the gazetteer does not know this name"
+                                   + (f" (in {where})" if where else ""))
+    return found
 
 
 def _pooled_type_probabilities(typer: EventTyper, codings: Sequence[ArticleCoding], group_of: Mapping[str, str]) -> dict[str, float] | None:

@@ -48,15 +48,21 @@ _TENS = {w: 10 * (i + 2) for i, w in enumerate("twenty thirty forty fifty sixty 
 _VAGUE = {
     "several": 10, "many": 10, "numerous": 10, "multiple": 10, "a number of": 10, "an unknown number of": None,
     "dozens of": 12, "dozens": 12, "scores of": 20, "hundreds of": 100, "hundreds": 100, "thousands of": 1000,
+    "thousands": 1000, "tens of thousands of": 10000, "tens of thousands": 10000, "hundreds of thousands of": 100000,
+    "several hundred": 200, "a few hundred": 200, "several thousand": 2000, "a few thousand": 2000,
     "a few": 3, "few": 3,
 }
+#: "2.5 million", "two thousand": a number times its scale word
+_SCALES = {"hundred": 100, "thousand": 1000, "million": 1_000_000, "billion": 1_000_000_000}
 _WORD_NUMBER = (r"(?:(?:" + "|".join(_TENS) + r")(?:[-\s](?:" + "|".join(w for w in _UNITS if w != "zero") + r"))?|"
                 + "|".join(sorted(_UNITS, key=len, reverse=True)) + r"|a dozen|a hundred|one hundred|a thousand)")
-_DIGITS = r"\d{1,3}(?:,\d{3})+|\d+"
+# never the tail of a longer number ("000" of "2,000", "5" of "2.5")
+_DIGITS = r"(?<![\d.])(?<!\d,)(?:\d{1,3}(?:,\d{3})+|\d+)"
 _NOT_A_COUNT = (r"(?!\s*(?:-?year|years?\b|yrs?\b|months?\b|days?\b|hours?\b|minutes?\b|km|kilomet|miles?\b|metres?\b|meters?\b|"
                 r"m\b|mm\b|cm\b|kg\b|%|percent|per cent|am\b|pm\b|a\.m|p\.m|:\d|\.\d|st\b|nd\b|rd\b|th\b|caliber|calibre|"
                 r"(?:january|february|march|april|may|june|july|august|september|october|november|december)\b))")
-_ONE_NUMBER = rf"(?:(?:{_DIGITS})|\b{_WORD_NUMBER}\b)"
+_SCALED = rf"(?:(?<![\d.])\d+(?:\.\d+)?|\b{_WORD_NUMBER})\s+(?:hundred|thousand|million|billion)\b"
+_ONE_NUMBER = rf"(?:{_SCALED}|(?:{_DIGITS})\+?|\b{_WORD_NUMBER}\b)"
 _QUALIFIER = (r"(?P<q>at least|at most|more than|over|about|around|nearly|almost|approximately|roughly|some|up to|"
               r"an estimated|as many as|close to|no fewer than|no less than)\s+")
 _ANY_QUALIFIER = _QUALIFIER.replace("(?P<q>", "(?:")
@@ -83,7 +89,7 @@ _AUX = r"(?:(?:were|was|are|is|have been|has been|had been|got|being|been|report
 
 _TOTAL = re.compile(rf"(?P<num>{_DIGITS}|\b{_WORD_NUMBER}\b)\s+(?:reported\s+|total\s+)?fatalit(?:y|ies)\b|"
                     rf"\bfatalities\s+(?:were\s+)?coded\s+(?:as|to)\s+(?P<coded>{_DIGITS})\b|"
-                    rf"\bdeath toll\s+(?:\w+\s+){{0,3}}?(?:of|to|at|reached|is|was|stands at|hit)\s+(?:{_QUALIFIER})?(?P<toll>{_DIGITS}|\b{_WORD_NUMBER}\b)",
+                    rf"\b(?:death\s+)?toll\s+(?:\w+\s+){{0,3}}?(?:of|to|at|reached|is|was|stands at|hit)\s+(?:{_QUALIFIER})?(?P<toll>{_DIGITS}|\b{_WORD_NUMBER}\b)",
                     re.IGNORECASE)
 _NONE = re.compile(
     r"\b(?:there (?:were|was|have been|has been) no|no(?:\s+reported)?|without(?: any)?|did not (?:cause|result in|lead to)(?: any)?|"
@@ -154,38 +160,53 @@ def _word_value(text: str) -> int | None:
 
 
 def _single(text: str) -> int | None:
-    t = text.strip().lower()
+    t = text.strip().lower().rstrip("+").strip()
     if re.fullmatch(_DIGITS, t):
         return int(t.replace(",", ""))
+    scaled = re.fullmatch(r"(.+?)\s+(hundred|thousand|million|billion)", t)
+    if scaled:
+        head = scaled.group(1)
+        number = float(head) if re.fullmatch(r"\d+(?:\.\d+)?", head) else _word_value(head)
+        return int(round(number * _SCALES[scaled.group(2)])) if number is not None else None
     return _word_value(t)
 
 
+#: qualifiers that make the number a bound: "more than 1,000" is at least 1,000, "up to 20" at most 20
+_LOWER = ("at least", "more than", "over", "no fewer than", "no less than")
+_UPPER = ("at most", "up to", "as many as", "nearly", "almost", "close to")
+
+
 def parse_number(text: str) -> tuple[int, bool, int | None, int | None] | None:
-    """``(value, exact, low, high)`` of a number phrase ("at least 12", "8-14", "dozens of"), or None."""
+    """``(value, exact, low, high)`` of a number phrase ("at least 12", "8-14", "dozens of", "150+"), or None.
+
+    ``low``/``high`` are the bounds the phrase states: a range gives both, "more than 1,000" and "150+" a
+    lower bound, "up to 20" an upper one; an approximate number ("about 30") gives none.
+    """
     t = " ".join(text.lower().split())
-    exact = True
+    exact, qualifier = True, None
     m = re.match(_QUALIFIER, t)
     if m:
-        exact = False
+        exact, qualifier = False, m.group("q")
         t = t[m.end():]
     vague = t.rstrip()
     if vague in _VAGUE:
         value = _VAGUE[vague]
         return (value, False, None, None) if value is not None else None
-    single = _single(t)
-    if single is not None:
-        return single, exact, None, None
-    between = re.fullmatch(rf"between\s+({_ONE_NUMBER})\s+and\s+({_ONE_NUMBER})", t)
-    ranged = between or re.fullmatch(rf"({_ONE_NUMBER})\s*(?:-|–|to|or)\s*({_ONE_NUMBER})", t)
-    if ranged:
+    value = _single(t)
+    if value is None:
+        between = re.fullmatch(rf"between\s+({_ONE_NUMBER})\s+and\s+({_ONE_NUMBER})", t)
+        ranged = between or re.fullmatch(rf"({_ONE_NUMBER})\s*(?:-|–|to|or)\s*({_ONE_NUMBER})", t)
+        if not ranged:
+            return None
         low, high = _single(ranged.group(1)), _single(ranged.group(2))
         if low is None or high is None:
             return None
         low, high = min(low, high), max(low, high)
         return low, False, low, high
-    value = _single(t)
-    if value is None:
-        return None
+    if t.endswith("+") or qualifier in _LOWER:
+        return value, False, value, None
+    if qualifier in _UPPER:
+        return value, False, None, value
     return value, exact, None, None
 
 
@@ -204,12 +225,14 @@ def _np_ok(words: Sequence[str]) -> bool:
 
 _NUM_NP = rf"(?:{NUMBER})(?:\s+{_NP_WORD}){{0,6}}?"
 _PASSIVE = {
-    kind: re.compile(rf"(?P<subject>{_NUM_NP}(?:\s*(?:,\s*(?:and\s+)?|\s+and\s+|\s+as well as\s+){_NUM_NP})*)\s+{_AUX}(?:(?:were|was)\s+)?(?:(?<=was |ere )(?:shot|stabbed|beaten|attacked) and\s+)?"
+    kind: re.compile(rf"(?P<subject>{_NUM_NP}(?:\s*(?:,\s*(?:and\s+)?|\s+and\s+|\s+as well as\s+){_NUM_NP}){{0,8}})\s+{_AUX}(?:(?:were|was)\s+)?(?:(?<=was |ere )(?:shot|stabbed|beaten|attacked) and\s+)?"
                      rf"(?P<verb>{verbs})\b", re.IGNORECASE)
     for kind, verbs in (("killed", _KILLED_PASSIVE), ("injured", _INJURED_PASSIVE))
 }
+#: a dashed aside between a verb and its object: "killing – in the words of the former CIA chief – “several hundred Russians”"
+_ASIDE = r"\s*[–—]\s[^–—\n]{1,80}?\s[–—]"
 _ACTIVE = {
-    kind: re.compile(rf"\b(?P<verb>{verbs})\s+(?P<object>{_NUM_NP}(?:\s*(?:,\s*(?:and\s+)?|\s+and\s+){_NUM_NP})*)", re.IGNORECASE)
+    kind: re.compile(rf"\b(?P<verb>{verbs})(?:{_ASIDE})?\s+[“\"]?(?P<object>{_NUM_NP}(?:\s*(?:,\s*(?:and\s+)?|\s+and\s+){_NUM_NP}){{0,8}})", re.IGNORECASE)
     for kind, verbs in (("killed", _KILLED_ACTIVE), ("injured", _INJURED_ACTIVE))
 }
 _PRONOUN_OBJECT = {kind: re.compile(rf"\b(?P<verb>{verbs})\s+(?P<object>him|her)\b", re.IGNORECASE)
@@ -225,7 +248,7 @@ _BODIES = re.compile(rf"(?P<subject>(?:{NUMBER})(?:\s+{_NP_WORD}){{0,3}}?\s+(?:b
 def _groups(phrase: str) -> list[tuple[int, int, tuple[int, bool, int | None, int | None]]]:
     """Each number that opens a noun phrase in a coordinated subject/object, with its offsets."""
     out = []
-    for part in re.finditer(r"[^,]+?(?=\s*,|\s+and\s+|\s+as well as\s+|$)", phrase):
+    for part in re.finditer(r"(?:\d,(?=\d{3})|[^,])+?(?=\s*,(?!\d{3})|\s+and\s+|\s+as well as\s+|$)", phrase):
         chunk = part.group(0)
         lead = re.match(r"\s*(?:and\s+|as well as\s+)?", chunk)
         offset = part.start() + (lead.end() if lead else 0)
@@ -262,7 +285,7 @@ def find_counts(sentence: str) -> list[CountMention]:
 
     for m in _TOTAL.finditer(sentence):
         name = next(g for g in ("num", "coded", "toll") if m.group(g))
-        parsed = parse_number(m.group(name))
+        parsed = parse_number(f"{m.group('q') or ''} {m.group(name)}" if name == "toll" else m.group(name))
         if parsed:
             exact = parsed[1] and not (name == "toll" and m.group("q"))
             add(_mention("killed", sentence, m.start(), m.end(), (parsed[0], exact, parsed[2], parsed[3]), total=True), m.span())

@@ -57,7 +57,6 @@ fixed 0.6, which says "a trigger word, nothing more".
 
 from __future__ import annotations
 
-import base64
 import json
 import re
 from dataclasses import dataclass
@@ -69,6 +68,7 @@ from typing import Any, Protocol, Sequence
 import numpy as np
 
 from ...errors import Codes, SettingsError
+from .linear import NgramSoftmax, encode_array, ngrams
 
 __all__ = [
     "PLOVER_TYPES",
@@ -163,7 +163,7 @@ _LEXICON: tuple[tuple[str, str], ...] = (
                 rf"kill(?:ed|ing|s)?\b|murder{_W}|massacre{_W}|execut(?:ed|ion)s?|behead{_W}|tortur{_W}|abduct{_W}|"
                 rf"kidnap{_W}|rap(?:ed|e)\b|sexual(?:ly)? assault{_W}|shot dead|stabb{_W}|beat(?:en|ing)?\b|lynch{_W}|"
                 rf"attack{_W}|ambush{_W}|struck|strike on|strikes on|hit by|opened fire|shooting|fired (?:\w+ ){0,3}(?:at|on|upon)\b|shot (?:and |at |him|her|them)|wound(?:ed|ing)\b"),
-    ("FIGHT", rf"clash{_W}|fight{_W}|fought|battl{_W}|exchange(?:d)? (?:of )?(?:fire|gunfire)|firefights?|gunfights?|"
+    ("FIGHT", rf"clash{_W}|fight(?:s|ing)?\b|fought|battl{_W}|exchange(?:d)? (?:of )?(?:fire|gunfire)|firefights?|gunfights?|"
               rf"offensive|invad{_W}|invasion|recaptur{_W}|retook|retake{_W}|overr(?:an|un)|captur(?:ed|e) (?:the )?(?:town|city|village|territory|base)|"
               rf"seized control|took control|skirmish{_W}|hostilities|engag(?:ed|ement) (?:with|in) combat"),
     ("PROTEST", rf"protest{_W}|demonstrat(?:ion|ors?|ed|ing|e)s?|rall(?:y|ies|ied)|march(?:ed|es)?\b|sit-ins?|"
@@ -256,17 +256,6 @@ def find_triggers(text: str) -> list[Trigger]:
     return out
 
 
-# ------------------------------------------------------------------ features
-
-_TOKEN = re.compile(r"[a-z]+(?:['’][a-z]+)?|\d+")
-
-
-def ngrams(text: str) -> list[str]:
-    """Lower-cased word unigrams and bigrams; every number becomes ``0``."""
-    tokens = ["0" if t[0].isdigit() else t for t in _TOKEN.findall(text.lower())]
-    return tokens + [f"{a} {b}" for a, b in zip(tokens, tokens[1:])]
-
-
 # ------------------------------------------------------------------ the coding
 
 
@@ -299,17 +288,6 @@ class EventTyper(Protocol):
     def classify(self, texts: Sequence[str]) -> list[EventTypeCoding]: ...
 
 
-def _decode(blob: dict[str, Any]) -> np.ndarray:
-    raw = base64.b64decode(blob["data"])
-    return np.frombuffer(raw, dtype=np.dtype(blob["dtype"])).reshape(blob["shape"]).astype(np.float32)
-
-
-def encode_array(array: np.ndarray, dtype: str = "float16") -> dict[str, Any]:
-    """An array as a JSON-ready dict (base64 of its bytes), for parameter files."""
-    data = np.ascontiguousarray(array.astype(dtype))
-    return {"dtype": dtype, "shape": list(data.shape), "data": base64.b64encode(data.tobytes()).decode("ascii")}
-
-
 def load_params(path: str | Path | None = None) -> dict[str, Any]:
     """The fitted parameter document (the bundled one by default)."""
     target = Path(path) if path else Path(str(resources.files("storyline.pipeline") / "params" / PARAMS_FILE))
@@ -319,49 +297,18 @@ def load_params(path: str | Path | None = None) -> dict[str, Any]:
         raise SettingsError(f"event type parameters not found: {target}; run `storyline fit events FILE`", code=Codes.BAD_SETTING) from None
 
 
-class LinearEventTyper:
+class LinearEventTyper(NgramSoftmax):
     """ACLED sub-event classifier (n-gram logistic regression) plus the PLOVER trigger lexicon."""
 
     name = "eventtype.linear.v1"
 
     def __init__(self, params: dict[str, Any] | None = None) -> None:
-        params = params if params is not None else load_params()
-        self.classes: list[str] = list(params["classes"])
-        self.vocabulary = {term: i for i, term in enumerate(params["vocabulary"])}
-        self.idf = _decode(params["idf"])
-        self.weights = _decode(params["weights"])  # (features, classes)
-        self.bias = _decode(params["bias"])
+        super().__init__(params if params is not None else load_params())
 
     @classmethod
     @lru_cache(maxsize=1)
     def bundled(cls) -> "LinearEventTyper":
         return cls()
-
-    def features(self, texts: Sequence[str]) -> np.ndarray:
-        """TF-IDF rows (binary term presence times idf, unit length) over the fitted vocabulary."""
-        x = np.zeros((len(texts), len(self.vocabulary)), dtype=np.float32)
-        for row, text in enumerate(texts):
-            idx = sorted({self.vocabulary[g] for g in ngrams(text) if g in self.vocabulary})
-            if idx:
-                values = self.idf[idx]
-                x[row, idx] = values / np.linalg.norm(values)
-        return x
-
-    def probabilities(self, texts: Sequence[str]) -> np.ndarray:
-        """Probability of each ACLED sub-event type (columns in ``self.classes``)."""
-        if not texts:
-            return np.zeros((0, len(self.classes)), dtype=np.float32)
-        # sparse rows: only the weights of the terms present are summed (the dense product costs
-        # vocabulary x classes per text)
-        logits = np.tile(self.bias, (len(texts), 1)).astype(np.float32)
-        for row, text in enumerate(texts):
-            idx = sorted({self.vocabulary[g] for g in ngrams(text) if g in self.vocabulary})
-            if idx:
-                values = self.idf[idx]
-                logits[row] += (values / np.linalg.norm(values)) @ self.weights[idx]
-        logits -= logits.max(axis=1, keepdims=True)
-        p = np.exp(logits)
-        return p / p.sum(axis=1, keepdims=True)
 
     def classify(self, texts: Sequence[str]) -> list[EventTypeCoding]:
         out = []

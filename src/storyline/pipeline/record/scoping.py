@@ -1,0 +1,104 @@
+"""Record (scope): the event's kind, and what it lets the event type say.
+
+:func:`event_kind` pools the kind typer's probabilities over independent
+sources; :func:`within_scope` reduces one report's event type to what the
+kind allows (:func:`.kind.coding_scope`); :func:`kind_field` and
+:func:`scoped_field` write the record fields with notes saying why.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import defaultdict
+from typing import Any, Mapping, Sequence
+
+import numpy as np
+
+from ...model import Article, FieldValue, RecordField, Support
+from .eventtype import LEXICON_CONFIDENCE, EventTypeCoding, find_triggers
+from .kind import KINDS, CodingScope, KindCoding, KindTyper, decide, kind_text
+
+__all__ = ["LEAD_SENTENCES", "sentence_segments", "lead", "event_kind", "kind_field", "within_scope", "without_demonstrators",
+           "scoped_field"]
+
+LEAD_SENTENCES = 8
+
+
+def sentence_segments(article: Article) -> list[tuple[int, int, int]]:
+    """(start, end, paragraph) of the article's sentences; the whole text when it has none."""
+    spans = [(s.start, s.end, s.paragraph) for s in article.segments if s.kind == "sentence"]
+    return spans or [(0, len(article.text), 0)]
+
+
+def lead(article: Article) -> str:
+    """The lead sentences the kind is read from (with the headline, :func:`.kind.kind_text`)."""
+    return " ".join(article.text[s:e] for s, e, _ in sentence_segments(article)[:LEAD_SENTENCES])
+
+
+def event_kind(kinds: KindTyper, kept: Sequence[Article], group_of: Mapping[str, str]) -> KindCoding:
+    """The kind the sources support together: each source's mean probabilities, averaged over sources."""
+    codings = kinds.classify([kind_text(a.title, lead(a)) for a in kept])
+    classes = list(getattr(kinds, "classes", None) or codings[0].probabilities)
+    per_group: dict[str, list[list[float]]] = defaultdict(list)
+    for article, c in zip(kept, codings):
+        per_group[group_of[article.id]].append([c.probabilities.get(k, 0.0) for k in classes])
+    means = [[sum(col) / len(rows) for col in zip(*rows)] for rows in per_group.values()]
+    pooled = [sum(col) / len(means) for col in zip(*means)]
+    return decide(classes, np.asarray(pooled), getattr(kinds, "abstain_below", 0.5))
+
+
+def kind_field(kind: KindCoding, kept: Sequence[Article], n_groups: int) -> RecordField:
+    supports = []
+    for article in kept[:5]:
+        s, e, _ = sentence_segments(article)[0]
+        supports.append(Support(article.id, article.source, s, e, s, e, article.text[s:e]))
+    read = f"read from the headline and lead of {n_groups} independent source{'s' if n_groups != 1 else ''}"
+    if kind.kind is None:
+        return RecordField("kind", None, (), f"uncertain: at best {KINDS.get(kind.best, kind.best)} ({kind.confidence:.2f}); {read}")
+    return RecordField("kind", FieldValue(kind.kind, kind.detail(), tuple(supports)), (), f"{read}; probability {kind.confidence:.2f}")
+
+
+def within_scope(coding: Any, scope: CodingScope) -> EventTypeCoding | None:
+    """The article's event type reduced to what the event's kind allows (the first allowed trigger for PLOVER)."""
+    et = coding.event_type
+    if et is not None and scope.acled and scope.consistent and not _consistent(et):
+        # "Israel and Hamas agree to a cease-fire": an agreement is no demonstration, whatever the classifier's ACLED guess
+        return EventTypeCoding(et.plover, None, None, et.confidence, et.trigger, et.method)
+    if et is None or (scope.acled and scope.plover):
+        return et
+    if not scope.plover:
+        return None
+    span = coding.type_text or (0, len(coding.article.text))
+    allowed = [t for t in find_triggers(coding.article.text[span[0]:span[1]]) if t.plover not in scope.excluded_plover]
+    first = allowed[0] if allowed else None
+    return EventTypeCoding(first.plover if first else None, None, None, LEXICON_CONFIDENCE if first else 0.0, first, "lexicon")
+
+
+#: ACLED event types and the PLOVER types that can describe the same event (None: the classifier alone)
+_ACLED_FAMILY = {
+    "Protests": {"PROTEST", "DEMAND", "DISAPPROVE", "REJECT", None},
+    "Riots": {"PROTEST", "ASSAULT", "FIGHT", "COERCE", "DEMAND", "DISAPPROVE", "REJECT", None},
+    "Battles": {"FIGHT", "ASSAULT", "COERCE", None},
+    "Explosions/Remote violence": {"ASSAULT", "FIGHT", "COERCE", "THREATEN", None},
+    "Violence against civilians": {"ASSAULT", "FIGHT", "COERCE", "CRIME", None},
+}
+
+
+def _consistent(et: EventTypeCoding) -> bool:
+    """Does the ACLED violence or protest type agree with the PLOVER type the report's own words give?"""
+    family = _ACLED_FAMILY.get(et.acled_event_type or "")
+    return family is None or et.plover in family
+
+
+def without_demonstrators(sentence: Any) -> Any:
+    drop = lambda a: None if a is not None and a.kind in ("protesters", "rioters") else a  # noqa: E731
+    return dataclasses.replace(sentence, actor1=drop(sentence.actor1), actor2=drop(sentence.actor2))
+
+
+def scoped_field(found: RecordField, scope: CodingScope) -> RecordField:
+    """The event type field with the kind's reason in its note when the kind left a type out."""
+    if not scope.reason:
+        return found
+    if found.value is None:
+        return RecordField(found.name, None, (), scope.reason)
+    return dataclasses.replace(found, note=f"{found.note}; {scope.reason}")
