@@ -157,7 +157,11 @@ def _kill_at(proc: subprocess.Popen, db: Path, target: int | None, delay: float)
     while target is not None and proc.poll() is None and (committed(db) or 0) < target:
         time.sleep(0.005)
     end = time.monotonic() + delay
+    # a start-up kill lands in this run's start-up, however much shorter it is than the clean run's
+    before = committed(db) or 0 if target is None else None
     while proc.poll() is None and time.monotonic() < end:
+        if before is not None and (committed(db) or 0) > before:
+            break
         time.sleep(0.002)
     if proc.poll() is not None:
         return None
