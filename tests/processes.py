@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-__all__ = ["start_holder", "start_cli", "run_fake_cli", "stop"]
+__all__ = ["FAKE_CLI", "start_holder", "start_cli", "run_fake_cli", "stop"]
 
 TESTS = Path(__file__).resolve().parent
 
@@ -33,6 +33,10 @@ main()
 """
 
 
+#: the command (before its arguments) that runs the command line with the fakes
+FAKE_CLI = (sys.executable, "-c", _CLI, str(TESTS))
+
+
 def _env() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if not k.startswith("STORYLINE_")}
 
@@ -46,7 +50,7 @@ def start_holder(db: Path | str, hold: float = 120) -> subprocess.Popen:
 
 
 def start_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-c", _CLI, str(TESTS), *args], stdout=subprocess.PIPE,
+    return subprocess.Popen([*FAKE_CLI, *args], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, env=_env() | (env or {}))
 
 

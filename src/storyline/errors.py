@@ -54,6 +54,7 @@ class Codes:
     ROBOTS = "SL124"  # a URL its site's robots.txt does not allow us to fetch
     NOT_A_FEED = "SL125"  # a feed file that is not RSS or Atom
     STAGE_FAILED = "SL130"  # a pipeline stage failed on this input; the rest of the batch was stored
+    OVER_BUDGET = "SL131"  # this input's analysis took longer than article_time_budget_s; the rest was stored
     # store
     STORE_OPEN = "SL201"
     STORE_SCHEMA = "SL202"

@@ -104,3 +104,17 @@ def test_ingesting_the_same_archive_again_changes_nothing(fake_engine, tmp_path)
     again = engine.ingest([str(path)])
 
     assert (again.ingested, again.unchanged, again.rejected) == (0, 2, 0)
+
+
+@pytest.mark.parametrize("name,content", [("notes.warc", b"not a web archive at all\n"),
+                                          ("cut.warc", b"WARC/1.0\r\nWARC-Type: response\r\n"),
+                                          ("cut.warc.gz", __import__("gzip").compress(b"WARC/1.0\r\nWARC-Type: response\r\n")[:15])])
+def test_a_file_without_one_warc_record_is_rejected_not_passed_over(tmp_path, name, content):
+    path = tmp_path / name
+    path.write_bytes(content)
+
+    items = list(read_path(str(path)))
+
+    rejections = [i for i in items if isinstance(i, Rejection)]
+    assert rejections and not [i for i in items if isinstance(i, RawRecord)]
+    assert all(r.origin == str(path) for r in rejections) and any("no WARC record" in r.reason for r in rejections)

@@ -24,7 +24,7 @@ from ..pipeline.normalise import field_limits, to_article
 from ..settings import Options
 from ..store import Store
 from ..store.vectors import FaissIndex, day_range, vector_id
-from .analyse import analyse
+from .analyse import Analysis, Overrun, analyse
 from .components import Components
 from .state import ClusterState, load_state, save_memory, save_state
 from .timing import StageTimer
@@ -67,6 +67,20 @@ def stream_events(clusterer: Any, items: Sequence[ClusterItem], options: Options
     return [clusterer.event_of[item.key] for item in items]
 
 
+class OverBudget(Exception):
+    """Some articles of a batch went over their time budget (the batch is tried again without them)."""
+
+    def __init__(self, overruns: list[Overrun]) -> None:
+        super().__init__(", ".join(o.article_id for o in overruns))
+        self.overruns = overruns
+
+
+def _rejection(article: Article, code: str, reason: str) -> Rejection:
+    """The rejection of an article that was read (its origin is "file:line")."""
+    origin, _, line = (article.origin or "<api>:0").rpartition(":")
+    return Rejection(origin, int(line) if line.isdigit() else 0, code, reason, article.text[:200])
+
+
 class Ingester:
     """One ingest run's work on a store whose clustering state is loaded."""
 
@@ -78,6 +92,8 @@ class Ingester:
         self.dirty_events: set[str] = set()
         #: ids of the events and stories this run created and that still exist (the second pass may merge them away)
         self._created: dict[str, set[str]] = {"event": set(), "story": set()}
+        #: analyses of the articles of a batch that is tried again without an article over its time budget
+        self._analysed: dict[str, Analysis] = {}
 
     def run(self, items: Iterable[RawRecord | Rejection | dict], *, source: str | None = None,
             progress: Progress | None = None, after: Callable[[StageTimer], None] | None = None) -> IngestSummary:
@@ -181,6 +197,17 @@ class Ingester:
             self._batch(batch, summary, timer, analysed)
         except StoreError:
             raise  # the store itself failing is no article's fault: stop, nothing of this batch was committed
+        except OverBudget as over:  # before the transaction: only the deduplicator's memory has changed
+            self._created = created
+            self.state = load_state(self.store, self.components, self.index_path)
+            slow = {o.article_id: o for o in over.overruns}
+            for article in batch:
+                if article.id in slow:
+                    self.reject(_rejection(article, Codes.OVER_BUDGET, slow[article.id].reason()), summary)
+            rest = [a for a in batch if a.id not in slow]
+            if rest:
+                self._isolated(rest, summary, timer, analysed)
+            return
         except Exception as exc:  # noqa: BLE001  (any bug of a stage on some input: isolate the input)
             self._created = created
             self.state = load_state(self.store, self.components, self.index_path)
@@ -189,23 +216,16 @@ class Ingester:
                 self._isolated(batch[:half], summary, timer, analysed)
                 self._isolated(batch[half:], summary, timer, analysed)
                 return
-            article = batch[0]
-            origin, _, line = (article.origin or "<api>:0").rpartition(":")
+            self._analysed.clear()
             reason = f"a pipeline stage failed on this article ({type(exc).__name__}: {exc})"[:500]
-            self.reject(Rejection(origin, int(line) if line.isdigit() else 0, Codes.STAGE_FAILED, reason, article.text[:200]), summary)
+            self.reject(_rejection(batch[0], Codes.STAGE_FAILED, reason), summary)
 
     def _batch(self, batch: list[Article], summary: IngestSummary, timer: StageTimer,
                analysed: Callable[[int], None] = lambda n: None) -> None:
         with timer("deduplicate"):
             articles, signatures, matches = self._deduplicate(batch)
         originals = [a for a in articles if a.duplicate_of is None]
-        analyses = {}
-        for start in range(0, len(originals), _PROGRESS_STEP):  # analysis is per article: chunks only pace the progress display
-            chunk = originals[start : start + _PROGRESS_STEP]
-            analyses.update((a.id, x) for a, x in zip(chunk, analyse(chunk, self.components, self.options.embed_chars, timer)))
-            analysed(min(len(articles), start + len(chunk) + (len(articles) - len(originals))))
-        if not originals:
-            analysed(len(articles))
+        analyses = self._analyse(originals, timer, lambda n: analysed(min(len(articles), n + len(articles) - len(originals))))
         clusterer, linker, index = self.state.clusterer, self.state.linker, self.state.index
         embedder_name = self.components.get("embedder").name
         duplicates = 0
@@ -256,6 +276,26 @@ class Ingester:
             self.dirty_events.update(touched)
         summary.ingested += len(articles)
         summary.duplicates += duplicates
+
+    def _analyse(self, originals: list[Article], timer: StageTimer, analysed: Callable[[int], None]) -> dict[str, Analysis]:
+        """The analysis of each article (kept from an earlier try of this batch when there is one); raises
+        :class:`OverBudget` when some article's analysis went over its time budget, with the others' analyses."""
+        budget = self.options.article_time_budget_s
+        todo = [a for a in originals if a.id not in self._analysed]
+        overruns: list[Overrun] = []
+        for start in range(0, len(todo), _PROGRESS_STEP):  # analysis is per article: chunks only pace the progress display
+            chunk = todo[start : start + _PROGRESS_STEP]
+            for a, found in zip(chunk, analyse(chunk, self.components, self.options.embed_chars, timer, budget)):
+                if isinstance(found, Overrun):
+                    overruns.append(found)
+                else:
+                    self._analysed[a.id] = found
+            analysed(len(originals) - len(todo) + start + len(chunk))
+        if not todo:
+            analysed(len(originals))
+        if overruns:
+            raise OverBudget(overruns)
+        return {a.id: self._analysed.pop(a.id) for a in originals}
 
     def _story_candidates(self, event: EventState) -> list[str]:
         first = event.first_date

@@ -10,6 +10,7 @@ missing or does not match the database it is rebuilt.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 from typing import Iterable
 
@@ -67,7 +68,10 @@ class FaissIndex:
         return [(self.keys[i], float(s)) for s, i in zip(scores[0], ids[0]) if i != -1]
 
     def save(self, path: Path) -> None:
-        self._faiss.write_index(self.index, str(path))
+        """Write the index beside ``path`` and move it into place, so that a kill mid-write leaves the old file."""
+        partial = path.with_name(path.name + ".partial")
+        self._faiss.write_index(self.index, str(partial))
+        os.replace(partial, path)
 
     @classmethod
     def load_or_build(cls, path: Path, dim: int, rows: Iterable[tuple[str, int, np.ndarray]], expected: int) -> "FaissIndex":

@@ -183,12 +183,12 @@ class Vocabulary:
     def total(self, keys: Iterable[str]) -> float:
         """Sum of the IDF weights of ``keys``."""
         idf = self.idf
-        return sum(idf(k) for k in keys)
+        return math.fsum(idf(k) for k in keys)
 
     def norm(self, weights: dict[str, float]) -> float:
         """Length of the IDF-weighted vector of term ``weights``."""
         idf = self.idf
-        return math.sqrt(sum((w * idf(t)) ** 2 for t, w in weights.items()))
+        return math.sqrt(math.fsum((w * idf(t)) ** 2 for t, w in weights.items()))
 
 
 def weighted_overlap(item: Iterable[str], event: Counter, vocab: Vocabulary, event_total: float | None = None) -> float:
@@ -196,7 +196,7 @@ def weighted_overlap(item: Iterable[str], event: Counter, vocab: Vocabulary, eve
     item = set(item)
     if not item or not event:
         return 0.0
-    shared = sum(vocab.idf(k) for k in item if k in event)
+    shared = math.fsum(vocab.idf(k) for k in item if k in event)
     smaller = min(vocab.total(item), vocab.total(event) if event_total is None else event_total)
     return shared / smaller if smaller else 0.0
 
@@ -206,8 +206,8 @@ def novel_share(item: Iterable[str], event: Counter, vocab: Vocabulary) -> float
     item = set(item)
     if not item:
         return 0.0
-    total = sum(vocab.idf(k) for k in item)
-    return sum(vocab.idf(k) for k in item if k not in event) / total
+    total = math.fsum(vocab.idf(k) for k in item)
+    return math.fsum(vocab.idf(k) for k in item if k not in event) / total
 
 
 def term_weights(text: str, limit: int = 200) -> dict[str, float]:
@@ -221,7 +221,7 @@ def tfidf_cosine(item: dict[str, float], event: Counter, vocab: Vocabulary, even
     if not item or not event:
         return 0.0
     idf = vocab.idf
-    dot = sum(w * event[t] * idf(t) ** 2 for t, w in item.items() if t in event)
+    dot = math.fsum(w * event[t] * idf(t) ** 2 for t, w in item.items() if t in event)
     if dot == 0.0:
         return 0.0
     norm_event = vocab.norm(event) if event_norm is None else event_norm

@@ -11,7 +11,7 @@ everything else the article says (:mod:`.places`, step 3).
 from __future__ import annotations
 
 import math
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from .gazetteer import Entry, name_key
@@ -68,6 +68,17 @@ class Context:
         self._excluded: Toponym | None = None
         self._by_topo: dict[int, tuple[str, float]] = {}
         self.demonym_countries: set[str] = set()
+        # the same evidence counted by key, so that each look-up is one dictionary read (a scan over every
+        # toponym per candidate was quadratic in the article): the excluded toponym's own share is subtracted
+        self._entry_of: dict[int, Entry] = {}
+        self._locative_in: Counter = Counter()  # (sentence, country) -> locative toponyms
+        self._adm1: Counter = Counter()  # (country, admin1) -> toponyms resolved to that first-level division
+        self._not_country: Counter = Counter()  # country -> toponyms resolved to something other than a country
+        self._not_adm1: Counter = Counter()  # (country, admin1) -> toponyms resolved inside it, not to it
+        self._point_names: dict[int, Counter] = {}  # geonameid -> name keys of the toponyms resolved to it
+        self._point_entry: dict[int, Entry] = {}
+        #: (candidate geonameid, excluded name key) -> nearest km: a name repeated through an article asks again
+        self._nearest: dict[tuple[int, str | None], float | None] = {}
 
     @classmethod
     def build(cls, toponyms: list[Toponym], demonyms: list[tuple[int, str]], text: str) -> "Context":
@@ -87,6 +98,7 @@ class Context:
             if not e.feature_code.startswith("PCL"):
                 ctx.points.append((t, e))
             ctx._resolved.append((t, e))
+            ctx._count(t, e)
         countries = _country_codes()
         for _start, key in demonyms:
             code = countries.get(key)
@@ -95,32 +107,54 @@ class Context:
                 ctx.demonym_countries.add(code)
         return ctx
 
+    def _count(self, t: Toponym, e: Entry) -> None:
+        self._entry_of[id(t)] = e
+        for counter, key in self._keys(t, e):
+            counter[key] += 1
+        if not e.feature_code.startswith("PCL"):
+            self._point_names.setdefault(e.geonameid, Counter())[name_key(t.text)] += 1
+            self._point_entry.setdefault(e.geonameid, e)
+
+    def _keys(self, t: Toponym, e: Entry) -> list[tuple[Counter, object]]:
+        """The counters toponym ``t`` (resolved to ``e``) counts in, with its key in each."""
+        keys: list[tuple[Counter, object]] = []
+        if t.locative:
+            keys.append((self._locative_in, (t.sentence, e.country_code)))
+        if e.feature_code == "ADM1":
+            keys.append((self._adm1, (e.country_code, e.admin1_code)))
+        else:
+            keys.append((self._not_adm1, (e.country_code, e.admin1_code)))
+        if not e.feature_code.startswith("PCL"):
+            keys.append((self._not_country, e.country_code))
+        return keys
+
+    def _others(self, counter: Counter, key: object) -> int:
+        """How many toponyms other than the excluded one count under ``key``."""
+        n = counter.get(key, 0)
+        own = self._excluded
+        if n and own is not None and id(own) in self._entry_of:
+            n -= sum(1 for c, k in self._keys(own, self._entry_of[id(own)]) if c is counter and k == key)
+        return n
+
     def same_sentence_country(self, code: str) -> bool:
         own = self._excluded
         if own is None:
             return False
-        return any(t is not own and t.locative and t.sentence == own.sentence and e.country_code == code for t, e in self._resolved)
+        return self._others(self._locative_in, (own.sentence, code)) > 0
 
     def demonym_country(self, code: str) -> bool:
         return code in self.demonym_countries
 
     def admin1_named(self, country: str, admin1: str) -> bool:
-        return any(t is not self._excluded and e.feature_code == "ADM1" and e.country_code == country and e.admin1_code == admin1
-                   for t, e in self._resolved)
+        return self._others(self._adm1, (country, admin1)) > 0
 
     def encloses_other(self, entry: Entry) -> bool:
         """``entry`` is the country or first-level division of another place the article names."""
-        country = entry.feature_code.startswith("PCL")
-        if not country and entry.feature_code != "ADM1":
+        if entry.feature_code.startswith("PCL"):
+            return self._others(self._not_country, entry.country_code) > 0
+        if entry.feature_code != "ADM1":
             return False
-        for t, e in self._resolved:
-            if t is self._excluded or e.geonameid == entry.geonameid or e.country_code != entry.country_code:
-                continue
-            if country and not e.feature_code.startswith("PCL"):
-                return True
-            if not country and e.feature_code != "ADM1" and e.admin1_code == entry.admin1_code:
-                return True
-        return False
+        return self._others(self._not_adm1, (entry.country_code, entry.admin1_code)) > 0
 
     def without(self, t: Toponym) -> "Context":
         view = Context.__new__(Context)
@@ -172,15 +206,21 @@ class Context:
         return country_entry
 
     def nearest_km(self, entry: Entry) -> float | None:
+        """Kilometres to the nearest other point the article names (not ``entry`` itself, nor a point named as the
+        excluded toponym is); once per distinct place, however often it is named."""
+        excluded = name_key(self._excluded.text) if self._excluded is not None else None
+        known = self._nearest.get((entry.geonameid, excluded), False)
+        if known is not False:
+            return known
         best = None
-        for t, e in self.points:
-            if t is self._excluded or e.geonameid == entry.geonameid:
+        for geonameid, keys in self._point_names.items():
+            if geonameid == entry.geonameid or (excluded is not None and not any(k != excluded for k in keys)):
                 continue
-            if self._excluded is not None and name_key(t.text) == name_key(self._excluded.text):
-                continue
+            e = self._point_entry[geonameid]
             d = haversine_km(entry.latitude, entry.longitude, e.latitude, e.longitude)
             if best is None or d < best:
                 best = d
+        self._nearest[(entry.geonameid, excluded)] = best
         return best
 
 

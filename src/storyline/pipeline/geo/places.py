@@ -255,11 +255,18 @@ class GazetteerGeoparser:
         scored = sorted(((1.0 if t.label == "INTRO" else model.probability(f), t) for t, f in self.span_candidates(text, entities)),
                         key=lambda x: (-x[0], x[1].start))
         accepted: list[Toponym] = []
+        # accepted spans never overlap, so ordered by start they are ordered by end too: a new span overlaps one
+        # of them only if it overlaps the last one starting before its end (a bisection, not a scan)
+        starts: list[int] = []
+        ends: list[int] = []
         for probability, topo in scored:
             if probability < 0.5:
                 break
-            if any(overlaps((topo.start, topo.end), (a.start, a.end)) for a in accepted):
+            at = bisect.bisect_left(starts, topo.end)
+            if at and ends[at - 1] > topo.start:
                 continue
+            starts.insert(at, topo.start)
+            ends.insert(at, topo.end)
             accepted.append(topo)
         accepted.sort(key=lambda t: t.start)
         starts = {t.start for t in accepted}

@@ -198,6 +198,9 @@ class WarcReader:
             item = self._response(raw_head + block + b"\r\n\r\n", origin, number, fields.get("warc-target-uri"), skipped)
             if item is not None:
                 yield item
+        if number == 0:  # not one record header: not a WARC file, or one cut off before its first record ended
+            yield Rejection(origin, 0, Codes.DAMAGED, "no WARC record in the file (a record starts with a line 'WARC/1.0'"
+                            " and its header ends with a blank line): not a WARC file, or one cut off inside its first record")
         if skipped:
             counts = ", ".join(f"{n} {what}" for what, n in skipped.most_common())
             yield Notice(origin, f"skipped {sum(skipped.values())} of {number} records ({counts})")
