@@ -11,10 +11,10 @@ stored relays, so "independent report" has one definition everywhere.
 from __future__ import annotations
 
 import dataclasses
-from typing import Iterable, Sequence
+from typing import Iterable, Mapping, Sequence
 
 from ..comparison import Comparison
-from ..model import Article, EventRecord, Relay
+from ..model import Article, EventRecord, Mention, Relay
 from ..model import DatePrecision as P
 from ..pipeline.relays import EventRelays, Report
 from ..store import Store
@@ -36,9 +36,10 @@ class RecordBuilder:
     def __init__(self, store: Store, components: Components) -> None:
         self.store, self.components = store, components
 
-    def relays(self, articles: Sequence[Article]) -> EventRelays:
+    def relays(self, articles: Sequence[Article], mentions: Mapping[str, Sequence[Mention]] | None = None) -> EventRelays:
         """The relays among an event's stored articles (the relays stage on their attributions)."""
-        reports = [Report(a.id, a.source, a.duplicate_of, tuple(m for m in self.store.mentions(a.id) if m.label == "ATTRIBUTION"))
+        mentions = mentions if mentions is not None else self._mentions(articles)
+        reports = [Report(a.id, a.source, a.duplicate_of, tuple(m for m in mentions[a.id] if m.label == "ATTRIBUTION"))
                    for a in articles]
         return self.components.get("relays").detect(reports)
 
@@ -47,19 +48,24 @@ class RecordBuilder:
         data = self.store.relays(event_id)
         return relays_from_dict(data) if data is not None else self.relays(articles)
 
-    def build(self, event_id: str, articles: Sequence[Article], relays: EventRelays | None = None) -> EventRecord:
+    def _mentions(self, articles: Sequence[Article]) -> dict[str, list[Mention]]:
+        return {a.id: self.store.mentions(a.id) for a in articles}
+
+    def build(self, event_id: str, articles: Sequence[Article], relays: EventRelays | None = None,
+              mentions: Mapping[str, Sequence[Mention]] | None = None) -> EventRecord:
         """The record of an event reported by ``articles`` (stored articles: their mentions and places are read)."""
-        relays = relays or self.relays(articles)
-        mentions = {a.id: self.store.mentions(a.id) for a in articles}
+        mentions = mentions if mentions is not None else self._mentions(articles)
+        relays = relays or self.relays(articles, mentions)
         places = {a.id: self.store.places(a.id) for a in articles}
         recorder = self.components.get("recorder")
         kinds = self.components.get("kind_typer") if getattr(recorder, "uses_kinds", False) else None
         return recorder.build(event_id, articles, mentions, places, relays.groups(), self.components.get("event_typer"), kinds=kinds)
 
-    def compare(self, event_id: str, articles: Sequence[Article], relays: EventRelays | None = None) -> Comparison:
+    def compare(self, event_id: str, articles: Sequence[Article], relays: EventRelays | None = None,
+                mentions: Mapping[str, Sequence[Mention]] | None = None) -> Comparison:
         """The comparison of the sources of an event reported by ``articles`` (stored articles)."""
-        relays = relays or self.relays(articles)
-        mentions = {a.id: self.store.mentions(a.id) for a in articles}
+        mentions = mentions if mentions is not None else self._mentions(articles)
+        relays = relays or self.relays(articles, mentions)
         return self.components.get("comparer").compare(event_id, articles, mentions, relays.relays,
                                                        self.components.get("embedder"))
 
@@ -84,11 +90,12 @@ class RecordBuilder:
     def _save(self, event_ids: Sequence[str]) -> None:
         for event_id in event_ids:
             articles = self.store.articles(self.store.event_members(event_id))
-            relays = self.relays(articles)
-            record = self.build(event_id, articles, relays)
+            mentions = self._mentions(articles)  # read once for the relays, the record and the comparison
+            relays = self.relays(articles, mentions)
+            record = self.build(event_id, articles, relays, mentions)
             self.store.save_record(event_id, dataclasses.asdict(record), len(articles), dataclasses.asdict(relays))
             with self._timer(COMPARE_STAGE):
-                comparison = self.compare(event_id, articles, relays)
+                comparison = self.compare(event_id, articles, relays, mentions)
                 self.store.save_comparison(event_id, comparison.to_dict(), len(articles))
             date = record.fields.get("date")
             if date is not None and date.value is not None:
