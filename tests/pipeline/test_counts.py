@@ -120,6 +120,6 @@ def test_long_number_lists_stay_linear():
     import time
 
     sentence = "killing " + ", ".join(["1,000"] * 1000) + " people"  # quadratic: about 15 s here
-    started = time.perf_counter()
+    started = time.process_time()
     find_counts(sentence)
-    assert time.perf_counter() - started < 3.0
+    assert time.process_time() - started < 3.0

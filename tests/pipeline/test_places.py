@@ -147,9 +147,9 @@ def test_a_long_article_naming_many_places_is_geoparsed_in_time_linear_in_its_le
     text = " ".join(pieces)
     spans = [(m.start(), m.end(), "GPE") for m in re.finditer("|".join(towns), text)]
 
-    started = time.perf_counter()
+    started = time.process_time()
     places = geoparser.parse("long", text, spans)
-    seconds = time.perf_counter() - started
+    seconds = time.process_time() - started
 
     assert len(places) == len(spans) == 9000
     assert sum(p.name == "Paris" for p in places) == sum(p.text == "Paris" for p in places)
