@@ -40,6 +40,8 @@ class _Part:
     terms: frozenset
     first: dt.date | None
     last: dt.date | None
+    members: int
+    sources: frozenset
 
 
 class _Totals:
@@ -52,15 +54,20 @@ class _Totals:
         self.terms: Counter = Counter()
         self.firsts: Counter = Counter()
         self.lasts: Counter = Counter()
+        self.sources: Counter = Counter()
+        self.articles = 0
         self._range: tuple[dt.date | None, dt.date | None] | None = None
+        self._biggest: EventState | None = None
 
     def sync(self, events: list[EventState]) -> None:
-        """Bring the totals up to date with ``events`` (a constant cost for each unchanged event)."""
+        """Bring the totals up to date with ``events`` (a constant cost for each unchanged event). An event
+        changes by a new vector sum (an original report; its outlet is noted before the story is read)
+        or by more members (a duplicate)."""
         parts = self.parts
         for event in events:
             part = parts.get(event.id)
             if part is None or part.event is not event or part.vector is not event.vector_sum or \
-                    part.first != event.first_date or part.last != event.last_date:
+                    part.members != len(event.members) or part.first != event.first_date or part.last != event.last_date:
                 self._replace(part, event)
         if len(parts) != len(events):
             present = {e.id for e in events}
@@ -69,10 +76,13 @@ class _Totals:
                 del parts[gone.event.id]
 
     def _replace(self, old: _Part | None, event: EventState) -> None:
+        still_biggest = old is not None and self._biggest is event and len(event.members) >= old.members
         if old is not None:
             self._remove(old)
+        if still_biggest:
+            self._biggest = event
         new = _Part(event, event.vector_sum, frozenset(event.entities), frozenset(event.terms),
-                    event.first_date, event.last_date)
+                    event.first_date, event.last_date, len(event.members), frozenset(event.sources))
         fixed = _fixed(new.vector)
         self.vector = fixed if self.vector is None else self.vector + fixed
         self.entities.update(new.entities)
@@ -81,12 +91,21 @@ class _Totals:
             self.firsts[new.first] += 1
         if new.last is not None:
             self.lasts[new.last] += 1
-        self._range = None
+        self.sources.update(new.sources)
+        self.articles += new.members
+        if self._range is not None and new.first is not None:
+            first, last = self._range
+            self._range = (min(first or new.first, new.first), max(last or new.last, new.last))
         self.parts[event.id] = new
+        if self._biggest is not None and _bigness(event) > _bigness(self._biggest):
+            self._biggest = event
 
     def _remove(self, part: _Part) -> None:
         self.vector = self.vector - _fixed(part.vector)
-        for counts, keys in ((self.entities, part.entities), (self.terms, part.terms)):
+        self.articles -= part.members
+        if self._biggest is part.event:
+            self._biggest = None
+        for counts, keys in ((self.entities, part.entities), (self.terms, part.terms), (self.sources, part.sources)):
             counts.subtract(keys)
             for key in keys:
                 if counts[key] <= 0:
@@ -96,17 +115,28 @@ class _Totals:
                 counts[day] -= 1
                 if counts[day] <= 0:
                     del counts[day]
-        self._range = None
+                    if self._range is not None and day in self._range:
+                        self._range = None  # an end of the range went: find it again
 
     def dates(self) -> tuple[dt.date | None, dt.date | None]:
         if self._range is None:
             self._range = (min(self.firsts) if self.firsts else None, max(self.lasts) if self.lasts else None)
         return self._range
 
+    def biggest(self) -> EventState | None:
+        """The event with the most members (the earliest of equals)."""
+        if self._biggest is None and self.parts:
+            self._biggest = max((p.event for p in self.parts.values()), key=_bigness)
+        return self._biggest
+
     def centroid(self, dtype) -> np.ndarray:
         total = self.vector.astype(np.float64) / _SCALE
         norm = float(np.linalg.norm(total))
         return (total / norm if norm else total).astype(dtype)
+
+
+def _bigness(event: EventState) -> tuple[int, int]:
+    return len(event.members), -int(event.id[1:]) if event.id[1:].isdigit() else 0
 
 
 def _fixed(vector: np.ndarray) -> np.ndarray:
