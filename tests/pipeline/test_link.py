@@ -97,11 +97,15 @@ def test_running_totals_follow_events_that_grow_shrink_and_leave():
     item = ClusterItem("E2-b", DAY + dt.timedelta(days=20), np.array([0, 0, 1, 0], dtype=np.float32),
                        frozenset({"bergen"}), frozenset(), {"storm": 1.0}, frozenset())
     second.add(item)
+    story.refresh(second)
     assert story.last_date == DAY + dt.timedelta(days=20)
     assert "bergen" in story.totals().entities and "storm" in story.totals().terms
     assert np.allclose(story.centroid(), np.array([1, 1, 1, 0]) / np.sqrt(3))
     story.events = [first]
     assert story.totals().entities == Counter({"marlow": 1, "thames": 1})
+    story.append(second)
+    story.drop(["E2"])
+    assert [e.id for e in story.events] == ["E1"] and story.totals().articles == 1
     assert (story.first_date, story.last_date) == (DAY, DAY)
     assert np.allclose(story.centroid(), [1, 0, 0, 0])
     assert story.holds(first) and not story.holds(second)

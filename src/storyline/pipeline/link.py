@@ -58,22 +58,40 @@ class _Totals:
         self.articles = 0
         self._range: tuple[dt.date | None, dt.date | None] | None = None
         self._biggest: EventState | None = None
+        self._list: list[EventState] | None = None
 
     def sync(self, events: list[EventState]) -> None:
-        """Bring the totals up to date with ``events`` (a constant cost for each unchanged event). An event
-        changes by a new vector sum (an original report; its outlet is noted before the story is read)
-        or by more members (a duplicate)."""
+        """Bring the membership up to date with ``events``: a full pass only when the list was replaced or
+        grew or shrank behind the totals' back (a changed event is reported through :meth:`refresh`)."""
+        if events is self._list and len(events) == len(self.parts):
+            return
         parts = self.parts
         for event in events:
-            part = parts.get(event.id)
-            if part is None or part.event is not event or part.vector is not event.vector_sum or \
-                    part.members != len(event.members) or part.first != event.first_date or part.last != event.last_date:
-                self._replace(part, event)
+            self.refresh(event, new=True)
         if len(parts) != len(events):
             present = {e.id for e in events}
             for gone in [p for key, p in parts.items() if key not in present]:
                 self._remove(gone)
                 del parts[gone.event.id]
+        self._list = events
+
+    def forget(self, event_ids: Iterable[str], events: list[EventState]) -> None:
+        """Take out the events ``event_ids``; ``events`` is the story's list without them."""
+        for key in event_ids:
+            part = self.parts.pop(key, None)
+            if part is not None:
+                self._remove(part)
+        self._list = events
+
+    def refresh(self, event: EventState, new: bool = False) -> None:
+        """Take in the change of a member ``event`` (or a ``new`` one); a no-op for an unchanged event. An
+        event changes by a new vector sum (an original report) or by more members (a duplicate)."""
+        part = self.parts.get(event.id)
+        if part is None and not new:
+            return
+        if part is None or part.event is not event or part.vector is not event.vector_sum or \
+                part.members != len(event.members) or part.first != event.first_date or part.last != event.last_date:
+            self._replace(part, event)
 
     def _replace(self, old: _Part | None, event: EventState) -> None:
         still_biggest = old is not None and self._biggest is event and len(event.members) >= old.members
@@ -168,6 +186,22 @@ class StoryState:
         self._totals.sync(self.events)
         return self._totals
 
+    def refresh(self, event: EventState) -> None:
+        """Take in a change of the member ``event`` (a new report, a duplicate, a rebuild by the second pass)."""
+        self.totals().refresh(event)
+
+    def append(self, event: EventState) -> None:
+        totals = self.totals()
+        self.events.append(event)
+        totals.refresh(event, new=True)
+
+    def drop(self, event_ids: Iterable[str]) -> None:
+        """Take the events ``event_ids`` out of the story."""
+        gone = set(event_ids)
+        totals = self.totals()
+        self.events = [e for e in self.events if e.id not in gone]
+        totals.forget(gone, self.events)
+
     def holds(self, event: EventState) -> bool:
         part = self.totals().parts.get(event.id)
         return part is not None and part.event is event
@@ -222,6 +256,13 @@ class StoryLinker:
             self.stories[story.id] = story
         self._next = next_number
 
+    def refresh(self, events: Iterable[EventState]) -> None:
+        """Take in the changes of ``events`` (those a batch touched) in their stories' running totals."""
+        for event in events:
+            story = self.stories.get(event.story_id) if event.story_id else None
+            if story is not None:
+                story.refresh(event)
+
     def _gap(self, event: EventState, story: StoryState) -> float:
         if event.first_date is None or story.first_date is None:
             return 0.0
@@ -254,7 +295,7 @@ class StoryLinker:
                 best = (score, story, feats)
         if best is not None and best[0] >= self.threshold:
             score, story, feats = best
-            story.events.append(event)
+            story.append(event)
             event.story_id = story.id
             return Decision(event.id, story.id, "join", score, self.threshold, feats,
                             f"joined story {story.id}: cosine {feats['cosine']:.2f}, entity overlap {feats['entities']:.2f}, "
