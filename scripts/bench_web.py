@@ -49,8 +49,8 @@ def _corpus() -> list[dict]:
     return [r for r in rows if r.get("text")]
 
 
-def _real_analysis(corpus: list[dict]) -> tuple[dict[str, list[tuple]], dict[str, list[tuple]], dict[str, str]]:
-    """Mentions and places per demo article, and each demo article's event record (JSON), from a real run."""
+def _real_analysis(corpus: list[dict]) -> tuple[dict[str, list[tuple]], dict[str, list[tuple]], dict[str, tuple]]:
+    """Mentions and places per demo article, and each demo article's event record and comparison (JSON), from a real run."""
     from storyline import Storyline
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -65,9 +65,10 @@ def _real_analysis(corpus: list[dict]) -> tuple[dict[str, list[tuple]], dict[str
             records = {}
             for r in corpus:
                 event_id = engine.store.event_of_article(r["id"])
-                row = conn.execute("SELECT record FROM event_records WHERE event_id = ?", (event_id,)).fetchone()
+                row = conn.execute("SELECT r.record, c.comparison FROM event_records r LEFT JOIN event_comparisons c"
+                                   " ON c.event_id = r.event_id WHERE r.event_id = ?", (event_id,)).fetchone()
                 if row:
-                    records[r["id"]] = row[0]
+                    records[r["id"]] = (row[0], row[1])
     return mentions, places, records
 
 
@@ -140,9 +141,14 @@ class _Builder:
             (event_id, self.event_no, story_id, base.get("title") or "Event", _iso(day), min(members), max(members), len(members),
              len(members), len(event_sources), json.dumps({"entities": {}, "terms": {}, "title_terms": {}, "sources": {}, "date_votes": {}}), b""),
         )
-        if base["id"] in self.records:
-            self.conn.execute("INSERT INTO event_records (event_id, record, n_articles, built_at) VALUES (?, ?, ?, '2024-01-01')",
-                              (event_id, self.records[base["id"]].replace('"event_id": "', f'"event_id": "{event_id}~', 1), len(members)))
+        if base["id"] in self.records:  # stored as an ingest stores them: with the relays (none) and the comparison
+            record, comparison = self.records[base["id"]]
+            relays = json.dumps({"relays": [], "n_independent_reports": len(members)})
+            self.conn.execute("INSERT INTO event_records (event_id, record, n_articles, built_at, relays) VALUES (?, ?, ?, '2024-01-01', ?)",
+                              (event_id, record.replace('"event_id": "', f'"event_id": "{event_id}~', 1), len(members), relays))
+            if comparison:
+                self.conn.execute("INSERT INTO event_comparisons (event_id, comparison, n_articles, built_at) VALUES (?, ?, ?, '2024-01-01')",
+                                  (event_id, comparison, len(members)))
         return len(members), event_sources, base.get("title") or "Story"
 
     def story(self, day: int, sizes: list[int], limit: int | None = None, span: int = 20) -> str:
@@ -186,7 +192,7 @@ def build(path: Path, n_articles: int, seed: int = 7) -> None:
             big_event = builder.story(day0 + 100, [500])
             store.set_meta("bench_big", f"{big_story} {big_event} E{builder.event_no}")
             store.set_meta("bench_articles", str(n_articles))
-            store.set_meta("bench_version", "3")
+            store.set_meta("bench_version", "4")
         conn.execute("ANALYZE")
     print(f"built {path}: {builder.article_no} articles, {builder.event_no} events, {builder.story_no} stories"
           f" in {time.perf_counter() - start:.0f}s", file=sys.stderr)
@@ -247,7 +253,7 @@ def main() -> None:
     db = args.db or Path(f"/tmp/storyline-bench-web-{args.articles}.db")
     if db.exists():
         with Store(db) as store:
-            if store.get_meta("bench_articles") != str(args.articles) or store.get_meta("bench_version") != "3":
+            if store.get_meta("bench_articles") != str(args.articles) or store.get_meta("bench_version") != "4":
                 raise SystemExit(f"{db} exists and is not a {args.articles}-article benchmark store; remove it")
     else:
         build(db, args.articles)
@@ -271,7 +277,7 @@ def main() -> None:
                 time.sleep(0.2)
         rng = random.Random(1)
         story_paths = [f"/stories/S{rng.randint(1, n_stories)}" for _ in range(args.requests)]
-        with httpx.Client(base_url=base, timeout=30) as c:
+        with httpx.Client(base_url=base, timeout=300) as c:
             deep, pages = "/api/stories", min(50, n_stories // 20 - 1)
             for _ in range(pages):  # page 51 (of 20 stories) through cursors
                 deep = "/api/stories?cursor=" + c.get(deep).json()["next"]
@@ -291,6 +297,7 @@ def main() -> None:
                 "500-article event, JSON": [f"/api/events/{big_event}"] * n_big,
             }
             _times(c, ["/", "/api/stories", story_paths[0]] * 5)  # warm up
+            cold = {path: _times(c, [path])[0] for path in (f"/stories/{big_story}", f"/events/{big_event}")}
             rows = []
             for name, paths in cases.items():
                 sizes: list[int] = []
@@ -307,6 +314,8 @@ def main() -> None:
     print("|---|---|---|---|---|")
     for name, n, median, p95, kb in rows:
         print(f"| {name} | {n} | {median:.1f} | {p95:.1f} | {kb:.0f} |")
+    print("\nfirst request (the story's timeline and the event's summary are computed, then cached): "
+          + ", ".join(f"{path} {ms:.0f} ms" for path, ms in cold.items()))
     print(f"\nrequests/s with 8 concurrent clients: story list (HTML) {rps_list:.0f}, story pages (HTML) {rps_story:.0f}")
 
 
