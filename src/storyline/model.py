@@ -304,8 +304,14 @@ class Decision:
     explanation: str = ""
 
 
+#: values that are their own JSON form (checked first: most values of a record are)
+_SCALARS = (str, int, float, type(None))
+
+
 def plain(value: Any) -> Any:
     """JSON-ready form of a model value: dataclasses become dicts, tuples lists, dates ISO strings."""
+    if isinstance(value, _SCALARS):
+        return value
     if is_dataclass(value) and not isinstance(value, type):
         return {f.name: plain(getattr(value, f.name)) for f in fields(value)}
     if isinstance(value, dict):
