@@ -129,3 +129,15 @@ def test_story_overlap_equals_the_weighted_overlap_for_small_and_big_stories():
     for item in (["a", "b", "c", "d"], ["a"], ["q"]):
         for keys in (small, big):
             assert story_overlap(item, keys, v) == weighted_overlap(item, keys, v)
+
+
+def test_linker_refresh_takes_in_the_changes_of_the_events_a_batch_touched():
+    linker = StoryLinker()
+    first = event("E1", [1])
+    linker.link(first, [], vocab(), vocab())
+    totals = linker.stories["S1"].totals()
+    first.members.append("E1-copy")  # a duplicate joined: no new vector sum
+    first.sources["Herald"] += 1
+    assert totals.articles == 1
+    linker.refresh([first, event("E9", [1])])  # an event of no story is ignored
+    assert totals.articles == 2 and "Herald" in totals.sources
