@@ -304,8 +304,14 @@ class Decision:
     explanation: str = ""
 
 
+#: values that are their own JSON form (checked first: most values of a record are)
+_SCALARS = (str, int, float, type(None))
+
+
 def plain(value: Any) -> Any:
     """JSON-ready form of a model value: dataclasses become dicts, tuples lists, dates ISO strings."""
+    if isinstance(value, _SCALARS):
+        return value
     if is_dataclass(value) and not isinstance(value, type):
         return {f.name: plain(getattr(value, f.name)) for f in fields(value)}
     if isinstance(value, dict):
@@ -475,6 +481,10 @@ class Event(EventSummary):
     n_independent_reports: int = 0
     record: dict[str, Any] | None = None
     why: tuple[Why, ...] = ()
+    #: where this page of the event's articles starts (``articles``, ``articles_by_source`` and ``why``
+    #: hold that page; ``n_articles`` counts them all), and where the next page starts (None: the last)
+    articles_offset: int = 0
+    next_articles: int | None = None
 
 
 @dataclass(frozen=True)
@@ -509,6 +519,11 @@ class Story(StoryOverview):
 
     events: tuple[Event, ...] = ()
     why: tuple[StoredDecision, ...] = ()
+    #: all the story's events (``events`` and ``why`` hold one page of them, from ``events_offset``),
+    #: and where the next page starts (None: the last)
+    n_events: int = 0
+    events_offset: int = 0
+    next_events: int | None = None
 
 
 @dataclass(frozen=True)

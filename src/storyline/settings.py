@@ -83,7 +83,7 @@ SETTINGS: tuple[Setting, ...] = (
             "`*` for any); it always answers to the served host, localhost, 127.0.0.1 and ::1 (a check against DNS rebinding)."),
     Setting("serve_header_timeout", 10.0, "storyline serve: seconds a client has to send its request headers before "
             "the connection is closed (HTTP 408).", 0.1),
-    Setting("serve_page_size", 20, "storyline serve: stories or search hits per page when the request names no limit.", 1, 200),
+    Setting("serve_page_size", 20, "storyline serve: stories, search hits, a story's events or an event's articles per page when the request names no limit.", 1, 200),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

@@ -86,3 +86,58 @@ def test_story_dates_and_centroid_come_live_from_its_events():
     assert np.allclose(story.centroid(), np.array([1, 1, 0, 0]) / np.sqrt(2))
     assert story.counter("entities") == Counter({"marlow": 2, "thames": 2})
     assert StoryState("S2").first_date is None
+
+
+def test_running_totals_follow_events_that_grow_shrink_and_leave():
+    from storyline.pipeline.cluster.features import ClusterItem
+
+    first, second = event("E1", [1], DAY), event("E2", [0, 1], DAY + dt.timedelta(days=3), entities=("oslo",))
+    story = StoryState("S1", [first, second])
+    assert story.totals().entities == Counter({"marlow": 1, "thames": 1, "oslo": 1})
+    item = ClusterItem("E2-b", DAY + dt.timedelta(days=20), np.array([0, 0, 1, 0], dtype=np.float32),
+                       frozenset({"bergen"}), frozenset(), {"storm": 1.0}, frozenset())
+    second.add(item)
+    story.refresh(second)
+    assert story.last_date == DAY + dt.timedelta(days=20)
+    assert "bergen" in story.totals().entities and "storm" in story.totals().terms
+    assert np.allclose(story.centroid(), np.array([1, 1, 1, 0]) / np.sqrt(3))
+    story.events = [first]
+    assert story.totals().entities == Counter({"marlow": 1, "thames": 1})
+    story.append(second)
+    story.drop(["E2"])
+    assert [e.id for e in story.events] == ["E1"] and story.totals().articles == 1
+    assert (story.first_date, story.last_date) == (DAY, DAY)
+    assert np.allclose(story.centroid(), [1, 0, 0, 0])
+    assert story.holds(first) and not story.holds(second)
+
+
+def test_story_centroid_does_not_depend_on_event_order():
+    rng = np.random.default_rng(3)
+    events = [event(f"E{i}", rng.normal(size=4).astype(np.float32)) for i in range(50)]
+    forward, backward = StoryState("S1", list(events)), StoryState("S1", list(reversed(events)))
+    assert forward.centroid().tobytes() == backward.centroid().tobytes()
+
+
+def test_story_overlap_equals_the_weighted_overlap_for_small_and_big_stories():
+    from storyline.pipeline.cluster.features import weighted_overlap
+    from storyline.pipeline.link import story_overlap
+
+    v = Vocabulary()
+    for doc in (["a", "b"], ["a", "c"], ["d"], ["a"]):
+        v.add(doc)
+    small, big = Counter({"a": 1, "z": 2}), Counter({f"k{i}": 1 for i in range(30)} | {"a": 1})
+    for item in (["a", "b", "c", "d"], ["a"], ["q"]):
+        for keys in (small, big):
+            assert story_overlap(item, keys, v) == weighted_overlap(item, keys, v)
+
+
+def test_linker_refresh_takes_in_the_changes_of_the_events_a_batch_touched():
+    linker = StoryLinker()
+    first = event("E1", [1])
+    linker.link(first, [], vocab(), vocab())
+    totals = linker.stories["S1"].totals()
+    first.members.append("E1-copy")  # a duplicate joined: no new vector sum
+    first.sources["Herald"] += 1
+    assert totals.articles == 1
+    linker.refresh([first, event("E9", [1])])  # an event of no story is ignored
+    assert totals.articles == 2 and "Herald" in totals.sources

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import numpy as np
+import pytest
 
 from storyline.store.vectors import FaissIndex as VectorIndex, day_range, vector_id
 
@@ -109,3 +110,30 @@ def test_damaged_index_file_is_rebuilt(tmp_path):
     rebuilt = VectorIndex.load_or_build(tmp_path / "bad.faiss", 4, rows([0]), 1)
 
     assert [k for k, _ in rebuilt.search(unit(0), 5)] == ["k1"]
+
+
+@pytest.mark.parametrize("gather_cost", [0, 50])
+def test_window_search_gives_the_neighbours_and_scores_of_a_scan_of_every_vector(monkeypatch, tmp_path, gather_cost):
+    import faiss
+    from storyline.store import vectors
+
+    monkeypatch.setattr(vectors, "_GATHER_COST", gather_cost)  # 0: always gather the window's days
+    rng = np.random.default_rng(11)
+    index = VectorIndex(16)
+    days = [dt.date(2021, 1, 1) + dt.timedelta(days=int(d)) for d in rng.integers(0, 60, 3000)]
+    stored = rng.normal(size=(3000, 16)).astype(np.float32)
+    stored[7] = stored[3]  # equal scores: the earlier added comes first, as in the scan
+    for start in range(0, 3000, 250):  # out of date order
+        index.add([vector_id(days[i], i + 1) for i in range(start, start + 250)], [f"a{i}" for i in range(start, start + 250)],
+                  stored[start : start + 250])
+    index.save(tmp_path / "v.faiss")
+    loaded = VectorIndex.load_or_build(tmp_path / "v.faiss", 16, [(f"a{i}", vector_id(days[i], i + 1), stored[i]) for i in range(3000)], 3000)
+    for n in range(60):
+        query = stored[3] if n == 0 else rng.normal(size=16).astype(np.float32)
+        lo, hi = day_range(days[n], n % 7)
+        selector = faiss.SearchParameters(sel=faiss.IDSelectorRange(lo, hi))
+        scores, ids = index.index.search(query.reshape(1, -1), 10, params=selector)
+        scan = [(index.keys[int(i)], float(s)) for s, i in zip(scores[0], ids[0]) if i != -1]
+        assert index.search(query, 10, (lo, hi)) == scan == loaded.search(query, 10, (lo, hi))
+    assert index.search(stored[3], 2, day_range(days[3], 0))[0][0] == "a3"
+    assert index.search(stored[0], 5, (vector_id(dt.date(1990, 1, 1), 0), vector_id(dt.date(1990, 1, 2), 0))) == []

@@ -109,6 +109,18 @@ def test_one_story_event_and_article(client, web_store):
     assert article["origin"] and "/" not in article["origin"]  # the file name, never the server's folders
 
 
+def test_story_and_event_come_in_pages_with_totals(client, web_store):
+    _, ids = web_store
+    story = client.get(f"/api/stories/{ids['flood_story']}", params={"limit": 1}).json()
+    assert (story["n_events"], story["events_offset"], story["next_events"]) == (1, 0, None)
+    first = client.get(f"/api/events/{ids['flood_event']}", params={"limit": 1}).json()
+    assert (len(first["articles"]), first["n_articles"], first["next_articles"]) == (1, 2, 1)
+    second = client.get(f"/api/events/{ids['flood_event']}", params={"offset": 1, "limit": 1}).json()
+    assert second["next_articles"] is None and set(first["articles"]) | set(second["articles"]) == {"flood-1", "flood-2"}
+    assert second["record"] == first["record"]  # the record is the whole event's on every page
+    assert_error(client.get(f"/api/events/{ids['flood_event']}", params={"offset": -1}), 400, "SL114")
+
+
 def test_openapi_document_lists_every_route(client):
     doc = client.get("/api/openapi.json").json()
     assert doc["info"]["title"] == "Storyline"

@@ -155,11 +155,13 @@ class Storyline:
         :meth:`story_list` (``date_from``, ``date_to``, ``source``, ``place``, ``query``)."""
         return self.reads.stories(limit, offset, **filters)
 
-    def story(self, story_id: str) -> Story:
-        return self.reads.story(story_id)
+    def story(self, story_id: str, offset: int = 0, limit: int | None = None, articles_limit: int | None = None) -> Story:
+        """The story with a page of its events (all by default; see :meth:`Reads.story`)."""
+        return self.reads.story(story_id, offset, limit, articles_limit)
 
-    def event(self, event_id: str) -> Event:
-        return self.reads.event(event_id)
+    def event(self, event_id: str, offset: int = 0, limit: int | None = None) -> Event:
+        """The event with a page of its articles (all by default; see :meth:`Reads.event`)."""
+        return self.reads.event(event_id, offset, limit)
 
     def comparison(self, item_id: str) -> Comparison | list[Comparison]:
         """What the sources of an event say together; for a story, the comparison of each of its events."""

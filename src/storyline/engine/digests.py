@@ -69,9 +69,11 @@ class Digests:
 
     def event_summary(self, event_id: str) -> EventDigest:
         """The event's cited summary: agreed sentences first, relays of one upstream counted once."""
-        if not self.store.events([event_id]):
+        rows = self.store.events([event_id])
+        if not rows:
             raise NotFoundError(f"no event {event_id!r}")
-        return self._event(event_id)[0]
+        cached = self._digests.get((event_id, rows[0].n_articles, True))  # without reading every article again
+        return cached if cached is not None else self._event(event_id)[0]
 
     def story_timeline(self, story_id: str) -> Timeline:
         """The story's events in date order, each with a one-line cited summary; the story's summary on top."""

@@ -263,6 +263,8 @@ class Ingester:
             with timer("refine"):
                 self._refine(touched, new_events, decisions)
             with timer("link"):
+                if hasattr(linker, "refresh"):  # running totals of the stories whose events changed
+                    linker.refresh(touched.values())
                 for event in new_events:
                     decision = linker.link(event, self._story_candidates(event), clusterer.entity_vocab, clusterer.term_vocab)
                     if decision.action == "new":
@@ -322,7 +324,7 @@ class Ingester:
             if story is None:
                 story = next((s for s in linker.stories.values() if any(e.id == old_id for e in s.events)), None)
             if story is not None:
-                story.events = [e for e in story.events if e.id != old_id]
+                _drop(story, old_id)
                 if story.events:
                     touched.setdefault(story.events[0].id, story.events[0])
                 else:
@@ -335,3 +337,10 @@ class Ingester:
             self.store.set_event_members(event_id, event.members)
         new_events.extend(clusterer.events[e] for e in refined.created if e in clusterer.events)
         decisions.extend((d, "event") for d in refined.decisions)
+
+
+def _drop(story, event_id: str) -> None:
+    if hasattr(story, "drop"):
+        story.drop([event_id])
+    else:
+        story.events = [e for e in story.events if e.id != event_id]

@@ -19,7 +19,7 @@ from ..model import (Article, ArticleSummary, ArticleView, Event, EventSummary, 
                      StoredStory, StoryFilter, StoryKey, StoryOverview, StoryPage, StorySummary, Why)
 from ..pipeline import entities as entities_stage
 from ..store import Store
-from .records import RecordBuilder
+from .records import RecordBuilder, relays_from_dict
 
 __all__ = ["Reads", "encode_cursor", "decode_cursor"]
 
@@ -69,31 +69,45 @@ class Reads:
             place_text=place or None, query=query if query else None,
         )
 
-    def story(self, story_id: str) -> Story:
+    def story(self, story_id: str, offset: int = 0, limit: int | None = None,
+              articles_limit: int | None = None) -> Story:
+        """The story with the page of ``limit`` events from ``offset`` (all by default), each event with
+        its first ``articles_limit`` articles; the story's totals count every event."""
         row = self.store.story(story_id)
         if row is None:
             raise NotFoundError(f"no story {story_id!r}")
-        events = tuple(self.event(e.id) for e in self.store.events(story_id=row.id))
+        offset, limit = _page(offset, limit)
+        rows = self.store.events(story_id=row.id, offset=offset, limit=limit)
+        events = tuple(self.event(e.id, limit=articles_limit) for e in rows)
+        more = limit is not None and offset + len(rows) < row.n_events
         return Story(row.id, row.title, row.first_date, row.last_date, row.n_articles, row.n_sources, events,
-                     tuple(self.store.decisions(e.id for e in events)))
+                     tuple(self.store.decisions(e.id for e in events)), n_events=row.n_events, events_offset=offset,
+                     next_events=offset + len(rows) if more else None)
 
-    def event(self, event_id: str) -> Event:
+    def event(self, event_id: str, offset: int = 0, limit: int | None = None) -> Event:
+        """The event with the page of ``limit`` articles from ``offset`` (all by default): their summaries
+        by source and the decisions that put them there; the record, relays and totals are the whole event's."""
         rows = self.store.events([event_id])
         if not rows:
             raise NotFoundError(f"no event {event_id!r}")
         row = rows[0]
-        members = self.store.event_members(event_id)
+        offset, limit = _page(offset, limit)
+        members = self.store.event_members(event_id, offset, limit)
         articles = self.store.articles(members)
         by_source: dict[str, list[ArticleSummary]] = {}
         for article in articles:
             by_source.setdefault(article.source or "(unknown)", []).append(summary_of(article))
-        relays = self.records.stored_relays(event_id, articles)
+        data = self.store.relays(event_id)
+        relays = relays_from_dict(data) if data is not None else self.records.relays(
+            articles if limit is None and offset == 0 else self.store.articles(self.store.event_members(event_id)))
         why = self._why(event_id, members)
+        more = limit is not None and offset + len(members) < row.n_articles
         return Event(row.id, row.title, row.date, row.date_precision, tuple(members), story_id=row.story_id,
                      first_date=row.first_date, last_date=row.last_date, n_articles=row.n_articles,
                      n_reports=row.size, n_sources=row.n_sources,
                      articles_by_source={k: tuple(v) for k, v in by_source.items()}, relays=relays.relays,
-                     n_independent_reports=relays.n_independent_reports, record=self.store.record(event_id), why=why)
+                     n_independent_reports=relays.n_independent_reports, record=self.store.record(event_id), why=why,
+                     articles_offset=offset, next_articles=offset + len(members) if more else None)
 
     def comparison(self, item_id: str) -> Comparison | list[Comparison]:
         """The comparison of an event's sources (``E..``), or of each event of a story (``S..``)."""
@@ -171,6 +185,14 @@ class Reads:
             event.pop("why")
             event["comparison"] = self.records.stored_comparison(row.id, self.store.articles(list(event["articles"]))).to_dict()
             yield event
+
+
+def _page(offset: int, limit: int | None) -> tuple[int, int | None]:
+    if type(offset) is not int or offset < 0 or offset > _MAX_CURSOR_INT:
+        raise InputError(f"offset must be a whole number >= 0, got {str(offset)[:40]!r}", code=Codes.BAD_PARAMETER)
+    if limit is not None and (type(limit) is not int or not 1 <= limit <= _MAX_CURSOR_INT):
+        raise InputError(f"limit must be a whole number >= 1, got {str(limit)[:40]!r}", code=Codes.BAD_PARAMETER)
+    return offset, limit
 
 
 def _iso_param(name: str, value: str | None) -> str | None:

@@ -164,11 +164,10 @@ def save_state(store: Store, state: ClusterState, embedder_name: str, events: It
         if event.story_id:
             stories[event.story_id] = state.linker.stories[event.story_id]
     for story in stories.values():
-        biggest = max(story.events, key=lambda e: (len(e.members), -int(e.id[1:])))
-        rows = store.events([e.id for e in story.events])
-        dates = [r.date for r in rows if r.date]
-        sources = set().union(*(e.sources for e in story.events))
-        title = titles.get(biggest.id) or next((r.title for r in rows if r.id == biggest.id), None)
-        store.save_story(StoredStory(story.id, int(story.id[1:]), title, min(dates) if dates else None,
-                                     max(dates) if dates else None, len(story.events),
-                                     sum(len(e.members) for e in story.events), len(sources)))
+        # the story's running totals: the cost does not grow with the number of its events
+        totals = story.totals()
+        biggest = totals.biggest()
+        title = titles.get(biggest.id) or next((r.title for r in store.events([biggest.id])), None)
+        store.save_story(StoredStory(story.id, int(story.id[1:]), title, None, None, len(story.events),
+                                     totals.articles, len(totals.sources)))
+        store.refresh_story_dates([biggest.id])  # the span of its events' stored dates

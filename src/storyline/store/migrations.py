@@ -172,6 +172,12 @@ CREATE TABLE event_comparisons (
 );
 """
 
+#: A story's date span (``refresh_story_dates``) and its events page read from the index alone, so their
+#: cost does not grow with the number of the story's events.
+_STORY_SCALE = """
+CREATE INDEX events_story_date ON events (story_id, date)
+"""
+
 #: (name, SQL script) in the order they apply.
 MIGRATIONS: tuple[tuple[str, str], ...] = (
     ("0001_initial", _INITIAL),
@@ -181,6 +187,7 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
     ("0005_relays", _RELAYS),
     ("0006_cluster_memory", _CLUSTER_MEMORY),
     ("0007_comparisons", _COMPARISONS),
+    ("0009_story_scale", _STORY_SCALE),
 )
 
 

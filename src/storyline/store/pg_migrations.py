@@ -183,6 +183,10 @@ CREATE TABLE event_comparisons (
 );
 """
 
+_STORY_SCALE = """
+CREATE INDEX events_story_date ON events (story_id, date);
+"""
+
 POSTGRES_MIGRATIONS: dict[str, str] = {
     "0001_initial": _INITIAL,
     "0002_places": _PLACES,
@@ -191,6 +195,7 @@ POSTGRES_MIGRATIONS: dict[str, str] = {
     "0005_relays": _RELAYS,
     "0006_cluster_memory": _CLUSTER_MEMORY,
     "0007_comparisons": _COMPARISONS,
+    "0009_story_scale": _STORY_SCALE,
 }
 
 #: an advisory lock key (transaction scope) that serialises two processes migrating one new database

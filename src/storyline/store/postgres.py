@@ -337,16 +337,19 @@ class PostgresStore:
         for r in self._all("SELECT * FROM events ORDER BY number"):
             yield SavedEventState(_event(r), json.loads(r["state"]), bytes(r["vector_sum"]))
 
-    def events(self, ids: Iterable[str] | None = None, story_id: str | None = None) -> list[StoredEvent]:
-        """Events by id (in that order), of one story (by event date, then first report), or all (in number order)."""
+    def events(self, ids: Iterable[str] | None = None, story_id: str | None = None, offset: int = 0,
+               limit: int | None = None) -> list[StoredEvent]:
+        """Events by id (in that order), of one story (by event date, then first report; ``offset`` and
+        ``limit`` page them), or all (in number order). The clustering state is not read."""
         if story_id is not None:
-            rows = self._all("SELECT * FROM events WHERE story_id = %s ORDER BY coalesce(date, first_date) IS NULL,"
-                             " coalesce(date, first_date), first_date NULLS FIRST, number", (story_id,))
+            rows = self._all(f"SELECT {_EVENT_COLUMNS} FROM events WHERE story_id = %s ORDER BY coalesce(date, first_date) IS NULL,"
+                             " coalesce(date, first_date), first_date NULLS FIRST, number LIMIT %s OFFSET %s",
+                             (story_id, limit, offset))
         elif ids is None:
-            rows = self._all("SELECT * FROM events ORDER BY number")
+            rows = self._all(f"SELECT {_EVENT_COLUMNS} FROM events ORDER BY number")
         else:
             ids = list(ids)
-            found = {r["id"]: r for r in self._all("SELECT * FROM events WHERE id = ANY(%s)", (ids,))}
+            found = {r["id"]: r for r in self._all(f"SELECT {_EVENT_COLUMNS} FROM events WHERE id = ANY(%s)", (ids,))}
             rows = [found[i] for i in ids if i in found]
         return [_event(r) for r in rows]
 
@@ -364,9 +367,11 @@ class PostgresStore:
                    " ON CONFLICT (article_id) DO UPDATE SET event_id = excluded.event_id, position = excluded.position",
                    [(article_id, event_id, i) for i, article_id in enumerate(members)])
 
-    def event_members(self, event_id: str) -> list[str]:
+    def event_members(self, event_id: str, offset: int = 0, limit: int | None = None) -> list[str]:
+        """The event's articles in the order they joined (``offset`` and ``limit`` page them)."""
         return [r["article_id"] for r in self._all(
-            "SELECT article_id FROM event_articles WHERE event_id = %s ORDER BY position", (event_id,))]
+            "SELECT article_id FROM event_articles WHERE event_id = %s ORDER BY position LIMIT %s OFFSET %s",
+            (event_id, limit, offset))]
 
     def all_event_members(self) -> dict[str, list[str]]:
         out: dict[str, list[str]] = {}
@@ -541,6 +546,10 @@ def _article(row: dict[str, Any], segments: list[Segment]) -> Article:
     return Article(id=row["id"], text=row["text"], source=row["source"], url=row["url"], title=row["title"],
                    published=published, language=row["language"], fingerprint=row["fingerprint"], origin=row["origin"],
                    segments=tuple(segments), duplicate_of=row["duplicate_of"])
+
+
+#: the columns of a :class:`StoredEvent` (not the clustering state beside them)
+_EVENT_COLUMNS = "id, number, story_id, title, date, date_precision, first_date, last_date, size, n_articles, n_sources"
 
 
 def _event(row: dict[str, Any]) -> StoredEvent:

@@ -321,25 +321,30 @@ class SQLiteStore:
     def vocabulary(self, kind: str) -> dict[str, int]:
         return {r[0]: r[1] for r in self.conn.execute("SELECT key, df FROM vocabulary WHERE kind = ?", (kind,))}
 
-    def events(self, ids: Iterable[str] | None = None, story_id: str | None = None) -> list[StoredEvent]:
-        """Events by id (in that order), of one story (by event date, then first report), or all (in number order)."""
+    def events(self, ids: Iterable[str] | None = None, story_id: str | None = None, offset: int = 0,
+               limit: int | None = None) -> list[StoredEvent]:
+        """Events by id (in that order), of one story (by event date, then first report; ``offset`` and
+        ``limit`` page them), or all (in number order). The clustering state is not read."""
         if story_id is not None:
             rows = self.conn.execute(
-                "SELECT * FROM events WHERE story_id = ? ORDER BY coalesce(date, first_date) IS NULL,"
-                " coalesce(date, first_date), first_date, number", (story_id,)
+                f"SELECT {_EVENT_COLUMNS} FROM events WHERE story_id = ? ORDER BY coalesce(date, first_date) IS NULL,"
+                " coalesce(date, first_date), first_date, number LIMIT ? OFFSET ?",
+                (story_id, -1 if limit is None else limit, offset),
             ).fetchall()
         elif ids is None:
-            rows = self.conn.execute("SELECT * FROM events ORDER BY number").fetchall()
+            rows = self.conn.execute(f"SELECT {_EVENT_COLUMNS} FROM events ORDER BY number").fetchall()
         else:
-            rows = [r for i in ids if (r := self.conn.execute("SELECT * FROM events WHERE id = ?", (i,)).fetchone())]
+            rows = [r for i in ids if (r := self.conn.execute(f"SELECT {_EVENT_COLUMNS} FROM events WHERE id = ?", (i,)).fetchone())]
         return [_event(r) for r in rows]
 
     def event_states(self) -> Iterator[SavedEventState]:
         for row in self.conn.execute("SELECT * FROM events ORDER BY number"):
             yield SavedEventState(_event(row), json.loads(row["state"]), row["vector_sum"])
 
-    def event_members(self, event_id: str) -> list[str]:
-        return [r[0] for r in self.conn.execute("SELECT article_id FROM event_articles WHERE event_id = ? ORDER BY position", (event_id,))]
+    def event_members(self, event_id: str, offset: int = 0, limit: int | None = None) -> list[str]:
+        """The event's articles in the order they joined (``offset`` and ``limit`` page them)."""
+        return [r[0] for r in self.conn.execute("SELECT article_id FROM event_articles WHERE event_id = ? ORDER BY position"
+                                                " LIMIT ? OFFSET ?", (event_id, -1 if limit is None else limit, offset))]
 
     def all_event_members(self) -> dict[str, list[str]]:
         out: dict[str, list[str]] = {}
@@ -498,6 +503,10 @@ class SQLiteStore:
     def components(self) -> dict[str, str] | None:
         row = self.conn.execute("SELECT components FROM runs ORDER BY id LIMIT 1").fetchone()
         return json.loads(row[0]) if row else None
+
+
+#: the columns of a :class:`StoredEvent` (not the clustering state beside them)
+_EVENT_COLUMNS = "id, number, story_id, title, date, date_precision, first_date, last_date, size, n_articles, n_sources"
 
 
 def _event(row: sqlite3.Row) -> StoredEvent:

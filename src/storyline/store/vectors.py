@@ -2,7 +2,11 @@
 
 Vector ids encode the publication day in their high bits
 (``day_number << 32 | article rowid``), so "articles within W days of this
-date" is an id range and the index searches only inside the time window. The
+date" is an id range. The index keeps, per publication day, the positions of
+that day's vectors, so a window search reads only the vectors of the window's
+days (gathered in the order they were added, scored by faiss's own kernel, so
+the result is the one a scan of every vector with an id-range selector gives),
+whatever the size of the index. The
 embeddings live in the database too, so the index file is a cache: when it is
 missing or does not match the database it is rebuilt.
 """
@@ -17,6 +21,10 @@ from typing import Iterable
 import numpy as np
 
 __all__ = ["FaissIndex", "vector_id", "day_range"]
+
+#: gathering a window's vector costs about as much as scanning this many vectors in place
+#: (``scripts/bench_vector_window.py``): a window larger than its share is scanned instead
+_GATHER_COST = 50
 
 _EPOCH = dt.date(1800, 1, 1)
 _SHIFT = 32
@@ -45,6 +53,10 @@ class FaissIndex:
         self.dim = dim
         self.index = faiss.IndexIDMap2(faiss.IndexFlatIP(dim))
         self.keys: dict[int, str] = {}
+        #: day number -> positions (in the flat index) of that day's vectors, in the order they were added
+        self._days: dict[int, list[int]] = {}
+        self._day_arrays: dict[int, np.ndarray] = {}  # the same as arrays, made when a search needs them
+        self._ids = np.zeros(0, dtype=np.int64)  # vector id by position (room for more beyond len(self))
 
     def __len__(self) -> int:
         return int(self.index.ntotal)
@@ -55,17 +67,77 @@ class FaissIndex:
             return
         self.index.add_with_ids(np.ascontiguousarray(vectors, dtype=np.float32), ids)
         self.keys.update(zip(ids.tolist(), keys))
+        self._note(ids.tolist())
+
+    def _note(self, ids: list[int]) -> None:
+        """Put the positions of newly added ``ids`` under their days."""
+        start = len(self) - len(ids)
+        if len(self._ids) < len(self):
+            grown = np.zeros(max(len(self), 2 * len(self._ids), 1024), dtype=np.int64)
+            grown[:start] = self._ids[:start]
+            self._ids = grown
+        self._ids[start : len(self)] = ids
+        for position, vid in enumerate(ids, start):
+            day = vid >> _SHIFT
+            self._days.setdefault(day, []).append(position)
+            self._day_arrays.pop(day, None)
+
+    def _scratch(self):
+        """A flat index reused for the window's vectors (emptied after each search)."""
+        if getattr(self, "_window_index", None) is None:
+            self._window_index = self._faiss.IndexFlatIP(self.dim)
+            self._every = self._faiss.SearchParameters(sel=self._faiss.IDSelectorAll())
+        return self._window_index
+
+    def _positions(self, day: int) -> np.ndarray:
+        found = self._day_arrays.get(day)
+        if found is None:
+            found = self._day_arrays[day] = np.asarray(self._days[day], dtype=np.int64)
+        return found
 
     def search(self, vector: np.ndarray, k: int, id_range: tuple[int, int] | None = None) -> list[tuple[str, float]]:
-        """The ``k`` nearest stored vectors as (key, cosine), optionally within an id range."""
+        """The ``k`` nearest stored vectors as (key, cosine), optionally within an id range [lo, hi)."""
         if len(self) == 0:
             return []
         query = np.ascontiguousarray(vector.reshape(1, -1), dtype=np.float32)
-        params = None
         if id_range is not None:
-            params = self._faiss.SearchParameters(sel=self._faiss.IDSelectorRange(int(id_range[0]), int(id_range[1])))
+            return self._window(query, k, int(id_range[0]), int(id_range[1]))
+        scores, ids = self.index.search(query, min(k, len(self)))
+        return [(self.keys[i], float(s)) for s, i in zip(scores[0], ids[0]) if i != -1]
+
+    def _scan(self, query: np.ndarray, k: int, lo: int, hi: int) -> list[tuple[str, float]]:
+        """Every vector, with faiss's id-range selector."""
+        params = self._faiss.SearchParameters(sel=self._faiss.IDSelectorRange(lo, hi))
         scores, ids = self.index.search(query, min(k, len(self)), params=params)
         return [(self.keys[i], float(s)) for s, i in zip(scores[0], ids[0]) if i != -1]
+
+    def _window(self, query: np.ndarray, k: int, lo: int, hi: int) -> list[tuple[str, float]]:
+        """Search the vectors of the days the id range covers, in the order they were added."""
+        first, last = lo >> _SHIFT, (hi - 1) >> _SHIFT
+        if last - first + 1 <= len(self._days):
+            days = [d for d in range(first, last + 1) if d in self._days]
+        else:
+            days = [d for d in self._days if first <= d <= last]
+        if not days:
+            return []
+        positions = np.concatenate([self._positions(d) for d in days])
+        if len(positions) * _GATHER_COST >= len(self):  # a small index: the scan is cheaper, with the same result
+            return self._scan(query, k, lo, hi)
+        positions.sort()
+        ids = self._ids[positions]
+        inside = (ids >= lo) & (ids < hi)
+        positions, ids = positions[inside], ids[inside]
+        if len(positions) == 0:
+            return []
+        flat = self._faiss.downcast_index(self.index.index)
+        total = len(self)
+        stored = self._faiss.rev_swig_ptr(flat.get_xb(), total * self.dim).reshape(total, self.dim)
+        window = self._scratch()
+        window.add(stored[positions])
+        # with a selector, as the full index was searched: the same kernel, so the same scores to the last bit
+        scores, found = window.search(query, min(k, len(positions)), params=self._every)
+        window.reset()
+        return [(self.keys[int(ids[j])], float(s)) for s, j in zip(scores[0], found[0]) if j != -1]
 
     def save(self, path: Path) -> None:
         """Write the index beside ``path`` and move it into place, so that a kill mid-write leaves the old file."""
@@ -89,6 +161,7 @@ class FaissIndex:
                 if loaded.ntotal == expected == len(rows) and loaded.d == dim and _ids(index._faiss, loaded) == {vid for _, vid, _ in rows}:
                     index.index = loaded
                     index.keys = {vid: key for key, vid, _ in rows}
+                    index._note(index._faiss.vector_to_array(loaded.id_map).tolist())
                     return index
             except (RuntimeError, AttributeError):
                 pass  # a damaged cache or another kind of index: rebuild below

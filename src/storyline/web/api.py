@@ -127,15 +127,24 @@ def list_stories(
                                      date_to=date_to, source=source, place=place, query=q).to_dict()
 
 
-@router.get("/stories/{story_id}", response_model=Story, summary="One story: its events, their articles and why they are together")
-def get_story(request: Request, story_id: str) -> dict[str, Any]:
-    return _state(request).reader().story(story_id).to_dict()
+Offset = Annotated[int, Query(ge=0, le=2**62, description="Where the page starts: the `next_events` (or "
+                                                          "`next_articles`) of the previous page.")]
+
+
+@router.get("/stories/{story_id}", response_model=Story, summary="One story: a page of its events (with their first "
+            "articles), why they are together; `n_events` counts them all, `next_events` is where the next page starts")
+def get_story(request: Request, story_id: str, offset: Offset = 0, limit: Limit = None) -> dict[str, Any]:
+    state = _state(request)
+    size = state.options.serve_page_size
+    return state.reader().story(story_id, offset, limit or size, articles_limit=size).to_dict()
 
 
 @router.get("/events/{event_id}", response_model=Event,
-            summary="One event: its record (each field with its supporting sentences) and provenance")
-def get_event(request: Request, event_id: str) -> dict[str, Any]:
-    return _state(request).reader().event(event_id).to_dict()
+            summary="One event: its record (each field with its supporting sentences), provenance and a page of its "
+            "articles; `n_articles` counts them all, `next_articles` is where the next page starts")
+def get_event(request: Request, event_id: str, offset: Offset = 0, limit: Limit = None) -> dict[str, Any]:
+    state = _state(request)
+    return state.reader().event(event_id, offset, limit or state.options.serve_page_size).to_dict()
 
 
 @router.get("/events/{event_id}/comparison", response_model=Comparison,

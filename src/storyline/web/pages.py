@@ -34,6 +34,9 @@ router = APIRouter(include_in_schema=False)
 #: how many articles of one source the event page shows in full
 _ARTICLES_PER_SOURCE = 3
 _SOURCES_SHOWN = 8
+#: articles listed per event on a story page, and per page of an event
+_ARTICLES_PER_EVENT = 8
+_EVENT_PAGE = 100
 
 
 def _state(request: Request) -> ServerState:
@@ -80,23 +83,31 @@ def search_page(request: Request, q: Text = None, cursor: Annotated[str | None, 
     return _render(request, "search.html", q=q or "", hits=hits, more=more)
 
 
+Offset = Annotated[int, Query(ge=0, le=2**62)]
+
+
 @router.get("/stories/{story_id}", response_class=HTMLResponse)
-def story_page(request: Request, story_id: str) -> Response:
-    engine = _state(request).reader()
-    story = engine.story(story_id).to_dict()
+def story_page(request: Request, story_id: str, offset: Offset = 0) -> Response:
+    """One page of the story's events (``serve_page_size`` of them, each with its first articles)."""
+    state = _state(request)
+    engine, size = state.reader(), state.options.serve_page_size
+    story = engine.story(story_id, offset, size, articles_limit=_ARTICLES_PER_EVENT).to_dict()
     events = story["events"]
     places: dict[str, list[dict]] = {}
     for event in events:
         if not views.event_facts(event)["place"] and event["articles"]:
             places[event["id"]] = engine.article(event["articles"][0]).to_dict().get("places") or []
-    digest = engine.timeline(story_id).to_dict()
-    lines = {d["event_id"]: d for d in digest["days"]}
-    timeline = [{"number": i, "event": e, "facts": views.event_facts(e), "summary": lines[e["id"]]["sentences"],
-                 "title": lines[e["id"]]["title"] or e["title"] or e["id"]}
-                for i, e in enumerate(events, 1)]
+    digest = engine.timeline(story_id)
+    lines = {d.event_id: d for d in digest.days}
+    timeline = []
+    for i, e in enumerate(events, offset + 1):
+        line = lines[e["id"]].to_dict() if e["id"] in lines else {"sentences": [], "title": None}
+        timeline.append({"number": i, "event": e, "facts": views.event_facts(e), "summary": line["sentences"],
+                         "title": line["title"] or e["title"] or e["id"]})
     linked = [w for w in story["why"] if w.get("level") == "story"]
+    pages = {"earlier": max(0, offset - size) if offset else None, "later": story["next_events"]}
     return _render(request, "story.html", story=story, timeline=timeline, map=views.story_map(events, places), linked=linked,
-                   summary=digest["summary"])
+                   summary=[s.to_dict() for s in digest.summary], pages=pages)
 
 
 @router.get("/timeline", response_class=HTMLResponse)
@@ -108,9 +119,10 @@ def timeline_page(request: Request, q: Text = None, dates: Annotated[int, Query(
 
 @router.get("/events/{event_id}", response_class=HTMLResponse)
 def event_page(request: Request, event_id: str, field: Annotated[str | None, Query(max_length=40)] = None,
-               fact: Annotated[str | None, Query(max_length=40)] = None) -> Response:
+               fact: Annotated[str | None, Query(max_length=40)] = None, offset: Offset = 0) -> Response:
+    """The event with a page of its articles (``_EVENT_PAGE`` of them, by source)."""
     engine = _state(request).reader()
-    event = engine.event(event_id).to_dict()
+    event = engine.event(event_id, offset, _EVENT_PAGE).to_dict()
     record = event.get("record")
     comparison = engine.comparison(event_id).to_dict()
     fields = views.record_fields(record)
@@ -133,7 +145,8 @@ def event_page(request: Request, event_id: str, field: Annotated[str | None, Que
     return _render(request, "event.html", event=event, fields=fields, selected=selected or chosen_fact, columns=columns,
                    comparison=views.comparison_view(comparison), chosen_fact=chosen_fact, summary=digest,
                    hidden_sources=max(0, len(all_columns) - _SOURCES_SHOWN),
-                   background=(record or {}).get("background") or [], record_summary=(record or {}).get("summary") or "")
+                   background=(record or {}).get("background") or [], record_summary=(record or {}).get("summary") or "",
+                   pages={"earlier": max(0, offset - _EVENT_PAGE) if offset else None, "later": event["next_articles"]})
 
 
 @router.get("/articles/{article_id:path}", response_class=HTMLResponse)  # an article id may hold "/"

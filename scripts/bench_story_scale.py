@@ -1,0 +1,118 @@
+#!/usr/bin/env python
+"""Story-scale benchmark: the cost of linking one new event to a story of 10 events and to one of 1,000.
+
+    python scripts/bench_story_scale.py [--sizes 10 1000] [--events 200] [--dim 512]
+
+Builds, in one run, one store per story size: a story of N synthetic events
+(random unit vectors, 40 entity and 200 term keys each, a day apart) saved
+through the engine's ``save_state``, then times what the ingest of one
+article that starts a new event costs in the link stage and in writing the
+story: ``linker.link`` against that story, then ``save_state`` for the new
+event and its story. Each new event is taken out again after it is timed, so
+the story keeps its size. Prints the median and mean microseconds per
+event for each size and their ratio (the sizes are timed in turn, one event
+each, so that the load of a shared machine falls on both alike).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import statistics
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+from types import SimpleNamespace
+
+import numpy as np
+
+from storyline.engine.state import ClusterState, save_state
+from storyline.model import Article
+from storyline.pipeline.cluster.features import EventState, Vocabulary
+from storyline.pipeline.link import StoryLinker, StoryState
+from storyline.store.sqlite import SQLiteStore
+
+DAY = dt.date(2024, 1, 1)
+
+
+def _event(rng: np.random.Generator, number: int, day: dt.date, dim: int) -> EventState:
+    vector = rng.normal(size=dim).astype(np.float32)
+    entities = Counter({f"ent{int(k)}": 1 for k in rng.integers(0, 5000, 40)})
+    terms = Counter({f"term{int(k)}": 2 for k in rng.integers(0, 50000, 200)})
+    return EventState(f"E{number}", vector / np.linalg.norm(vector), size=1, first_date=day, last_date=day,
+                      entities=entities, terms=terms, members=[f"a{number}"], sources=Counter({f"outlet{number % 40}": 1}))
+
+
+def _vocabularies(rng: np.random.Generator) -> tuple[Vocabulary, Vocabulary]:
+    entities, terms = Vocabulary(), Vocabulary()
+    for _ in range(2000):
+        entities.add(f"ent{int(k)}" for k in rng.integers(0, 5000, 40))
+        terms.add(f"term{int(k)}" for k in rng.integers(0, 50000, 200))
+    return entities, terms
+
+
+class Scene:
+    """A store holding one story of ``size`` events, and the linker that remembers it."""
+
+    def __init__(self, size: int, n_events: int, dim: int, folder: Path) -> None:
+        self.rng = np.random.default_rng(size)
+        self.size, self.dim = size, dim
+        self.entity_vocab, self.term_vocab = _vocabularies(self.rng)
+        self.store = SQLiteStore(folder / f"story-{size}.db")
+        self.linker = StoryLinker(threshold=0.0, window_days=100_000)
+        clusterer = SimpleNamespace(entity_vocab=self.entity_vocab, next_number=size + n_events + 2)
+        self.state = ClusterState(clusterer, self.linker, None, None)
+        events = [_event(self.rng, i + 1, DAY + dt.timedelta(days=i), dim) for i in range(size)]
+        with self.store.transaction():
+            for e in events:
+                self.store.add_article(Article(e.members[0], "text", "outlet", title=f"title {e.id}", published=e.first_date))
+                e.story_id = "S1"
+            self.linker.restore([StoryState("S1", list(events))], 2)
+            save_state(self.store, self.state, "bench", events, [])
+        self.done = 0
+
+    def step(self) -> float:
+        """Seconds to link one new event to the story and save it; the event is then taken out again."""
+        self.done += 1
+        new = _event(self.rng, self.size + self.done, DAY + dt.timedelta(days=self.size // 2), self.dim)
+        with self.store.transaction():
+            self.store.add_article(Article(new.members[0], "text", "outlet", title="new", published=new.first_date))
+            started = time.perf_counter()
+            decision = self.linker.link(new, ["S1"], self.entity_vocab, self.term_vocab)
+            save_state(self.store, self.state, "bench", [new], [])
+            seconds = time.perf_counter() - started
+        assert decision.target_id == "S1", decision
+        story = self.linker.stories["S1"]
+        if hasattr(story, "drop"):
+            story.drop([new.id])
+        else:  # the code before running totals (for a before/after run)
+            story.events = [e for e in story.events if e is not new]
+        return seconds
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10, 1000])
+    parser.add_argument("--events", type=int, default=200)
+    parser.add_argument("--dim", type=int, default=512)
+    args = parser.parse_args()
+    results: dict[int, list[float]] = {size: [] for size in args.sizes}
+    with tempfile.TemporaryDirectory() as tmp:
+        scenes = [Scene(size, args.events, args.dim, Path(tmp)) for size in args.sizes]
+        for _ in range(args.events):  # interleaved, so that a busy machine slows every size alike
+            for scene in scenes:
+                results[scene.size].append(scene.step())
+        for scene in scenes:
+            scene.store.close()
+    print("| story events | median µs / new event | mean µs |")
+    print("|---:|---:|---:|")
+    for size, seconds in results.items():
+        print(f"| {size} | {statistics.median(seconds) * 1e6:.0f} | {statistics.fmean(seconds) * 1e6:.0f} |")
+    small, big = min(results), max(results)
+    ratio = statistics.median(results[big]) / statistics.median(results[small])
+    print(f"\nratio {big} / {small} events (median): {ratio:.2f}")
+
+
+if __name__ == "__main__":
+    main()
