@@ -304,8 +304,7 @@ class Decision:
     explanation: str = ""
 
 
-#: values that are their own JSON form (checked first: most values of a record are)
-_SCALARS = (str, int, float, type(None))
+_SCALARS = (str, int, float, type(None))  # their own JSON form (checked first: most values of a record are)
 
 
 def plain(value: Any) -> Any:
@@ -519,8 +518,7 @@ class Story(StoryOverview):
 
     events: tuple[Event, ...] = ()
     why: tuple[StoredDecision, ...] = ()
-    #: all the story's events (``events`` and ``why`` hold one page of them, from ``events_offset``),
-    #: and where the next page starts (None: the last)
+    #: all the story's events (``events``, ``why``: the page from ``events_offset``); the next page's start (None: last)
     n_events: int = 0
     events_offset: int = 0
     next_events: int | None = None
