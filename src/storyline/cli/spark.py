@@ -29,6 +29,7 @@ def session(master: str, app_name: str = "storyline-analyse"):
     return (SparkSession.builder.master(master).appName(app_name)
             .config("spark.ui.showConsoleProgress", "false")
             .config("spark.sql.sources.partitionOverwriteMode", "static")
+            .config("spark.sql.shuffle.partitions", "16")
             .getOrCreate())
 
 

@@ -117,6 +117,7 @@ def analyse_inputs(spark: Any, inputs: Sequence[str], output: str, options: Opti
     rows = rows.union(sc.parallelize([rejection_row(r, -1, i) for i, r in enumerate(missing)], 1))
     names = list(FIELDS)
     frame = spark.createDataFrame(rows.map(lambda row: tuple(row[name] for name in names)), spark_schema())
+    frame = frame.repartition(n, "day")  # one file per day: ingest --analysed reads a day at a time
     frame.write.mode("overwrite" if overwrite or out is not None else "errorifexists").partitionBy("day").parquet(output)
     meta = metadata(options) | {"inputs": list(inputs), "files": len(files)}
     text = json.dumps(meta, indent=2, sort_keys=True)
