@@ -6,7 +6,8 @@ Runs, one after the other on the same machine: (1) `storyline ingest STREAM` int
 spark analyse STREAM --output WORKDIR/analysed`, (3) `storyline ingest --analysed` into WORKDIR/spark.db. Every
 0.2 s it reads the resident memory of each process the commands started (/proc), and reports the peak of the
 biggest Python executor worker, of the JVM and of the plain ingest. At the end it compares the two stores: events,
-stories, records and decisions (the read API's dicts), and how many stored vectors are bit-identical. Prints JSON.
+stories, records and decisions (the read API's dicts), and how many stored vectors are bit-identical. Then (4)
+`ingest --analysed` again with records=false: the sequential stages alone. Prints JSON.
 """
 
 from __future__ import annotations
@@ -107,7 +108,7 @@ def main() -> int:
         (work / "plain.db").unlink(missing_ok=True)
         seconds, peaks, out = timed(cli + ["--db", str(work / "plain.db"), "ingest", args.stream, "--no-progress", "--json"])
         result["plain"] = {"seconds": round(seconds, 1), "peak_rss_mb": {k: v >> 20 for k, v in peaks.items()},
-                           "summary_seconds": json.loads(out)["seconds"]}
+                           "summary_seconds": json.loads(out)["seconds"], "stage_seconds": json.loads(out)["stage_seconds"]}
     seconds, peaks, out = timed(cli + ["spark", "analyse", args.stream, "--output", str(work / "analysed"),
                                       "--master", args.master, "--overwrite", "--json"])
     result["spark_analyse"] = {"seconds": round(seconds, 1), "peak_rss_mb": {k: v >> 20 for k, v in peaks.items()},
@@ -119,6 +120,14 @@ def main() -> int:
     result["ingest_analysed"] = {"seconds": round(seconds, 1), "peak_rss_mb": peaks.get("driver", 0) >> 20,
                                  "summary_seconds": summary["seconds"], "stage_seconds": summary["stage_seconds"],
                                  "articles_per_s": round(summary["ingested"] / summary["seconds"], 1)}
+    # the sequential part alone: deduplicate, cluster, link, store (no record stage, whose comparison embeds)
+    (work / "norecords.db").unlink(missing_ok=True)
+    seconds, _, out = timed(cli + ["--db", str(work / "norecords.db"), "--set", "records=false", "ingest", "--analysed",
+                                   str(work / "analysed"), "--no-progress", "--json"])
+    summary = json.loads(out)
+    result["ingest_analysed_no_records"] = {"seconds": round(seconds, 1), "summary_seconds": summary["seconds"],
+                                            "stage_seconds": summary["stage_seconds"],
+                                            "articles_per_s": round(summary["ingested"] / summary["seconds"], 1)}
     if not args.skip_plain:
         total = result["spark_analyse"]["seconds"] + result["ingest_analysed"]["seconds"]
         result["speedup"] = round(result["plain"]["seconds"] / total, 2)
