@@ -159,3 +159,13 @@ def test_ingest_analysed_refuses_rows_made_with_other_settings(spark, tmp_path):
     with Storyline(tmp_path / "s.db", load_options()) as engine:
         with pytest.raises(SettingsError, match="embedder"):
             ingest_analysed(engine, str(tmp_path / "analysed"))
+
+
+def test_ingest_takes_paths_or_an_analysed_folder(tmp_path):
+    from support import run_cli
+
+    both = run_cli("--db", str(tmp_path / "s.db"), "ingest", "x.jsonl", "--analysed", str(tmp_path))
+    neither = run_cli("--db", str(tmp_path / "s.db"), "ingest")
+    not_analysed = run_cli("--db", str(tmp_path / "s.db"), "ingest", "--analysed", str(tmp_path))
+    assert both.returncode == neither.returncode == 2 and "--analysed" in both.stderr
+    assert not_analysed.returncode != 0 and "spark analyse" in not_analysed.stderr
