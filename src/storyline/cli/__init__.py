@@ -6,7 +6,7 @@ commands live by what they do: :mod:`.reading`, :mod:`.ingesting`,
 codes, :mod:`.render` the terminal renderings.
 """
 
-from . import database, digesting, evaluating, ingesting, reading, serving  # noqa: F401  (each module adds its commands to the group)
+from . import database, digesting, evaluating, ingesting, reading, serving, spark  # noqa: F401  (each module adds its commands to the group)
 from .app import cli, main
 
 __all__ = ["main", "cli"]

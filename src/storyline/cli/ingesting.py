@@ -18,13 +18,19 @@ from .render import story_table
 from ..pipeline.readers import format_names
 
 def _run_ingest(engine: Storyline, paths: list[str], source: str | None, fmt: str | None, progress: bool,
-                fetch: bool = False) -> Any:
+                fetch: bool = False, analysed: str | None = None) -> Any:
     with ingest_progress(progress and engine.options.progress) as update:
+        if analysed is not None:
+            from ..spark.analysed import ingest_analysed
+
+            return ingest_analysed(engine, analysed, progress=update)
         return engine.ingest(paths, source=source, fmt=fmt, progress=update, fetch=fetch)
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, required=True)
+@click.argument("paths", nargs=-1)
+@click.option("--analysed", "analysed", default=None, metavar="DIR",
+              help="Ingest the Parquet rows `storyline spark analyse` wrote to DIR (no model runs; no PATHS).")
 @click.option("--source", default=None, help="Outlet name for records that carry none (e.g. .txt files).")
 @click.option("--format", "fmt", type=click.Choice(format_names()), default=None,
               help="Input format; by default taken from the file name (.gz looked through), else sniffed from the first bytes.")
@@ -33,16 +39,18 @@ def _run_ingest(engine: Storyline, paths: list[str], source: str | None, fmt: st
 @click.option("--progress/--no-progress", default=True,
               help="Show progress: a bar with rate and time left on a terminal, a line every 10 s otherwise.")
 @click.pass_obj
-def ingest(obj: Context, paths: tuple[str, ...], source: str | None, fmt: str | None, fetch: bool, as_json: bool,
-           progress: bool) -> None:
+def ingest(obj: Context, paths: tuple[str, ...], analysed: str | None, source: str | None, fmt: str | None,
+           fetch: bool, as_json: bool, progress: bool) -> None:
     """Ingest articles from files, folders, globs, http(s) URLs or - (stdin).
 
     Exit status: 0 when every input was stored (or was already stored), 1 when
     some inputs were rejected or missing (the others are stored; `storyline
     rejections` lists why), 2 for a usage error.
     """
+    if bool(paths) == (analysed is not None):
+        raise click.UsageError("give PATHS to ingest, or --analysed DIR (not both)")
     with obj.engine() as engine:
-        summary = _run_ingest(engine, list(paths), source, fmt, progress, fetch)
+        summary = _run_ingest(engine, list(paths), source, fmt, progress, fetch, analysed)
         if as_json:
             emit_json(dataclasses.asdict(summary))
         else:

@@ -133,6 +133,17 @@ class Storyline:
 
         return writer.run(items, source=source, progress=progress, after=records)
 
+    def ingest_prepared(self, items: Iterable[Article | Rejection], prepared: Any, *,
+                        progress: Progress | None = None) -> IngestSummary:
+        """Ingest normalised articles whose analyses and signatures ``prepared`` holds (an
+        :class:`~storyline.engine.ingest.Prepared`): no model runs before the records stage."""
+        writer = self._writer()
+        writer.prepared = prepared
+        try:
+            return self.ingest_records(items, progress=progress)
+        finally:
+            writer.prepared = None
+
     def analyse(self, articles: Sequence[Article]) -> list[Analysis]:
         """Embeddings, mentions, places and candidate event dates of each article (nothing is stored)."""
         return analyse(articles, self.components, self.options.embed_chars)

@@ -11,7 +11,7 @@ import dataclasses
 import datetime as dt
 import time
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Sequence
+from typing import Any, Callable, Iterable, Iterator, Protocol, Sequence
 
 import numpy as np
 
@@ -29,7 +29,7 @@ from .components import Components
 from .state import ClusterState, load_state, save_memory, save_state
 from .timing import StageTimer
 
-__all__ = ["Ingester", "Progress", "read_items", "neighbours", "stream_events"]
+__all__ = ["Ingester", "Prepared", "Progress", "read_items", "neighbours", "stream_events"]
 
 Progress = Callable[[int, int], None]
 #: articles analysed between two progress reports
@@ -67,6 +67,15 @@ def stream_events(clusterer: Any, items: Sequence[ClusterItem], options: Options
     return [clusterer.event_of[item.key] for item in items]
 
 
+class Prepared(Protocol):
+    """Analyses and MinHash signatures computed elsewhere (``storyline spark analyse``): an ingest given them runs
+    no model; it deduplicates, clusters, links and records exactly as with its own analyses."""
+
+    def analyses(self, articles: Sequence[Article]) -> dict[str, Analysis]: ...
+
+    def signature(self, article: Article) -> np.ndarray | None: ...
+
+
 class OverBudget(Exception):
     """Some articles of a batch went over their time budget (the batch is tried again without them)."""
 
@@ -94,8 +103,10 @@ class Ingester:
         self._created: dict[str, set[str]] = {"event": set(), "story": set()}
         #: analyses of the articles of a batch that is tried again without an article over its time budget
         self._analysed: dict[str, Analysis] = {}
+        #: analyses and signatures made elsewhere (None: this ingest runs the models)
+        self.prepared: Prepared | None = None
 
-    def run(self, items: Iterable[RawRecord | Rejection | dict], *, source: str | None = None,
+    def run(self, items: Iterable[RawRecord | Rejection | Article | dict], *, source: str | None = None,
             progress: Progress | None = None, after: Callable[[StageTimer], None] | None = None) -> IngestSummary:
         started = time.perf_counter()
         summary = IngestSummary()
@@ -126,7 +137,7 @@ class Ingester:
             self.store.finish_run(run_id, dataclasses.asdict(summary))
         return summary
 
-    def _fresh(self, items: Iterable[RawRecord | Rejection | dict], source: str | None, summary: IngestSummary) -> list[Article]:
+    def _fresh(self, items: Iterable[RawRecord | Rejection | Article | dict], source: str | None, summary: IngestSummary) -> list[Article]:
         """The new articles among ``items``, in publication order; everything else counted or rejected."""
         fresh: list[Article] = []
         seen: dict[str, str] = {}
@@ -139,8 +150,8 @@ class Ingester:
             if isinstance(item, Notice):
                 summary.notes.append(f"{item.origin}: {item.message}")
                 continue
-            try:
-                article = to_article(item, source=source, limits=field_limits(self.options))
+            try:  # an Article is already normalised (by an analysis made elsewhere)
+                article = item if isinstance(item, Article) else to_article(item, source=source, limits=field_limits(self.options))
             except InputError as exc:
                 excerpt = safe_excerpt(item.fields.get("text"))
                 self.reject(Rejection(item.origin, item.line, exc.code, exc.reason, excerpt), summary)
@@ -173,7 +184,7 @@ class Ingester:
             original = self.store.original_with_fingerprint(article.fingerprint)
             original = original or next((a.id for a in articles if a.fingerprint == article.fingerprint and not a.duplicate_of), None)
             similarity = 1.0
-            signature = duplicates.signature(article.text)
+            signature = self.prepared.signature(article) if self.prepared else duplicates.signature(article.text)
             if original is None and signature is not None:
                 match = duplicates.find(signature)
                 if match is not None:
@@ -282,6 +293,9 @@ class Ingester:
     def _analyse(self, originals: list[Article], timer: StageTimer, analysed: Callable[[int], None]) -> dict[str, Analysis]:
         """The analysis of each article (kept from an earlier try of this batch when there is one); raises
         :class:`OverBudget` when some article's analysis went over its time budget, with the others' analyses."""
+        if self.prepared is not None:
+            analysed(len(originals))
+            return self.prepared.analyses(originals)
         budget = self.options.article_time_budget_s
         todo = [a for a in originals if a.id not in self._analysed]
         overruns: list[Overrun] = []
