@@ -161,17 +161,39 @@ class EventState:
 
 
 class Vocabulary:
-    """Document frequencies of entity keys and terms, for IDF weights."""
+    """Document frequencies of entity keys and terms, for IDF weights.
 
-    def __init__(self) -> None:
+    A *batched* vocabulary keeps the weights of a snapshot: what :meth:`add`
+    counts waits in ``pending`` until :meth:`commit` (the clusterer commits once
+    per batch), so the weights, and every total cached under ``documents``,
+    stay valid for a whole batch instead of one article.
+    """
+
+    def __init__(self, batched: bool = False) -> None:
+        #: documents counted in the weights (a batched vocabulary: up to the last commit)
         self.documents = 0
         self.df: Counter = Counter()
-
+        self.batched = batched
+        self.pending: Counter = Counter()
+        self.pending_documents = 0
         self._idf: dict[str, float] = {}
 
     def add(self, keys: Iterable[str]) -> None:
+        if self.batched:
+            self.pending_documents += 1
+            self.pending.update(set(keys))
+            return
         self.documents += 1
         self.df.update(set(keys))
+        self._idf = {}
+
+    def commit(self) -> None:
+        """Count what was added since the last commit in the weights (a no-op when nothing is pending)."""
+        if not self.pending_documents and not self.pending:
+            return
+        self.documents += self.pending_documents
+        self.df.update(self.pending)
+        self.pending, self.pending_documents = Counter(), 0
         self._idf = {}
 
     def idf(self, key: str) -> float:
