@@ -20,7 +20,7 @@ import numpy as np
 
 from ...model import Decision
 from .features import (ClusterItem, EventState, Vocabulary, _jaccard, _number, _range_gap,
-                       _without, detail_features, novel_share, tfidf_cosine, weighted_overlap)
+                       _without, core_details, detail_features, novel_share, tfidf_cosine, weighted_overlap)
 from .params import ClusterModel, Params
 from .scoring import Scorer
 
@@ -89,6 +89,8 @@ class OnlineClusterer:
         self._changes = MemoryChanges()
         #: events that gained a report since the last second pass
         self._touched: set[str] = set()
+        #: (item, weights it was computed with, its IDF totals): see :meth:`_item_totals`
+        self._item_memo: tuple | None = None
 
     # -- state -------------------------------------------------------------
     def take_memory_changes(self) -> "MemoryChanges":
@@ -130,20 +132,32 @@ class OnlineClusterer:
         return event_id
 
     # -- decisions ---------------------------------------------------------
+    def _item_totals(self, item: ClusterItem) -> tuple[float, float, float]:
+        """The IDF totals of an item's entities and terms and the norm of its terms, computed once per item and
+        weights (an item is scored against many events in a row)."""
+        entity_docs, term_docs = self.entity_vocab.documents, self.term_vocab.documents
+        memo = self._item_memo
+        if memo is None or memo[0] is not item or memo[1] != (entity_docs, term_docs):
+            totals = (self.entity_vocab.total(set(item.entities)), self.term_vocab.total(set(item.terms)),
+                      self.term_vocab.norm(item.terms))
+            memo = self._item_memo = (item, (entity_docs, term_docs), totals)
+        return memo[2]
+
     def features(self, item: ClusterItem, event: EventState, cos_max: float) -> dict[str, float]:
         gap = event.gap_days(item.date)
         entity_docs, term_docs = self.entity_vocab.documents, self.term_vocab.documents
+        entities, terms, norm = self._item_totals(item)
         return {
             "cos_centroid": float(np.dot(item.vector, event.unit())),
             "cos_max": cos_max,
-            "entities": weighted_overlap(item.entities, event.entities, self.entity_vocab, event.cached(("entities", entity_docs), lambda: self.entity_vocab.total(event.entities))),
-            "entities_new": novel_share(item.entities, event.entities, self.entity_vocab),
+            "entities": weighted_overlap(item.entities, event.entities, self.entity_vocab, event.cached(("entities", entity_docs), lambda: self.entity_vocab.total(event.entities)), entities),
+            "entities_new": novel_share(item.entities, event.entities, self.entity_vocab, entities),
             "title": _jaccard(item.title_terms, event.title_terms),
-            "terms": weighted_overlap(item.terms, event.terms, self.term_vocab, event.cached(("terms", term_docs), lambda: self.term_vocab.total(event.terms))),
-            "tfidf": tfidf_cosine(item.terms, event.terms, self.term_vocab, event.cached(("norm", term_docs), lambda: self.term_vocab.norm(event.terms))),
+            "terms": weighted_overlap(item.terms, event.terms, self.term_vocab, event.cached(("terms", term_docs), lambda: self.term_vocab.total(event.terms)), terms),
+            "tfidf": tfidf_cosine(item.terms, event.terms, self.term_vocab, event.cached(("norm", term_docs), lambda: self.term_vocab.norm(event.terms)), norm),
             "gap": min(gap / max(self.window_days, 1), 2.0),
             "size": math.log1p(event.size),
-        } | detail_features(item.details, event.details)
+        } | detail_features(item.details, event.details, event.cached("core_details", lambda: core_details(event.details)))
 
     def candidates(self, item: ClusterItem, neighbours: Sequence[tuple[str, float]]) -> dict[str, float]:
         """Candidate event ids with the best cosine of one of their articles."""
