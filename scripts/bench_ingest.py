@@ -167,9 +167,18 @@ def _floor(engine, rows: list[dict[str, Any]]) -> float:
     return (time.process_time() - started) / max(1, len(articles))
 
 
-def one(n: int, db: Path, settings: list[str], fast: bool, chunk: int, floor: int) -> dict[str, Any]:
-    """Ingest a stream of ``n`` into ``db`` (this process) and measure it."""
-    rows = list(stream(n))
+def corpus_rows(path: Path) -> list[dict[str, Any]]:
+    """A corpus JSONL file as the pipeline may see it (no gold labels, opaque ids), as ``eval cluster`` feeds it."""
+    from storyline.evaluate.clustering import load_corpus, pipeline_records
+
+    return pipeline_records(load_corpus(path))
+
+
+def one(n: int, db: Path, settings: list[str], fast: bool, chunk: int, floor: int,
+        corpus: Path | None = None) -> dict[str, Any]:
+    """Ingest a stream of ``n`` (or the first ``n`` of ``corpus``) into ``db`` (this process) and measure it."""
+    rows = corpus_rows(corpus)[:n] if corpus else list(stream(n))
+    n = len(rows)
     cpu: dict[str, float] = {}
     marginal = []
     ingested = duplicates = 0
@@ -193,7 +202,7 @@ def one(n: int, db: Path, settings: list[str], fast: bool, chunk: int, floor: in
         embedder = engine.components.get("embedder").name
     size = sum(p.stat().st_size for p in db.parent.iterdir() if p.name.startswith(db.name))
     models = sum(cpu.get(s, 0.0) for s in MODEL_STAGES)
-    return {"n": n, "ingested": ingested, "duplicates": duplicates, "embedder": embedder, "fast": fast,
+    return {"n": n, "corpus": str(corpus) if corpus else "stream", "ingested": ingested, "duplicates": duplicates, "embedder": embedder, "fast": fast,
             "cpu_seconds": total, "wall_seconds": wall, "articles_per_cpu_second": n / total,
             "cpu_ms_per_article": {k: 1000 * v / n for k, v in sorted(cpu.items())},
             "non_model_ms_per_article": 1000 * (total - models) / n, "model_ms_per_article": 1000 * models / n,
@@ -230,6 +239,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         p.add_argument("--floor", type=int, default=500, help="articles of the model-only floor (0: none)")
         p.add_argument("--db", type=Path)
         p.add_argument("--n", type=int, default=1000)
+        p.add_argument("--corpus", type=Path, help="ingest this corpus JSONL (its first --n records) instead of a stream")
     for name in ("stream", "dense"):
         p = sub.add_parser(name)
         p.add_argument("--n", type=int, default=6000 if name == "dense" else 10000)
@@ -242,13 +252,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                 f.write(json.dumps(r, ensure_ascii=False) + "\n")
         return 0
     if args.command == "one":
-        print(json.dumps(one(args.n, args.db, args.set, args.fast, args.chunk, args.floor)))
+        print(json.dumps(one(args.n, args.db, args.set, args.fast, args.chunk, args.floor, args.corpus)))
         return 0
     if args.command == "startup":
         print(json.dumps({"startup_seconds": startup(args.db, args.set, args.fast)}))
         return 0
     common = [*(["--fast"] if args.fast else []), *(f"--set={s}" for s in args.set), f"--chunk={args.chunk}",
-              f"--floor={args.floor}"]
+              f"--floor={args.floor}", *([f"--corpus={args.corpus}"] if args.corpus else [])]
     with tempfile.TemporaryDirectory(prefix="bench-ingest-") as tmp:
         for n in (int(s) for s in args.sizes.split(",")):
             db = Path(tmp) / f"s{n}.db"
