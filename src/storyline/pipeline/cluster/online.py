@@ -345,8 +345,9 @@ class OnlineClusterer:
     def _around(self, scope: Sequence[EventState], active: set[str], candidates: int) -> list[EventState]:
         """The events of ``scope`` in ``active`` and the nearest ``candidates`` of each, in scope order."""
         chosen = {e.id for e in scope if e.id in active}
+        centroids = np.array([e.unit() for e in scope])
         for event in [e for e in scope if e.id in active]:
-            chosen.update(other.id for other in self._nearest(event.centroid, scope, event.id, candidates))
+            chosen.update(other.id for other in self._nearest(event.centroid, scope, event.id, candidates, centroids))
         return [e for e in scope if e.id in chosen]
 
     def _split(self, event: EventState, out: "Refinement", limit: int = 60) -> None:
@@ -410,23 +411,28 @@ class OnlineClusterer:
             view.add(self.items[key])
         return view
 
-    def _nearest(self, vector: np.ndarray, scope: Sequence[EventState], exclude: str, candidates: int) -> list[EventState]:
-        centroids = np.array([e.unit() for e in scope])
+    def _nearest(self, vector: np.ndarray, scope: Sequence[EventState], exclude: str, candidates: int,
+                 centroids: np.ndarray | None = None) -> list[EventState]:
+        """The ``candidates`` events of ``scope`` whose centroids (rows of ``centroids``, when given) are nearest."""
+        centroids = np.array([e.unit() for e in scope]) if centroids is None else centroids
         order = np.argsort(-(centroids @ vector))
         return [scope[i] for i in order[: candidates + 1] if scope[i].id != exclude][:candidates]
 
     def _move(self, scope: Sequence[EventState], candidates: int, out: "Refinement",
               movers: Sequence[EventState] | None = None) -> None:
         """Move reports of ``movers`` (default: all of ``scope``) to the event of ``scope`` they fit best."""
+        live, centroids = None, None  # the events of scope and their centroids, until a move changes two of them
         for event in list(scope if movers is None else movers):
             for item in self._originals(event):
                 own = self.events[self.event_of[item.key]]
                 if own.size < 2:
                     continue  # a report on its own is a merge, not a move
                 p_own, _ = self._item_score(item, self._without(own, item))
-                live = [self.events[e.id] for e in scope if e.id in self.events]
+                if live is None:
+                    live = [self.events[e.id] for e in scope if e.id in self.events]
+                    centroids = np.array([e.unit() for e in live])
                 best = None
-                for other in self._nearest(item.vector, live, own.id, candidates):
+                for other in self._nearest(item.vector, live, own.id, candidates, centroids):
                     if other.gap_days(item.date) > self.window_days:
                         continue
                     p, feats = self._item_score(item, other)
@@ -438,6 +444,7 @@ class OnlineClusterer:
                 moving = [item.key] + [d for d, o in self.duplicate_of.items() if o == item.key and d in own.members]
                 self._rebuild(own.id, [k for k in own.members if k not in moving], own.story_id)
                 self._rebuild(other.id, other.members + moving, other.story_id)
+                live, centroids = None, None
                 out.changed.update({own.id, other.id})
                 out.decisions.append(Decision(item.key, other.id, "move", p, self.threshold, feats,
                                               f"moved from {own.id} to {other.id} in the second pass: score {p:.2f} "
@@ -447,10 +454,11 @@ class OnlineClusterer:
                active: set[str] | None = None) -> None:
         """Merge pairs of nearest events of ``scope`` (with ``active``: pairs found from an event in it)."""
         pairs = set()
+        centroids = np.array([e.unit() for e in scope])
         for event in scope:
             if active is not None and event.id not in active:
                 continue
-            for other in self._nearest(event.centroid, scope, event.id, candidates):
+            for other in self._nearest(event.centroid, scope, event.id, candidates, centroids):
                 pairs.add(tuple(sorted((event.id, other.id), key=_number)))
         for older_id, newer_id in sorted(pairs, key=lambda p: (_number(p[1]), _number(p[0]))):
             older, newer = self.events.get(older_id), self.events.get(newer_id)
