@@ -4,6 +4,7 @@
     python scripts/bench_ingest.py run --sizes 1000,10000 [--fast] [--set clusterer=clusterer.online.v3]
     python scripts/bench_ingest.py stream --n 10000 --out /tmp/stream.jsonl      # write a stream, to look at
     python scripts/bench_ingest.py dense --out /tmp/dense.jsonl [--n 6000]       # headlines of three days
+    python scripts/bench_ingest.py duplicates --n 20000     # near-duplicates found in the base vs in its copies
 
 A stream of N articles is made from the development corpora in ../shared/data (AllSides, ECB+, the
 NeuS articles): the base corpus in date order (undated articles get a seeded date in the AllSides span),
@@ -211,14 +212,34 @@ def one(n: int, db: Path, settings: list[str], fast: bool, chunk: int, floor: in
             "floor_ms_per_article": None if floor_per_article is None else 1000 * floor_per_article}
 
 
-def startup(db: Path, settings: list[str], fast: bool) -> float:
-    """Seconds (wall) to open the store and load a writer's state, in this (fresh) process."""
-    started = time.perf_counter()
+def startup(db: Path, settings: list[str], fast: bool) -> dict[str, float]:
+    """Seconds (wall and CPU) to load a writer's state from the store, in this (fresh) process, models loaded."""
     with _engine(db, settings, fast) as engine:
-        engine.components.get("embedder")
-        models = time.perf_counter()
+        for role in ("embedder", "clusterer", "linker", "dedup"):
+            engine.components.get(role)
+        wall, cpu = time.perf_counter(), time.process_time()
         engine._writer()
-        return time.perf_counter() - models
+        return {"startup_seconds": time.perf_counter() - wall, "startup_cpu_seconds": time.process_time() - cpu}
+
+
+def duplicates(n: int) -> dict[str, Any]:
+    """Near-duplicates the deduplicator finds in a stream of ``n``: within the base corpus and in the copies."""
+    from storyline.registry import create
+    from storyline.settings import load_options
+
+    dedup = create(load_options().dedup, load_options())
+    base = len(base_corpus())
+    found = [0, 0]
+    for i, row in enumerate(stream(n)):
+        signature = dedup.signature(row["text"])
+        if signature is None:
+            continue
+        if dedup.find(signature) is not None:
+            found[i >= base] += 1
+        else:
+            dedup.add(row["id"], signature)
+    return {"n": n, "base": base, "duplicates_in_base": found[0], "duplicates_in_copies": found[1],
+            "copies": max(0, n - base)}
 
 
 def _child(args: list[str]) -> dict[str, Any]:
@@ -240,6 +261,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         p.add_argument("--db", type=Path)
         p.add_argument("--n", type=int, default=1000)
         p.add_argument("--corpus", type=Path, help="ingest this corpus JSONL (its first --n records) instead of a stream")
+    sub.add_parser("duplicates", help="near-duplicates found in a stream (base vs copies)").add_argument(
+        "--n", type=int, default=20000)
     for name in ("stream", "dense"):
         p = sub.add_parser(name)
         p.add_argument("--n", type=int, default=6000 if name == "dense" else 10000)
@@ -251,11 +274,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             for r in rows:
                 f.write(json.dumps(r, ensure_ascii=False) + "\n")
         return 0
+    if args.command == "duplicates":
+        print(json.dumps(duplicates(args.n)))
+        return 0
     if args.command == "one":
         print(json.dumps(one(args.n, args.db, args.set, args.fast, args.chunk, args.floor, args.corpus)))
         return 0
     if args.command == "startup":
-        print(json.dumps({"startup_seconds": startup(args.db, args.set, args.fast)}))
+        print(json.dumps(startup(args.db, args.set, args.fast)))
         return 0
     common = [*(["--fast"] if args.fast else []), *(f"--set={s}" for s in args.set), f"--chunk={args.chunk}",
               f"--floor={args.floor}", *([f"--corpus={args.corpus}"] if args.corpus else [])]
