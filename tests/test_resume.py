@@ -29,20 +29,21 @@ def _records() -> list[dict]:
     return sorted(records, key=lambda r: (r["date"] or "", r["id"]))
 
 
-def _run(db: Path, parts: list[list[dict]]) -> dict[str, tuple[str, str | None]]:
+def _run(db: Path, parts: list[list[dict]], clusterer: str) -> dict[str, tuple[str, str | None]]:
     for part in parts:  # each part in a fresh process-like engine: state comes back from the store only
-        with storyline.Storyline(db, options(records=False), embedder=HashingEmbedder(),
+        with storyline.Storyline(db, options(records=False, clusterer=clusterer), embedder=HashingEmbedder(),
                                  entity_extractor=CapitalisedEntities()) as engine:
             engine.ingest_records(part)
     with storyline.Storyline(db, options(records=False)) as engine:
         return engine.store.assignments()
 
 
-def test_a_run_resumed_after_a_stop_ends_with_the_events_of_an_uninterrupted_run(tmp_path):
+@pytest.mark.parametrize("clusterer", ["clusterer.online.v3", "clusterer.online.v4"])
+def test_a_run_resumed_after_a_stop_ends_with_the_events_of_an_uninterrupted_run(tmp_path, clusterer):
     records = _records()
 
-    whole = _run(tmp_path / "whole.db", [records])
-    resumed = _run(tmp_path / "resumed.db", [records[:960], records])
+    whole = _run(tmp_path / "whole.db", [records], clusterer)
+    resumed = _run(tmp_path / "resumed.db", [records[:960], records], clusterer)
 
     moved = sorted(k for k in whole if whole[k] != resumed.get(k))
     assert moved == [] and whole == resumed

@@ -61,6 +61,8 @@ REGISTRATIONS: tuple[Registration, ...] = (
                  help="v1 with detail features and a second pass"),
     Registration("clusterer.online.v3", f"{_P}.cluster.online:OnlineClustererV3.from_options", ("clusterer-online-v3.json",),
                  help="v2 with its own event model for the second pass"),
+    Registration("clusterer.online.v4", f"{_P}.cluster.online:OnlineClustererV4.from_options", ("clusterer-online-v3.json",),
+                 help="v3 with IDF weights per batch and a second pass bounded to the batch's events"),
     Registration("linker.stories.v1", f"{_P}.link:_linker", help="events to stories by a looser rule over a longer window"),
     # record
     Registration("relays.attribution.v1", f"{_P}.relays:_attribution",

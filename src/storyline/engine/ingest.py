@@ -110,7 +110,7 @@ class Ingester:
             progress: Progress | None = None, after: Callable[[StageTimer], None] | None = None) -> IngestSummary:
         started = time.perf_counter()
         summary = IngestSummary()
-        timer = StageTimer(summary.stage_seconds)
+        timer = StageTimer(summary.stage_seconds, summary.stage_cpu_seconds)
         run_id = self.store.start_run(self.components.names(), dict(self.options))
         self._created = {"event": set(), "story": set()}
         with timer("read+normalise"):

@@ -19,7 +19,7 @@ import numpy as np
 from ...model import PLACE_LABELS
 
 __all__ = ["ClusterItem", "EventState", "Vocabulary", "FEATURES", "FEATURES_V1", "DETAIL_KINDS", "content_terms",
-           "detail_keys", "detail_features", "term_weights", "tfidf_cosine", "weighted_overlap", "novel_share"]
+           "core_details", "detail_keys", "detail_features", "term_weights", "tfidf_cosine", "weighted_overlap", "novel_share"]
 
 #: Features of the v1 join model.
 FEATURES_V1 = ("cos_centroid", "cos_max", "entities", "entities_new", "title", "terms", "tfidf", "gap", "size")
@@ -62,16 +62,21 @@ def detail_keys(entities: Iterable[tuple[str, str]], lead: str) -> frozenset[str
     return frozenset(out)
 
 
-def detail_features(item: Iterable[str], event: Counter) -> dict[str, float]:
+def core_details(event: Counter) -> frozenset[str]:
+    """The details named by at least half as many of an event's reports as its most named detail."""
+    top = max(event.values()) if event else 0
+    return frozenset(k for k, n in event.items() if 2 * n >= top)
+
+
+def detail_features(item: Iterable[str], event: Counter, core: frozenset[str] | None = None) -> dict[str, float]:
     """Per kind of detail: the share of the article's details that the event's core has, and a conflict
     flag when both name some and none is shared.
 
     An event's core details are those named by at least half as many of its
     reports as its most named detail, so that one stray report (or one wrongly
-    joined) does not make every later article "match".
+    joined) does not make every later article "match". ``core``: :func:`core_details` of ``event``, when known.
     """
-    top = max(event.values()) if event else 0
-    core = {k for k, n in event.items() if 2 * n >= top}
+    core = core_details(event) if core is None else core
     out = {}
     for kind, prefix in DETAIL_KINDS.items():
         mine = [k for k in item if k[0] == prefix]
@@ -161,17 +166,39 @@ class EventState:
 
 
 class Vocabulary:
-    """Document frequencies of entity keys and terms, for IDF weights."""
+    """Document frequencies of entity keys and terms, for IDF weights.
 
-    def __init__(self) -> None:
+    A *batched* vocabulary keeps the weights of a snapshot: what :meth:`add`
+    counts waits in ``pending`` until :meth:`commit` (the clusterer commits once
+    per batch), so the weights, and every total cached under ``documents``,
+    stay valid for a whole batch instead of one article.
+    """
+
+    def __init__(self, batched: bool = False) -> None:
+        #: documents counted in the weights (a batched vocabulary: up to the last commit)
         self.documents = 0
         self.df: Counter = Counter()
-
+        self.batched = batched
+        self.pending: Counter = Counter()
+        self.pending_documents = 0
         self._idf: dict[str, float] = {}
 
     def add(self, keys: Iterable[str]) -> None:
+        if self.batched:
+            self.pending_documents += 1
+            self.pending.update(set(keys))
+            return
         self.documents += 1
         self.df.update(set(keys))
+        self._idf = {}
+
+    def commit(self) -> None:
+        """Count what was added since the last commit in the weights (a no-op when nothing is pending)."""
+        if not self.pending_documents and not self.pending:
+            return
+        self.documents += self.pending_documents
+        self.df.update(self.pending)
+        self.pending, self.pending_documents = Counter(), 0
         self._idf = {}
 
     def idf(self, key: str) -> float:
@@ -191,22 +218,26 @@ class Vocabulary:
         return math.sqrt(math.fsum((w * idf(t)) ** 2 for t, w in weights.items()))
 
 
-def weighted_overlap(item: Iterable[str], event: Counter, vocab: Vocabulary, event_total: float | None = None) -> float:
-    """IDF-weighted share of the smaller side that the two sets have in common."""
+def weighted_overlap(item: Iterable[str], event: Counter, vocab: Vocabulary, event_total: float | None = None,
+                     item_total: float | None = None) -> float:
+    """IDF-weighted share of the smaller side that the two sets have in common (the totals, when known, are
+    :meth:`Vocabulary.total` of each side)."""
     item = set(item)
     if not item or not event:
         return 0.0
     shared = math.fsum(vocab.idf(k) for k in item if k in event)
-    smaller = min(vocab.total(item), vocab.total(event) if event_total is None else event_total)
+    smaller = min(vocab.total(item) if item_total is None else item_total,
+                  vocab.total(event) if event_total is None else event_total)
     return shared / smaller if smaller else 0.0
 
 
-def novel_share(item: Iterable[str], event: Counter, vocab: Vocabulary) -> float:
-    """IDF-weighted share of the article's entities that the event has never mentioned."""
+def novel_share(item: Iterable[str], event: Counter, vocab: Vocabulary, total: float | None = None) -> float:
+    """IDF-weighted share of the article's entities that the event has never mentioned (``total``: the
+    :meth:`Vocabulary.total` of the article's, when known)."""
     item = set(item)
     if not item:
         return 0.0
-    total = math.fsum(vocab.idf(k) for k in item)
+    total = math.fsum(vocab.idf(k) for k in item) if total is None else total
     return math.fsum(vocab.idf(k) for k in item if k not in event) / total
 
 
@@ -216,7 +247,8 @@ def term_weights(text: str, limit: int = 200) -> dict[str, float]:
     return {t: 1.0 + math.log(n) for t, n in counts.most_common(limit)}
 
 
-def tfidf_cosine(item: dict[str, float], event: Counter, vocab: Vocabulary, event_norm: float | None = None) -> float:
+def tfidf_cosine(item: dict[str, float], event: Counter, vocab: Vocabulary, event_norm: float | None = None,
+                 item_norm: float | None = None) -> float:
     """Cosine of the IDF-weighted term vectors of an article and an event."""
     if not item or not event:
         return 0.0
@@ -225,7 +257,7 @@ def tfidf_cosine(item: dict[str, float], event: Counter, vocab: Vocabulary, even
     if dot == 0.0:
         return 0.0
     norm_event = vocab.norm(event) if event_norm is None else event_norm
-    return dot / (vocab.norm(item) * norm_event)
+    return dot / ((vocab.norm(item) if item_norm is None else item_norm) * norm_event)
 
 
 def _jaccard(a: set[str] | frozenset[str], b: Iterable[str]) -> float:

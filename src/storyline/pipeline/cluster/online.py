@@ -20,11 +20,12 @@ import numpy as np
 
 from ...model import Decision
 from .features import (ClusterItem, EventState, Vocabulary, _jaccard, _number, _range_gap,
-                       _without, detail_features, novel_share, tfidf_cosine, weighted_overlap)
+                       _without, core_details, detail_features, novel_share, tfidf_cosine, weighted_overlap)
 from .params import ClusterModel, Params
 from .scoring import Scorer
 
-__all__ = ["MemoryChanges", "OnlineClusterer", "OnlineClustererV1", "OnlineClustererV2", "OnlineClustererV3", "Refinement"]
+__all__ = ["MemoryChanges", "OnlineClusterer", "OnlineClustererV1", "OnlineClustererV2", "OnlineClustererV3",
+           "OnlineClustererV4", "Refinement"]
 
 
 @dataclass
@@ -54,6 +55,10 @@ class OnlineClusterer:
     """Single-pass clustering with a learned join model over a time window."""
 
     name = "clusterer.online.v1"
+    #: IDF weights from a snapshot taken once per batch (at :meth:`refine`) rather than after every article
+    batched_idf = False
+    #: the second pass revisits only the events the batch touched and their nearest events (else all in memory)
+    bounded_refine = False
 
     def __init__(self, params: Scorer, threshold: float = 0.5, window_days: int = 7, *, memory: int = 0,
                  merge_threshold: float | None = None, event_params: Scorer | None = None,
@@ -66,8 +71,8 @@ class OnlineClusterer:
         self.window_days = window_days
         self.events: dict[str, EventState] = {}
         self.event_of: dict[str, str] = {}
-        self.entity_vocab = Vocabulary()
-        self.term_vocab = Vocabulary()
+        self.entity_vocab = Vocabulary(self.batched_idf)
+        self.term_vocab = Vocabulary(self.batched_idf)
         self._next = 1
         #: the second pass (:meth:`refine`) revisits only articles still in memory:
         #: the last ``memory`` originals (0 turns the second pass off)
@@ -82,6 +87,10 @@ class OnlineClusterer:
         #: join probabilities of article pairs, for bisecting events
         self._pairs: dict[tuple[str, str], float] = {}
         self._changes = MemoryChanges()
+        #: events that gained a report since the last second pass
+        self._touched: set[str] = set()
+        #: (item, weights it was computed with, its IDF totals): see :meth:`_item_totals`
+        self._item_memo: tuple | None = None
 
     # -- state -------------------------------------------------------------
     def take_memory_changes(self) -> "MemoryChanges":
@@ -106,6 +115,9 @@ class OnlineClusterer:
             for key in event.members:
                 self.event_of[key] = event.id
         self._next = next_number
+        for vocab in (entity_vocab, term_vocab):
+            vocab.commit()
+            vocab.batched = self.batched_idf
         self.entity_vocab = entity_vocab
         self.term_vocab = term_vocab
 
@@ -120,20 +132,32 @@ class OnlineClusterer:
         return event_id
 
     # -- decisions ---------------------------------------------------------
+    def _item_totals(self, item: ClusterItem) -> tuple[float, float, float]:
+        """The IDF totals of an item's entities and terms and the norm of its terms, computed once per item and
+        weights (an item is scored against many events in a row)."""
+        entity_docs, term_docs = self.entity_vocab.documents, self.term_vocab.documents
+        memo = self._item_memo
+        if memo is None or memo[0] is not item or memo[1] != (entity_docs, term_docs):
+            totals = (self.entity_vocab.total(set(item.entities)), self.term_vocab.total(set(item.terms)),
+                      self.term_vocab.norm(item.terms))
+            memo = self._item_memo = (item, (entity_docs, term_docs), totals)
+        return memo[2]
+
     def features(self, item: ClusterItem, event: EventState, cos_max: float) -> dict[str, float]:
         gap = event.gap_days(item.date)
         entity_docs, term_docs = self.entity_vocab.documents, self.term_vocab.documents
+        entities, terms, norm = self._item_totals(item)
         return {
             "cos_centroid": float(np.dot(item.vector, event.unit())),
             "cos_max": cos_max,
-            "entities": weighted_overlap(item.entities, event.entities, self.entity_vocab, event.cached(("entities", entity_docs), lambda: self.entity_vocab.total(event.entities))),
-            "entities_new": novel_share(item.entities, event.entities, self.entity_vocab),
+            "entities": weighted_overlap(item.entities, event.entities, self.entity_vocab, event.cached(("entities", entity_docs), lambda: self.entity_vocab.total(event.entities)), entities),
+            "entities_new": novel_share(item.entities, event.entities, self.entity_vocab, entities),
             "title": _jaccard(item.title_terms, event.title_terms),
-            "terms": weighted_overlap(item.terms, event.terms, self.term_vocab, event.cached(("terms", term_docs), lambda: self.term_vocab.total(event.terms))),
-            "tfidf": tfidf_cosine(item.terms, event.terms, self.term_vocab, event.cached(("norm", term_docs), lambda: self.term_vocab.norm(event.terms))),
+            "terms": weighted_overlap(item.terms, event.terms, self.term_vocab, event.cached(("terms", term_docs), lambda: self.term_vocab.total(event.terms)), terms),
+            "tfidf": tfidf_cosine(item.terms, event.terms, self.term_vocab, event.cached(("norm", term_docs), lambda: self.term_vocab.norm(event.terms)), norm),
             "gap": min(gap / max(self.window_days, 1), 2.0),
             "size": math.log1p(event.size),
-        } | detail_features(item.details, event.details)
+        } | detail_features(item.details, event.details, event.cached("core_details", lambda: core_details(event.details)))
 
     def candidates(self, item: ClusterItem, neighbours: Sequence[tuple[str, float]]) -> dict[str, float]:
         """Candidate event ids with the best cosine of one of their articles."""
@@ -168,6 +192,7 @@ class OnlineClusterer:
             explanation = self._explain("joined", event_id, item, event, feats, score, ">=")
             event.add(item)
             self.event_of[item.key] = event_id
+            self._touched.add(event_id)
             self._remember(item)
             return Decision(item.key, event_id, "join", score, self.threshold, feats, explanation)
         event = EventState(self.new_event_id(), np.zeros_like(item.vector))
@@ -180,6 +205,7 @@ class OnlineClusterer:
         event.add(item)
         self.events[event.id] = event
         self.event_of[item.key] = event.id
+        self._touched.add(event.id)
         self._remember(item)
         return Decision(item.key, event.id, "new", score, self.threshold, feats, explanation)
 
@@ -188,6 +214,7 @@ class OnlineClusterer:
         event_id = self.event_of[original_key]
         self.events[event_id].members.append(key)
         self.event_of[key] = event_id
+        self._touched.add(event_id)
         self.duplicate_of[key] = original_key
         return Decision(
             key, event_id, "duplicate", similarity, 0.0, {"jaccard": similarity},
@@ -291,19 +318,37 @@ class OnlineClusterer:
         halves; a report moves to another event that it fits better than its
         own (its own without it); two events merge when the model would join
         them, and the merged event keeps the older id. Every change is a
-        :class:`Decision`.
+        :class:`Decision`. A bounded second pass (:attr:`bounded_refine`)
+        splits only the events the batch touched, moves only the reports of
+        those and of their nearest events, and merges only pairs with one of
+        them: the rest was looked at by an earlier pass, with the same reports.
         """
         out = Refinement()
+        self.entity_vocab.commit()  # the batch's articles count in the weights from here on
+        self.term_vocab.commit()
+        touched, self._touched = self._touched, set()
         if self.memory <= 0:
             return out
-        for event in self._scope():
+        scope = self._scope()
+        for event in scope if not self.bounded_refine else [e for e in scope if e.id in touched]:
             self._split(event, out)
         scope = self._scope()
         if len(scope) < 2:
             return out
-        self._move(scope, candidates, out)
-        self._merge(self._scope(), candidates, out)
+        active = (touched | out.changed) if self.bounded_refine else None
+        self._move(scope, candidates, out, None if active is None else self._around(scope, active, candidates))
+        if active is not None:
+            active |= out.changed
+        self._merge(self._scope(), candidates, out, active)
         return out
+
+    def _around(self, scope: Sequence[EventState], active: set[str], candidates: int) -> list[EventState]:
+        """The events of ``scope`` in ``active`` and the nearest ``candidates`` of each, in scope order."""
+        chosen = {e.id for e in scope if e.id in active}
+        centroids = np.array([e.unit() for e in scope])
+        for event in [e for e in scope if e.id in active]:
+            chosen.update(other.id for other in self._nearest(event.centroid, scope, event.id, candidates, centroids))
+        return [e for e in scope if e.id in chosen]
 
     def _split(self, event: EventState, out: "Refinement", limit: int = 60) -> None:
         originals = self._originals(event)
@@ -366,21 +411,28 @@ class OnlineClusterer:
             view.add(self.items[key])
         return view
 
-    def _nearest(self, vector: np.ndarray, scope: Sequence[EventState], exclude: str, candidates: int) -> list[EventState]:
-        centroids = np.array([e.unit() for e in scope])
+    def _nearest(self, vector: np.ndarray, scope: Sequence[EventState], exclude: str, candidates: int,
+                 centroids: np.ndarray | None = None) -> list[EventState]:
+        """The ``candidates`` events of ``scope`` whose centroids (rows of ``centroids``, when given) are nearest."""
+        centroids = np.array([e.unit() for e in scope]) if centroids is None else centroids
         order = np.argsort(-(centroids @ vector))
         return [scope[i] for i in order[: candidates + 1] if scope[i].id != exclude][:candidates]
 
-    def _move(self, scope: Sequence[EventState], candidates: int, out: "Refinement") -> None:
-        for event in list(scope):
+    def _move(self, scope: Sequence[EventState], candidates: int, out: "Refinement",
+              movers: Sequence[EventState] | None = None) -> None:
+        """Move reports of ``movers`` (default: all of ``scope``) to the event of ``scope`` they fit best."""
+        live, centroids = None, None  # the events of scope and their centroids, until a move changes two of them
+        for event in list(scope if movers is None else movers):
             for item in self._originals(event):
                 own = self.events[self.event_of[item.key]]
                 if own.size < 2:
                     continue  # a report on its own is a merge, not a move
                 p_own, _ = self._item_score(item, self._without(own, item))
-                live = [self.events[e.id] for e in scope if e.id in self.events]
+                if live is None:
+                    live = [self.events[e.id] for e in scope if e.id in self.events]
+                    centroids = np.array([e.unit() for e in live])
                 best = None
-                for other in self._nearest(item.vector, live, own.id, candidates):
+                for other in self._nearest(item.vector, live, own.id, candidates, centroids):
                     if other.gap_days(item.date) > self.window_days:
                         continue
                     p, feats = self._item_score(item, other)
@@ -392,15 +444,21 @@ class OnlineClusterer:
                 moving = [item.key] + [d for d, o in self.duplicate_of.items() if o == item.key and d in own.members]
                 self._rebuild(own.id, [k for k in own.members if k not in moving], own.story_id)
                 self._rebuild(other.id, other.members + moving, other.story_id)
+                live, centroids = None, None
                 out.changed.update({own.id, other.id})
                 out.decisions.append(Decision(item.key, other.id, "move", p, self.threshold, feats,
                                               f"moved from {own.id} to {other.id} in the second pass: score {p:.2f} "
                                               f"there, {p_own:.2f} in its own event"))
 
-    def _merge(self, scope: Sequence[EventState], candidates: int, out: "Refinement") -> None:
+    def _merge(self, scope: Sequence[EventState], candidates: int, out: "Refinement",
+               active: set[str] | None = None) -> None:
+        """Merge pairs of nearest events of ``scope`` (with ``active``: pairs found from an event in it)."""
         pairs = set()
+        centroids = np.array([e.unit() for e in scope])
         for event in scope:
-            for other in self._nearest(event.centroid, scope, event.id, candidates):
+            if active is not None and event.id not in active:
+                continue
+            for other in self._nearest(event.centroid, scope, event.id, candidates, centroids):
                 pairs.add(tuple(sorted((event.id, other.id), key=_number)))
         for older_id, newer_id in sorted(pairs, key=lambda p: (_number(p[1]), _number(p[0]))):
             older, newer = self.events.get(older_id), self.events.get(newer_id)
@@ -463,3 +521,14 @@ class OnlineClustererV3(OnlineClusterer):
         model = ClusterModel.load("clusterer-online-v3.json")
         return cls(model.join, options.event_threshold, options.event_window_days, memory=options.event_memory,
                    merge_threshold=model.merge_threshold, event_params=model.event, split_threshold=model.split_threshold)
+
+
+class OnlineClustererV4(OnlineClustererV3):
+    """v3 made cheaper: the IDF weights of the first pass are snapshotted per batch (an article is scored with the
+    document frequencies as they stood when its batch began; v3: after every article), so an event's IDF totals
+    are computed once per batch instead of once per candidate article; and the second pass is bounded to the
+    events the batch touched and their nearest events (v3: every event in memory, every batch)."""
+
+    name = "clusterer.online.v4"
+    batched_idf = True
+    bounded_refine = True
