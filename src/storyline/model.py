@@ -573,9 +573,8 @@ class IngestSummary:
     events_created: int = 0
     stories_created: int = 0
     seconds: float = 0.0
-    stage_seconds: dict[str, float] = field(default_factory=dict)
-    #: CPU seconds of this process per stage (all its threads)
-    stage_cpu_seconds: dict[str, float] = field(default_factory=dict)
+    stage_seconds: dict[str, float] = field(default_factory=dict)  #: wall seconds per stage
+    stage_cpu_seconds: dict[str, float] = field(default_factory=dict)  #: CPU seconds per stage (all threads)
     #: the rejections of this run (including ones already stored by an earlier run)
     rejections: list[Rejection] = field(default_factory=list)
     #: what the readers noted ("feed.xml: 12 entries hold summaries only")
