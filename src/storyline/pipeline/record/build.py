@@ -272,12 +272,15 @@ def build_record(
     typer: EventTyper | None = None,
     groups: Mapping[str, str] | None = None,
     kinds: KindTyper | None = None,
+    revision: int = 3,
 ) -> EventRecord:
     """The event record of ``articles`` (see the module doc).
 
     With a kind typer (``kinds``) the event first gets its kind, and the
     event type keeps only what that kind allows (:func:`.kind.coding_scope`);
     without one there is no kind field and every type is allowed.
+    ``revision`` 2 is ``recorder.agreement.v2``'s scope (an uncertain kind
+    still took PLOVER's verbal types; people in general news were civilians).
 
     ``mentions`` and ``places`` map an article id to its entity mentions and
     resolved places (article-relative offsets); ``groups`` maps an article id
@@ -297,7 +300,7 @@ def build_record(
     codings: list[ArticleCoding] = []
     publication: list[dt.date] = []
     kind = event_kind(kinds, kept, group_of) if kinds is not None else None
-    scope = coding_scope(kind)
+    scope = coding_scope(kind, revision)
     for order, article in enumerate(kept):
         vote = _Vote(article, group_of[article.id], order, ballots)
         toponyms = [(p.start, p.end) for p in places.get(article.id, ())]
@@ -307,7 +310,7 @@ def build_record(
         coding = code_article(article, actor_mentions, typer)
         coding.event_type = within_scope(coding, scope)
         if not scope.acled:  # "stocks rallied": no demonstration, so nobody demonstrated
-            coding.sentences = [without_demonstrators(sc) for sc in coding.sentences]
+            coding.sentences = [without_demonstrators(sc, revision) for sc in coding.sentences]
         codings.append(coding)
         if article.published:
             publication.append(article.published)

@@ -29,6 +29,10 @@ add to what came before ("also", "another", "separately") are summed and the
 others give the largest count; a statement that nobody was hurt gives 0 only
 when nothing else was counted; and a note that the count is "split between
 N events/locations" divides it. None means "not reported".
+
+A death the sentence recalls is not a count: "a year since Floyd was killed"
+("a" opens "year since ...", no group of victims), "since three officers
+were killed", "after ... was killed" are background of the reported event.
 """
 
 from __future__ import annotations
@@ -72,7 +76,7 @@ NUMBER = (rf"(?:{_ANY_QUALIFIER})?(?:between\s+{_ONE_NUMBER}\s+and\s+{_ONE_NUMBE
 _NUMBER_RE = re.compile(NUMBER, re.IGNORECASE)
 
 # words that may stand in the noun phrase after a number ("three [Afghan police officers]")
-_NP_STOP = re.compile(r"^(?:the|in|on|at|by|to|from|with|into|of|for|during|after|before|while|when|who|which|that|"
+_NP_STOP = re.compile(r"^(?:the|in|on|at|by|to|from|with|into|of|for|during|after|before|while|when|who|which|that|since|ago|"
                       r"was|were|is|are|be|been|has|have|had|and|or|but|also|reportedly|allegedly|"
                       r"killed|dead|died|injured|wounded|hurt)$", re.IGNORECASE)
 _PARTICIPLE_OK = frozenset({"armed", "unidentified", "suspected", "alleged", "unarmed", "displaced", "detained", "retired",
@@ -101,7 +105,7 @@ _NONE = re.compile(
     re.IGNORECASE)
 _SCOPE = re.compile(r"^\s*(?:were reported\s+|reported\s+)?(?:among|to|for|in the ranks of|on the side of)\s+(?P<scope>(?:the\s+)?[\w\-’' ]{2,40}?)(?=[,.;]|$|\s+(?:but|as|when|while|who|during|said|says)\b)", re.IGNORECASE)
 #: counts stated as the cause or background of the reported event ("protest after a man was killed")
-_BACKGROUND = re.compile(r"\b(?:after|following|over|against|accused of|suspected of|charged with|justice for|in memory of|"
+_BACKGROUND = re.compile(r"\b(?:after|since|following|over|against|accused of|suspected of|charged with|justice for|in memory of|"
                          r"commemorat\w*|anniversary of|death of|killing of|murder of|responsible for)\s+(?:[\w'’-]+\s+){0,3}$", re.IGNORECASE)
 #: notes that put this report's deaths in another record ("fatalities coded to the Talakivka event")
 _ELSEWHERE = re.compile(r"\bfatalities\s+(?:were\s+)?(?:coded|counted|recorded)\s+(?:to|in|under|with)\s+(?!\d)[\w\s\-'’]{0,40}?\b(?:events?|locations?)\b", re.IGNORECASE)

@@ -90,9 +90,22 @@ def _consistent(et: EventTypeCoding) -> bool:
     return family is None or et.plover in family
 
 
-def without_demonstrators(sentence: Any) -> Any:
-    drop = lambda a: None if a is not None and a.kind in ("protesters", "rioters") else a  # noqa: E731
-    return dataclasses.replace(sentence, actor1=drop(sentence.actor1), actor2=drop(sentence.actor2))
+def without_demonstrators(sentence: Any, revision: int = 3) -> Any:
+    """A sentence of an event outside conflict: nobody in it demonstrated, and nobody is a civilian.
+
+    "Civilians" is a conflict role (the unarmed side of violence); in a health or economy report "people",
+    "residents" or "workers" are just who the sentence names, so (``revision`` 3) they keep their own word.
+    """
+    def general(actor):
+        if actor is None or actor.kind in ("protesters", "rioters"):
+            return None
+        if actor.kind == "civilians" and revision >= 3:
+            surface = " ".join(actor.text.split())
+            name = surface[:1].upper() + surface[1:]
+            return dataclasses.replace(actor, name=name, key=f"group:{surface.lower()}", kind="group")
+        return actor
+
+    return dataclasses.replace(sentence, actor1=general(sentence.actor1), actor2=general(sentence.actor2))
 
 
 def scoped_field(found: RecordField, scope: CodingScope) -> RecordField:
