@@ -32,7 +32,7 @@ from typing import Any, Iterable, Mapping, Sequence
 from ...model import Article, DatePrecision, EventRecord, FieldValue, GeoPrecision, Mention, Place, RecordField, Support
 from .. import dates as dates_stage
 from .. import entities as entities_stage
-from .actors import Actor, as_demonstrators, assign_roles, find_actor_phrases, with_role_kind
+from .actors import Actor, as_demonstrators, assign_roles, find_actor_phrases, person_names, relabelled, with_role_kind
 from .counts import KINDS, CountMention, total_counts, find_counts
 from ..entities import LABELS
 from .eventtype import EventTypeCoding, EventTyper, find_triggers
@@ -301,12 +301,16 @@ def build_record(
     publication: list[dt.date] = []
     kind = event_kind(kinds, kept, group_of) if kinds is not None else None
     scope = coding_scope(kind, revision)
+    names = person_names([a.text for a in kept], [[(m.start, m.end, m.label) for m in mentions.get(a.id, ())] for a in kept])
     for order, article in enumerate(kept):
         vote = _Vote(article, group_of[article.id], order, ballots)
         toponyms = [(p.start, p.end) for p in places.get(article.id, ())]
         # a name the geoparser reads as a place ("al-Tanf") is where things happen, not who acts
         actor_mentions = [m for m in mentions.get(article.id, ())
                           if m.label in ("GPE", "NORP") or not any(s < m.end and m.start < e for s, e in toponyms)]
+        if revision >= 3:  # "Moderna" labelled a person is an organisation; "COVID-19" is no actor
+            actor_mentions = [dataclasses.replace(m, label=label) for m in actor_mentions
+                              for label in [relabelled(article.text, m.start, m.end, m.label, names)] if label]
         coding = code_article(article, actor_mentions, typer)
         coding.event_type = within_scope(coding, scope)
         if not scope.acled:  # "stocks rallied": no demonstration, so nobody demonstrated

@@ -183,6 +183,8 @@ class CodingScope:
     reason: str = ""
     #: an ACLED violence or protest type only where the PLOVER type agrees with it
     consistent: bool = False
+    #: ... and only where the report's words give a PLOVER type at all (a crime report with no protest word is no protest)
+    worded: bool = False
 
 
 def coding_scope(kind: KindCoding | None, revision: int = 3) -> CodingScope:
@@ -195,8 +197,10 @@ def coding_scope(kind: KindCoding | None, revision: int = 3) -> CodingScope:
     if kind is None:
         return CodingScope(True, True)
     if kind.kind in FULL_CODING:
-        # ACLED's classes are conflict's own; a crime report gets one only where its words agree
-        return CodingScope(True, True, consistent=kind.kind == "crime")
+        # ACLED's classes are conflict's own; a crime report gets one only where its words agree, and (revision 3)
+        # so does a conflict report: "Israel and Hamas agree to a cease-fire" is no demonstration
+        return CodingScope(True, True, consistent=kind.kind == "crime" or revision >= 3,
+                           worded=kind.kind == "crime" and revision >= 3)
     if kind.kind is None:
         uncertain = f"the kind is uncertain (at best {KINDS.get(kind.best, kind.best)}, {kind.confidence:.2f})"
         if revision >= 3:

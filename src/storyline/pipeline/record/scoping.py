@@ -61,7 +61,7 @@ def kind_field(kind: KindCoding, kept: Sequence[Article], n_groups: int) -> Reco
 def within_scope(coding: Any, scope: CodingScope) -> EventTypeCoding | None:
     """The article's event type reduced to what the event's kind allows (the first allowed trigger for PLOVER)."""
     et = coding.event_type
-    if et is not None and scope.acled and scope.consistent and not _consistent(et):
+    if et is not None and scope.acled and scope.consistent and not _consistent(et, scope.worded):
         # "Israel and Hamas agree to a cease-fire": an agreement is no demonstration, whatever the classifier's ACLED guess
         return EventTypeCoding(et.plover, None, None, et.confidence, et.trigger, et.method)
     if et is None or (scope.acled and scope.plover):
@@ -84,10 +84,13 @@ _ACLED_FAMILY = {
 }
 
 
-def _consistent(et: EventTypeCoding) -> bool:
-    """Does the ACLED violence or protest type agree with the PLOVER type the report's own words give?"""
+def _consistent(et: EventTypeCoding, worded: bool = False) -> bool:
+    """Does the ACLED violence or protest type agree with the PLOVER type the report's own words give?
+
+    ``worded``: a PLOVER type must be given (no type at all does not agree).
+    """
     family = _ACLED_FAMILY.get(et.acled_event_type or "")
-    return family is None or et.plover in family
+    return family is None or (et.plover in family and not (worded and et.plover is None))
 
 
 def without_demonstrators(sentence: Any, revision: int = 3) -> Any:
