@@ -185,6 +185,8 @@ class CodingScope:
     consistent: bool = False
     #: ... and only where the report's words give a PLOVER type at all (a crime report with no protest word is no protest)
     worded: bool = False
+    #: ... where any event word of the report may agree, not only its first ("supporters of X protested")
+    any_word: bool = False
 
 
 def coding_scope(kind: KindCoding | None, revision: int = 3) -> CodingScope:
@@ -200,7 +202,7 @@ def coding_scope(kind: KindCoding | None, revision: int = 3) -> CodingScope:
         # ACLED's classes are conflict's own; a crime report gets one only where its words agree, and (revision 3)
         # so does a conflict report: "Israel and Hamas agree to a cease-fire" is no demonstration
         return CodingScope(True, True, consistent=kind.kind == "crime" or revision >= 3,
-                           worded=kind.kind == "crime" and revision >= 3)
+                           worded=kind.kind == "crime" and revision >= 3, any_word=kind.kind == "conflict")
     if kind.kind is None:
         uncertain = f"the kind is uncertain (at best {KINDS.get(kind.best, kind.best)}, {kind.confidence:.2f})"
         if revision >= 3:

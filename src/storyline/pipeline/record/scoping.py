@@ -61,7 +61,8 @@ def kind_field(kind: KindCoding, kept: Sequence[Article], n_groups: int) -> Reco
 def within_scope(coding: Any, scope: CodingScope) -> EventTypeCoding | None:
     """The article's event type reduced to what the event's kind allows (the first allowed trigger for PLOVER)."""
     et = coding.event_type
-    if et is not None and scope.acled and scope.consistent and not _consistent(et, scope.worded):
+    if et is not None and scope.acled and scope.consistent and not _consistent(et, scope.worded) \
+            and not (scope.any_word and _any_word_agrees(coding, et)):
         # "Israel and Hamas agree to a cease-fire": an agreement is no demonstration, whatever the classifier's ACLED guess
         return EventTypeCoding(et.plover, None, None, et.confidence, et.trigger, et.method)
     if et is None or (scope.acled and scope.plover):
@@ -82,6 +83,15 @@ _ACLED_FAMILY = {
     "Explosions/Remote violence": {"ASSAULT", "FIGHT", "COERCE", "THREATEN", None},
     "Violence against civilians": {"ASSAULT", "FIGHT", "COERCE", "CRIME", None},
 }
+
+
+def _any_word_agrees(coding: Any, et: EventTypeCoding) -> bool:
+    """Does any event word of the text the type was read from agree with its ACLED type ("members and supporters
+    ... held a march and protest": SUPPORT first, PROTEST after)? A gathering in support of a cause is a
+    demonstration too ("people gathered in Izhevsk to show support for ..."), so SUPPORT agrees with Protests here."""
+    family = (_ACLED_FAMILY.get(et.acled_event_type or "", set()) - {None}) | ({"SUPPORT"} if et.acled_event_type == "Protests" else set())
+    span = coding.type_text or (0, len(coding.article.text))
+    return any(t.plover in family for t in find_triggers(coding.article.text[span[0]:span[1]]))
 
 
 def _consistent(et: EventTypeCoding, worded: bool = False) -> bool:
