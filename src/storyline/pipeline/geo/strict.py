@@ -37,12 +37,15 @@ ranker and adds four general rules, none of which names a string:
 
 ``geoparser.geonames.v5`` adds a fifth rule:
 
-5. **An organisation is not a small town.** A name of any length that the
-   extractor labels as an organisation or a facility ("White House press
-   secretary Jen Psaki": White House, Tennessee, a town whose main name it
-   is), and that resolves to a populated place smaller than a well-known
-   city, is kept only when the text places it: a locative word before it,
-   an enclosing name or a kind word next to it. Other places of the article
+5. **An institution is not a small town.** A name that the extractor labels
+   as an organisation or a facility and that ends in the head noun of a
+   building or an institution ("House", "Palace", "Office", "Hospital"...:
+   "White House press secretary Jen Psaki"; White House, Tennessee is a town
+   whose main name it is), and that resolves to a populated place smaller
+   than a well-known city, is kept only when the text places it: a locative
+   word before it, an enclosing name or a kind word next to it. (Without the
+   head noun the label alone is no evidence: spaCy labels many towns,
+   "Edmonton", "Red Deer", as organisations.) Other places of the article
    in the same country are no evidence here (every US report names US places).
    An organisation or facility whose every candidate the rules set aside
    ("the White House said") stays unresolved with no position: it is not
@@ -78,6 +81,10 @@ RESEMBLANCE = 0.6
 WELL_KNOWN_CITY = 150_000
 #: "the White House", "the Pentagon": a facility named with the definite article is a building or an institution
 _DEFINITE = re.compile(r"the\s+", re.IGNORECASE)
+#: rule 5: the last word of a building's or an institution's name
+_INSTITUTION_HEAD = re.compile(r"\b(?:House|Palace|Hall|Office|Court|Castle|Tower|Building|Cent(?:er|re)|Church|Cathedral|Temple|"
+                               r"Mosque|Hospital|School|College|University|Airport|Station|Bank|Embassy|Parliament|Capitol|"
+                               r"Ministry|Department|Prison|Stadium|Arena|Museum|Library)$")
 _POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
 
 
@@ -170,7 +177,7 @@ def _small_town_of_an_institution(t: Toponym, institutions: Sequence[tuple[int, 
     """Rule 5: ``t`` (labelled, or written inside a span labelled, ORG or FAC: "the White House's") is a small town
     the text does not place."""
     inside = t.label in ("ORG", "FAC") or any(s <= t.start and t.end <= e for s, e in institutions)
-    if not inside or t.choice is None or t.choice.feature_class != "P":
+    if not inside or not _INSTITUTION_HEAD.search(t.text) or t.choice is None or t.choice.feature_class != "P":
         return False
     if t.choice.main and t.choice.population >= WELL_KNOWN_CITY:
         return False
