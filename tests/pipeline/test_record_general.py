@@ -138,3 +138,34 @@ def test_people_in_health_news_are_not_civilians():
     assert actor is None or (actor.detail["kind"] != "civilians" and "Civilians" not in actor.value)
     old = build_record("E1", [article(text, "Second doses")], typer=ProtestTyper(), kinds=FixedKind("health"), revision=2)
     assert old.fields["actor1"].value is not None and old.fields["actor1"].value.value == "Civilians"
+
+
+def test_one_report_s_acled_guess_does_not_outvote_the_others():
+    # three outlets on a commander fired for his comments: one reads "missile" and gets an armed clash, two do not
+    texts = ["Space Force leaders met on Monday and removed the commander after his remarks in a podcast, officials said.",
+             "Officials agreed on Monday to remove the commander after his comments on a podcast, the service said.",
+             "The commander, who oversaw missile warning units, fired back at critics and fought the decision."]
+    articles = [article(t, "Space Force commander removed", n) for n, t in enumerate(texts, start=1)]
+
+    class ClashForMissile:
+        name, classes = "eventtype.test-clash.v1", ["Armed clash", "Peaceful protest"]
+
+        def classify(self, texts):
+            return [combine("Armed clash" if "missile" in t else "Peaceful protest", 0.6, find_triggers(t)) for t in texts]
+
+        def probabilities(self, texts):
+            import numpy as np
+            return [np.array([0.9, 0.1]) if "missile" in t else np.array([0.3, 0.7]) for t in texts]
+
+    rec = build_record("E1", articles, typer=ClashForMissile(), kinds=FixedKind("conflict"))
+    et = rec.fields["event_type"].value
+    assert et is not None and et.detail.get("acled_event_type") is None, rec.fields["event_type"].note
+    assert "no ACLED type" in rec.fields["event_type"].note
+    old = build_record("E1", articles, typer=ClashForMissile(), kinds=FixedKind("conflict"), revision=2)
+    assert old.fields["event_type"].value.detail.get("acled_sub_event_type") is not None  # v2: every report kept an ACLED guess
+
+
+def test_a_law_that_is_killed_is_no_death():
+    assert find_counts("The Michigan Legislature killed a law the governor used for virus rules.") == []
+    assert find_counts("The Senate killed two bills on Tuesday.") == []
+    assert [c.value for c in find_counts("The blast killed a man and injured three.") if c.kind == "killed"] == [1]

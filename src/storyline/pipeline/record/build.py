@@ -155,6 +155,8 @@ class _Ballot:
         self.candidates: dict[Any, _Candidate] = {}
         #: for the event type: each ACLED sub-event type's probability summed over independent sources
         self.pooled: dict[str, float] | None = None
+        #: (revision 3) the sources first vote whether the event has an ACLED type at all; pooling only chooses which
+        self.vote_acled_first = False
 
     def add(self, key: Any, value: Any, detail: dict[str, Any], support: Support, group: str, strength: float, order: int) -> None:
         c = self.candidates.get(key)
@@ -167,9 +169,19 @@ class _Ballot:
         c.order = min(c.order, order)
 
     def ranked(self) -> list[_Candidate]:
-        if self.pooled is not None:
-            return sorted(self.candidates.values(), key=lambda c: (-self.pooled.get(c.detail.get("acled_sub_event_type"), 0.0), -len(c.groups), c.order))
-        return sorted(self.candidates.values(), key=lambda c: (-len(c.groups), -c.strength, c.order))
+        by_votes = lambda c: (-len(c.groups), -c.strength, c.order)  # noqa: E731
+        if self.pooled is None:
+            return sorted(self.candidates.values(), key=by_votes)
+        pooled = sorted(self.candidates.values(), key=lambda c: (-self.pooled.get(c.detail.get("acled_sub_event_type"), 0.0), -len(c.groups), c.order))
+        if not self.vote_acled_first:
+            return pooled
+        # a type without an ACLED class (the reports' words say "agreed", "criticised") never scores in the pool, so
+        # the pool alone would let one report's ACLED guess outvote the others; more sources (or as many) without one win
+        typed = [c for c in pooled if c.detail.get("acled_sub_event_type")]
+        untyped = sorted((c for c in pooled if not c.detail.get("acled_sub_event_type")), key=by_votes)
+        with_type = len(set().union(*(c.groups for c in typed))) if typed else 0
+        without = len(set().union(*(c.groups for c in untyped))) if untyped else 0
+        return typed + untyped if with_type > without else untyped + typed
 
 
 def _field(name: str, ballot: _Ballot, n_groups: int, empty_note: str) -> RecordField:
@@ -179,7 +191,10 @@ def _field(name: str, ballot: _Ballot, n_groups: int, empty_note: str) -> Record
     best, rest = ranked[0], ranked[1:]
     as_value = lambda c: FieldValue(c.value, c.detail, tuple(c.supports))  # noqa: E731
     note = f"stated by {len(best.groups)} of {n_groups} independent source{'s' if n_groups != 1 else ''}"
-    if ballot.pooled:
+    if ballot.pooled and ballot.vote_acled_first and not best.detail.get("acled_sub_event_type"):
+        if any(c.detail.get("acled_sub_event_type") for c in rest):
+            note += "; as many sources or more give no ACLED type as give one"
+    elif ballot.pooled:
         share = ballot.pooled.get(best.detail.get("acled_sub_event_type"), 0.0) / max(sum(ballot.pooled.values()), 1e-9)
         note += f"; chosen by the sources' pooled classifier probabilities ({share:.2f})"
     if rest:
@@ -332,6 +347,7 @@ def build_record(
         c.strength = c.detail["specificity"] + c.strength / 10
     if scope.acled:
         ballots["event_type"].pooled = _pooled_type_probabilities(typer, codings, group_of)
+        ballots["event_type"].vote_acled_first = revision >= 3
     fields = _fields(ballots, len(set(group_of.values())), publication, scoped_zero)
     fields["event_type"] = scoped_field(fields["event_type"], scope)
     if kind is None:

@@ -110,6 +110,10 @@ _BACKGROUND = re.compile(r"\b(?:after|since|following|over|against|accused of|su
 #: notes that put this report's deaths in another record ("fatalities coded to the Talakivka event")
 _ELSEWHERE = re.compile(r"\bfatalities\s+(?:were\s+)?(?:coded|counted|recorded)\s+(?:to|in|under|with)\s+(?!\d)[\w\s\-'’]{0,40}?\b(?:events?|locations?)\b", re.IGNORECASE)
 _ADDITIVE = re.compile(r"\b(?:also|another|separately|additionally|in addition|elsewhere|meanwhile)\b", re.IGNORECASE)
+#: what a verb of killing may have as its object that is no person ("killed a bill", "kills two proposals")
+_NOT_PEOPLE = re.compile(r"\s+(?:\w+\s+)?(?:laws?|bills?|measures?|plans?|deals?|proposals?|provisions?|rules?|amendments?|"
+                         r"motions?|projects?|programs?|programmes?|ideas?|efforts?|polic(?:y|ies)|stor(?:y|ies)|chances?|"
+                         r"votes?|legislation|mandates?|requirements?|agreements?|talks|birds|engines?)\b", re.IGNORECASE)
 _SPLIT = re.compile(rf"\bsplit\s+(?:between|across|among|over)\s+(?P<n>{_DIGITS}|\b{_WORD_NUMBER}\b)\s+(?:events|locations|places|incidents|rows|days)", re.IGNORECASE)
 
 
@@ -317,6 +321,8 @@ def find_counts(sentence: str) -> list[CountMention]:
         for m in _ACTIVE[kind].finditer(sentence):
             object_start = m.start("object")
             for start, end, parsed in _groups(m.group("object")):
+                if _NOT_PEOPLE.match(sentence, object_start + end):
+                    continue  # "the legislature killed a law": what is killed is no person
                 add(_mention(kind, sentence, m.start("verb"), object_start + end, parsed), (object_start + start, object_start + end))
         for m in _PRONOUN_OBJECT[kind].finditer(sentence):
             add(_mention(kind, sentence, m.start(), m.end(), (1, True, None, None)), m.span("object"))
