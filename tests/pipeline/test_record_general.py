@@ -28,7 +28,7 @@ def article(text, title=None, n=1):
 class FixedKind:
     """A kind typer at the seam that always gives one kind (None: abstains)."""
 
-    classes = ["politics", "conflict", "economy", "health"]
+    classes = ["politics", "conflict", "economy", "health", "disaster"]
     abstain_below = 0.5
 
     def __init__(self, kind, best="politics"):
@@ -169,3 +169,16 @@ def test_a_law_that_is_killed_is_no_death():
     assert find_counts("The Michigan Legislature killed a law the governor used for virus rules.") == []
     assert find_counts("The Senate killed two bills on Tuesday.") == []
     assert [c.value for c in find_counts("The blast killed a man and injured three.") if c.kind == "killed"] == [1]
+
+
+def test_an_earthquake_has_no_actor_or_target():
+    text = ("A powerful earthquake struck western Afghanistan on Saturday, killing at least 2,000 people, the Taliban "
+            "government said. Soldiers and residents dug through the rubble of villages near Herat.")
+    rec = build_record("E1", [article(text, "Earthquake kills 2,000 in Afghanistan")], typer=ProtestTyper(),
+                       kinds=FixedKind("disaster"))
+    assert rec.fields["actor1"].value is None and rec.fields["actor2"].value is None
+    assert "disaster" in rec.fields["actor1"].note
+    assert rec.fields["fatalities"].value.value == 2000
+    old = build_record("E1", [article(text, "Earthquake kills 2,000 in Afghanistan")], typer=ProtestTyper(),
+                       kinds=FixedKind("disaster"), revision=2)
+    assert old.fields["actor1"].value is not None

@@ -354,7 +354,15 @@ def build_record(
         del fields["kind"]
     else:
         fields["kind"] = kind_field(kind, kept, len(set(group_of.values())))
+    if revision >= 3 and kind is not None and kind.kind in _NO_ACTOR_KINDS:
+        # an earthquake or a wildfire acts on nobody: the names near "struck" or "killed" are victims, places, agencies
+        for name in ("actor1", "actor2"):
+            fields[name] = RecordField(name, None, (), f"not coded: {_NO_ACTOR_KINDS[kind.kind]}")
     return EventRecord(event_id, fields)
+
+
+#: (revision 3) kinds whose events have no actor and target in PLOVER's sense, and why
+_NO_ACTOR_KINDS = {"disaster": "a disaster or accident has no actor or target"}
 
 
 @dataclass
