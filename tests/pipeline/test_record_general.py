@@ -182,3 +182,14 @@ def test_an_earthquake_has_no_actor_or_target():
     old = build_record("E1", [article(text, "Earthquake kills 2,000 in Afghanistan")], typer=ProtestTyper(),
                        kinds=FixedKind("disaster"), revision=2)
     assert old.fields["actor1"].value is not None
+
+
+def test_the_toll_is_the_stated_toll_across_reports_with_the_counts_of_victims_as_alternatives():
+    raised = ("Officials in Haiti raised the death toll from a powerful weekend earthquake to 1,941 on Tuesday, as a "
+              "tropical storm brought heavy rain.")
+    earlier = "A tropical storm dumped heavy rain on the area of Haiti where an earthquake on Saturday killed at least 1,419 people."
+    rec = build_record("E1", [article(earlier, "Storm hits quake zone", 1), article(raised, "Haiti toll rises", 2)],
+                       typer=ProtestTyper(), kinds=FixedKind("disaster"))
+    toll = rec.fields["fatalities"]
+    assert toll.value.value == 1941 and [a.value for a in toll.alternatives] == [1419]
+    assert find_counts("The toll of the war of 1971 is still disputed.") == []

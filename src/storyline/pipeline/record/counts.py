@@ -93,7 +93,7 @@ _AUX = r"(?:(?:were|was|are|is|have been|has been|had been|got|being|been|report
 
 _TOTAL = re.compile(rf"(?P<num>{_DIGITS}|\b{_WORD_NUMBER}\b)\s+(?:reported\s+|total\s+)?fatalit(?:y|ies)\b|"
                     rf"\bfatalities\s+(?:were\s+)?coded\s+(?:as|to)\s+(?P<coded>{_DIGITS})\b|"
-                    rf"\b(?:death\s+)?toll\s+(?:\w+\s+){{0,3}}?(?:of|to|at|reached|is|was|stands at|hit)\s+(?:{_QUALIFIER})?(?P<toll>{_DIGITS}|\b{_WORD_NUMBER}\b)",
+                    rf"\b(?:death\s+)?toll\s+(?:\w+\s+){{0,6}}?(?:of|to|at|reached|is|was|stands at|hit)\s+(?:{_QUALIFIER})?(?P<toll>{_DIGITS}|\b{_WORD_NUMBER}\b)",
                     re.IGNORECASE)
 _NONE = re.compile(
     r"\b(?:there (?:were|was|have been|has been) no|no(?:\s+reported)?|without(?: any)?|did not (?:cause|result in|lead to)(?: any)?|"
@@ -294,6 +294,8 @@ def find_counts(sentence: str) -> list[CountMention]:
     for m in _TOTAL.finditer(sentence):
         name = next(g for g in ("num", "coded", "toll") if m.group(g))
         parsed = parse_number(f"{m.group('q') or ''} {m.group(name)}" if name == "toll" else m.group(name))
+        if parsed and name == "toll" and re.fullmatch(r"(?:18|19|20)\d\d", m.group(name)):
+            continue  # "the toll of the war of 1971": a year
         if parsed:
             exact = parsed[1] and not (name == "toll" and m.group("q"))
             add(_mention("killed", sentence, m.start(), m.end(), (parsed[0], exact, parsed[2], parsed[3]), total=True), m.span())
