@@ -450,7 +450,7 @@ def _vote_date(vote: _Vote, coding: ArticleCoding) -> None:
 
 def _vote_counts(vote: _Vote, coding: ArticleCoding, revision: int = 2) -> None:
     """Each report's count votes; (revision 3) among counts as many sources state, a stated toll ("officials raised
-    the death toll to 1,941") wins over a count of victims ("killed at least 1,419"), then an exact one."""
+    the death toll to 1,941") wins over a count of victims ("killed at least 1,419"), then an exact one, then the larger."""
     totals = total_counts([s.text for s in coding.sentences], [_local(s) for s in coding.sentences])
     for kind, name in zip(KINDS, ("fatalities", "injured")):
         total = totals[kind]
@@ -459,6 +459,8 @@ def _vote_counts(vote: _Vote, coding: ArticleCoding, revision: int = 2) -> None:
         for i, c in total.mentions:
             sentence = coding.sentences[i]
             strength = (1.0 if total.exact else 0.5) + (1.0 if revision >= 3 and total.note.startswith("stated total") else 0.0)
+            if revision >= 3:  # then the larger: a toll rises as reports come in (at most 0.01, so it only breaks ties)
+                strength += min(total.value, 1_000_000) * 1e-8
             vote.cast(name, total.value, total.value, {"exact": total.exact, "how": total.note, **_bounds(total)}, sentence,
                       sentence.start + c.start, sentence.start + c.end, strength)
 
