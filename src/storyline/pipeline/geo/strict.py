@@ -54,6 +54,7 @@ ranker and adds four general rules, none of which names a string:
 
 from __future__ import annotations
 
+import bisect
 import re
 from difflib import SequenceMatcher
 from typing import Sequence
@@ -164,7 +165,7 @@ class InstitutionGeoparser(EvidenceGeoparser):
 
     def resolve(self, text: str, entities: Sequence[Span]):
         toponyms, context = super().resolve(text, entities)
-        institutions = [(s, e) for s, e, label in entities if label in ("ORG", "FAC")]
+        institutions = sorted((s, e) for s, e, label in entities if label in ("ORG", "FAC"))
         kept = [t for t in toponyms if not _small_town_of_an_institution(t, institutions)]
         if len(kept) == len(toponyms):
             return toponyms, context
@@ -175,8 +176,9 @@ class InstitutionGeoparser(EvidenceGeoparser):
 
 def _small_town_of_an_institution(t: Toponym, institutions: Sequence[tuple[int, int]]) -> bool:
     """Rule 5: ``t`` (labelled, or written inside a span labelled, ORG or FAC: "the White House's") is a small town
-    the text does not place."""
-    inside = t.label in ("ORG", "FAC") or any(s <= t.start and t.end <= e for s, e in institutions)
+    the text does not place. ``institutions`` are sorted spans (a binary search each, so linear in the article)."""
+    at = bisect.bisect_right(institutions, (t.start, float("inf"))) - 1
+    inside = t.label in ("ORG", "FAC") or (at >= 0 and institutions[at][1] >= t.end)
     if not inside or not _INSTITUTION_HEAD.search(t.text) or t.choice is None or t.choice.feature_class != "P":
         return False
     if t.choice.main and t.choice.population >= WELL_KNOWN_CITY:
