@@ -54,6 +54,8 @@ REGISTRATIONS: tuple[Registration, ...] = (
                  help="v2 with the fitted candidate ranker"),
     Registration("geoparser.geonames.v4", f"{_P}.geo.strict:_geonames_v4", ("geoparser-spans-v1.json", "geoparser-ranker-v1.json"),
                  help="v3 with entity labels limiting candidates, person-name parts and tags dropped, weak names needing evidence"),
+    Registration("geoparser.geonames.v5", f"{_P}.geo.strict:_geonames_v5", ("geoparser-spans-v1.json", "geoparser-ranker-v1.json"),
+                 help="v4 where an organisation or facility is not a small town the text does not place (White House, Tennessee)"),
     # cluster and link
     Registration("clusterer.online.v1", f"{_P}.cluster.online:OnlineClustererV1.from_options", ("clusterer-online-v1.json",),
                  help="online logistic join model"),
@@ -77,6 +79,8 @@ REGISTRATIONS: tuple[Registration, ...] = (
                  help="record fields chosen by agreement across independent sources, earlier events recalled"),
     Registration("recorder.agreement.v2", f"{_P}.recorder:_agreement_v2",
                  help="v1 with the event kind first: PLOVER and ACLED types only for conflict, crime and politics"),
+    Registration("recorder.agreement.v3", f"{_P}.recorder:_agreement_v3",
+                 help="v2 where an uncertain kind gives no event type, and people in general news are not civilians"),
     # summaries and timelines
     Registration("summariser.cited.v1", f"{_P}.summarise:_cited", ("summariser-cited-v1.json",),
                  help="extractive event summaries: agreed sentences first, every sentence cited"),

@@ -96,3 +96,31 @@ def test_a_title_right_before_a_persons_name_is_not_a_place(parsers):
     entities = spans(text, ("Secretary", "ORG"), ("Rumsfeld", "PERSON"), ("Washington", "GPE"), ("Chicago", "GPE"))
     found = {name for name, _ in resolved(v4, text, entities)}
     assert "Secretary" not in found and {"Washington", "Chicago"} <= found
+
+
+
+@pytest.fixture(scope="module")
+def v5():
+    return registry.create("geoparser.geonames.v5", options())
+
+
+def test_an_organisation_named_like_a_small_town_is_not_that_town(parsers, v5):
+    # spaCy labels "White House" an organisation here, with no article: v4 resolved it to White House, Tennessee
+    _, v4 = parsers
+    text = "Vice President Kamala Harris was huddled with other White House officials in President Joe Biden's dining room."
+    entities = spans(text, ("Kamala Harris", "PERSON"), ("White House", "ORG"), ("Joe Biden", "PERSON"))
+    assert ("White House", "US") in resolved(v4, text, entities)  # the error issue 12 reports (Tennessee)
+    assert not any(p.text == "White House" and p.latitude is not None for p in v5.parse("a", text, entities))
+    # a town the text places ("in White House, Tennessee") is still that town, and the state still a place
+    placed = "A tornado damaged homes in White House, Tennessee, on Sunday."
+    found = v5.parse("a", placed, spans(placed, ("White House", "ORG"), ("Tennessee", "GPE")))
+    assert {(p.text, p.admin1) for p in found} >= {("White House", "Tennessee"), ("Tennessee", "Tennessee")}
+
+
+def test_an_office_that_is_no_place_gets_no_position_not_the_article_s_main_place(v5):
+    text = ("Sen. Shelley Moore Capito of West Virginia led the talks. Fauci spoke at the White House’s coronavirus "
+            "briefing, and the White House said on Monday that talks would go on.")
+    entities = spans(text, ("Shelley Moore Capito", "PERSON"), ("West Virginia", "GPE"), ("Fauci", "ORG"),
+                     ("the White House’s", "FAC"), ("the White House", "ORG"))
+    offices = [p for p in v5.parse("a", text, entities) if p.text == "White House"]
+    assert offices and all(p.latitude is None and p.country_code is None and p.confidence == 0.0 for p in offices)

@@ -71,7 +71,8 @@ def _render_record(record: dict[str, Any], indent: str, background: bool = False
         if not field:
             continue
         value = field.get("value")
-        shown = _describe(name, value) if value else ("uncertain" if name == "kind" else "none" if name == "event_type" else "not reported")
+        shown = _describe(name, value) if value else ("uncertain" if name == "kind" else "none" if name == "event_type"
+                                                      or (field.get("note") or "").startswith("not coded") else "not reported")
         note = f"  ({field['note']})" if field.get("note") else ""
         lines.append(f"{indent}  {label:<8} {shown}{note}")
         for support in (value or {}).get("support") or ():

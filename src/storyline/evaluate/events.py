@@ -145,21 +145,24 @@ def evaluate_events(
         raise InputError("not an ACLED or PLOVER event file (no 'gold.event_type', no 'event'/'eventText')",
                          code=Codes.UNKNOWN_FORMAT, origin=str(path), line=rows[0][0])
     typer = typer or registry.create("eventtype.linear.v1", options)
-    if kinds is None and getattr(registry.create(options.recorder, options), "uses_kinds", False):
+    recorder = registry.create(options.recorder, options)
+    if kinds is None and getattr(recorder, "uses_kinds", False):
         kinds = registry.create(options.kind_typer, options)
+    revision = getattr(recorder, "revision", 3)
     if kind == "plover":
-        return _evaluate_plover(str(path), rows, typer, kinds)
+        return _evaluate_plover(str(path), rows, typer, kinds, revision)
     extractor = entity_extractor or registry.create(options.entities, options)
     if geoparser is None:
         try:
             geoparser = registry.create(options.geoparser, options)
         except Exception:  # noqa: BLE001 - no geoparser available: location scores stay null
             geoparser = None
-    return {**_evaluate_acled(str(path), rows, typer, kinds, extractor, geoparser, progress), "split": split,
+    return {**_evaluate_acled(str(path), rows, typer, kinds, extractor, geoparser, progress, revision), "split": split,
             "kind_typer": getattr(kinds, "name", None)}
 
 
-def _evaluate_plover(path: str, rows: list[tuple[int, dict[str, Any]]], typer: Any, kinds: Any = None) -> dict[str, Any]:
+def _evaluate_plover(path: str, rows: list[tuple[int, dict[str, Any]]], typer: Any, kinds: Any = None,
+                     revision: int = 3) -> dict[str, Any]:
     from ..pipeline.normalise import to_article
     from ..pipeline.record.build import build_record
 
@@ -175,7 +178,7 @@ def _evaluate_plover(path: str, rows: list[tuple[int, dict[str, Any]]], typer: A
         gold.append(row["event"])
         predicted.append(build_record(f"E{number}", [article], typer=typer).get("event_type"))
         if kinds is not None:
-            gated.append(build_record(f"E{number}", [article], typer=typer, kinds=kinds).get("event_type"))
+            gated.append(build_record(f"E{number}", [article], typer=typer, kinds=kinds, revision=revision).get("event_type"))
     seconds = time.perf_counter() - started
     n = len(gold)
     confusion = Counter((g, p) for g, p in zip(gold, predicted) if g != p)
@@ -190,7 +193,7 @@ def _evaluate_plover(path: str, rows: list[tuple[int, dict[str, Any]]], typer: A
     }
 
 
-def _evaluate_acled(path: str, rows, typer, kinds, extractor, geoparser, progress) -> dict[str, Any]:
+def _evaluate_acled(path: str, rows, typer, kinds, extractor, geoparser, progress, revision: int = 3) -> dict[str, Any]:
     from ..pipeline import entities as entities_stage
     from ..pipeline.record.actors import Actor, same_actor
     from ..pipeline.normalise import to_article
@@ -212,7 +215,8 @@ def _evaluate_acled(path: str, rows, typer, kinds, extractor, geoparser, progres
             if key:
                 mentions.append(Mention(article.id, start, end, article.text[start:end], label, key))
         places = geoparser.parse(article.id, article.text, found) if geoparser is not None else []
-        record = build_record(f"E{number}", [article], {article.id: mentions}, {article.id: places}, typer=typer, kinds=kinds)
+        record = build_record(f"E{number}", [article], {article.id: mentions}, {article.id: places}, typer=typer, kinds=kinds,
+                              revision=revision)
         results.append(record)
         if progress:
             progress(i + 1, len(rows))

@@ -18,7 +18,7 @@ from .record import build as record
 from .record.eventtype import EventTyper
 from .record.kind import KindTyper
 
-__all__ = ["Recorder", "AgreementRecorder", "KindAgreementRecorder"]
+__all__ = ["Recorder", "AgreementRecorder", "KindAgreementRecorder", "GeneralNewsRecorder"]
 
 
 class Recorder(Protocol):
@@ -40,17 +40,20 @@ class AgreementRecorder:
     name = "recorder.agreement.v1"
     #: whether the event's kind is decided first and limits its type
     uses_kinds = False
+    #: the record builder's scope rules (:func:`.record.kind.coding_scope`)
+    revision = 2
 
     def build(self, event_id: str, articles: Sequence[Article], mentions: Mapping[str, list[Mention]],
               places: Mapping[str, list[Place]], groups: Mapping[str, str], typer: EventTyper,
               kinds: KindTyper | None = None) -> EventRecord:
         kinds = kinds if self.uses_kinds else None
-        main = record.build_record(event_id, articles, mentions, places, typer, groups, kinds)
+        main = record.build_record(event_id, articles, mentions, places, typer, groups, kinds, self.revision)
         date = main.fields.get("date")
         anchor = None
         if date is not None and date.value is not None and date.value.detail.get("precision") != P.PUBLICATION:
             anchor = dt.date.fromisoformat(date.value.value)
-        earlier = background.background_records(event_id, articles, mentions, places, anchor, typer, groups, kinds)
+        earlier = background.background_records(event_id, articles, mentions, places, anchor, typer, groups, kinds,
+                                                self.revision)
         return dataclasses.replace(main, background=tuple(earlier))
 
 
@@ -61,9 +64,20 @@ class KindAgreementRecorder(AgreementRecorder):
     uses_kinds = True
 
 
+class GeneralNewsRecorder(KindAgreementRecorder):
+    """v2 where an uncertain kind gives no event type at all, and people in general news are not "civilians"."""
+
+    name = "recorder.agreement.v3"
+    revision = 3
+
+
 def _agreement(options) -> AgreementRecorder:
     return AgreementRecorder()
 
 
 def _agreement_v2(options) -> KindAgreementRecorder:
     return KindAgreementRecorder()
+
+
+def _agreement_v3(options) -> GeneralNewsRecorder:
+    return GeneralNewsRecorder()

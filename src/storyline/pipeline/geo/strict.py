@@ -34,14 +34,32 @@ ranker and adds four general rules, none of which names a string:
    enclosing name or a kind word next to it, its place as the enclosing
    name of another ("Boussara (Tiefora, Cascades)"), or another place of the
    article (by another name), or a nationality, in the same country.
+
+``geoparser.geonames.v5`` adds a fifth rule:
+
+5. **An institution is not a small town.** A name that the extractor labels
+   as an organisation or a facility and that ends in the head noun of a
+   building or an institution ("House", "Palace", "Office", "Hospital"...:
+   "White House press secretary Jen Psaki"; White House, Tennessee is a town
+   whose main name it is), and that resolves to a populated place smaller
+   than a well-known city, is kept only when the text places it: a locative
+   word before it, an enclosing name or a kind word next to it. (Without the
+   head noun the label alone is no evidence: spaCy labels many towns,
+   "Edmonton", "Red Deer", as organisations.) Other places of the article
+   in the same country are no evidence here (every US report names US places).
+   An organisation or facility whose every candidate the rules set aside
+   ("the White House said") stays unresolved with no position: it is not
+   drawn at the article's main place, as other unknown names are.
 """
 
 from __future__ import annotations
 
+import bisect
 import re
 from difflib import SequenceMatcher
 from typing import Sequence
 
+from ...model import GeoPrecision, Place
 from .. import entities as entities_stage
 from .context import Context, Toponym, _country_codes
 from .gazetteer import name_key
@@ -49,7 +67,7 @@ from .places import GazetteerGeoparser, Span, default_gazetteer_path
 from .ranker import PlaceRanker
 from .spans import SpanModel
 
-__all__ = ["EvidenceGeoparser"]
+__all__ = ["EvidenceGeoparser", "InstitutionGeoparser"]
 
 #: labels of spans that name something other than a place in their own right
 _NOT_PLACE_LABELS = frozenset({"FAC", "ORG", "PERSON"})
@@ -64,6 +82,11 @@ RESEMBLANCE = 0.6
 WELL_KNOWN_CITY = 150_000
 #: "the White House", "the Pentagon": a facility named with the definite article is a building or an institution
 _DEFINITE = re.compile(r"the\s+", re.IGNORECASE)
+#: rule 5: the last word of a building's or an institution's name
+_INSTITUTION_HEAD = re.compile(r"\b(?:House|Palace|Hall|Office|Court|Castle|Tower|Building|Cent(?:er|re)|Church|Cathedral|Temple|"
+                               r"Mosque|Hospital|School|College|University|Airport|Station|Bank|Embassy|Parliament|Capitol|"
+                               r"Ministry|Department|Prison|Stadium|Arena|Museum|Library)$")
+_POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
 
 
 class EvidenceGeoparser(GazetteerGeoparser):
@@ -111,6 +134,56 @@ class EvidenceGeoparser(GazetteerGeoparser):
         if len(kept) == len(toponyms):
             return toponyms, context
         return kept, Context.build(kept, demonyms, text)
+
+
+class InstitutionGeoparser(EvidenceGeoparser):
+    """v4 plus rule 5 of the module doc: an organisation or facility is not a small town the text does not place."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.name = "geoparser.geonames.v5"
+
+    def _toponyms(self, text: str, entities: Sequence[Span]):
+        toponyms, demonyms = super()._toponyms(text, entities)
+        # "the White House’s briefing": the possessive is no part of the name the article is written with
+        definite = {(m.end(), e - len(p.group(0)) if p else e) for s, e, label in entities if label in _NOT_PLACE_LABELS
+                    for m in [_DEFINITE.match(text, s, e)] if m for p in [_POSSESSIVE.search(text, s, e)]}
+        for t in toponyms:
+            t.definite = t.definite or (t.start, t.end) in definite
+        return toponyms, demonyms
+
+    def _choose(self, t: Toponym, context: Context | None) -> None:
+        had = bool(t.candidates)
+        super()._choose(t, context)
+        # (called twice: without and with the article's context; the first call is the one that sets candidates aside)
+        t.institution = getattr(t, "institution", False) or (had and not t.candidates and t.label in ("ORG", "FAC"))
+
+    def _place(self, article_id: str, t: Toponym, context: Context):
+        if t.choice is None and getattr(t, "institution", False):
+            return Place(article_id, t.start, t.end, t.text, precision=GeoPrecision.UNRESOLVED, confidence=0.0)
+        return super()._place(article_id, t, context)
+
+    def resolve(self, text: str, entities: Sequence[Span]):
+        toponyms, context = super().resolve(text, entities)
+        institutions = sorted((s, e) for s, e, label in entities if label in ("ORG", "FAC"))
+        kept = [t for t in toponyms if not _small_town_of_an_institution(t, institutions)]
+        if len(kept) == len(toponyms):
+            return toponyms, context
+        demonyms = [(s, key) for s, e, label in entities if label == "NORP"
+                    for key in [entities_stage.normalise(text[s:e], label)] if key]
+        return kept, Context.build(kept, demonyms, text)
+
+
+def _small_town_of_an_institution(t: Toponym, institutions: Sequence[tuple[int, int]]) -> bool:
+    """Rule 5: ``t`` (labelled, or written inside a span labelled, ORG or FAC: "the White House's") is a small town
+    the text does not place. ``institutions`` are sorted spans (a binary search each, so linear in the article)."""
+    at = bisect.bisect_right(institutions, (t.start, float("inf"))) - 1
+    inside = t.label in ("ORG", "FAC") or (at >= 0 and institutions[at][1] >= t.end)
+    if not inside or not _INSTITUTION_HEAD.search(t.text) or t.choice is None or t.choice.feature_class != "P":
+        return False
+    if t.choice.main and t.choice.population >= WELL_KNOWN_CITY:
+        return False
+    return not (t.qualifier or t.kind_word or t.locative)
 
 
 def _resembles(surface: str, main_name: str) -> bool:
@@ -163,3 +236,9 @@ def _geonames_v4(options) -> EvidenceGeoparser:
     return EvidenceGeoparser(imported=options.gazetteer or str(default_gazetteer_path()), span_model=SpanModel.load(),
                              ranker=PlaceRanker.load())
 
+
+
+def _geonames_v5(options) -> InstitutionGeoparser:
+    """v4 where an organisation or facility is not a small town that the text does not place."""
+    return InstitutionGeoparser(imported=options.gazetteer or str(default_gazetteer_path()), span_model=SpanModel.load(),
+                                ranker=PlaceRanker.load())

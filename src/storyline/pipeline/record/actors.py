@@ -33,7 +33,8 @@ from typing import Sequence
 
 from .. import entities as entities_stage
 
-__all__ = ["Actor", "find_actor_phrases", "assign_roles", "same_actor", "acled_actor_parts", "with_role_kind", "as_demonstrators"]
+__all__ = ["Actor", "find_actor_phrases", "assign_roles", "same_actor", "acled_actor_parts", "with_role_kind", "as_demonstrators",
+           "person_names", "relabelled"]
 
 Span = tuple[int, int, str]
 
@@ -311,6 +312,49 @@ def assign_roles(sentence: str, actors: Sequence[Actor], trigger_start: int | No
     if actor1 is not None and actor2 is not None and actor1.key == actor2.key:
         actor2 = next((a for a in after if a.key != actor1.key), None)
     return actor1, actor2
+
+
+# ------------------------------------------------------------------ names the extractor mislabels
+
+#: a title before a name says the name is a person's: "Dr. Fauci", "President Biden", "Sen. Manchin"
+_TITLE_BEFORE = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Dr|Prof|President|Vice President|Sen|Senator|Rep|Representative|Gov|Governor|"
+                           r"Mayor|Secretary|Justice|Judge|Gen|General|Col|Pope|King|Queen|Prince|Princess|Minister|"
+                           r"Chancellor|Speaker|Leader|Officer|Sgt|Lt|Capt|Rev|Sir|Dame|Lord|Lady)\.?\s+$")
+#: a disease or its agent is no actor, however it is labelled ("COVID-19 killed 3 million", "the Delta variant")
+_DISEASE = re.compile(r"\b(?:covid(?:-19)?|coronavirus(?:es)?|sars-cov-2|virus|variant|influenza|flu|ebola|measles|polio|"
+                      r"mpox|monkeypox|cholera|malaria|zika|hiv|omicron)\b", re.IGNORECASE)
+
+
+def person_names(texts: Sequence[str], mentions: Sequence[Sequence[tuple[int, int, str]]]) -> set[str]:
+    """Words that the reports write as a person's name: the last word of a longer PERSON span ("Anthony Fauci"),
+    or a name right after a title ("Dr. Fauci"). ``mentions`` are (start, end, label) per text."""
+    names: set[str] = set()
+    for text, spans in zip(texts, mentions):
+        for start, end, label in spans:
+            words = text[start:end].split()
+            if label == "PERSON" and len(words) > 1:
+                names.add(_bare(words[-1]))
+            if label in ("PERSON", "ORG") and words and _TITLE_BEFORE.search(text, max(0, start - 25), start):
+                names.add(_bare(words[-1]))
+    return names
+
+
+def _bare(word: str) -> str:
+    return re.sub(r"(?:'s|’s)$", "", word).strip(".,;:()\"“”").lower()
+
+
+def relabelled(text: str, start: int, end: int, label: str, names: set[str]) -> str | None:
+    """The label an actor mention should have in an event whose reports write ``names`` as persons' names.
+
+    One word labelled a person that no report writes as part of a person's name or after a title is an
+    organisation's name ("Moderna", "Pfizer"); a disease is no actor (None); otherwise the label stands.
+    """
+    surface = text[start:end]
+    if _DISEASE.search(surface) and label in ("PERSON", "ORG", "NORP", "GPE"):
+        return None
+    if label == "PERSON" and (re.search(r"\d", surface) or (len(surface.split()) == 1 and _bare(surface) not in names)):
+        return "ORG"
+    return label
 
 
 # ------------------------------------------------------------------ matching ACLED names

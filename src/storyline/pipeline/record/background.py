@@ -146,6 +146,7 @@ def background_records(
     typer=None,
     groups: Mapping[str, str] | None = None,
     kinds=None,
+    revision: int = 3,
 ) -> list[EventRecord]:
     """One :class:`~storyline.model.EventRecord` per earlier event the articles recall.
 
@@ -163,7 +164,7 @@ def background_records(
             article = by_id[episode.article_id]
             segments = tuple(Segment("sentence", s, e, 0) for s, e in episode.sentences)
             views.append(dataclasses.replace(article, segments=segments, title=None))
-        record = build_record(f"{event_id}/b{n}", views, mentions, places, typer, groups, kinds)
+        record = build_record(f"{event_id}/b{n}", views, mentions, places, typer, groups, kinds, revision)
         supports = []
         for episode in group:
             article = by_id[episode.article_id]

@@ -32,7 +32,7 @@ from typing import Any, Iterable, Mapping, Sequence
 from ...model import Article, DatePrecision, EventRecord, FieldValue, GeoPrecision, Mention, Place, RecordField, Support
 from .. import dates as dates_stage
 from .. import entities as entities_stage
-from .actors import Actor, as_demonstrators, assign_roles, find_actor_phrases, with_role_kind
+from .actors import Actor, as_demonstrators, assign_roles, find_actor_phrases, person_names, relabelled, with_role_kind
 from .counts import KINDS, CountMention, total_counts, find_counts
 from ..entities import LABELS
 from .eventtype import EventTypeCoding, EventTyper, find_triggers
@@ -155,6 +155,8 @@ class _Ballot:
         self.candidates: dict[Any, _Candidate] = {}
         #: for the event type: each ACLED sub-event type's probability summed over independent sources
         self.pooled: dict[str, float] | None = None
+        #: (revision 3) the sources first vote whether the event has an ACLED type at all; pooling only chooses which
+        self.vote_acled_first = False
 
     def add(self, key: Any, value: Any, detail: dict[str, Any], support: Support, group: str, strength: float, order: int) -> None:
         c = self.candidates.get(key)
@@ -167,9 +169,19 @@ class _Ballot:
         c.order = min(c.order, order)
 
     def ranked(self) -> list[_Candidate]:
-        if self.pooled is not None:
-            return sorted(self.candidates.values(), key=lambda c: (-self.pooled.get(c.detail.get("acled_sub_event_type"), 0.0), -len(c.groups), c.order))
-        return sorted(self.candidates.values(), key=lambda c: (-len(c.groups), -c.strength, c.order))
+        by_votes = lambda c: (-len(c.groups), -c.strength, c.order)  # noqa: E731
+        if self.pooled is None:
+            return sorted(self.candidates.values(), key=by_votes)
+        pooled = sorted(self.candidates.values(), key=lambda c: (-self.pooled.get(c.detail.get("acled_sub_event_type"), 0.0), -len(c.groups), c.order))
+        if not self.vote_acled_first:
+            return pooled
+        # a type without an ACLED class (the reports' words say "agreed", "criticised") never scores in the pool, so
+        # the pool alone would let one report's ACLED guess outvote the others; more sources (or as many) without one win
+        typed = [c for c in pooled if c.detail.get("acled_sub_event_type")]
+        untyped = sorted((c for c in pooled if not c.detail.get("acled_sub_event_type")), key=by_votes)
+        with_type = len(set().union(*(c.groups for c in typed))) if typed else 0
+        without = len(set().union(*(c.groups for c in untyped))) if untyped else 0
+        return typed + untyped if with_type > without else untyped + typed
 
 
 def _field(name: str, ballot: _Ballot, n_groups: int, empty_note: str) -> RecordField:
@@ -179,7 +191,10 @@ def _field(name: str, ballot: _Ballot, n_groups: int, empty_note: str) -> Record
     best, rest = ranked[0], ranked[1:]
     as_value = lambda c: FieldValue(c.value, c.detail, tuple(c.supports))  # noqa: E731
     note = f"stated by {len(best.groups)} of {n_groups} independent source{'s' if n_groups != 1 else ''}"
-    if ballot.pooled:
+    if ballot.pooled and ballot.vote_acled_first and not best.detail.get("acled_sub_event_type"):
+        if any(c.detail.get("acled_sub_event_type") for c in rest):
+            note += "; as many sources or more give no ACLED type as give one"
+    elif ballot.pooled:
         share = ballot.pooled.get(best.detail.get("acled_sub_event_type"), 0.0) / max(sum(ballot.pooled.values()), 1e-9)
         note += f"; chosen by the sources' pooled classifier probabilities ({share:.2f})"
     if rest:
@@ -272,12 +287,15 @@ def build_record(
     typer: EventTyper | None = None,
     groups: Mapping[str, str] | None = None,
     kinds: KindTyper | None = None,
+    revision: int = 3,
 ) -> EventRecord:
     """The event record of ``articles`` (see the module doc).
 
     With a kind typer (``kinds``) the event first gets its kind, and the
     event type keeps only what that kind allows (:func:`.kind.coding_scope`);
     without one there is no kind field and every type is allowed.
+    ``revision`` 2 is ``recorder.agreement.v2``'s scope (an uncertain kind
+    still took PLOVER's verbal types; people in general news were civilians).
 
     ``mentions`` and ``places`` map an article id to its entity mentions and
     resolved places (article-relative offsets); ``groups`` maps an article id
@@ -297,17 +315,21 @@ def build_record(
     codings: list[ArticleCoding] = []
     publication: list[dt.date] = []
     kind = event_kind(kinds, kept, group_of) if kinds is not None else None
-    scope = coding_scope(kind)
+    scope = coding_scope(kind, revision)
+    names = person_names([a.text for a in kept], [[(m.start, m.end, m.label) for m in mentions.get(a.id, ())] for a in kept])
     for order, article in enumerate(kept):
         vote = _Vote(article, group_of[article.id], order, ballots)
         toponyms = [(p.start, p.end) for p in places.get(article.id, ())]
         # a name the geoparser reads as a place ("al-Tanf") is where things happen, not who acts
         actor_mentions = [m for m in mentions.get(article.id, ())
                           if m.label in ("GPE", "NORP") or not any(s < m.end and m.start < e for s, e in toponyms)]
+        if revision >= 3:  # "Moderna" labelled a person is an organisation; "COVID-19" is no actor
+            actor_mentions = [dataclasses.replace(m, label=label) for m in actor_mentions
+                              for label in [relabelled(article.text, m.start, m.end, m.label, names)] if label]
         coding = code_article(article, actor_mentions, typer)
         coding.event_type = within_scope(coding, scope)
         if not scope.acled:  # "stocks rallied": no demonstration, so nobody demonstrated
-            coding.sentences = [without_demonstrators(sc) for sc in coding.sentences]
+            coding.sentences = [without_demonstrators(sc, revision) for sc in coding.sentences]
         codings.append(coding)
         if article.published:
             publication.append(article.published)
@@ -315,7 +337,7 @@ def build_record(
         where = _vote_place(vote, coding, places.get(article.id, ()))
         _vote_actors(vote, coding, where)
         _vote_date(vote, coding)
-        _vote_counts(vote, coding)
+        _vote_counts(vote, coding, revision)
         scoped_zero += [c for s in coding.sentences for c in s.counts if c.negation and c.scope]
     # a place inside another report's country or region agrees with it: the more specific name wins
     for c in ballots["place"].candidates.values():
@@ -325,13 +347,22 @@ def build_record(
         c.strength = c.detail["specificity"] + c.strength / 10
     if scope.acled:
         ballots["event_type"].pooled = _pooled_type_probabilities(typer, codings, group_of)
+        ballots["event_type"].vote_acled_first = revision >= 3
     fields = _fields(ballots, len(set(group_of.values())), publication, scoped_zero)
     fields["event_type"] = scoped_field(fields["event_type"], scope)
     if kind is None:
         del fields["kind"]
     else:
         fields["kind"] = kind_field(kind, kept, len(set(group_of.values())))
+    if revision >= 3 and kind is not None and kind.kind in _NO_ACTOR_KINDS:
+        # an earthquake or a wildfire acts on nobody: the names near "struck" or "killed" are victims, places, agencies
+        for name in ("actor1", "actor2"):
+            fields[name] = RecordField(name, None, (), f"not coded: {_NO_ACTOR_KINDS[kind.kind]}")
     return EventRecord(event_id, fields)
+
+
+#: (revision 3) kinds whose events have no actor and target in PLOVER's sense, and why
+_NO_ACTOR_KINDS = {"disaster": "a disaster or accident has no actor or target"}
 
 
 @dataclass
@@ -417,7 +448,9 @@ def _vote_date(vote: _Vote, coding: ArticleCoding) -> None:
             return
 
 
-def _vote_counts(vote: _Vote, coding: ArticleCoding) -> None:
+def _vote_counts(vote: _Vote, coding: ArticleCoding, revision: int = 2) -> None:
+    """Each report's count votes; (revision 3) among counts as many sources state, a stated toll ("officials raised
+    the death toll to 1,941") wins over a count of victims ("killed at least 1,419"), then an exact one, then the larger."""
     totals = total_counts([s.text for s in coding.sentences], [_local(s) for s in coding.sentences])
     for kind, name in zip(KINDS, ("fatalities", "injured")):
         total = totals[kind]
@@ -425,8 +458,11 @@ def _vote_counts(vote: _Vote, coding: ArticleCoding) -> None:
             continue
         for i, c in total.mentions:
             sentence = coding.sentences[i]
+            strength = (1.0 if total.exact else 0.5) + (1.0 if revision >= 3 and total.note.startswith("stated total") else 0.0)
+            if revision >= 3:  # then the larger: a toll rises as reports come in (at most 0.01, so it only breaks ties)
+                strength += min(total.value, 1_000_000) * 1e-8
             vote.cast(name, total.value, total.value, {"exact": total.exact, "how": total.note, **_bounds(total)}, sentence,
-                      sentence.start + c.start, sentence.start + c.end, 1.0 if total.exact else 0.5)
+                      sentence.start + c.start, sentence.start + c.end, strength)
 
 
 def _bounds(total) -> dict[str, int | None]:

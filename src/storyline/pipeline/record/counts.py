@@ -29,6 +29,10 @@ add to what came before ("also", "another", "separately") are summed and the
 others give the largest count; a statement that nobody was hurt gives 0 only
 when nothing else was counted; and a note that the count is "split between
 N events/locations" divides it. None means "not reported".
+
+A death the sentence recalls is not a count: "a year since Floyd was killed"
+("a" opens "year since ...", no group of victims), "since three officers
+were killed", "after ... was killed" are background of the reported event.
 """
 
 from __future__ import annotations
@@ -72,7 +76,7 @@ NUMBER = (rf"(?:{_ANY_QUALIFIER})?(?:between\s+{_ONE_NUMBER}\s+and\s+{_ONE_NUMBE
 _NUMBER_RE = re.compile(NUMBER, re.IGNORECASE)
 
 # words that may stand in the noun phrase after a number ("three [Afghan police officers]")
-_NP_STOP = re.compile(r"^(?:the|in|on|at|by|to|from|with|into|of|for|during|after|before|while|when|who|which|that|"
+_NP_STOP = re.compile(r"^(?:the|in|on|at|by|to|from|with|into|of|for|during|after|before|while|when|who|which|that|since|ago|"
                       r"was|were|is|are|be|been|has|have|had|and|or|but|also|reportedly|allegedly|"
                       r"killed|dead|died|injured|wounded|hurt)$", re.IGNORECASE)
 _PARTICIPLE_OK = frozenset({"armed", "unidentified", "suspected", "alleged", "unarmed", "displaced", "detained", "retired",
@@ -89,7 +93,7 @@ _AUX = r"(?:(?:were|was|are|is|have been|has been|had been|got|being|been|report
 
 _TOTAL = re.compile(rf"(?P<num>{_DIGITS}|\b{_WORD_NUMBER}\b)\s+(?:reported\s+|total\s+)?fatalit(?:y|ies)\b|"
                     rf"\bfatalities\s+(?:were\s+)?coded\s+(?:as|to)\s+(?P<coded>{_DIGITS})\b|"
-                    rf"\b(?:death\s+)?toll\s+(?:\w+\s+){{0,3}}?(?:of|to|at|reached|is|was|stands at|hit)\s+(?:{_QUALIFIER})?(?P<toll>{_DIGITS}|\b{_WORD_NUMBER}\b)",
+                    rf"\b(?:death\s+)?toll\s+(?:\w+\s+){{0,6}}?(?:of|to|at|reached|is|was|stands at|hit)\s+(?:{_QUALIFIER})?(?P<toll>{_DIGITS}|\b{_WORD_NUMBER}\b)",
                     re.IGNORECASE)
 _NONE = re.compile(
     r"\b(?:there (?:were|was|have been|has been) no|no(?:\s+reported)?|without(?: any)?|did not (?:cause|result in|lead to)(?: any)?|"
@@ -101,11 +105,15 @@ _NONE = re.compile(
     re.IGNORECASE)
 _SCOPE = re.compile(r"^\s*(?:were reported\s+|reported\s+)?(?:among|to|for|in the ranks of|on the side of)\s+(?P<scope>(?:the\s+)?[\w\-’' ]{2,40}?)(?=[,.;]|$|\s+(?:but|as|when|while|who|during|said|says)\b)", re.IGNORECASE)
 #: counts stated as the cause or background of the reported event ("protest after a man was killed")
-_BACKGROUND = re.compile(r"\b(?:after|following|over|against|accused of|suspected of|charged with|justice for|in memory of|"
+_BACKGROUND = re.compile(r"\b(?:after|since|following|over|against|accused of|suspected of|charged with|justice for|in memory of|"
                          r"commemorat\w*|anniversary of|death of|killing of|murder of|responsible for)\s+(?:[\w'’-]+\s+){0,3}$", re.IGNORECASE)
 #: notes that put this report's deaths in another record ("fatalities coded to the Talakivka event")
 _ELSEWHERE = re.compile(r"\bfatalities\s+(?:were\s+)?(?:coded|counted|recorded)\s+(?:to|in|under|with)\s+(?!\d)[\w\s\-'’]{0,40}?\b(?:events?|locations?)\b", re.IGNORECASE)
 _ADDITIVE = re.compile(r"\b(?:also|another|separately|additionally|in addition|elsewhere|meanwhile)\b", re.IGNORECASE)
+#: what a verb of killing may have as its object that is no person ("killed a bill", "kills two proposals")
+_NOT_PEOPLE = re.compile(r"\s+(?:\w+\s+)?(?:laws?|bills?|measures?|plans?|deals?|proposals?|provisions?|rules?|amendments?|"
+                         r"motions?|projects?|programs?|programmes?|ideas?|efforts?|polic(?:y|ies)|stor(?:y|ies)|chances?|"
+                         r"votes?|legislation|mandates?|requirements?|agreements?|talks|birds|engines?)\b", re.IGNORECASE)
 _SPLIT = re.compile(rf"\bsplit\s+(?:between|across|among|over)\s+(?P<n>{_DIGITS}|\b{_WORD_NUMBER}\b)\s+(?:events|locations|places|incidents|rows|days)", re.IGNORECASE)
 
 
@@ -286,6 +294,8 @@ def find_counts(sentence: str) -> list[CountMention]:
     for m in _TOTAL.finditer(sentence):
         name = next(g for g in ("num", "coded", "toll") if m.group(g))
         parsed = parse_number(f"{m.group('q') or ''} {m.group(name)}" if name == "toll" else m.group(name))
+        if parsed and name == "toll" and re.fullmatch(r"(?:18|19|20)\d\d", m.group(name)):
+            continue  # "the toll of the war of 1971": a year
         if parsed:
             exact = parsed[1] and not (name == "toll" and m.group("q"))
             add(_mention("killed", sentence, m.start(), m.end(), (parsed[0], exact, parsed[2], parsed[3]), total=True), m.span())
@@ -313,6 +323,8 @@ def find_counts(sentence: str) -> list[CountMention]:
         for m in _ACTIVE[kind].finditer(sentence):
             object_start = m.start("object")
             for start, end, parsed in _groups(m.group("object")):
+                if _NOT_PEOPLE.match(sentence, object_start + end):
+                    continue  # "the legislature killed a law": what is killed is no person
                 add(_mention(kind, sentence, m.start("verb"), object_start + end, parsed), (object_start + start, object_start + end))
         for m in _PRONOUN_OBJECT[kind].finditer(sentence):
             add(_mention(kind, sentence, m.start(), m.end(), (1, True, None, None)), m.span("object"))

@@ -39,7 +39,8 @@ conflict and crime (for crime, an ACLED violence or protest type only where
 the PLOVER type the report's words give agrees with it: a sentencing is no
 demonstration); PLOVER's verbal and cooperative types, and no ACLED type,
 for politics; nothing for any other kind, nor when the kind abstained, with
-a note saying why.
+a note saying why. (``recorder.agreement.v2`` still let an uncertain kind take
+PLOVER's verbal types; ``revision=2`` keeps that for it.)
 """
 
 from __future__ import annotations
@@ -182,19 +183,32 @@ class CodingScope:
     reason: str = ""
     #: an ACLED violence or protest type only where the PLOVER type agrees with it
     consistent: bool = False
+    #: ... and only where the report's words give a PLOVER type at all (a crime report with no protest word is no protest)
+    worded: bool = False
+    #: ... where any event word of the report may agree, not only its first ("supporters of X protested")
+    any_word: bool = False
 
 
-def coding_scope(kind: KindCoding | None) -> CodingScope:
-    """What PLOVER and ACLED may say about an event of this kind (see the module doc); no kind: everything."""
+def coding_scope(kind: KindCoding | None, revision: int = 3) -> CodingScope:
+    """What PLOVER and ACLED may say about an event of this kind (see the module doc); no kind: everything.
+
+    An uncertain kind allows no type at all: the trigger lexicon alone reads "released" as RETREAT and
+    "host" as AGREE in any news, so a type is only given where the kind says the event is one PLOVER
+    describes. ``revision=2`` (``recorder.agreement.v2``) still gave such an event PLOVER's verbal types.
+    """
     if kind is None:
         return CodingScope(True, True)
     if kind.kind in FULL_CODING:
-        # ACLED's classes are conflict's own; a crime report gets one only where its words agree
-        return CodingScope(True, True, consistent=kind.kind == "crime")
+        # ACLED's classes are conflict's own; a crime report gets one only where its words agree, and (revision 3)
+        # so does a conflict report: "Israel and Hamas agree to a cease-fire" is no demonstration
+        return CodingScope(True, True, consistent=kind.kind == "crime" or revision >= 3,
+                           worded=kind.kind == "crime" and revision >= 3, any_word=kind.kind == "conflict")
     if kind.kind is None:
-        return CodingScope(False, True, MATERIAL_PLOVER,
-                           f"no conflict or protest type: the kind is uncertain (at best {KINDS.get(kind.best, kind.best)}, "
-                           f"{kind.confidence:.2f})")
+        uncertain = f"the kind is uncertain (at best {KINDS.get(kind.best, kind.best)}, {kind.confidence:.2f})"
+        if revision >= 3:
+            return CodingScope(False, False, frozenset(), f"no event type: {uncertain}, and PLOVER and ACLED code only "
+                               "political interaction, conflict and protest")
+        return CodingScope(False, True, MATERIAL_PLOVER, f"no conflict or protest type: {uncertain}")
     if kind.kind in VERBAL_CODING:
         return CodingScope(False, True, MATERIAL_PLOVER, "no ACLED type: a political event, not political violence or a demonstration")
     label = KINDS.get(kind.kind, kind.kind)

@@ -61,7 +61,8 @@ def kind_field(kind: KindCoding, kept: Sequence[Article], n_groups: int) -> Reco
 def within_scope(coding: Any, scope: CodingScope) -> EventTypeCoding | None:
     """The article's event type reduced to what the event's kind allows (the first allowed trigger for PLOVER)."""
     et = coding.event_type
-    if et is not None and scope.acled and scope.consistent and not _consistent(et):
+    if et is not None and scope.acled and scope.consistent and not _consistent(et, scope.worded) \
+            and not (scope.any_word and _any_word_agrees(coding, et)):
         # "Israel and Hamas agree to a cease-fire": an agreement is no demonstration, whatever the classifier's ACLED guess
         return EventTypeCoding(et.plover, None, None, et.confidence, et.trigger, et.method)
     if et is None or (scope.acled and scope.plover):
@@ -84,15 +85,40 @@ _ACLED_FAMILY = {
 }
 
 
-def _consistent(et: EventTypeCoding) -> bool:
-    """Does the ACLED violence or protest type agree with the PLOVER type the report's own words give?"""
+def _any_word_agrees(coding: Any, et: EventTypeCoding) -> bool:
+    """Does any event word of the text the type was read from agree with its ACLED type ("members and supporters
+    ... held a march and protest": SUPPORT first, PROTEST after)? A gathering in support of a cause is a
+    demonstration too ("people gathered in Izhevsk to show support for ..."), so SUPPORT agrees with Protests here."""
+    family = (_ACLED_FAMILY.get(et.acled_event_type or "", set()) - {None}) | ({"SUPPORT"} if et.acled_event_type == "Protests" else set())
+    span = coding.type_text or (0, len(coding.article.text))
+    return any(t.plover in family for t in find_triggers(coding.article.text[span[0]:span[1]]))
+
+
+def _consistent(et: EventTypeCoding, worded: bool = False) -> bool:
+    """Does the ACLED violence or protest type agree with the PLOVER type the report's own words give?
+
+    ``worded``: a PLOVER type must be given (no type at all does not agree).
+    """
     family = _ACLED_FAMILY.get(et.acled_event_type or "")
-    return family is None or et.plover in family
+    return family is None or (et.plover in family and not (worded and et.plover is None))
 
 
-def without_demonstrators(sentence: Any) -> Any:
-    drop = lambda a: None if a is not None and a.kind in ("protesters", "rioters") else a  # noqa: E731
-    return dataclasses.replace(sentence, actor1=drop(sentence.actor1), actor2=drop(sentence.actor2))
+def without_demonstrators(sentence: Any, revision: int = 3) -> Any:
+    """A sentence of an event outside conflict: nobody in it demonstrated, and nobody is a civilian.
+
+    "Civilians" is a conflict role (the unarmed side of violence); in a health or economy report "people",
+    "residents" or "workers" are just who the sentence names, so (``revision`` 3) they keep their own word.
+    """
+    def general(actor):
+        if actor is None or actor.kind in ("protesters", "rioters"):
+            return None
+        if actor.kind == "civilians" and revision >= 3:
+            surface = " ".join(actor.text.split())
+            name = surface[:1].upper() + surface[1:]
+            return dataclasses.replace(actor, name=name, key=f"group:{surface.lower()}", kind="group")
+        return actor
+
+    return dataclasses.replace(sentence, actor1=general(sentence.actor1), actor2=general(sentence.actor2))
 
 
 def scoped_field(found: RecordField, scope: CodingScope) -> RecordField:
