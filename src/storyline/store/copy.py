@@ -116,7 +116,7 @@ def _write(dst: Any, table: str, rows: list[tuple]) -> None:
     if table == "embeddings":
         rows = [r[:3] + (_vector(r[3], pg),) for r in rows]
         if pg and rows:
-            dst._ensure_vector_index(len(rows[0][3]))
+            dst._ensure_vector_column(len(rows[0][3]))
     if pg and table == "articles":  # the text search document, as PostgresStore.add_article writes it
         names.append("search")
         rows = [r + (search_document(r[4], r[6]),) for r in rows]
@@ -158,6 +158,8 @@ def copy_store(src: Any, dst: Any, batch: int = 2000) -> list[TableSummary]:
             _write(dst, table, rows)
         if not _is_pg(dst):
             dst.conn.execute("INSERT INTO articles_fts (articles_fts) VALUES ('rebuild')")
+    if _is_pg(dst):
+        dst.index_vectors()  # the HNSW index, built once over the copied vectors (when there are enough)
     before, after = summarise(src), summarise(dst)
     for a, b in zip(before, after):
         if (a.rows, a.sha256) != (b.rows, b.sha256):

@@ -50,7 +50,8 @@ class PgVectorIndex:
         if id_range is not None:
             where, window = " WHERE vector_id >= %s AND vector_id < %s", [int(id_range[0]), int(id_range[1])]
         # ORDER BY the distance alone, so that the planner can walk the HNSW index (fixed text; values are parameters)
-        with self.store.conn.cursor(binary=True) as cur:  # vectors as float32 bytes, not decimal text
+        conn = self.store.conn
+        with self.store.session.guard(write=False), conn.cursor(binary=True) as cur:  # vectors as float32 bytes, not text
             rows = cur.execute(f"SELECT article_id, vector_id, vector FROM embeddings{where} ORDER BY vector <=> %s LIMIT %s",
                                [*window, query, int(k) + _MARGIN]).fetchall()
         if not rows:
