@@ -12,9 +12,10 @@ queued statement fails the transaction it belongs to.
 A lost connection (the server restarted, the network gone) raises
 :class:`~storyline.errors.StoreError` with ``SL204`` in a write and
 :class:`~storyline.errors.StoreUnavailable` (``SL205``) in a read. A read-only
-session then opens a new connection for its next call; a writer does not (its
-advisory lock went with the old connection, and its caller's state is of the
-transaction that was lost), so its run stops and a re-run resumes.
+session connects again and retries the read once (:meth:`Session.read`), and
+connects again on its next call when the server was still down; a writer does
+not (its advisory lock went with the old connection, and its caller's state is
+of the transaction that was lost), so its run stops and a re-run resumes.
 """
 
 from __future__ import annotations
@@ -75,6 +76,18 @@ class Session:
             if write:
                 raise StoreError(f"cannot write the store {self.name}: {reason(exc)}", code=Codes.STORE_WRITE) from None
             raise StoreUnavailable(f"cannot read the store {self.name}: {reason(exc)}") from None
+
+    def read(self, run: Callable[[Any], Any]) -> Any:
+        """``run(conn)`` for a read. A reader whose connection was lost (the server restarted, an idle session cut)
+        connects again and runs it once more; when that fails too (the server is down) it raises SL205."""
+        for attempt in (1, 2):
+            conn = self.conn
+            try:
+                return run(conn)
+            except self._pg.OperationalError as exc:
+                lost = conn.closed or conn.broken
+                if attempt == 2 or not (self.reconnect and lost and not self._depth):
+                    raise StoreUnavailable(f"cannot read the store {self.name}: {reason(exc)}") from None
 
     # ------------------------------------------------------------ writes
     def write(self, sql: str, params: Sequence[Any] = ()) -> None:

@@ -50,10 +50,12 @@ class PgVectorIndex:
         if id_range is not None:
             where, window = " WHERE vector_id >= %s AND vector_id < %s", [int(id_range[0]), int(id_range[1])]
         # ORDER BY the distance alone, so that the planner can walk the HNSW index (fixed text; values are parameters)
-        conn = self.store.conn
-        with self.store.session.guard(write=False), conn.cursor(binary=True) as cur:  # vectors as float32 bytes, not text
-            rows = cur.execute(f"SELECT article_id, vector_id, vector FROM embeddings{where} ORDER BY vector <=> %s LIMIT %s",
-                               [*window, query, int(k) + _MARGIN]).fetchall()
+        def run(conn: Any) -> list[dict[str, Any]]:
+            with conn.cursor(binary=True) as cur:  # vectors as float32 bytes, not decimal text
+                return cur.execute(f"SELECT article_id, vector_id, vector FROM embeddings{where} ORDER BY vector <=> %s LIMIT %s",
+                                   [*window, query, int(k) + _MARGIN]).fetchall()
+
+        rows = self.store.session.read(run)
         if not rows:
             return []
         rows.sort(key=lambda r: r["vector_id"])

@@ -42,6 +42,10 @@ __all__ = ["PostgresStore", "is_postgres_url", "redacted"]
 _SCHEMES = ("postgresql://", "postgres://")
 #: the HNSW index's search breadth; candidates are few (event_candidates), so a wide beam keeps the search exact in practice
 _EF_SEARCH = 200
+#: the columns of an Article and of a StoredEvent (fixed text): not the search document, the clusterer's state or
+#: the vector sum, which the driver would otherwise decode for every row read
+_ARTICLE = "rowid, id, source, url, title, published, text, language, fingerprint, duplicate_of, origin"
+_EVENT = "id, number, story_id, title, date, date_precision, first_date, last_date, size, n_articles, n_sources"
 #: the widest vector kept in its row (4 bytes a dimension; a row must fit in an 8 kB page)
 _INLINE_DIM = 1800
 #: vectors a store holds before its HNSW index is built (:meth:`PostgresStore.index_vectors`)
@@ -94,13 +98,13 @@ class PostgresStore:
         options = "-c default_transaction_read_only=on" if readonly else None
 
         def connect() -> Any:
-            try:
-                return psycopg.connect(url, autocommit=True, row_factory=dict_row, options=options,
-                                       application_name=application_name(), connect_timeout=30)
-            except psycopg.Error as exc:
-                raise StoreError(f"cannot open the store {self.path}: {reason(exc)}", code=Codes.STORE_OPEN) from None
+            return psycopg.connect(url, autocommit=True, row_factory=dict_row, options=options,
+                                   application_name=application_name(), connect_timeout=30)
 
-        self.session = Session(psycopg, connect, self.path, reconnect=readonly)
+        try:
+            self.session = Session(psycopg, connect, self.path, reconnect=readonly)
+        except psycopg.Error as exc:
+            raise StoreError(f"cannot open the store {self.path}: {reason(exc)}", code=Codes.STORE_OPEN) from None
         self._hnsw = self._vectors_added = False
         self._forget()
         try:
@@ -170,9 +174,11 @@ class PostgresStore:
     def _all(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
         if not sql.startswith("INSERT") and _holds_nul(params):
             return []  # PostgreSQL text cannot hold NUL: no stored value equals one (an odd id from a URL, say)
-        conn = self.conn
-        with self.session.guard(write=sql.startswith(("INSERT", "UPDATE", "DELETE"))):
-            return conn.execute(sql, params).fetchall()
+        if sql.startswith(("INSERT", "UPDATE", "DELETE")):
+            conn = self.conn
+            with self.session.guard(write=True):
+                return conn.execute(sql, params).fetchall()
+        return self.session.read(lambda conn: conn.execute(sql, params).fetchall())
 
     def _many(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
         self.session.write_many(sql, list(rows))
@@ -250,11 +256,11 @@ class PostgresStore:
     def articles(self, ids: Iterable[str] | None = None) -> list[Article]:
         """The articles with ``ids`` in that order (missing ones left out), or every article in date order."""
         if ids is None:
-            rows = self._all("SELECT * FROM articles ORDER BY published IS NULL, published, rowid")
+            rows = self._all(f"SELECT {_ARTICLE} FROM articles ORDER BY published IS NULL, published, rowid")
         else:
             ids = list(ids)
             order = {a: i for i, a in enumerate(ids)}
-            rows = sorted(self._all("SELECT * FROM articles WHERE id = ANY(%s)", (ids,)), key=lambda r: order[r["id"]])
+            rows = sorted(self._all(f"SELECT {_ARTICLE} FROM articles WHERE id = ANY(%s)", (ids,)), key=lambda r: order[r["id"]])
         segments: dict[str, list[Segment]] = {}
         for r in self._all('SELECT article_id, kind, start, "end", paragraph FROM segments WHERE article_id = ANY(%s)'
                            " ORDER BY article_id, idx", ([r["id"] for r in rows],)):
@@ -302,6 +308,11 @@ class PostgresStore:
         if getattr(self, "_dim", None) == dim:
             return
         sql = self._pg.sql
+        with self.session.guard(write=True):
+            self._set_vector_column(sql, dim)
+        self._dim = dim
+
+    def _set_vector_column(self, sql: Any, dim: int) -> None:
         row = self._one("SELECT atttypmod FROM pg_attribute WHERE attrelid = 'embeddings'::regclass AND attname = 'vector'")
         if row["atttypmod"] == -1:
             self.conn.execute(sql.SQL("ALTER TABLE embeddings ALTER COLUMN vector TYPE vector({})").format(sql.Literal(int(dim))))
@@ -310,7 +321,6 @@ class PostgresStore:
         elif row["atttypmod"] != dim:
             raise StoreError(f"{self.path} holds vectors of dimension {row['atttypmod']}, not {dim}: use the same embedder "
                              "or a new database", code=Codes.STORE_SCHEMA)
-        self._dim = dim
 
     def index_vectors(self) -> bool:
         """Build the HNSW index (cosine) once the store holds :data:`HNSW_MIN_VECTORS` vectors; True when it exists.
@@ -358,11 +368,13 @@ class PostgresStore:
     # ------------------------------------------------------------ rejections
     def add_rejection(self, rejection: Rejection) -> bool:
         """Store a rejection; False when the same one was stored before."""
-        cur = self.conn.execute(
-            "INSERT INTO rejections (id, origin, line, code, reason, excerpt, created_at)"
-            " SELECT coalesce(max(id), 0) + 1, %s, %s, %s, %s, %s, %s FROM rejections ON CONFLICT (origin, line, code) DO NOTHING",
-            (rejection.origin, rejection.line, rejection.code, rejection.reason, rejection.excerpt, _now()),
-        )
+        conn = self.conn
+        with self.session.guard(write=True):
+            cur = conn.execute(
+                "INSERT INTO rejections (id, origin, line, code, reason, excerpt, created_at)"
+                " SELECT coalesce(max(id), 0) + 1, %s, %s, %s, %s, %s, %s FROM rejections ON CONFLICT (origin, line, code) DO NOTHING",
+                (rejection.origin, rejection.line, rejection.code, rejection.reason, rejection.excerpt, _now()),
+            )
         return cur.rowcount > 0
 
     def rejections(self) -> list[Rejection]:
@@ -390,13 +402,13 @@ class PostgresStore:
     def events(self, ids: Iterable[str] | None = None, story_id: str | None = None) -> list[StoredEvent]:
         """Events by id (in that order), of one story (by event date, then first report), or all (in number order)."""
         if story_id is not None:
-            rows = self._all("SELECT * FROM events WHERE story_id = %s ORDER BY coalesce(date, first_date) IS NULL,"
+            rows = self._all(f"SELECT {_EVENT} FROM events WHERE story_id = %s ORDER BY coalesce(date, first_date) IS NULL,"
                              " coalesce(date, first_date), first_date NULLS FIRST, number", (story_id,))
         elif ids is None:
-            rows = self._all("SELECT * FROM events ORDER BY number")
+            rows = self._all(f"SELECT {_EVENT} FROM events ORDER BY number")
         else:
             ids = list(ids)
-            found = {r["id"]: r for r in self._all("SELECT * FROM events WHERE id = ANY(%s)", (ids,))}
+            found = {r["id"]: r for r in self._all(f"SELECT {_EVENT} FROM events WHERE id = ANY(%s)", (ids,))}
             rows = [found[i] for i in ids if i in found]
         return [_event(r) for r in rows]
 
@@ -558,15 +570,11 @@ class PostgresStore:
     # ------------------------------------------------------------ browsing
     def story_page(self, where: StoryFilter, after: StoryKey | None, limit: int) -> list[StoredStory]:
         """Up to ``limit`` stories after ``after`` in list order (newest and biggest first), matching ``where``."""
-        conn = self.conn
-        with self.session.guard(write=False):
-            return [_story(r) for r in pg_browse.story_page(conn, where, after, limit)]
+        return [_story(r) for r in self.session.read(lambda conn: pg_browse.story_page(conn, where, after, limit))]
 
     def search(self, text: str, after: int | None, limit: int) -> list[tuple[int, SearchHit]]:
         """Articles with every word of ``text``, newest stored first, each with its position for the next page."""
-        conn = self.conn
-        with self.session.guard(write=False):
-            rows = pg_browse.search_articles(conn, text, after, limit)
+        rows = self.session.read(lambda conn: pg_browse.search_articles(conn, text, after, limit))
         return [(r["rowid"], SearchHit(r["id"], r["source"], r["published"], r["title"], r["duplicate_of"],
                                        r["event_id"], r["story_id"], *split_marks(r["snippet"])))
                 for r in rows]
