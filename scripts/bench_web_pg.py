@@ -17,9 +17,11 @@ from __future__ import annotations
 
 import argparse
 import random
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -114,11 +116,16 @@ def _load(base: str, kinds: dict[str, list[str]], clients: int, per_client: int)
     return times
 
 
-def run(server: PostgresServer, n: int, corpus: str, clients: int, per_client: int) -> None:
+def run(server: PostgresServer | None, n: int, corpus: str, clients: int, per_client: int) -> None:
     path = _sqlite_store(n)
-    url = server.database()
-    copy_s = _copy(path, url)
-    with PostgresStore(url, readonly=True) as store:
+    if server is None:  # the same load on a copy of the SQLite store, for comparison
+        url = str(Path(tempfile.mkdtemp()) / "bench.db")
+        shutil.copy(path, url)
+        copy_s, store_type = 0.0, SQLiteStore
+    else:
+        url = server.database()
+        copy_s, store_type = _copy(path, url), PostgresStore
+    with store_type(url, readonly=True) as store:
         n_stories, n_articles = store.count("stories"), store.count("articles")
     proc, base = _serve(url)
     ingest = None
@@ -145,7 +152,7 @@ def run(server: PostgresServer, n: int, corpus: str, clients: int, per_client: i
             ingest.wait(timeout=1800)
             out = (ingest.stdout.read() if ingest.stdout else "").strip()
             err = (ingest.stderr.read() if ingest.stderr else "").strip().splitlines()[-1:]
-    print(f"\nstore: {n_articles} articles, {n_stories} stories (copied into PostgreSQL in {copy_s:.0f} s); "
+    print(f"\n{'SQLite' if server is None else 'PostgreSQL'} store: {n_articles} articles, {n_stories} stories (copied in {copy_s:.0f} s); "
           f"ingest running at start {running}, at end {still}; ingest: {out or err}")
     print(f"{clients} clients, {sum(len(v) for v in times.values())} requests in {seconds:.1f} s\n")
     print("| request | n | median ms | p95 ms |")
@@ -161,15 +168,20 @@ def main() -> None:
     parser.add_argument("--corpus", default="/work/shared/data/clustering/allsides_dev.jsonl")
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--requests", type=int, default=60, help="requests per client")
+    parser.add_argument("--backend", choices=("postgres", "sqlite", "both"), default="postgres")
     args = parser.parse_args()
     if not Path(args.corpus).is_file():
         raise SystemExit(f"no corpus at {args.corpus}: pass --corpus")
-    server = PostgresServer()
+    server = PostgresServer() if args.backend != "sqlite" else None
     try:
         for n in args.articles:
-            run(server, n, args.corpus, args.clients, args.requests)
+            if args.backend != "postgres":
+                run(None, n, args.corpus, args.clients, args.requests)
+            if server is not None:
+                run(server, n, args.corpus, args.clients, args.requests)
     finally:
-        server.close()
+        if server is not None:
+            server.close()
 
 
 if __name__ == "__main__":
