@@ -35,7 +35,7 @@ from .browse import split_marks
 from .lock import AdvisoryLock, application_name
 from .pg_migrations import apply_pg_migrations
 from .pg_session import Session, reason
-from .pgvectors import PgVectorIndex, as_array
+from .pgvectors import PgVectorIndex, as_array, index_vectors, set_vector_column
 
 __all__ = ["PostgresStore", "is_postgres_url", "redacted"]
 
@@ -46,10 +46,6 @@ _EF_SEARCH = 200
 #: the vector sum, which the driver would otherwise decode for every row read
 _ARTICLE = "rowid, id, source, url, title, published, text, language, fingerprint, duplicate_of, origin"
 _EVENT = "id, number, story_id, title, date, date_precision, first_date, last_date, size, n_articles, n_sources"
-#: the widest vector kept in its row (4 bytes a dimension; a row must fit in an 8 kB page)
-_INLINE_DIM = 1800
-#: vectors a store holds before its HNSW index is built (:meth:`PostgresStore.index_vectors`)
-HNSW_MIN_VECTORS = 10_000
 
 
 def is_postgres_url(location: object) -> bool:
@@ -307,35 +303,14 @@ class PostgresStore:
         """Give the vector column its dimension when the first vector arrives."""
         if getattr(self, "_dim", None) == dim:
             return
-        sql = self._pg.sql
         with self.session.guard(write=True):
-            self._set_vector_column(sql, dim)
+            set_vector_column(self, dim)
         self._dim = dim
 
-    def _set_vector_column(self, sql: Any, dim: int) -> None:
-        row = self._one("SELECT atttypmod FROM pg_attribute WHERE attrelid = 'embeddings'::regclass AND attname = 'vector'")
-        if row["atttypmod"] == -1:
-            self.conn.execute(sql.SQL("ALTER TABLE embeddings ALTER COLUMN vector TYPE vector({})").format(sql.Literal(int(dim))))
-            if dim <= _INLINE_DIM:  # in the row, not in TOAST: a search reads each candidate without a detour (10x faster)
-                self.conn.execute("ALTER TABLE embeddings ALTER COLUMN vector SET STORAGE PLAIN")
-        elif row["atttypmod"] != dim:
-            raise StoreError(f"{self.path} holds vectors of dimension {row['atttypmod']}, not {dim}: use the same embedder "
-                             "or a new database", code=Codes.STORE_SCHEMA)
-
     def index_vectors(self) -> bool:
-        """Build the HNSW index (cosine) once the store holds :data:`HNSW_MIN_VECTORS` vectors; True when it exists.
-
-        Below that an exact scan (what faiss does beside a SQLite file) is faster than the graph, whose upkeep costs
-        every insert some 20 ms at 1024 dimensions (docs/benchmarks.md); from then on the index is kept with each
-        insert. Built outside any transaction, once, by the writer."""
-        if self._hnsw or self.readonly or self.session.in_transaction:
-            return self._hnsw
-        if self._one("SELECT to_regclass('embeddings_hnsw') AS t")["t"] is not None:
-            self._hnsw = True
-        elif self.count("embeddings") >= HNSW_MIN_VECTORS:
-            with self.session.guard(write=True):
-                self.conn.execute("CREATE INDEX IF NOT EXISTS embeddings_hnsw ON embeddings USING hnsw (vector vector_cosine_ops)")
-            self._hnsw = True
+        """Build the HNSW index once the store holds enough vectors (:func:`.pgvectors.index_vectors`); True when it exists."""
+        if not (self._hnsw or self.readonly or self.session.in_transaction):
+            self._hnsw = index_vectors(self)
         return self._hnsw
 
     def embeddings(self) -> Iterator[tuple[str, int, np.ndarray]]:
