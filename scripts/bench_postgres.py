@@ -25,6 +25,8 @@ QUERIES = ["trump", "supreme court", "climate change", "biden", "election result
 
 
 def main() -> None:
+    if not pathlib.Path(CORPUS).is_file():  # an ingest of no file would "measure" 0 articles
+        raise SystemExit(f"no corpus at {CORPUS}: pass its path")
     server = PostgresServer()
     print(f"server start-up {server.start_seconds:.2f} s", flush=True)
     assignments = {}

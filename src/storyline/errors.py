@@ -60,6 +60,7 @@ class Codes:
     STORE_SCHEMA = "SL202"
     STORE_LOCKED = "SL203"  # one writer per store: another process is writing
     STORE_WRITE = "SL204"  # the store could not be written (disk full, I/O error, locked for too long)
+    STORE_UNAVAILABLE = "SL205"  # the store's server could not be reached for a read (restarted, network down)
     # settings
     UNKNOWN_SETTING = "SL301"
     BAD_SETTING = "SL302"
@@ -109,6 +110,12 @@ class StoreLocked(StoreError):
     """Another writer holds the store (its lock file names it); wait for it or try again later."""
 
     code = Codes.STORE_LOCKED
+
+
+class StoreUnavailable(StoreError):
+    """A read lost the store's server (restarted, network down); the next read connects again."""
+
+    code = Codes.STORE_UNAVAILABLE
 
 
 class SettingsError(StorylineError):

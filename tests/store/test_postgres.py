@@ -137,3 +137,29 @@ def test_the_command_line_uses_a_postgresql_url_from_db_or_storyline_db(pg_serve
     (story,) = json.loads(listed.stdout)
     assert sorted(a for e in story["events"] for a in e["articles"]) == ["flood-1", "flood-2"]
     assert not list(tmp_path.glob("*.faiss")) and not (tmp_path / "postgresql:").exists()
+
+
+def test_the_hnsw_index_is_built_once_the_store_holds_enough_vectors_and_searches_agree(pg_server, monkeypatch):
+    import numpy as np
+
+    from storyline.store import pgvectors
+
+    monkeypatch.setattr(pgvectors, "HNSW_MIN_VECTORS", 30)
+    rng = np.random.default_rng(3)
+    vectors = rng.standard_normal((40, 16)).astype(np.float32)
+    with PostgresStore(pg_server.database()) as store:
+        index = store.vector_index(16)
+        with store.transaction():
+            for i in range(20):
+                store.add_embedding(f"a{i}", "m", i, vectors[i])
+        assert not store.index_vectors()  # 20 < 30: exact scans only
+        exact = [index.search(v, 5) for v in vectors[:5]]
+        with store.transaction():
+            for i in range(20, 40):
+                store.add_embedding(f"a{i}", "m", i, vectors[i])
+            assert store.conn.execute("SELECT to_regclass('embeddings_hnsw') AS t").fetchone()["t"] is None
+        assert store.conn.execute("SELECT to_regclass('embeddings_hnsw') AS t").fetchone()["t"] is not None
+        assert store.conn.execute("SELECT attstorage FROM pg_attribute WHERE attrelid = 'embeddings'::regclass"
+                                  " AND attname = 'vector'").fetchone()["attstorage"] == "p"  # in the row
+        top = [index.search(v, 5, (0, 20)) for v in vectors[:5]]
+        assert top == exact  # the first 20 vectors' window: the same neighbours and cosines with the index

@@ -116,18 +116,28 @@ def _write(dst: Any, table: str, rows: list[tuple]) -> None:
     if table == "embeddings":
         rows = [r[:3] + (_vector(r[3], pg),) for r in rows]
         if pg and rows:
-            dst._ensure_vector_index(len(rows[0][3]))
-    if pg and table == "articles":  # the text search document, as PostgresStore.add_article writes it
-        names.append("search")
-        rows = [r + (search_document(r[4], r[6]),) for r in rows]
-    mark = "%s" if pg else "?"
-    values = ", ".join("to_tsvector('simple', %s)" if n == "search" else mark for n in names)
-    sql = f"INSERT INTO {table} ({', '.join(names)}) VALUES ({values})"  # names from TABLES only
+            dst._ensure_vector_column(len(rows[0][3]))
     if pg:
-        with dst.conn.cursor() as cur:
-            cur.executemany(sql, rows)
-    else:
-        dst.conn.executemany(sql, rows)
+        _copy_rows(dst, table, names, rows)
+        return
+    sql = f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"  # names from TABLES only
+    dst.conn.executemany(sql, rows)
+
+
+def _copy_rows(dst: Any, table: str, names: list[str], rows: list[tuple]) -> None:
+    """Rows into a PostgreSQL table with COPY (one stream, not a statement a row); an article's text search
+    document (as PostgresStore.add_article writes it) is then set for the batch in one statement."""
+    if not rows:
+        return
+    conn = dst.conn
+    with conn.cursor() as cur:
+        with cur.copy(f"COPY {table} ({', '.join(names)}) FROM STDIN") as copy:  # names from TABLES only
+            for row in rows:
+                copy.write_row(row)
+        if table == "articles":
+            cur.execute("UPDATE articles SET search = to_tsvector('simple', d.doc)"
+                        " FROM unnest(%s::bigint[], %s::text[]) AS d(rowid, doc) WHERE articles.rowid = d.rowid",
+                        ([r[0] for r in rows], [search_document(r[4], r[6]) for r in rows]))
 
 
 def _vector(value: Any, pg: bool) -> Any:
@@ -158,6 +168,8 @@ def copy_store(src: Any, dst: Any, batch: int = 2000) -> list[TableSummary]:
             _write(dst, table, rows)
         if not _is_pg(dst):
             dst.conn.execute("INSERT INTO articles_fts (articles_fts) VALUES ('rebuild')")
+    if _is_pg(dst):
+        dst.index_vectors()  # the HNSW index, built once over the copied vectors (when there are enough)
     before, after = summarise(src), summarise(dst)
     for a, b in zip(before, after):
         if (a.rows, a.sha256) != (b.rows, b.sha256):

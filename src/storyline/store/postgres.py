@@ -34,13 +34,17 @@ from . import pg_browse
 from .browse import split_marks
 from .lock import AdvisoryLock, application_name
 from .pg_migrations import apply_pg_migrations
-from .pgvectors import PgVectorIndex, as_array
+from .pg_session import Session, reason
+from .pgvectors import PgVectorIndex, as_array, index_vectors, set_vector_column
 
 __all__ = ["PostgresStore", "is_postgres_url", "redacted"]
 
 _SCHEMES = ("postgresql://", "postgres://")
 #: the HNSW index's search breadth; candidates are few (event_candidates), so a wide beam keeps the search exact in practice
 _EF_SEARCH = 200
+#: the columns of an Article and of a StoredEvent (fixed text): not the search document, the clusterer's state or
+#: the vector sum, which the driver would otherwise decode for every row read
+_ARTICLE = "rowid, id, source, url, title, published, text, language, fingerprint, duplicate_of, origin"
 
 
 def is_postgres_url(location: object) -> bool:
@@ -66,10 +70,6 @@ def _iso(day: dt.date | None) -> str | None:
     return day.isoformat() if day else None
 
 
-def _reason(exc: BaseException) -> str:
-    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-
-
 def _psycopg() -> Any:
     try:
         import psycopg
@@ -91,44 +91,60 @@ class PostgresStore:
         self.readonly = readonly
         self.writer_lock: AdvisoryLock | None = None
         options = "-c default_transaction_read_only=on" if readonly else None
+
+        def connect() -> Any:
+            return psycopg.connect(url, autocommit=True, row_factory=dict_row, options=options,
+                                   application_name=application_name(), connect_timeout=30)
+
         try:
-            self.conn = psycopg.connect(url, autocommit=True, row_factory=dict_row, options=options,
-                                        application_name=application_name(), connect_timeout=30)
+            self.session = Session(psycopg, connect, self.path, reconnect=readonly)
         except psycopg.Error as exc:
-            raise StoreError(f"cannot open the store {self.path}: {_reason(exc)}", code=Codes.STORE_OPEN) from None
+            raise StoreError(f"cannot open the store {self.path}: {reason(exc)}", code=Codes.STORE_OPEN) from None
+        self._hnsw = self._vectors_added = False
+        self._forget()
         try:
             if not readonly:
-                self.writer_lock = AdvisoryLock(self.conn, self.path).acquire(wait)
-                apply_pg_migrations(self.conn)
-            self._prepare()
+                self.writer_lock = AdvisoryLock(self.session.raw, self.path).acquire(wait)
+                apply_pg_migrations(self.session.raw)
+            self._prepare(self.session.raw)
+            self.session.prepare = self._prepare
         except psycopg.Error as exc:
             self.close()
-            raise StoreError(f"cannot open the store {self.path}: {_reason(exc)}", code=Codes.STORE_OPEN) from None
+            raise StoreError(f"cannot open the store {self.path}: {reason(exc)}", code=Codes.STORE_OPEN) from None
         except BaseException:
             self.close()
             raise
 
-    def _prepare(self) -> None:
-        """Teach the connection pgvector's type and the HNSW search settings."""
+    @property
+    def conn(self) -> Any:
+        """The connection, with every write queued in this transaction sent (see :mod:`.pg_session`)."""
+        return self.session.conn
+
+    def _forget(self) -> None:
+        """Drop the numbers cached from the database (after a rollback, or before a transaction)."""
+        self._numbers: dict[str, int] = {}
+
+    def _prepare(self, conn: Any) -> None:
+        """Teach a connection pgvector's type and the HNSW search settings."""
         from pgvector.psycopg import register_vector
 
-        if self.conn.execute("SELECT to_regclass('migrations')").fetchone()["to_regclass"] is None:
+        if conn.execute("SELECT to_regclass('migrations')").fetchone()["to_regclass"] is None:
             raise StoreError(f"{self.path} is not a Storyline store (no migrations table): open it once as a writer",
                              code=Codes.STORE_OPEN)
-        register_vector(self.conn)
-        self.conn.execute("SELECT set_config('hnsw.ef_search', %s, false)", (str(_EF_SEARCH),))
-        version = self.conn.execute("SELECT extversion FROM pg_extension WHERE extname = 'vector'").fetchone()
+        register_vector(conn)
+        conn.execute("SELECT set_config('hnsw.ef_search', %s, false)", (str(_EF_SEARCH),))
+        version = conn.execute("SELECT extversion FROM pg_extension WHERE extname = 'vector'").fetchone()
         if version and tuple(int(x) for x in version["extversion"].split(".")[:2]) >= (0, 8):
             # a filtered (time window) search keeps scanning the graph until it has k rows, in distance order
-            self.conn.execute("SELECT set_config('hnsw.iterative_scan', 'strict_order', false)")
+            conn.execute("SELECT set_config('hnsw.iterative_scan', 'strict_order', false)")
 
     def close(self) -> None:
-        if self.writer_lock is not None and not self.conn.closed:
+        if self.writer_lock is not None and not self.session.raw.closed:
             try:
                 self.writer_lock.release()
             except self._pg.Error:
                 pass  # the connection is gone: the server released the lock with it
-        self.conn.close()
+        self.session.close()
 
     def __enter__(self) -> "PostgresStore":
         return self
@@ -138,15 +154,13 @@ class PostgresStore:
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        """All or nothing: a failure inside (or a lost server) leaves the store as it was before."""
-        psycopg = self._pg
-        try:
-            with self.conn.transaction():
-                yield
-        except psycopg.IntegrityError:
-            raise
-        except psycopg.OperationalError as exc:  # the server, not the data: restarted, unreachable, out of space
-            raise StoreError(f"cannot write the store {self.path}: {_reason(exc)}", code=Codes.STORE_WRITE) from None
+        """All or nothing: a failure inside (or a lost server, SL204) leaves the store as it was before."""
+        self._forget()
+        with self.session.transaction(self._forget):
+            yield
+        if self._vectors_added and not self.session.in_transaction:
+            self._vectors_added = False
+            self.index_vectors()
 
     def _one(self, sql: str, params: Sequence[Any] = ()) -> dict[str, Any] | None:
         rows = self._all(sql, params)
@@ -155,13 +169,21 @@ class PostgresStore:
     def _all(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
         if not sql.startswith("INSERT") and _holds_nul(params):
             return []  # PostgreSQL text cannot hold NUL: no stored value equals one (an odd id from a URL, say)
-        return self.conn.execute(sql, params).fetchall()
+        if sql.startswith(("INSERT", "UPDATE", "DELETE")):
+            conn = self.conn
+            with self.session.guard(write=True):
+                return conn.execute(sql, params).fetchall()
+        return self.session.read(lambda conn: conn.execute(sql, params).fetchall())
 
     def _many(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
-        rows = list(rows)
-        if rows:
-            with self.conn.cursor() as cur:
-                cur.executemany(sql, rows)
+        self.session.write_many(sql, list(rows))
+
+    def _rows(self, sql: str, rows: Iterable[Sequence[Any]], key: Any = None) -> None:
+        """An ``INSERT ... VALUES (%s, ...)`` of many rows as a few multi-row statements (one per
+        :data:`~.pg_session.ROWS_PER_STATEMENT` rows). ``key``: the conflict key of an upsert, so that of repeated
+        keys the last row wins as it would one statement after the other (one statement cannot touch a row twice)."""
+        rows = list(rows) if key is None else list({key(r): r for r in rows}.values())
+        self.session.write_rows(sql, rows)
 
     # ------------------------------------------------------------ meta
     def get_meta(self, key: str, default: str | None = None) -> str | None:
@@ -169,7 +191,7 @@ class PostgresStore:
         return row["value"] if row else default
 
     def set_meta(self, key: str, value: str) -> None:
-        self.conn.execute("INSERT INTO meta (key, value) VALUES (%s, %s) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        self.session.write("INSERT INTO meta (key, value) VALUES (%s, %s) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                           (key, value))
 
     def migrations(self) -> list[str]:
@@ -196,20 +218,31 @@ class PostgresStore:
         return row["id"] if row else None
 
     def add_article(self, article: Article) -> int:
-        row = self._one(
+        rowid = self._next_number("articles")
+        self.session.write(
             "INSERT INTO articles (rowid, id, source, url, title, published, text, language, fingerprint, duplicate_of,"
-            " origin, ingested_at, search) SELECT coalesce(max(rowid), 0) + 1, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s,"
-            " to_tsvector('simple', %s) FROM articles RETURNING rowid",
-            (article.id, article.source, article.url, article.title, _iso(article.published), article.text,
+            " origin, ingested_at, search) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, to_tsvector('simple', %s))",
+            (rowid, article.id, article.source, article.url, article.title, _iso(article.published), article.text,
              article.language, article.fingerprint, article.duplicate_of, article.origin, _now(),
              pg_browse.search_document(article.title, article.text)),
         )
-        self._many('INSERT INTO segments (article_id, idx, kind, start, "end", paragraph) VALUES (%s, %s, %s, %s, %s, %s)',
+        self._rows('INSERT INTO segments (article_id, idx, kind, start, "end", paragraph) VALUES (%s, %s, %s, %s, %s, %s)',
                    [(article.id, i, s.kind, s.start, s.end, s.paragraph) for i, s in enumerate(article.segments)])
         if article.source:
-            self.conn.execute("INSERT INTO sources (name, language) VALUES (%s, %s) ON CONFLICT DO NOTHING",
+            self.session.write("INSERT INTO sources (name, language) VALUES (%s, %s) ON CONFLICT DO NOTHING",
                               (article.source, article.language))
-        return int(row["rowid"])
+        return rowid
+
+    def _next_number(self, table: str) -> int:
+        """The next row number of ``table`` (``max + 1``, as SQLite numbers rows), counted here within a transaction:
+        the writer's lock keeps every other writer out, and a rollback forgets the count (:meth:`_forget`)."""
+        cached = self._numbers.get(table)
+        if cached is None or not self.session.in_transaction:
+            sql = {"articles": "SELECT coalesce(max(rowid), 0) AS n FROM articles",
+                   "decisions": "SELECT coalesce(max(id), 0) AS n FROM decisions"}[table]  # fixed text per table
+            cached = int(self._one(sql)["n"])
+        self._numbers[table] = cached + 1
+        return cached + 1
 
     def article(self, article_id: str) -> Article | None:
         found = self.articles([article_id])
@@ -218,11 +251,11 @@ class PostgresStore:
     def articles(self, ids: Iterable[str] | None = None) -> list[Article]:
         """The articles with ``ids`` in that order (missing ones left out), or every article in date order."""
         if ids is None:
-            rows = self._all("SELECT * FROM articles ORDER BY published IS NULL, published, rowid")
+            rows = self._all(f"SELECT {_ARTICLE} FROM articles ORDER BY published IS NULL, published, rowid")
         else:
             ids = list(ids)
             order = {a: i for i, a in enumerate(ids)}
-            rows = sorted(self._all("SELECT * FROM articles WHERE id = ANY(%s)", (ids,)), key=lambda r: order[r["id"]])
+            rows = sorted(self._all(f"SELECT {_ARTICLE} FROM articles WHERE id = ANY(%s)", (ids,)), key=lambda r: order[r["id"]])
         segments: dict[str, list[Segment]] = {}
         for r in self._all('SELECT article_id, kind, start, "end", paragraph FROM segments WHERE article_id = ANY(%s)'
                            " ORDER BY article_id, idx", ([r["id"] for r in rows],)):
@@ -234,7 +267,7 @@ class PostgresStore:
             'SELECT kind, start, "end", paragraph FROM segments WHERE article_id = %s ORDER BY idx', (article_id,))]
 
     def add_mentions(self, mentions: Iterable[Mention]) -> None:
-        self._many('INSERT INTO mentions (article_id, start, "end", label, text, key, detail) VALUES (%s, %s, %s, %s, %s, %s, %s)',
+        self._rows('INSERT INTO mentions (article_id, start, "end", label, text, key, detail) VALUES (%s, %s, %s, %s, %s, %s, %s)',
                    [(m.article_id, m.start, m.end, m.label, m.text, m.key, json.dumps(m.detail) if m.detail else None)
                     for m in mentions])
 
@@ -244,7 +277,7 @@ class PostgresStore:
                 for r in self._all('SELECT * FROM mentions WHERE article_id = %s ORDER BY start, "end", seq', (article_id,))]
 
     def add_places(self, places: Iterable[Place]) -> None:
-        self._many(
+        self._rows(
             'INSERT INTO places (article_id, start, "end", text, name, geonameid, latitude, longitude, country_code,'
             " country, admin1, feature_code, precision, confidence) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
             [(p.article_id, p.start, p.end, p.text, p.name, p.geonameid, p.latitude, p.longitude, p.country_code,
@@ -260,23 +293,24 @@ class PostgresStore:
     # ------------------------------------------------------------ vectors and signatures
     def add_embedding(self, article_id: str, model: str, vector_id: int, vector: np.ndarray) -> None:
         vector = np.asarray(vector, dtype=np.float32)
-        self._ensure_vector_index(len(vector))
-        self.conn.execute("INSERT INTO embeddings (article_id, model, vector_id, vector) VALUES (%s, %s, %s, %s)",
+        self._ensure_vector_column(len(vector))
+        self._vectors_added = True
+        self.session.write("INSERT INTO embeddings (article_id, model, vector_id, vector) VALUES (%s, %s, %s, %s)",
                           (article_id, model, vector_id, vector))
 
-    def _ensure_vector_index(self, dim: int) -> None:
-        """Give the vector column its dimension and its HNSW index (cosine) when the first vector arrives."""
+    def _ensure_vector_column(self, dim: int) -> None:
+        """Give the vector column its dimension when the first vector arrives."""
         if getattr(self, "_dim", None) == dim:
             return
-        sql = self._pg.sql
-        row = self._one("SELECT atttypmod FROM pg_attribute WHERE attrelid = 'embeddings'::regclass AND attname = 'vector'")
-        if row["atttypmod"] == -1:
-            self.conn.execute(sql.SQL("ALTER TABLE embeddings ALTER COLUMN vector TYPE vector({})").format(sql.Literal(int(dim))))
-            self.conn.execute("CREATE INDEX IF NOT EXISTS embeddings_hnsw ON embeddings USING hnsw (vector vector_cosine_ops)")
-        elif row["atttypmod"] != dim:
-            raise StoreError(f"{self.path} holds vectors of dimension {row['atttypmod']}, not {dim}: use the same embedder "
-                             "or a new database", code=Codes.STORE_SCHEMA)
+        with self.session.guard(write=True):
+            set_vector_column(self, dim)
         self._dim = dim
+
+    def index_vectors(self) -> bool:
+        """Build the HNSW index once the store holds enough vectors (:func:`.pgvectors.index_vectors`); True when it exists."""
+        if not (self._hnsw or self.readonly or self.session.in_transaction):
+            self._hnsw = index_vectors(self)
+        return self._hnsw
 
     def embeddings(self) -> Iterator[tuple[str, int, np.ndarray]]:
         for r in self._all("SELECT article_id, vector_id, vector FROM embeddings ORDER BY vector_id"):
@@ -294,7 +328,7 @@ class PostgresStore:
         return PgVectorIndex(self, dim)
 
     def add_signature(self, article_id: str, signature: np.ndarray) -> None:
-        self.conn.execute("INSERT INTO signatures (article_id, minhash) VALUES (%s, %s)", (article_id, signature.tobytes()))
+        self.session.write("INSERT INTO signatures (article_id, minhash) VALUES (%s, %s)", (article_id, signature.tobytes()))
 
     def signatures(self) -> Iterator[tuple[str, np.ndarray]]:
         for r in self._all("SELECT s.article_id, s.minhash FROM signatures s JOIN articles a ON a.id = s.article_id"
@@ -308,11 +342,13 @@ class PostgresStore:
     # ------------------------------------------------------------ rejections
     def add_rejection(self, rejection: Rejection) -> bool:
         """Store a rejection; False when the same one was stored before."""
-        cur = self.conn.execute(
-            "INSERT INTO rejections (id, origin, line, code, reason, excerpt, created_at)"
-            " SELECT coalesce(max(id), 0) + 1, %s, %s, %s, %s, %s, %s FROM rejections ON CONFLICT (origin, line, code) DO NOTHING",
-            (rejection.origin, rejection.line, rejection.code, rejection.reason, rejection.excerpt, _now()),
-        )
+        conn = self.conn
+        with self.session.guard(write=True):
+            cur = conn.execute(
+                "INSERT INTO rejections (id, origin, line, code, reason, excerpt, created_at)"
+                " SELECT coalesce(max(id), 0) + 1, %s, %s, %s, %s, %s, %s FROM rejections ON CONFLICT (origin, line, code) DO NOTHING",
+                (rejection.origin, rejection.line, rejection.code, rejection.reason, rejection.excerpt, _now()),
+            )
         return cur.rowcount > 0
 
     def rejections(self) -> list[Rejection]:
@@ -322,7 +358,7 @@ class PostgresStore:
     # ------------------------------------------------------------ events and stories
     def save_event(self, event: StoredEvent, state: dict[str, Any], vector_sum: bytes) -> None:
         """Write an event's row and the clusterer's memory of it."""
-        self.conn.execute(
+        self.session.write(
             "INSERT INTO events (id, number, story_id, title, date, date_precision, first_date, last_date, size, n_articles,"
             " n_sources, state, vector_sum) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
             " ON CONFLICT (id) DO UPDATE SET story_id = excluded.story_id, title = excluded.title, date = excluded.date,"
@@ -342,30 +378,30 @@ class PostgresStore:
         """Events by id (in that order), of one story (by event date, then first report; ``offset`` and
         ``limit`` page them), or all (in number order). The clustering state is not read."""
         if story_id is not None:
-            rows = self._all(f"SELECT {_EVENT_COLUMNS} FROM events WHERE story_id = %s ORDER BY coalesce(date, first_date) IS NULL,"
+            rows = self._all(f"SELECT {_EVENT} FROM events WHERE story_id = %s ORDER BY coalesce(date, first_date) IS NULL,"
                              " coalesce(date, first_date), first_date NULLS FIRST, number LIMIT %s OFFSET %s",
                              (story_id, limit, offset))
         elif ids is None:
-            rows = self._all(f"SELECT {_EVENT_COLUMNS} FROM events ORDER BY number")
+            rows = self._all(f"SELECT {_EVENT} FROM events ORDER BY number")
         else:
             ids = list(ids)
-            found = {r["id"]: r for r in self._all(f"SELECT {_EVENT_COLUMNS} FROM events WHERE id = ANY(%s)", (ids,))}
+            found = {r["id"]: r for r in self._all(f"SELECT {_EVENT} FROM events WHERE id = ANY(%s)", (ids,))}
             rows = [found[i] for i in ids if i in found]
         return [_event(r) for r in rows]
 
     def delete_event(self, event_id: str) -> None:
         """Drop an event merged into another (its articles were moved first; its decisions stay)."""
-        self.conn.execute("DELETE FROM events WHERE id = %s", (event_id,))
+        self.session.write("DELETE FROM events WHERE id = %s", (event_id,))
 
     def add_event_article(self, event_id: str, article_id: str, position: int) -> None:
-        self.conn.execute("INSERT INTO event_articles (article_id, event_id, position) VALUES (%s, %s, %s)",
+        self.session.write("INSERT INTO event_articles (article_id, event_id, position) VALUES (%s, %s, %s)",
                           (article_id, event_id, position))
 
     def set_event_members(self, event_id: str, members: Iterable[str]) -> None:
         """Make ``members`` (in order) the articles of an event, taking them from any event they were in."""
-        self._many("INSERT INTO event_articles (article_id, event_id, position) VALUES (%s, %s, %s)"
+        self._rows("INSERT INTO event_articles (article_id, event_id, position) VALUES (%s, %s, %s)"
                    " ON CONFLICT (article_id) DO UPDATE SET event_id = excluded.event_id, position = excluded.position",
-                   [(article_id, event_id, i) for i, article_id in enumerate(members)])
+                   [(article_id, event_id, i) for i, article_id in enumerate(members)], key=lambda r: r[0])
 
     def event_members(self, event_id: str, offset: int = 0, limit: int | None = None) -> list[str]:
         """The event's articles in the order they joined (``offset`` and ``limit`` page them)."""
@@ -389,7 +425,7 @@ class PostgresStore:
             "SELECT ea.article_id, ea.event_id, e.story_id FROM event_articles ea JOIN events e ON e.id = ea.event_id")}
 
     def save_story(self, story: StoredStory) -> None:
-        self.conn.execute(
+        self.session.write(
             "INSERT INTO stories (id, number, title, first_date, last_date, n_events, n_articles, n_sources)"
             " VALUES (%s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT (id) DO UPDATE SET title = excluded.title,"
             " first_date = excluded.first_date, last_date = excluded.last_date, n_events = excluded.n_events,"
@@ -399,7 +435,7 @@ class PostgresStore:
         )
 
     def delete_story(self, story_id: str) -> None:
-        self.conn.execute("DELETE FROM stories WHERE id = %s", (story_id,))
+        self.session.write("DELETE FROM stories WHERE id = %s", (story_id,))
 
     def story(self, story_id: str) -> StoredStory | None:
         row = self._one("SELECT * FROM stories WHERE id = %s", (story_id,))
@@ -412,18 +448,18 @@ class PostgresStore:
         return [_story(r) for r in self._all(sql)]
 
     def add_vocabulary(self, kind: str, counts: dict[str, int]) -> None:
-        self._many("INSERT INTO vocabulary (kind, key, df) VALUES (%s, %s, %s)"
+        self._rows("INSERT INTO vocabulary (kind, key, df) VALUES (%s, %s, %s)"
                    " ON CONFLICT (kind, key) DO UPDATE SET df = vocabulary.df + excluded.df",
-                   [(kind, k, n) for k, n in counts.items()])
+                   [(kind, k, n) for k, n in counts.items()])  # a dict: each key once
 
     def vocabulary(self, kind: str) -> dict[str, int]:
         return {r["key"]: r["df"] for r in self._all('SELECT key, df FROM vocabulary WHERE kind = %s ORDER BY key COLLATE "C"', (kind,))}
 
     def add_decision(self, decision: Decision, level: str) -> None:
-        self.conn.execute(
+        self.session.write(
             "INSERT INTO decisions (id, subject_id, target_id, level, action, score, threshold, features, explanation, created_at)"
-            " SELECT coalesce(max(id), 0) + 1, %s, %s, %s, %s, %s, %s, %s, %s, %s FROM decisions",
-            (decision.subject_id, decision.target_id, level, decision.action, decision.score, decision.threshold,
+            " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+            (self._next_number("decisions"), decision.subject_id, decision.target_id, level, decision.action, decision.score, decision.threshold,
              json.dumps(decision.features, sort_keys=True), decision.explanation, _now()),
         )
 
@@ -441,12 +477,12 @@ class PostgresStore:
         """Remember originals (in arrival order), forget evicted ones, add pair scores (after emptying them)."""
         self._many("DELETE FROM cluster_items WHERE article_id = %s", [(k,) for k in evicted])
         start = self._one("SELECT coalesce(max(seq), 0) AS s FROM cluster_items")["s"]
-        self._many("INSERT INTO cluster_items (article_id, seq, item) VALUES (%s, %s, %s)",
+        self._rows("INSERT INTO cluster_items (article_id, seq, item) VALUES (%s, %s, %s)",
                    [(k, start + i, json.dumps(item)) for i, (k, item) in enumerate(items, 1)])
         if clear_pairs:
-            self.conn.execute("DELETE FROM cluster_pairs")
-        self._many("INSERT INTO cluster_pairs (a, b, p) VALUES (%s, %s, %s) ON CONFLICT (a, b) DO UPDATE SET p = excluded.p",
-                   list(pairs))
+            self.session.write("DELETE FROM cluster_pairs")
+        self._rows("INSERT INTO cluster_pairs (a, b, p) VALUES (%s, %s, %s) ON CONFLICT (a, b) DO UPDATE SET p = excluded.p",
+                   pairs, key=lambda r: (r[0], r[1]))
 
     def cluster_memory(self) -> tuple[list[tuple[str, dict[str, Any]]], dict[tuple[str, str], float]]:
         """The remembered originals in arrival order, and the pair scores."""
@@ -457,7 +493,7 @@ class PostgresStore:
     # ------------------------------------------------------------ event records
     def save_record(self, event_id: str, record: dict[str, Any], n_articles: int, relays: dict[str, Any] | None = None) -> None:
         """Store an event's record (and the relays it was built with), built from ``n_articles`` articles."""
-        self.conn.execute(
+        self.session.write(
             "INSERT INTO event_records (event_id, record, n_articles, built_at, relays) VALUES (%s, %s, %s, %s, %s)"
             " ON CONFLICT (event_id) DO UPDATE SET record = excluded.record, n_articles = excluded.n_articles,"
             " built_at = excluded.built_at, relays = excluded.relays",
@@ -484,12 +520,12 @@ class PostgresStore:
 
     def drop_orphan_records(self) -> None:
         """Records and comparisons of events merged away."""
-        self.conn.execute("DELETE FROM event_records WHERE event_id NOT IN (SELECT id FROM events)")
-        self.conn.execute("DELETE FROM event_comparisons WHERE event_id NOT IN (SELECT id FROM events)")
+        self.session.write("DELETE FROM event_records WHERE event_id NOT IN (SELECT id FROM events)")
+        self.session.write("DELETE FROM event_comparisons WHERE event_id NOT IN (SELECT id FROM events)")
 
     def save_comparison(self, event_id: str, comparison: dict[str, Any], n_articles: int) -> None:
         """Store an event's comparison of its sources, built from ``n_articles`` articles."""
-        self.conn.execute(
+        self.session.write(
             "INSERT INTO event_comparisons (event_id, comparison, n_articles, built_at) VALUES (%s, %s, %s, %s)"
             " ON CONFLICT (event_id) DO UPDATE SET comparison = excluded.comparison, n_articles = excluded.n_articles,"
             " built_at = excluded.built_at",
@@ -502,7 +538,7 @@ class PostgresStore:
         return json.loads(row["comparison"]) if row else None
 
     def set_event_date(self, event_id: str, value: str | None, precision: str) -> None:
-        self.conn.execute("UPDATE events SET date = %s, date_precision = %s WHERE id = %s", (value, precision, event_id))
+        self.session.write("UPDATE events SET date = %s, date_precision = %s WHERE id = %s", (value, precision, event_id))
 
     def refresh_story_dates(self, event_ids: Iterable[str]) -> None:
         """A story spans its events' dates: recompute it for the stories of ``event_ids``."""
@@ -513,13 +549,14 @@ class PostgresStore:
     # ------------------------------------------------------------ browsing
     def story_page(self, where: StoryFilter, after: StoryKey | None, limit: int) -> list[StoredStory]:
         """Up to ``limit`` stories after ``after`` in list order (newest and biggest first), matching ``where``."""
-        return [_story(r) for r in pg_browse.story_page(self.conn, where, after, limit)]
+        return [_story(r) for r in self.session.read(lambda conn: pg_browse.story_page(conn, where, after, limit))]
 
     def search(self, text: str, after: int | None, limit: int) -> list[tuple[int, SearchHit]]:
         """Articles with every word of ``text``, newest stored first, each with its position for the next page."""
+        rows = self.session.read(lambda conn: pg_browse.search_articles(conn, text, after, limit))
         return [(r["rowid"], SearchHit(r["id"], r["source"], r["published"], r["title"], r["duplicate_of"],
                                        r["event_id"], r["story_id"], *split_marks(r["snippet"])))
-                for r in pg_browse.search_articles(self.conn, text, after, limit)]
+                for r in rows]
 
     # ------------------------------------------------------------ runs
     def start_run(self, components: dict[str, str], settings: dict[str, Any]) -> int:
@@ -529,7 +566,7 @@ class PostgresStore:
         return int(row["id"])
 
     def finish_run(self, run_id: int, summary: dict[str, Any]) -> None:
-        self.conn.execute("UPDATE runs SET finished_at = %s, summary = %s WHERE id = %s",
+        self.session.write("UPDATE runs SET finished_at = %s, summary = %s WHERE id = %s",
                           (_now(), json.dumps(summary, default=str), run_id))
 
     def components(self) -> dict[str, str] | None:
@@ -549,7 +586,7 @@ def _article(row: dict[str, Any], segments: list[Segment]) -> Article:
 
 
 #: the columns of a :class:`StoredEvent` (not the clustering state beside them)
-_EVENT_COLUMNS = "id, number, story_id, title, date, date_precision, first_date, last_date, size, n_articles, n_sources"
+_EVENT = "id, number, story_id, title, date, date_precision, first_date, last_date, size, n_articles, n_sources"
 
 
 def _event(row: dict[str, Any]) -> StoredEvent:

@@ -27,7 +27,7 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from ..errors import AccessError, Codes, InputError, NotFoundError, StoreLocked, StorylineError
+from ..errors import AccessError, Codes, InputError, NotFoundError, StoreLocked, StorylineError, StoreUnavailable
 from ..settings import Options
 from . import docs
 from .state import ServerState
@@ -57,6 +57,7 @@ _STATUS = {  # library error class -> HTTP status
     AccessError: 401,
     InputError: 400,
     StoreLocked: 503,  # another process holds the writer role: try again when it is done
+    StoreUnavailable: 503,  # the store's server was lost during the read: the next request connects again
 }
 #: seconds a client is told to wait before retrying a write refused with 503 (SL203)
 RETRY_AFTER = 5

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ..engine import Storyline
-from ..errors import AccessError, StoreLocked
+from ..errors import AccessError, Codes, StoreError, StoreLocked, StoreUnavailable
 from ..model import RawRecord
 from ..pipeline.normalise import field_limits, to_article
 from ..settings import Options, load_options
@@ -103,7 +103,12 @@ class ServerState:
     def reader(self) -> Storyline:
         engine = getattr(self._local, "engine", None)
         if engine is None:
-            engine = Storyline(self.db, self.options, readonly=True, embedder=_Lazy(self._reader_embedder))
+            try:
+                engine = Storyline(self.db, self.options, readonly=True, embedder=_Lazy(self._reader_embedder))
+            except StoreError as exc:  # the store opened when the server started: now its server is gone (503, retry)
+                if exc.code != Codes.STORE_OPEN:
+                    raise
+                raise StoreUnavailable(exc.message) from None
             self._local.engine = engine
             with self._readers_lock:
                 self._readers.append(engine)
