@@ -8,7 +8,11 @@ from pathlib import Path
 import pytest
 
 from storyline.model import Article, Relay, Segment
-from storyline.pipeline.compare import FactsComparer
+import numpy as np
+
+from storyline.model import Mention
+from storyline.pipeline.compare import FactsComparer, FactsComparerV2
+from storyline.pipeline.compare.align import AlignParams, _matches, _mutual_best
 from storyline.pipeline.compare.framing import Lexicons
 from storyline.pipeline.embed import HashingEmbedder
 
@@ -28,8 +32,45 @@ def article(aid: str, source: str, *sentences: str) -> Article:
     return Article(aid, text, source=source, published=DAY, segments=tuple(segments))
 
 
-def compare(*articles: Article, relays=(), lexicons=None):
-    return FactsComparer(lexicons).compare("E1", articles, {}, relays, HashingEmbedder()).to_dict()
+COMPARER = [FactsComparer]
+
+
+@pytest.fixture(autouse=True, params=[FactsComparer, FactsComparerV2], ids=["v1", "v2"])
+def version(request):
+    """Every behaviour below holds for both versions of the comparer."""
+    COMPARER[0] = request.param
+    yield request.param
+    COMPARER[0] = FactsComparer
+
+
+def compare(*articles: Article, relays=(), lexicons=None, mentions=None):
+    return COMPARER[0](lexicons).compare("E1", articles, mentions or {}, relays, HashingEmbedder()).to_dict()
+
+
+def test_v2_matches_one_to_one_strongest_first_where_v1_keeps_only_mutual_best_pairs():
+    block = np.array([[0.9, 0.5], [0.8, 0.45]])
+    assert [(i, j) for _, i, j in _mutual_best(block, [0, 1], [2, 3], 0.42)] == [(0, 2)]
+    assert [(i, j) for _, i, j in _matches(block, [0, 1], [2, 3], 0.42)] == [(0, 2), (1, 3)]
+    assert _matches(block, [0, 1], [2, 3], 0.95) == []
+    with pytest.raises(ValueError, match="matching"):
+        AlignParams(matching="best")
+
+
+def _entity(article: Article, phrase: str, key: str) -> Mention:
+    start = article.text.index(phrase)
+    return Mention(article.id, start, start + len(phrase), phrase, "ORG", key)
+
+
+def test_v2_aligns_two_wordings_of_one_mission_through_the_entity_they_both_name(version):
+    a = article("a", "Outlet A", "Russian jets struck the garrison near the Jordanian border on Wednesday morning.",
+                "US troops there train local forces who fight the remnants of the Islamic State in the desert.")
+    b = article("b", "Outlet B", "Russian jets struck the garrison near the Jordanian border on Wednesday morning.",
+                "The troops run a mission to train and advise local fighters against ISIS in the desert.")
+    mentions = {"a": [_entity(a, "the Islamic State", "islamic state")], "b": [_entity(b, "ISIS", "islamic state")]}
+    c = compare(a, b, mentions=mentions)
+    mission = next(f for f in c["facts"] if any("train" in s["text"] for s in f["supports"]))
+    assert len(mission["supports"]) == (2 if version is FactsComparerV2 else 1)
+    assert not [f for f in c["facts"] if f["status"] == "contested"]
 
 
 def test_one_report_has_only_single_facts_and_says_so():

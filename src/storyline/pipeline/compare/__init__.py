@@ -24,7 +24,7 @@ from .claims import Claim, split_claims
 from .conflicts import find_conflict
 from .framing import Lexicons, framing_terms
 
-__all__ = ["Comparer", "FactsComparer"]
+__all__ = ["Comparer", "FactsComparer", "FactsComparerV2"]
 
 #: claims per report when an event has many reports (the cost of one event stays bounded)
 _LARGE_EVENT = 40
@@ -43,8 +43,11 @@ class FactsComparer:
 
     name = "comparer.facts.v1"
 
+    #: the aligner's settings of this version (see :class:`AlignParams`)
+    default_params = AlignParams()
+
     def __init__(self, lexicons: Lexicons | None = None, params: AlignParams | None = None) -> None:
-        self.lexicons, self.params = lexicons, params or AlignParams()
+        self.lexicons, self.params = lexicons, params or self.default_params
 
     def claims(self, articles: Sequence[Article], mentions: Mapping[str, Sequence[Mention]],
                relays: Sequence[Relay]) -> list[Claim]:
@@ -71,6 +74,15 @@ class FactsComparer:
                          for r in relays)
         note = _note(sources, facts, self.lexicons)
         return Comparison(event_id, tuple(facts), by_source, upstream, note, self.name)
+
+
+class FactsComparerV2(FactsComparer):
+    """v1 with a one-to-one matching of two reports' claims (not only mutual best matches) and the entities few
+    claims of the event name as a slot ("train and advise local fighters to combat ... ISIS" and "training local
+    forces fighting ... the Islamic State" are one fact)."""
+
+    name = "comparer.facts.v2"
+    default_params = AlignParams(matching="greedy", entity_slots=True)
 
 
 def _independence(articles: Sequence[Article], relays: Sequence[Relay]) -> dict[str, str]:
@@ -152,6 +164,14 @@ def _note(sources: Sequence[str], facts: Sequence[Fact], lexicons: Lexicons | No
     return "; ".join(parts)
 
 
-def _facts(options) -> FactsComparer:
+def _lexicons(options) -> Lexicons | None:
     folder = getattr(options, "lexicons", "") or ""
-    return FactsComparer(Lexicons.load(folder) if folder else None)
+    return Lexicons.load(folder) if folder else None
+
+
+def _facts(options) -> FactsComparer:
+    return FactsComparer(_lexicons(options))
+
+
+def _facts_v2(options) -> FactsComparerV2:
+    return FactsComparerV2(_lexicons(options))

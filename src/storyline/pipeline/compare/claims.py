@@ -90,6 +90,8 @@ class Claim:
     actor2: Actor | None = None
     negated: bool = False
     words: frozenset[str] = field(default_factory=frozenset)
+    #: the linked keys of the named entities in the claim ("ISIS" and "the Islamic State" share one)
+    entities: frozenset[str] = field(default_factory=frozenset)
     #: set by the aligner: the fact the claim states
     fact: int | None = None
 
@@ -167,6 +169,7 @@ def _slots(claim: Claim, mentions: Sequence[Mention], anchor: dt.date | None) ->
     claim.quantities = _quantities(text, s, e, [(c.start, c.end) for c in claim.counts])
     claim.negated = bool(_NEGATION.search(sentence))
     claim.words = content_words(sentence)
+    claim.entities = frozenset(m.key for m in mentions if m.label in LABELS and m.key and s <= m.start and m.end <= e)
     if not _MAY_DATE.search(sentence):
         claim.dates = ()
     else:
