@@ -131,3 +131,48 @@ def test_framing_lists_the_loaded_words_one_outlet_uses_where_the_other_does_not
     terms = {t["term"].lower() for t in c["by_source"]["Outlet A"]["framing"]}
     assert "militants" in terms or "stormed" in terms
     assert not {t["term"].lower() for t in c["by_source"]["Outlet B"]["framing"]} & terms
+
+
+def _claims(rules: int, *texts: str):
+    from storyline.pipeline.compare.claims import split_claims
+
+    return [c for k, t in enumerate(texts) for c in split_claims(article(f"a{k}", f"Outlet {k}", t), (), None, rules)]
+
+
+def test_v2_reads_no_quantity_in_a_name_or_a_tally():
+    from storyline.pipeline.compare.claims import split_claims
+
+    text = "The troops got the COVID-19 vaccine after a 67-32 vote of the senators, and 900 soldiers waited."
+    units = {1: [], 2: []}
+    for rules in units:
+        (claim,) = split_claims(article("a", "A", text), (), None, rules)
+        units[rules] = [(q.unit, q.value) for q in claim.quantities]
+    assert ("soldier", 900.0) in units[1] and ("vaccine", 19.0) in units[1]
+    assert units[2] == [("soldier", 900.0)]
+
+
+def test_v2_contests_two_days_only_when_they_date_the_same_act():
+    from storyline.pipeline.compare.conflicts import find_conflict
+
+    two_acts = _claims(2, "Officials in Haiti raised the death toll of the earthquake to 1,941 on Tuesday as the storm came.",
+                       "The storm hit Haiti where an earthquake on Saturday killed at least 1,419 people, officials said.")
+    assert find_conflict(two_acts, 1) is not None and find_conflict(two_acts, 2) is None
+    one_act = _claims(2, "The Pentagon on Wednesday ordered all military troops to get the vaccine, officials said.",
+                      "The Pentagon ordered Tuesday that all military troops get the vaccine, officials said.")
+    conflict = find_conflict(one_act, 2)
+    assert conflict is not None and conflict.kind == "date" and len(conflict.values) == 2
+
+
+def test_v2_denial_must_govern_what_the_other_asserts_and_not_a_relative_clause():
+    from storyline.pipeline.compare.conflicts import find_conflict
+
+    echo = _claims(2, "Fauci said that the country is going in the wrong direction as cases surge across the country.",
+                   "Fauci said it is not going to be good and the country is going in the wrong direction as cases surge.")
+    assert find_conflict(echo, 1) is not None and find_conflict(echo, 2) is None
+    relative = _claims(2, "The report found he harassed eleven women, including staffers who worked in his office.",
+                       "The report found he harassed eleven women, including others who did not work in his office.")
+    assert find_conflict(relative, 1) is not None and find_conflict(relative, 2) is None
+    denial = _claims(2, "Russian forces attacked the convoy of aid trucks near the border town on the main road.",
+                     "Russian forces did not attack the convoy of aid trucks near the border town on the main road.")
+    conflict = find_conflict(denial, 2)
+    assert conflict is not None and conflict.kind == "negation"

@@ -49,6 +49,11 @@ _MAY_COUNT = re.compile(r"kill|dead|die|death|slain|murder|execut|behead|lynch|m
 _MAY_DATE = re.compile(r"\d|day\b|tonight|yesterday|week|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec", re.IGNORECASE)
 _NEGATION = re.compile(
     r"\b(?:not|never|no longer|n[o’']t|denied|denies|deny|rejected the claim|refused to)\b|\w+n[’']t\b", re.IGNORECASE)
+#: v2: "be denied entry", "were denied bail": a passive "denied" is a refusal of something, not a denial of a statement
+_PASSIVE_DENIED = re.compile(r"\b(?:be|been|being|is|are|was|were|get|got)\s+denied\b", re.IGNORECASE)
+#: v2: a number glued to a name by a hyphen ("COVID-19", "F-16") or one side of a tally or range ("67-32") is no quantity
+_NAMED_OR_TALLY = re.compile(r"(?:[A-Za-z]-|\d[-–])$")
+_TALLY_AFTER = re.compile(r"[-–]\d")
 _STOP = frozenset("""a an the of to in on at by for with from and or but as is are was were be been being has have had do does
 did that this these those it its their his her they them he she we you i which who whom whose what when where while
 there here than then so such into over under about after before between also not no said says say told according
@@ -133,11 +138,14 @@ def _clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return spans
 
 
-def _quantities(text: str, start: int, end: int, counted: Sequence[tuple[int, int]]) -> tuple[Quantity, ...]:
+def _quantities(text: str, start: int, end: int, counted: Sequence[tuple[int, int]], rules: int = 1) -> tuple[Quantity, ...]:
     out = []
     for m in _NUMBER.finditer(text, start, end):
         if any(s <= m.start() < e for s, e in counted):
             continue  # a count of killed or injured has its own slot
+        if rules >= 2 and (_NAMED_OR_TALLY.search(text, max(start, m.start() - 2), m.start())
+                           or _TALLY_AFTER.match(text, m.end())):
+            continue
         num = float(m.group("num").replace(",", ""))
         if m.group("mult"):
             num *= {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}[m.group("mult")]
@@ -160,14 +168,14 @@ def _quantities(text: str, start: int, end: int, counted: Sequence[tuple[int, in
     return tuple(out)
 
 
-def _slots(claim: Claim, mentions: Sequence[Mention], anchor: dt.date | None) -> None:
+def _slots(claim: Claim, mentions: Sequence[Mention], anchor: dt.date | None, rules: int = 1) -> None:
     text, s, e = claim.article.text, claim.start, claim.end
     sentence = text[s:e]
     if _MAY_COUNT.search(sentence):  # the count patterns are costly: only where a casualty word stands
         claim.counts = tuple(CountMention(c.kind, c.value, c.start + s, c.end + s, c.text, c.exact, c.low, c.high, c.total,
                                           c.negation, c.scope) for c in find_counts(sentence))
-    claim.quantities = _quantities(text, s, e, [(c.start, c.end) for c in claim.counts])
-    claim.negated = bool(_NEGATION.search(sentence))
+    claim.quantities = _quantities(text, s, e, [(c.start, c.end) for c in claim.counts], rules)
+    claim.negated = bool(_NEGATION.search(_PASSIVE_DENIED.sub(" ", sentence) if rules >= 2 else sentence))
     claim.words = content_words(sentence)
     claim.entities = frozenset(m.key for m in mentions if m.label in LABELS and m.key and s <= m.start and m.end <= e)
     if not _MAY_DATE.search(sentence):
@@ -209,8 +217,9 @@ def _attribution(mentions: Sequence[Mention], start: int, end: int) -> tuple[str
     return None, None
 
 
-def split_claims(article: Article, mentions: Sequence[Mention], upstream: str | None = None) -> list[Claim]:
-    """The claims of one report, in text order (at most :data:`MAX_CLAIMS`)."""
+def split_claims(article: Article, mentions: Sequence[Mention], upstream: str | None = None, rules: int = 1) -> list[Claim]:
+    """The claims of one report, in text order (at most :data:`MAX_CLAIMS`); ``rules`` 2 reads slots as v2 does
+    (no quantity in a name or a tally, no denial in a passive "be denied")."""
     source = article.source or article.id
     sentences = [seg for seg in article.segments if seg.kind == "sentence"] or []
     spans = [(seg.start, seg.end) for seg in sentences] or ([(0, len(article.text))] if article.text.strip() else [])
@@ -221,7 +230,7 @@ def split_claims(article: Article, mentions: Sequence[Mention], upstream: str | 
             if len(content_words(article.text[cs:ce])) < 3:
                 continue
             claim = Claim(article, source, index, cs, ce, article.text[cs:ce], attribution, cited or upstream)
-            _slots(claim, mentions, article.published)
+            _slots(claim, mentions, article.published, rules)
             out.append(claim)
             if len(out) >= MAX_CLAIMS:
                 return out
