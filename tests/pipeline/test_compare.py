@@ -151,27 +151,15 @@ def test_v2_reads_no_quantity_in_a_name_or_a_tally():
     assert units[2] == [("soldier", 900.0)]
 
 
-def test_v2_contests_two_days_only_when_they_date_the_same_act():
-    from storyline.pipeline.compare.conflicts import find_conflict
-
-    two_acts = _claims(2, "Officials in Haiti raised the death toll of the earthquake to 1,941 on Tuesday as the storm came.",
-                       "The storm hit Haiti where an earthquake on Saturday killed at least 1,419 people, officials said.")
-    assert find_conflict(two_acts, 1) is not None and find_conflict(two_acts, 2) is None
-    one_act = _claims(2, "The Pentagon on Wednesday ordered all military troops to get the vaccine, officials said.",
-                      "The Pentagon ordered Tuesday that all military troops get the vaccine, officials said.")
-    conflict = find_conflict(one_act, 2)
-    assert conflict is not None and conflict.kind == "date" and len(conflict.values) == 2
-
-
-def test_v2_denial_must_govern_what_the_other_asserts_and_not_a_relative_clause():
+def test_v2_denial_must_govern_what_the_other_asserts_and_not_be_a_passive_refusal():
     from storyline.pipeline.compare.conflicts import find_conflict
 
     echo = _claims(2, "Fauci said that the country is going in the wrong direction as cases surge across the country.",
                    "Fauci said it is not going to be good and the country is going in the wrong direction as cases surge.")
     assert find_conflict(echo, 1) is not None and find_conflict(echo, 2) is None
-    relative = _claims(2, "The report found he harassed eleven women, including staffers who worked in his office.",
-                       "The report found he harassed eleven women, including others who did not work in his office.")
-    assert find_conflict(relative, 1) is not None and find_conflict(relative, 2) is None
+    refused = ("Diners in the city will have to show proof of vaccination to eat indoors at restaurants.",
+               "Diners in the city will have to show proof of vaccination or be denied entry to restaurants.")
+    assert find_conflict(_claims(1, *refused), 1) is not None and find_conflict(_claims(2, *refused), 2) is None
     denial = _claims(2, "Russian forces attacked the convoy of aid trucks near the border town on the main road.",
                      "Russian forces did not attack the convoy of aid trucks near the border town on the main road.")
     conflict = find_conflict(denial, 2)

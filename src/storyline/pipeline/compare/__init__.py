@@ -82,8 +82,8 @@ class FactsComparerV2(FactsComparer):
     """v1 with a one-to-one matching of two reports' claims (not only mutual best matches) and the entities few
     claims of the event name as a slot ("train and advise local fighters to combat ... ISIS" and "training local
     forces fighting ... the Islamic State" are one fact); its slots and conflicts follow the v2 rules (no quantity
-    in a name or a tally; two dates conflict only when they date the same act; a denial must govern a word the
-    other claim asserts and the denying claim does not assert itself, outside a relative clause)."""
+    in a name or a tally; a denial must govern a word the other claim asserts and the denying claim does not
+    assert itself; no denial in a passive "be denied")."""
 
     name = "comparer.facts.v2"
     default_params = AlignParams(matching="greedy", entity_slots=True)

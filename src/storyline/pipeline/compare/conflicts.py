@@ -15,13 +15,9 @@ quantity or role:
 * **asserted vs denied**: one claim negated and the other not, when the two
   say nearly the same words (otherwise a negation is ordinary paraphrase).
 
-In v2 (``rules=2``, ``comparer.facts.v2``) two different days conflict only
-when they date the same act (a content word within two words of each date is
-shared: "ordered Tuesday" and "on Wednesday ordered", not "the earthquake on
-Saturday" and "raised the toll on Tuesday"), and a denial counts only when it
-is not in a relative clause ("others who did not work there"), not a passive
-"be denied entry", and governs a word the other claim asserts that the
-denying claim does not also assert elsewhere.
+In v2 (``rules=2``, ``comparer.facts.v2``) a denial counts only when it is
+not a passive "be denied entry" and governs a word the other claim asserts
+that the denying claim does not also assert elsewhere.
 
 Each conflict is returned as its kind and the values with the claims that
 give each, so a contested fact lists every value with its sources and spans.
@@ -43,10 +39,6 @@ NEGATION_OVERLAP = 0.6
 VALUE_OVERLAP = 0.3
 _NEGATION_CUE = re.compile(r"\b(?:not|never|no longer|n[o’']t|denied|denies|deny)\b|n[’']t\b", re.IGNORECASE)
 _DIGITS = re.compile(r"\d[\d,]*")
-#: v2: words either side of a date that say what it dates
-DATE_WINDOW = 2
-#: v2: a negation right after a relative pronoun denies a detail of a relative clause, not the claim
-_RELATIVE = re.compile(r"\b(?:who|whom|which|that|whose)\s+(?:\w+\s+)?$", re.IGNORECASE)
 _PASSIVE_DENIED = re.compile(r"\b(?:be|been|being|is|are|was|were|get|got)\s+denied\b", re.IGNORECASE)
 
 
@@ -116,40 +108,15 @@ def _quantities(claims: Sequence[Claim]) -> Conflict | None:
     return None
 
 
-def _dates(claims: Sequence[Claim], same_act: bool = False) -> Conflict | None:
+def _dates(claims: Sequence[Claim]) -> Conflict | None:
     values: dict[str, list[int]] = {}
     for i, c in enumerate(claims):
         days = {d[0] for d in c.dates}
         if len(days) == 1:  # a claim naming two days ("late Saturday or early Sunday") dates nothing for sure
             values.setdefault(days.pop(), []).append(i)
-    if len(values) > 1 and _different_sources(claims, values) and _related(claims, values) and (not same_act or _same_act(claims, values)):
+    if len(values) > 1 and _different_sources(claims, values) and _related(claims, values):
         return Conflict("date", values, "different dates: " + " vs ".join(values))
     return None
-
-
-def _dates_v2(claims: Sequence[Claim]) -> Conflict | None:
-    return _dates(claims, same_act=True)
-
-
-def _date_context(claim: Claim) -> frozenset[str]:
-    """The content words within :data:`DATE_WINDOW` words either side of the claim's date: what the date dates."""
-    iso, start, end = claim.dates[0]
-    text, s = claim.article.text, claim.start
-    before = text[s:start].split()[-DATE_WINDOW:]
-    after = text[end:claim.end].split()[:DATE_WINDOW]
-    return content_words(" ".join(before + after))
-
-
-def _same_act(claims: Sequence[Claim], values: dict) -> bool:
-    """Do two claims of different sources giving different days date the same act ("ordered Tuesday" and "on
-    Wednesday ordered"), not two acts of one story ("the earthquake on Saturday", "raised the toll on Tuesday")?"""
-    groups = list(values.values())
-    for k, a in enumerate(groups):
-        for b in groups[k + 1:]:
-            if any(claims[i].source != claims[j].source and _date_context(claims[i]) & _date_context(claims[j])
-                   for i in a for j in b):
-                return True
-    return False
 
 
 def _actors(claims: Sequence[Claim]) -> Conflict | None:
@@ -206,14 +173,11 @@ def _negates_shared(negated: Claim, plain: Claim) -> bool:
 
 
 def _negates_asserted(negated: Claim, plain: Claim) -> bool:
-    """v2 of :func:`_negates_shared`: the denial is of the claim's statement, not of a relative clause ("others who
-    did not work for him"), nor a passive refusal ("be denied entry"), and the word it governs is one the other claim
-    asserts and the denying claim does not assert elsewhere ("it's not going to be good" and "is going in the wrong
-    direction" both say "going")."""
+    """v2 of :func:`_negates_shared`: the denial is not a passive refusal ("be denied entry"), and the word it governs
+    is one the other claim asserts and the denying claim does not assert elsewhere ("it's not going to be good" and
+    "is going in the wrong direction" both say "going")."""
     text = _PASSIVE_DENIED.sub(lambda m: " " * len(m.group(0)), negated.text)
     for m in _NEGATION_CUE.finditer(text):
-        if _RELATIVE.search(text, max(0, m.start() - 25), m.start()):
-            continue
         window = text[m.end():].split()[:4]
         after = content_words(" ".join(window))
         rest = content_words(text[:m.start()] + " " + " ".join(text[m.end():].split()[4:]))
@@ -234,7 +198,7 @@ def _different_sources(claims: Sequence[Claim], values: dict) -> bool:
 
 CHECKS: tuple[Callable[[Sequence[Claim]], Conflict | None], ...] = (_counts, _quantities, _dates, _actors, _negation)
 #: the checks of comparer.facts.v2: dates of the same act, denials of what the other claim asserts
-CHECKS_V2: tuple[Callable[[Sequence[Claim]], Conflict | None], ...] = (_counts, _quantities, _dates_v2, _actors, _negation_v2)
+CHECKS_V2: tuple[Callable[[Sequence[Claim]], Conflict | None], ...] = (_counts, _quantities, _dates, _actors, _negation_v2)
 
 
 def find_conflict(claims: Sequence[Claim], rules: int = 1) -> Conflict | None:
