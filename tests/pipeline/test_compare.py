@@ -151,6 +151,17 @@ def test_v2_reads_no_quantity_in_a_name_or_a_tally():
     assert units[2] == [("soldier", 900.0)]
 
 
+
+def test_v2_reads_short_multipliers_and_no_unit_in_a_function_word():
+    from storyline.pipeline.compare.claims import split_claims
+
+    text = "The US will share up to 60m doses, and claims rose by 37,000 to 412,000 last week in the states."
+    (claim,) = split_claims(article("a", "A", text), (), None, 2)
+    assert [(q.unit, q.value) for q in claim.quantities] == [("dose", 60e6)]
+    (old,) = split_claims(article("a", "A", text), (), None, 1)
+    assert ("dose", 60.0) in [(q.unit, q.value) for q in old.quantities]
+
+
 def test_v2_denial_must_govern_what_the_other_asserts_and_not_be_a_passive_refusal():
     from storyline.pipeline.compare.conflicts import find_conflict
 
