@@ -1,10 +1,12 @@
 """Cost of comparing one large event: N reports of one topic compared as one event.
 
-    python scripts/compare_cost.py ../shared/data/timelines/t17/egypt/articles.jsonl --reports 200
+    python scripts/compare_cost.py ../shared/data/timelines/t17/egypt/articles.jsonl --reports 200 \
+        [--comparer comparer.facts.v1 --comparer comparer.facts.v2]
 
-The reports are analysed by the real pipeline first (not timed); the comparer
-(``comparer.facts.v1`` with the default embedder) is then timed on all of them
-as one event. Prints reports, claims, facts and seconds as JSON.
+The reports are analysed by the real pipeline first (not timed); each comparer
+(the default one, or each ``--comparer`` in turn, side by side on the same
+analysed reports, with the default embedder) is then timed on all of them as
+one event. Prints reports, claims, facts and seconds as one JSON line per comparer.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("corpus")
     parser.add_argument("--reports", type=int, default=200)
+    parser.add_argument("--comparer", action="append", default=[], help="A registered comparer (repeatable).")
     args = parser.parse_args(argv)
     rows = [json.loads(line) for line in open(args.corpus, encoding="utf-8")]
     rows = [r for r in rows if (r.get("text") or "").strip()][: args.reports]
@@ -33,15 +36,20 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as folder:
         engine = storyline.Storyline(Path(folder) / "cost.db")
         mentions = {a.id: x.mentions for a, x in zip(articles, engine.analyse(articles))}
-        comparer, embedder = engine.components.get("comparer"), engine.components.get("embedder")
+        embedder = engine.components.get("embedder")
         embedder.embed(["warm up"])
-        started = time.perf_counter()
-        comparison = comparer.compare("E1", articles, mentions, (), embedder)
-        seconds = time.perf_counter() - started
+        from storyline import registry
+
+        comparers = [registry.create(n, engine.options) for n in args.comparer] or [engine.components.get("comparer")]
+        for comparer in comparers:
+            started = time.perf_counter()
+            comparison = comparer.compare("E1", articles, mentions, (), embedder)
+            seconds = time.perf_counter() - started
+            claims = sum(len(f.supports) for f in comparison.facts)
+            print(json.dumps({"comparer": comparer.name, "reports": len(articles), "characters": sum(len(a.text) for a in articles),
+                              "claims": claims, "facts": len(comparison.facts), "note": comparison.note,
+                              "seconds": round(seconds, 2)}), flush=True)
         engine.close()
-    claims = sum(len(f.supports) for f in comparison.facts)
-    print(json.dumps({"reports": len(articles), "characters": sum(len(a.text) for a in articles), "claims": claims,
-                      "facts": len(comparison.facts), "note": comparison.note, "seconds": round(seconds, 2)}))
     return 0
 
 

@@ -1,7 +1,7 @@
 """Contradiction benchmark of the comparison stage: alter one report of a real event, see the fact come back contested.
 
     python scripts/contradiction_benchmark.py ../shared/data/clustering/allsides_dev.jsonl \
-        ../shared/data/clustering/ecbplus_dev.jsonl [--json] [--max-reports 6]
+        ../shared/data/clustering/ecbplus_dev.jsonl [--json] [--max-reports 6] [--comparer comparer.facts.v1]
 
 Events are the corpora's gold events with reports from two or more sources
 (at most ``--max-reports`` each). Every report is analysed by the real
@@ -114,7 +114,7 @@ def _alter(kind: str, claim: Claim) -> tuple[str, int, int, set[str]] | None:
         digits = re.search(r"\d[\d,.]*", text[s:])
         old = digits.group(0)
         new = str(int(float(old.replace(",", "")) * 2 + 3)) if "." not in old else f"{float(old) * 2 + 3:.1f}"
-        return text[:s + digits.start()] + new + text[s + digits.end():], claim.start, claim.end, {"__number__"}
+        return text[:s + digits.start()] + new + text[s + digits.end():], claim.start, claim.end, {f"#{old}", f"#{new}"}
     if kind == "date":
         iso, s, e = claim.dates[0]
         phrase = text[s - claim.start:e - claim.start]
@@ -137,7 +137,8 @@ def _alter(kind: str, claim: Claim) -> tuple[str, int, int, set[str]] | None:
         if ea > sb:
             return None
         new = text[:sa] + text[sb:eb] + text[ea:sb] + text[sa:ea] + text[eb:]
-        return new, claim.start, claim.end, {"__actors__"}
+        forward, backward = f"{claim.actor1.name} \u2192 {claim.actor2.name}", f"{claim.actor2.name} \u2192 {claim.actor1.name}"
+        return new, claim.start, claim.end, {forward, backward}
     m = _AUX.search(text)
     return text[:m.end()] + " not" + text[m.end():], claim.start, claim.end, {"asserted", "denied"}
 
@@ -149,14 +150,15 @@ def _found(comparison, article_id: str, start: int, expected: set[str], kind: st
         if not any(s.article == article_id and s.start <= start < max(s.end, start + 1) for s in fact.supports):
             continue
         values = {v.value for v in fact.values}
-        if expected == {"__number__"} or expected == {"__actors__"}:
-            return fact.kind == ("count" if kind == "count" else "actors")
+        if all(e.startswith("#") for e in expected):  # a number with its unit: both numbers among the values
+            shown = " | ".join(values)
+            return fact.kind == "count" and all(re.search(rf"(?<![\d.,]){re.escape(e[1:])}(?![\d]|[.,]\d)", shown) for e in expected)
         return expected <= values or expected <= {v.split()[0] for v in values} | values
     return False
 
 
-def run(paths: list[str], max_reports: int, limit: int | None) -> dict:
-    options = load_options(environ={})
+def run(paths: list[str], max_reports: int, limit: int | None, comparer: str | None = None, n_examples: int = 40) -> dict:
+    options = load_options(environ={}, overrides={"comparer": comparer} if comparer else None)
     with tempfile.TemporaryDirectory() as folder:
         engine = storyline.Storyline(Path(folder) / "bench.db", options)
         bench = Bench(engine)
@@ -201,16 +203,16 @@ def run(paths: list[str], max_reports: int, limit: int | None) -> dict:
                                        and any(s.article == other.article.id and s.start == other.start for s in f.supports)
                                        for f in again.facts)
                         missed[(kind, together)] += 1
-                        if len(examples) < 40:
+                        if len(examples) < n_examples:
                             examples.append({"kind": kind, "missed": new_claim, "other": other.text, "aligned": together})
         engine.close()
     recall = {k: round(found[k] / totals[k], 3) if totals[k] else None for k in KINDS}
     n = sum(totals.values())
-    return {"corpora": [Path(p).name for p in paths], "n_events": n_events, "false_alarm_events": false_alarm_events,
+    return {"corpora": [Path(p).name for p in paths], "comparer": bench.comparer.name, "n_events": n_events, "false_alarm_events": false_alarm_events,
             "false_alarm_rate": round(false_alarm_events / max(1, n_events), 4), "n_altered": n, "altered_by_kind": dict(totals),
             "recall": round(sum(found.values()) / max(1, n), 4), "recall_by_kind": recall,
             "missed_aligned": {k: missed[(k, True)] for k in KINDS}, "missed_not_aligned": {k: missed[(k, False)] for k in KINDS},
-            "seconds": round(time.perf_counter() - started, 1), "examples": examples[:40]}
+            "seconds": round(time.perf_counter() - started, 1), "examples": examples[:n_examples]}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -218,9 +220,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("corpora", nargs="+")
     parser.add_argument("--max-reports", type=int, default=6)
     parser.add_argument("--limit", type=int, default=None, help="At most this many events per corpus.")
+    parser.add_argument("--comparer", default=None, help="A registered comparer (default: the default setting).")
+    parser.add_argument("--examples", type=int, default=40, help="At most this many false alarms and misses shown.")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
-    result = run(args.corpora, args.max_reports, args.limit)
+    result = run(args.corpora, args.max_reports, args.limit, args.comparer, args.examples)
     if args.json:
         print(json.dumps(result, indent=1, ensure_ascii=False))
     else:

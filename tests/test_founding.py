@@ -161,8 +161,6 @@ def _fact_with(comparison, *phrases):
     raise AssertionError(f"no fact states {phrases}")
 
 
-@pytest.mark.xfail(strict=True, reason="after the records merge (issue 12) the two reports' 'train and advise local fighters' / "
-                   "'training local forces' sentences are no longer aligned into one fact (seen 2026-12-02; to mend in the aligner)")
 def test_the_founding_comparison_agrees_on_the_airstrike_and_says_what_each_relay_adds(founding):
     (story,) = plain(founding.stories())
     (event,) = story["events"]

@@ -73,6 +73,8 @@ REGISTRATIONS: tuple[Registration, ...] = (
                  help="PLOVER / ACLED event types, linear model over word n-grams"),
     Registration("comparer.facts.v1", f"{_P}.compare:_facts",
                  help="claims aligned into facts by embeddings and slots; agreed / single / contested, framing terms"),
+    Registration("comparer.facts.v2", f"{_P}.compare:_facts_v2",
+                 help="v1 with a one-to-one matching of two reports' claims and rare entities as a slot"),
     Registration("kind.linear.v1", f"{_P}.record.kind:_linear", ("kind-linear-v1.json",),
                  help="event kind (politics, conflict, economy, health, ...; IPTC top level), linear model over word n-grams"),
     Registration("recorder.agreement.v1", f"{_P}.recorder:_agreement",

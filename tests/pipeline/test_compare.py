@@ -8,7 +8,11 @@ from pathlib import Path
 import pytest
 
 from storyline.model import Article, Relay, Segment
-from storyline.pipeline.compare import FactsComparer
+import numpy as np
+
+from storyline.model import Mention
+from storyline.pipeline.compare import FactsComparer, FactsComparerV2
+from storyline.pipeline.compare.align import AlignParams, _matches, _mutual_best
 from storyline.pipeline.compare.framing import Lexicons
 from storyline.pipeline.embed import HashingEmbedder
 
@@ -28,8 +32,45 @@ def article(aid: str, source: str, *sentences: str) -> Article:
     return Article(aid, text, source=source, published=DAY, segments=tuple(segments))
 
 
-def compare(*articles: Article, relays=(), lexicons=None):
-    return FactsComparer(lexicons).compare("E1", articles, {}, relays, HashingEmbedder()).to_dict()
+COMPARER = [FactsComparer]
+
+
+@pytest.fixture(autouse=True, params=[FactsComparer, FactsComparerV2], ids=["v1", "v2"])
+def version(request):
+    """Every behaviour below holds for both versions of the comparer."""
+    COMPARER[0] = request.param
+    yield request.param
+    COMPARER[0] = FactsComparer
+
+
+def compare(*articles: Article, relays=(), lexicons=None, mentions=None):
+    return COMPARER[0](lexicons).compare("E1", articles, mentions or {}, relays, HashingEmbedder()).to_dict()
+
+
+def test_v2_matches_one_to_one_strongest_first_where_v1_keeps_only_mutual_best_pairs():
+    block = np.array([[0.9, 0.5], [0.8, 0.45]])
+    assert [(i, j) for _, i, j in _mutual_best(block, [0, 1], [2, 3], 0.42)] == [(0, 2)]
+    assert [(i, j) for _, i, j in _matches(block, [0, 1], [2, 3], 0.42)] == [(0, 2), (1, 3)]
+    assert _matches(block, [0, 1], [2, 3], 0.95) == []
+    with pytest.raises(ValueError, match="matching"):
+        AlignParams(matching="best")
+
+
+def _entity(article: Article, phrase: str, key: str) -> Mention:
+    start = article.text.index(phrase)
+    return Mention(article.id, start, start + len(phrase), phrase, "ORG", key)
+
+
+def test_v2_aligns_two_wordings_of_one_mission_through_the_entity_they_both_name(version):
+    a = article("a", "Outlet A", "Russian jets struck the garrison near the Jordanian border on Wednesday morning.",
+                "US troops there train local forces who fight the remnants of the Islamic State in the desert.")
+    b = article("b", "Outlet B", "Russian jets struck the garrison near the Jordanian border on Wednesday morning.",
+                "The troops run a mission to train and advise local fighters against ISIS in the desert.")
+    mentions = {"a": [_entity(a, "the Islamic State", "islamic state")], "b": [_entity(b, "ISIS", "islamic state")]}
+    c = compare(a, b, mentions=mentions)
+    mission = next(f for f in c["facts"] if any("train" in s["text"] for s in f["supports"]))
+    assert len(mission["supports"]) == (2 if version is FactsComparerV2 else 1)
+    assert not [f for f in c["facts"] if f["status"] == "contested"]
 
 
 def test_one_report_has_only_single_facts_and_says_so():
@@ -90,3 +131,47 @@ def test_framing_lists_the_loaded_words_one_outlet_uses_where_the_other_does_not
     terms = {t["term"].lower() for t in c["by_source"]["Outlet A"]["framing"]}
     assert "militants" in terms or "stormed" in terms
     assert not {t["term"].lower() for t in c["by_source"]["Outlet B"]["framing"]} & terms
+
+
+def _claims(rules: int, *texts: str):
+    from storyline.pipeline.compare.claims import split_claims
+
+    return [c for k, t in enumerate(texts) for c in split_claims(article(f"a{k}", f"Outlet {k}", t), (), None, rules)]
+
+
+def test_v2_reads_no_quantity_in_a_name_or_a_tally():
+    from storyline.pipeline.compare.claims import split_claims
+
+    text = "The troops got the COVID-19 vaccine after a 67-32 vote of the senators, and 900 soldiers waited."
+    units = {1: [], 2: []}
+    for rules in units:
+        (claim,) = split_claims(article("a", "A", text), (), None, rules)
+        units[rules] = [(q.unit, q.value) for q in claim.quantities]
+    assert ("soldier", 900.0) in units[1] and ("vaccine", 19.0) in units[1]
+    assert units[2] == [("soldier", 900.0)]
+
+
+
+def test_v2_reads_short_multipliers_and_no_unit_in_a_function_word():
+    from storyline.pipeline.compare.claims import split_claims
+
+    text = "The US will share up to 60m doses, and claims rose by 37,000 to 412,000 last week in the states."
+    (claim,) = split_claims(article("a", "A", text), (), None, 2)
+    assert [(q.unit, q.value) for q in claim.quantities] == [("dose", 60e6)]
+    (old,) = split_claims(article("a", "A", text), (), None, 1)
+    assert ("dose", 60.0) in [(q.unit, q.value) for q in old.quantities]
+
+
+def test_v2_denial_must_govern_what_the_other_asserts_and_not_be_a_passive_refusal():
+    from storyline.pipeline.compare.conflicts import find_conflict
+
+    echo = _claims(2, "Fauci said that the country is going in the wrong direction as cases surge across the country.",
+                   "Fauci said it is not going to be good and the country is going in the wrong direction as cases surge.")
+    assert find_conflict(echo, 1) is not None and find_conflict(echo, 2) is None
+    refused = ("Diners in the city will have to show proof of vaccination to eat indoors at restaurants.",
+               "Diners in the city will have to show proof of vaccination or be denied entry to restaurants.")
+    assert find_conflict(_claims(1, *refused), 1) is not None and find_conflict(_claims(2, *refused), 2) is None
+    denial = _claims(2, "Russian forces attacked the convoy of aid trucks near the border town on the main road.",
+                     "Russian forces did not attack the convoy of aid trucks near the border town on the main road.")
+    conflict = find_conflict(denial, 2)
+    assert conflict is not None and conflict.kind == "negation"

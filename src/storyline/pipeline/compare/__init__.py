@@ -24,7 +24,7 @@ from .claims import Claim, split_claims
 from .conflicts import find_conflict
 from .framing import Lexicons, framing_terms
 
-__all__ = ["Comparer", "FactsComparer"]
+__all__ = ["Comparer", "FactsComparer", "FactsComparerV2"]
 
 #: claims per report when an event has many reports (the cost of one event stays bounded)
 _LARGE_EVENT = 40
@@ -43,8 +43,13 @@ class FactsComparer:
 
     name = "comparer.facts.v1"
 
+    #: the aligner's settings of this version (see :class:`AlignParams`)
+    default_params = AlignParams()
+    #: the slot and conflict rules of this version (see ``split_claims`` and ``find_conflict``)
+    rules = 1
+
     def __init__(self, lexicons: Lexicons | None = None, params: AlignParams | None = None) -> None:
-        self.lexicons, self.params = lexicons, params or AlignParams()
+        self.lexicons, self.params = lexicons, params or self.default_params
 
     def claims(self, articles: Sequence[Article], mentions: Mapping[str, Sequence[Mention]],
                relays: Sequence[Relay]) -> list[Claim]:
@@ -53,7 +58,7 @@ class FactsComparer:
         limit = _CLAIMS_IN_LARGE_EVENTS if len(kept) > _LARGE_EVENT else None
         out: list[Claim] = []
         for a in kept:
-            out += split_claims(a, mentions.get(a.id, ()), relayed.get(a.id))[:limit]
+            out += split_claims(a, mentions.get(a.id, ()), relayed.get(a.id), self.rules)[:limit]
         return out
 
     def compare(self, event_id: str, articles: Sequence[Article], mentions: Mapping[str, Sequence[Mention]],
@@ -61,7 +66,7 @@ class FactsComparer:
         claims = self.claims(articles, mentions, relays)
         groups = align(claims, embedder.embed, self.params)
         group_of = _independence(articles, relays)
-        facts = [_fact(f"F{k + 1}", [claims[i] for i in g], group_of) for k, g in enumerate(groups)]
+        facts = [_fact(f"F{k + 1}", [claims[i] for i in g], group_of, self.rules) for k, g in enumerate(groups)]
         facts.sort(key=_fact_order)
         facts = [_renumber(f, k) for k, f in enumerate(facts)]
         sources = sorted({c.source for c in claims} | {a.source or a.id for a in articles if not a.duplicate_of})
@@ -71,6 +76,18 @@ class FactsComparer:
                          for r in relays)
         note = _note(sources, facts, self.lexicons)
         return Comparison(event_id, tuple(facts), by_source, upstream, note, self.name)
+
+
+class FactsComparerV2(FactsComparer):
+    """v1 with a one-to-one matching of two reports' claims (not only mutual best matches) and the entities few
+    claims of the event name as a slot ("train and advise local fighters to combat ... ISIS" and "training local
+    forces fighting ... the Islamic State" are one fact); its slots and conflicts follow the v2 rules (no quantity
+    in a name or a tally; a denial must govern a word the other claim asserts and the denying claim does not
+    assert itself; no denial in a passive "be denied")."""
+
+    name = "comparer.facts.v2"
+    default_params = AlignParams(matching="greedy", entity_slots=True)
+    rules = 2
 
 
 def _independence(articles: Sequence[Article], relays: Sequence[Relay]) -> dict[str, str]:
@@ -94,11 +111,11 @@ def _kind(claims: Sequence[Claim]) -> str:
     return "statement"
 
 
-def _fact(fact_id: str, claims: list[Claim], group_of: Mapping[str, str]) -> Fact:
+def _fact(fact_id: str, claims: list[Claim], group_of: Mapping[str, str], rules: int = 1) -> Fact:
     sources = tuple(sorted({c.source for c in claims}))
     independent = len({group_of.get(s, s) for s in sources})
     supports = tuple(_support(c) for c in claims)
-    conflict = find_conflict(claims)
+    conflict = find_conflict(claims, rules)
     if conflict is not None:
         values = tuple(FactValue(v, tuple(sorted({claims[i].source for i in ids})), tuple(_support(claims[i]) for i in ids))
                        for v, ids in conflict.values.items())
@@ -152,6 +169,14 @@ def _note(sources: Sequence[str], facts: Sequence[Fact], lexicons: Lexicons | No
     return "; ".join(parts)
 
 
-def _facts(options) -> FactsComparer:
+def _lexicons(options) -> Lexicons | None:
     folder = getattr(options, "lexicons", "") or ""
-    return FactsComparer(Lexicons.load(folder) if folder else None)
+    return Lexicons.load(folder) if folder else None
+
+
+def _facts(options) -> FactsComparer:
+    return FactsComparer(_lexicons(options))
+
+
+def _facts_v2(options) -> FactsComparerV2:
+    return FactsComparerV2(_lexicons(options))

@@ -2,14 +2,17 @@
 
 Two claims are scored by the cosine of their sentence embeddings and the
 overlap of their content words (a set cosine); a slot both state the same
-way (an event date, a count, an actor) adds to the score. A link is made
-only between mutual best matches of two reports above the threshold, and
-links are merged strongest first into facts that never hold two claims of
+way (an event date, a count, an actor; in v2 also an entity few claims of
+the event name, so "ISIS" and "the Islamic State" agree) adds to the score.
+Links between two reports' claims above the threshold are their mutual best
+matches (v1) or a one-to-one matching, strongest pair first (v2: a claim
+whose best partner was taken by a stronger pair may take its next best).
+Links are merged strongest first into facts that never hold two claims of
 one report: two different statements of one report are never called one
 fact, and a claim states at most one fact of another report.
 
-The cost is one matrix product per event (claims x claims) plus the mutual
-best search: linear in the pairs of claims, bounded by ``MAX_CLAIMS`` per report.
+The cost is one matrix product per event (claims x claims) plus the matching
+of each pair of reports: linear in the pairs of claims, bounded by ``MAX_CLAIMS`` per report.
 """
 
 from __future__ import annotations
@@ -23,6 +26,9 @@ from .claims import Claim
 
 __all__ = ["AlignParams", "pair_scores", "align", "lexical_overlap"]
 
+#: the share of an event's claims an entity may be named in and still count as a slot (see ``_rare_entities``)
+RARE_ENTITY = 0.2
+
 
 @dataclass(frozen=True)
 class AlignParams:
@@ -32,6 +38,14 @@ class AlignParams:
     threshold: float = 0.42
     #: claims whose best word overlap with another report is below this are not embedded (see ``_vectors``)
     min_lexical: float = 0.1
+    #: "mutual" links only mutual best matches of two reports (v1); "greedy" matches them one to one, strongest first
+    matching: str = "mutual"
+    #: entities rare in the event count as a slot two claims agree on (v2)
+    entity_slots: bool = False
+
+    def __post_init__(self) -> None:
+        if self.matching not in ("mutual", "greedy"):
+            raise ValueError(f"AlignParams.matching must be 'mutual' or 'greedy', not {self.matching!r}")
 
 
 def lexical_overlap(a: frozenset[str], b: frozenset[str]) -> float:
@@ -68,12 +82,23 @@ def _word_matrix(claims: Sequence[Claim]) -> np.ndarray:
     return sparse.diags(1.0 / norms) @ m
 
 
-def _slot_keys(c: Claim) -> set[str]:
+def _slot_keys(c: Claim, rare: frozenset[str] = frozenset()) -> set[str]:
     keys = {f"date:{d[0]}" for d in c.dates}
     keys |= {f"count:{m.kind}" for m in c.counts}
     keys |= {f"qty:{q.unit}" for q in c.quantities}
     keys |= {f"actor:{a.key}" for a in (c.actor1, c.actor2) if a is not None}
+    keys |= {f"entity:{k}" for k in c.entities & rare}
     return keys
+
+
+def _rare_entities(claims: Sequence[Claim]) -> frozenset[str]:
+    """Entities named by at most :data:`RARE_ENTITY` of the event's claims: naming one of them is a slot two claims
+    agree on ("ISIS" and "the Islamic State"); the entities most claims name (the countries of the event) are not."""
+    df: dict[str, int] = {}
+    for c in claims:
+        for k in c.entities:
+            df[k] = df.get(k, 0) + 1
+    return frozenset(k for k, n in df.items() if n <= max(2, RARE_ENTITY * len(claims)))
 
 
 def _vectors(claims: Sequence[Claim], lexical: np.ndarray, other: np.ndarray, embed, params: AlignParams) -> np.ndarray:
@@ -103,7 +128,8 @@ def pair_scores(claims: Sequence[Claim], embed, params: AlignParams) -> np.ndarr
     vectors = _vectors(claims, lexical, other, embed, params)
     cosine = np.clip(vectors @ vectors.T, 0.0, 1.0).astype(np.float32)
     score = params.cosine * cosine + params.lexical * lexical
-    slots = [_slot_keys(c) for c in claims]
+    rare = _rare_entities(claims) if params.entity_slots else frozenset()
+    slots = [_slot_keys(c, rare) for c in claims]
     for i in range(n):
         if not slots[i]:
             continue
@@ -112,6 +138,33 @@ def pair_scores(claims: Sequence[Claim], embed, params: AlignParams) -> np.ndarr
                 score[i, j] += params.slot_bonus
     score[~other] = 0.0
     return score
+
+
+def _mutual_best(block: np.ndarray, a: Sequence[int], b: Sequence[int], threshold: float) -> list[tuple[float, int, int]]:
+    """The pairs of two reports' claims that are each other's best match, scoring at least ``threshold`` (v1)."""
+    if block.size == 0:
+        return []
+    best_b, best_a = block.argmax(axis=1), block.argmax(axis=0)
+    return [(float(block[ia, jb]), a[ia], b[jb]) for ia, jb in enumerate(best_b)
+            if best_a[jb] == ia and block[ia, jb] >= threshold]
+
+
+def _matches(block: np.ndarray, a: Sequence[int], b: Sequence[int], threshold: float) -> list[tuple[float, int, int]]:
+    """A one-to-one matching of two reports' claims, strongest pair first, of pairs scoring at least ``threshold``:
+    every mutual best pair, and a claim whose best partner was taken by a stronger pair may take its next best
+    (one sentence of a report may state what two clauses of the other state)."""
+    rows, cols = np.nonzero(block >= threshold)
+    if not len(rows):
+        return []
+    order = np.argsort(-block[rows, cols], kind="stable")
+    used_a, used_b, out = set(), set(), []
+    for k in order:
+        i, j = int(rows[k]), int(cols[k])
+        if i not in used_a and j not in used_b:
+            used_a.add(i)
+            used_b.add(j)
+            out.append((float(block[i, j]), a[i], b[j]))
+    return out
 
 
 def align(claims: Sequence[Claim], embed, params: AlignParams) -> list[list[int]]:
@@ -125,13 +178,8 @@ def align(claims: Sequence[Claim], embed, params: AlignParams) -> list[list[int]
     groups = list(by_article.values())
     for gi, a in enumerate(groups):
         for b in groups[gi + 1:]:
-            block = score[np.ix_(a, b)]
-            if block.size == 0:
-                continue
-            best_b, best_a = block.argmax(axis=1), block.argmax(axis=0)
-            for ia, jb in enumerate(best_b):
-                if best_a[jb] == ia and block[ia, jb] >= params.threshold:
-                    links.append((float(block[ia, jb]), a[ia], b[jb]))
+            pick = _matches if params.matching == "greedy" else _mutual_best
+            links += pick(score[np.ix_(a, b)], a, b, params.threshold)
     parent = list(range(n))
     members = {i: {claims[i].article.id} for i in range(n)}
 

@@ -49,6 +49,16 @@ _MAY_COUNT = re.compile(r"kill|dead|die|death|slain|murder|execut|behead|lynch|m
 _MAY_DATE = re.compile(r"\d|day\b|tonight|yesterday|week|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec", re.IGNORECASE)
 _NEGATION = re.compile(
     r"\b(?:not|never|no longer|n[o’']t|denied|denies|deny|rejected the claim|refused to)\b|\w+n[’']t\b", re.IGNORECASE)
+#: v2: "be denied entry", "were denied bail": a passive "denied" is a refusal of something, not a denial of a statement
+_PASSIVE_DENIED = re.compile(r"\b(?:be|been|being|is|are|was|were|get|got)\s+denied\b", re.IGNORECASE)
+#: v2: a number glued to a name by a hyphen ("COVID-19", "F-16") or one side of a tally or range ("67-32") is no quantity
+_NAMED_OR_TALLY = re.compile(r"(?:[A-Za-z]-|\d[-–])$")
+_TALLY_AFTER = re.compile(r"[-–]\d")
+#: v2: "60m", "5bn", "10k": a multiplier written as a letter or two right after the number
+_SHORT_MULTIPLIER = re.compile(r"(k|m|bn|b|tn)(?![A-Za-z])", re.IGNORECASE)
+_SHORT_MULTIPLIERS = {"k": 1e3, "m": 1e6, "b": 1e9, "bn": 1e9, "tn": 1e12}
+#: v2: words the unit pattern may take for a noun that measure nothing ("412,000 last week", "121 still missing")
+_NOT_A_UNIT = frozenset("last next past previous first second third new other additional still only just less fewer".split())
 _STOP = frozenset("""a an the of to in on at by for with from and or but as is are was were be been being has have had do does
 did that this these those it its their his her they them he she we you i which who whom whose what when where while
 there here than then so such into over under about after before between also not no said says say told according
@@ -90,6 +100,8 @@ class Claim:
     actor2: Actor | None = None
     negated: bool = False
     words: frozenset[str] = field(default_factory=frozenset)
+    #: the linked keys of the named entities in the claim ("ISIS" and "the Islamic State" share one)
+    entities: frozenset[str] = field(default_factory=frozenset)
     #: set by the aligner: the fact the claim states
     fact: int | None = None
 
@@ -131,17 +143,23 @@ def _clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return spans
 
 
-def _quantities(text: str, start: int, end: int, counted: Sequence[tuple[int, int]]) -> tuple[Quantity, ...]:
+def _quantities(text: str, start: int, end: int, counted: Sequence[tuple[int, int]], rules: int = 1) -> tuple[Quantity, ...]:
     out = []
     for m in _NUMBER.finditer(text, start, end):
         if any(s <= m.start() < e for s, e in counted):
             continue  # a count of killed or injured has its own slot
+        if rules >= 2 and (_NAMED_OR_TALLY.search(text, max(start, m.start() - 2), m.start())
+                           or _TALLY_AFTER.match(text, m.end())):
+            continue
         num = float(m.group("num").replace(",", ""))
         if m.group("mult"):
             num *= {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}[m.group("mult")]
+        short = _SHORT_MULTIPLIER.match(text, m.end()) if rules >= 2 and not m.group("mult") else None
+        if short:  # "60m doses", "$5bn", "10k runners"
+            num *= _SHORT_MULTIPLIERS[short.group(1).lower()]
         if 1900 <= num <= 2100 and not m.group("cur"):
             continue  # a year
-        unit_m = _UNIT.match(text, m.end())
+        unit_m = _UNIT.match(text, short.end() if short else m.end())
         if m.group("cur"):
             unit = m.group("cur")
         elif unit_m and unit_m.group(0).strip().lower() in ("percent", "per cent", "%"):
@@ -150,7 +168,8 @@ def _quantities(text: str, start: int, end: int, counted: Sequence[tuple[int, in
             unit = unit_m.group("noun").lower().rstrip("s")
         else:
             continue
-        if unit in _STOP or unit in ("year", "month", "day", "week", "hour", "minute", "am", "pm"):
+        if unit in _STOP or unit in ("year", "month", "day", "week", "hour", "minute", "am", "pm") or (
+                rules >= 2 and unit in _NOT_A_UNIT):
             continue
         before = text[max(start, m.start() - 20):m.start()].lower()
         approx = bool(re.search(r"(?:about|around|nearly|almost|roughly|some|over|more than|at least|up to|approximately|estimated)\s*$", before))
@@ -158,15 +177,16 @@ def _quantities(text: str, start: int, end: int, counted: Sequence[tuple[int, in
     return tuple(out)
 
 
-def _slots(claim: Claim, mentions: Sequence[Mention], anchor: dt.date | None) -> None:
+def _slots(claim: Claim, mentions: Sequence[Mention], anchor: dt.date | None, rules: int = 1) -> None:
     text, s, e = claim.article.text, claim.start, claim.end
     sentence = text[s:e]
     if _MAY_COUNT.search(sentence):  # the count patterns are costly: only where a casualty word stands
         claim.counts = tuple(CountMention(c.kind, c.value, c.start + s, c.end + s, c.text, c.exact, c.low, c.high, c.total,
                                           c.negation, c.scope) for c in find_counts(sentence))
-    claim.quantities = _quantities(text, s, e, [(c.start, c.end) for c in claim.counts])
-    claim.negated = bool(_NEGATION.search(sentence))
+    claim.quantities = _quantities(text, s, e, [(c.start, c.end) for c in claim.counts], rules)
+    claim.negated = bool(_NEGATION.search(_PASSIVE_DENIED.sub(" ", sentence) if rules >= 2 else sentence))
     claim.words = content_words(sentence)
+    claim.entities = frozenset(m.key for m in mentions if m.label in LABELS and m.key and s <= m.start and m.end <= e)
     if not _MAY_DATE.search(sentence):
         claim.dates = ()
     else:
@@ -206,8 +226,10 @@ def _attribution(mentions: Sequence[Mention], start: int, end: int) -> tuple[str
     return None, None
 
 
-def split_claims(article: Article, mentions: Sequence[Mention], upstream: str | None = None) -> list[Claim]:
-    """The claims of one report, in text order (at most :data:`MAX_CLAIMS`)."""
+def split_claims(article: Article, mentions: Sequence[Mention], upstream: str | None = None, rules: int = 1) -> list[Claim]:
+    """The claims of one report, in text order (at most :data:`MAX_CLAIMS`); ``rules`` 2 reads slots as v2 does
+    (no quantity in a name or a tally, "60m" is 60 million, no unit "last" or "still", no denial in a passive
+    "be denied")."""
     source = article.source or article.id
     sentences = [seg for seg in article.segments if seg.kind == "sentence"] or []
     spans = [(seg.start, seg.end) for seg in sentences] or ([(0, len(article.text))] if article.text.strip() else [])
@@ -218,7 +240,7 @@ def split_claims(article: Article, mentions: Sequence[Mention], upstream: str | 
             if len(content_words(article.text[cs:ce])) < 3:
                 continue
             claim = Claim(article, source, index, cs, ce, article.text[cs:ce], attribution, cited or upstream)
-            _slots(claim, mentions, article.published)
+            _slots(claim, mentions, article.published, rules)
             out.append(claim)
             if len(out) >= MAX_CLAIMS:
                 return out

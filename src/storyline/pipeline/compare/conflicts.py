@@ -15,6 +15,10 @@ quantity or role:
 * **asserted vs denied**: one claim negated and the other not, when the two
   say nearly the same words (otherwise a negation is ordinary paraphrase).
 
+In v2 (``rules=2``, ``comparer.facts.v2``) a denial counts only when it is
+not a passive "be denied entry" and governs a word the other claim asserts
+that the denying claim does not also assert elsewhere.
+
 Each conflict is returned as its kind and the values with the claims that
 give each, so a contested fact lists every value with its sources and spans.
 """
@@ -35,6 +39,7 @@ NEGATION_OVERLAP = 0.6
 VALUE_OVERLAP = 0.3
 _NEGATION_CUE = re.compile(r"\b(?:not|never|no longer|n[o’']t|denied|denies|deny)\b|n[’']t\b", re.IGNORECASE)
 _DIGITS = re.compile(r"\d[\d,]*")
+_PASSIVE_DENIED = re.compile(r"\b(?:be|been|being|is|are|was|were|get|got)\s+denied\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -129,7 +134,8 @@ def _actors(claims: Sequence[Claim]) -> Conflict | None:
     return None
 
 
-def _negation(claims: Sequence[Claim]) -> Conflict | None:
+def _negation(claims: Sequence[Claim], governs: Callable[[Claim, Claim], bool] | None = None) -> Conflict | None:
+    governs = governs or _negates_shared
     for i, a in enumerate(claims):
         for j in range(i + 1, len(claims)):
             b = claims[j]
@@ -138,7 +144,7 @@ def _negation(claims: Sequence[Claim]) -> Conflict | None:
             smaller = min(len(a.words), len(b.words))
             shared = len(a.words & b.words)
             negated, plain = (a, b) if a.negated else (b, a)
-            if smaller >= 5 and shared / smaller >= NEGATION_OVERLAP and _negates_shared(negated, plain):
+            if smaller >= 5 and shared / smaller >= NEGATION_OVERLAP and governs(negated, plain):
                 asserted, denied = (j, i) if a.negated else (i, j)
                 return Conflict("negation", {"asserted": [asserted], "denied": [denied]}, "one source asserts what another denies")
     return None
@@ -166,6 +172,24 @@ def _negates_shared(negated: Claim, plain: Claim) -> bool:
     return False
 
 
+def _negates_asserted(negated: Claim, plain: Claim) -> bool:
+    """v2 of :func:`_negates_shared`: the denial is not a passive refusal ("be denied entry"), and the word it governs
+    is one the other claim asserts and the denying claim does not assert elsewhere ("it's not going to be good" and
+    "is going in the wrong direction" both say "going")."""
+    text = _PASSIVE_DENIED.sub(lambda m: " " * len(m.group(0)), negated.text)
+    for m in _NEGATION_CUE.finditer(text):
+        window = text[m.end():].split()[:4]
+        after = content_words(" ".join(window))
+        rest = content_words(text[:m.start()] + " " + " ".join(text[m.end():].split()[4:]))
+        if (after & plain.words) - rest:
+            return True
+    return False
+
+
+def _negation_v2(claims: Sequence[Claim]) -> Conflict | None:
+    return _negation(claims, _negates_asserted)
+
+
 def _different_sources(claims: Sequence[Claim], values: dict) -> bool:
     """Do at least two of the values come from different sources (one outlet contradicting itself is not a conflict)?"""
     sources = [{claims[i].source for i in ids} for ids in values.values()]
@@ -173,13 +197,15 @@ def _different_sources(claims: Sequence[Claim], values: dict) -> bool:
 
 
 CHECKS: tuple[Callable[[Sequence[Claim]], Conflict | None], ...] = (_counts, _quantities, _dates, _actors, _negation)
+#: the checks of comparer.facts.v2: dates of the same act, denials of what the other claim asserts
+CHECKS_V2: tuple[Callable[[Sequence[Claim]], Conflict | None], ...] = (_counts, _quantities, _dates, _actors, _negation_v2)
 
 
-def find_conflict(claims: Sequence[Claim]) -> Conflict | None:
+def find_conflict(claims: Sequence[Claim], rules: int = 1) -> Conflict | None:
     """The first incompatibility among the claims of one fact (counts, numbers, dates, actors, negation), if any."""
     if len({c.source for c in claims}) < 2:
         return None
-    for check in CHECKS:
+    for check in CHECKS_V2 if rules >= 2 else CHECKS:
         found = check(claims)
         if found is not None:
             return found
