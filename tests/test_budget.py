@@ -15,6 +15,13 @@ SLOW = {"id": "slow", "date": "2023-03-06", "source": "Slow Post",
         "text": "SLOWLY the inspectors of Kennet village walked the river bank on Monday."}
 
 
+def _spin(seconds):
+    """Spend ``seconds`` of this thread's CPU (the budget counts CPU time: a sleep costs none)."""
+    end = time.thread_time() + seconds
+    while time.thread_time() < end:
+        pass
+
+
 def _slow_quotes(engine, seconds):
     """The quotes stage takes ``seconds`` on an article saying SLOWLY."""
     quotes = engine.components.get("quotes")
@@ -22,7 +29,7 @@ def _slow_quotes(engine, seconds):
 
     def mentions(article_id, text, spans, sentences):
         if "SLOWLY" in text:
-            time.sleep(seconds)
+            _spin(seconds)
         return original(article_id, text, spans, sentences)
 
     quotes.mentions = mentions
@@ -94,7 +101,7 @@ def test_an_article_over_its_budget_in_the_entity_stage_is_read_no_further(fake_
     def slow_on_long(texts):
         calls.append(len(texts))
         if any(len(t) > 10_000 for t in texts):
-            time.sleep(0.3)
+            _spin(0.3)
         return original(texts)
 
     extractor.extract = slow_on_long

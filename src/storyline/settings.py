@@ -66,7 +66,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("max_id_chars", 256, "Longer article ids are rejected with a reason (SL107).", 1),
     Setting("max_source_chars", 300, "Longer outlet names are rejected with a reason (SL107).", 1),
     Setting("max_url_chars", 4096, "Longer URLs are rejected with a reason (SL107).", 1),
-    Setting("article_time_budget_s", 30.0, "Seconds of analysis (wall time) one article may take; one that takes "
+    Setting("article_time_budget_s", 30.0, "CPU seconds of analysis one article may take (its thread's CPU time, not wall time); one that takes "
             "longer is rejected with SL131 and the rest of its batch is stored. Checked between stages and between "
             "pieces of a long text, so one stage may overshoot it by its cost on a piece of bounded size.", 0.001),
     Setting("writer_wait", 0.0, "Seconds a writer waits while another process holds the store's writer lock "
