@@ -78,6 +78,8 @@ REGISTRATIONS: tuple[Registration, ...] = (
     # summaries and timelines
     Registration("summariser.cited.v1", f"{_P}.summarise:_cited", ("summariser-cited-v1.json",),
                  help="extractive event summaries: agreed sentences first, every sentence cited"),
+    Registration("summariser.cited.v2", f"{_P}.summarise_v2:_cited_v2", ("summariser-cited-v1.json",),
+                 help="v1 without cut-off or dangling sentences, the comparison's agreed facts first, a short title"),
     Registration("timeliner.datewise.v1", f"{_P}.timeline:_datewise", ("timeliner-datewise-v1.json",),
                  help="DATEWISE: dates by mention and publication counts, a centroid summary per date"),
 )

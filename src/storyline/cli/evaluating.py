@@ -165,13 +165,17 @@ def eval_timeline(topics: tuple[str, ...], as_json: bool) -> None:
 def eval_summary(obj: Context, corpus: str, as_json: bool) -> None:
     """Summarise each set of reports in CORPUS (NeuS JSONL) and score it against its roundup, beside a lead baseline.
 
-    Sentence vectors come from the ``embedder`` setting, as in the pipeline.
+    Sentence vectors come from the ``embedder`` setting and the summariser from the ``summariser`` setting,
+    as in the pipeline.
     """
     from .. import registry
     from ..evaluate.summaries import evaluate_summaries
 
     options = load_options(obj.config, obj.overrides)
-    s = evaluate_summaries(corpus, registry.create(options.embedder, options))
+    try:
+        s = evaluate_summaries(corpus, registry.create(options.embedder, options), summariser_name=options.summariser)
+    except ValueError as e:
+        raise click.UsageError(str(e)) from e
     if as_json:
         emit_json(s)
         return

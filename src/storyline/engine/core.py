@@ -139,11 +139,15 @@ class Storyline:
 
     # ------------------------------------------------------------ records
     def refresh_records(self, batch_size: int = 64, timer: StageTimer | None = None) -> int:
-        """Build the record (and comparison) of every event whose articles changed since its record was built."""
+        """Build the record (and comparison) of every event whose articles changed since its record was built, then
+        (the ``digests`` setting) the digest of each such event and the timeline of each story it belongs to."""
         dirty: set[str] = set()
         if self._ingester is not None:
             dirty, self._ingester.dirty_events = self._ingester.dirty_events, set()
-        return self.records.refresh(dirty, batch_size, timer)
+        built = self.records.refresh(dirty, batch_size, timer)
+        if self.options.digests:
+            self.digests.refresh(dirty, batch_size, timer)
+        return built
 
     def build_record(self, event_id: str, articles: Sequence[Article]) -> EventRecord:
         """The record of an event reported by ``articles`` (stored articles: their mentions and places are read)."""

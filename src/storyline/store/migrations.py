@@ -172,6 +172,21 @@ CREATE TABLE event_comparisons (
 );
 """
 
+#: Event summaries and story timelines (``engine/digests.py``) as JSON, rebuilt when their event or story
+#: changes: ``n_articles`` / ``n_events`` are the counts they were built from, ``built_by`` the summariser.
+_DIGESTS = """
+CREATE TABLE digests (
+    kind TEXT NOT NULL,
+    subject_id TEXT NOT NULL,
+    digest TEXT NOT NULL,
+    n_articles INTEGER NOT NULL,
+    n_events INTEGER NOT NULL,
+    built_by TEXT NOT NULL,
+    built_at TEXT NOT NULL,
+    PRIMARY KEY (kind, subject_id)
+);
+"""
+
 #: (name, SQL script) in the order they apply.
 MIGRATIONS: tuple[tuple[str, str], ...] = (
     ("0001_initial", _INITIAL),
@@ -181,6 +196,7 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
     ("0005_relays", _RELAYS),
     ("0006_cluster_memory", _CLUSTER_MEMORY),
     ("0007_comparisons", _COMPARISONS),
+    ("0008_digests", _DIGESTS),
 )
 
 

@@ -183,6 +183,19 @@ CREATE TABLE event_comparisons (
 );
 """
 
+_DIGESTS = """
+CREATE TABLE digests (
+    kind TEXT NOT NULL,
+    subject_id TEXT NOT NULL,
+    digest TEXT NOT NULL,
+    n_articles INTEGER NOT NULL,
+    n_events INTEGER NOT NULL,
+    built_by TEXT NOT NULL,
+    built_at TEXT NOT NULL,
+    PRIMARY KEY (kind, subject_id)
+);
+"""
+
 POSTGRES_MIGRATIONS: dict[str, str] = {
     "0001_initial": _INITIAL,
     "0002_places": _PLACES,
@@ -191,6 +204,7 @@ POSTGRES_MIGRATIONS: dict[str, str] = {
     "0005_relays": _RELAYS,
     "0006_cluster_memory": _CLUSTER_MEMORY,
     "0007_comparisons": _COMPARISONS,
+    "0008_digests": _DIGESTS,
 }
 
 #: an advisory lock key (transaction scope) that serialises two processes migrating one new database
