@@ -50,6 +50,9 @@ _DEPENDENT_START = re.compile(
 #: where a title may end: a clause boundary
 _CLAUSE = re.compile(r"[,;:—–]\s|\s-\s|\s(?:after|as|while|when|because|amid|despite|following|which|who|"
                      r"according to|saying|said|says)\s")
+#: where a title may end when no clause boundary fits: before a preposition or a conjunction
+_PHRASE = re.compile(r"\s(?:on|in|at|for|with|from|to|by|over|into|against|near|during|and|but|of)\s")
+_FUNCTION_END = re.compile(r"(?:\s+(?:the|a|an|of|to|in|on|at|for|with|by|and|or|but|from))+$", re.I)
 #: a trailing attribution left off a title (", officials said")
 _TRAILING_SAID = re.compile(r",?\s+(?:[\w.'’-]+\s+){0,5}(?:said|says|reported|reports|told [\w\s]+)$", re.I)
 
@@ -65,19 +68,21 @@ def stands_alone(sentence: str) -> bool:
     return not _DEPENDENT_START.match(sentence.lstrip())
 
 
-def short_title(sentence: str, limit: int = 90, floor: int = 30) -> str:
+def short_title(sentence: str, limit: int = 100, floor: int = 30) -> str:
     """A short clause of ``sentence``: the sentence without its closing stop and trailing attribution when it
     fits ``limit`` characters, else its text up to the last clause boundary within the limit (at least
-    ``floor`` characters in), else its words up to the limit."""
+    ``floor`` characters in), else up to the last preposition or conjunction, else its words up to the limit
+    (never ending on a function word)."""
     text = sentence.strip().rstrip(" .")
     short = _TRAILING_SAID.sub("", text) if len(text) > limit else text
     if len(short) >= floor and len(short) <= limit:
         return short
     text = short
-    cuts = [m.start() for m in _CLAUSE.finditer(text[: limit + 1]) if m.start() >= floor]
-    if cuts:
-        return text[: cuts[-1]].rstrip(" ,;:")
-    return text[:limit].rsplit(" ", 1)[0].rstrip(" ,;:")
+    for boundary in (_CLAUSE, _PHRASE):
+        cuts = [m.start() for m in boundary.finditer(text[: limit + 1]) if m.start() >= floor]
+        if cuts:
+            return _FUNCTION_END.sub("", text[: cuts[-1]].rstrip(" ,;:"))
+    return _FUNCTION_END.sub("", text[:limit].rsplit(" ", 1)[0].rstrip(" ,;:"))
 
 
 def agreed_from_comparison(comparison: Mapping | None) -> dict[SentenceKey, list[SentenceKey]]:
