@@ -62,6 +62,8 @@ REGISTRATIONS: tuple[Registration, ...] = (
     Registration("clusterer.online.v3", f"{_P}.cluster.online:OnlineClustererV3.from_options", ("clusterer-online-v3.json",),
                  help="v2 with its own event model for the second pass"),
     Registration("linker.stories.v1", f"{_P}.link:_linker", help="events to stories by a looser rule over a longer window"),
+    Registration("linker.continuation.v2", f"{_P}.link_v2:_continuation", ("linker-continuation-v2.json",),
+                 help="events to the story they continue: closest-event cosine, entities, terms, gap; fitted logistic"),
     # record
     Registration("relays.attribution.v1", f"{_P}.relays:_attribution",
                  help="reports that cite one outlet's report are relays of it"),

@@ -346,6 +346,24 @@ def fit_summary(obj: Context, corpus: str, output: str | None, overwrite: bool) 
                f"position_weight {document['position_weight']}{shown}")
 
 
+@fit_group.command(name="linker")
+@_CORPORA
+@_OUTPUT
+@_OVERWRITE
+@click.pass_obj
+def fit_linker_command(obj: Context, corpora: tuple[str, ...], output: str | None, overwrite: bool) -> None:
+    """Fit linker.continuation.v2 on the earlier half (by date) of CORPORA (corpus JSONL with gold stories)."""
+    from ..evaluate.fit_link import fit_linker
+    from ..pipeline.link_v2 import PARAMS_FILE
+
+    try:
+        document = fit_linker(corpora, load_options(obj.config, obj.overrides), log=_fit_log)
+    except ValueError as e:
+        raise click.UsageError(str(e)) from e
+    target = _write_fitted(document, output, PARAMS_FILE, overwrite=overwrite)
+    click.echo(f"wrote {target}: weights {document['weights']}, bias {document['bias']}, threshold {document['threshold']}")
+
+
 @fit_group.command(name="kinds")
 @_CORPORA
 @click.option("--mapping", type=click.Path(exists=True, dir_okay=False), default=None,
