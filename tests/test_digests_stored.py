@@ -81,3 +81,25 @@ def test_without_the_digests_setting_nothing_is_stored_and_pages_compute_them(fa
     event = engine.store.events()[0]
     assert engine.store.digest("event", event.id) is None
     assert engine.summary(event.id).sentences
+
+
+def test_exports_carry_each_events_summary_and_each_storys_timeline(fake_engine):
+    import csv
+    import io
+
+    from storyline.exports import write_events_csv
+
+    engine = fake_engine()
+    engine.ingest_records([FLOOD_A, FLOOD_B, CHESS_A, CHESS_B])
+    exported = list(engine.export())
+    assert len(exported) == 2
+    for event in exported:
+        assert event["summary"] == engine.store.digest("event", event["id"]).digest
+        assert event["summary"]["sentences"] and all(s["citations"] for s in event["summary"]["sentences"])
+        assert event["story_timeline"]["id"] == event["story_id"]
+    out = io.StringIO()
+    write_events_csv(exported, out)
+    rows = list(csv.DictReader(io.StringIO(out.getvalue())))
+    by_id = {e["id"]: e for e in exported}
+    for row in rows:
+        assert row["summary"] == " ".join(s["text"] for s in by_id[row["event_id"]]["summary"]["sentences"])

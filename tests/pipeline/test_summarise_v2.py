@@ -41,6 +41,8 @@ def test_an_excerpt_cut_off_with_an_ellipsis_is_never_picked():
 def test_a_sentence_that_leans_on_the_one_before_is_not_first_and_only_fills_up():
     assert not stands_alone("He said the talks would resume.") and not stands_alone("But the mayor disagreed.")
     assert not stands_alone("The move angered the opposition.") and stands_alone("Heavy rain fell in Lima.")
+    assert not stands_alone("In turn, misunderstandings in Syria could lead to a direct conflict.")
+    assert stands_alone("Investigators in Turin found the car.") and stands_alone("Thessaloniki voted on Sunday.")
     lead = "He said the earthquake struck the coast of Peru on Monday, killing at least 12 people."
     articles = [report("a", lead + " " + QUAKE_A, "Reuters"), report("b", QUAKE_B, "AP"), report("c", QUAKE_C, "BBC")]
     digest = CitedSummariserV2().summarise("E1", articles, {})

@@ -189,7 +189,16 @@ class Storyline:
         return self.reads.rejections()
 
     def export(self) -> Iterator[dict[str, Any]]:
-        return self.reads.export()
+        """One JSON-ready record per event (as :meth:`Reads.export`) with its cited summary (``summary``) and,
+        on the first event of each story, the story's timeline (``story_timeline``)."""
+        seen: set[str] = set()
+        for event in self.reads.export():
+            event["summary"] = self.digests.event_summary(event["id"]).to_dict()
+            story_id = event.get("story_id")
+            if story_id and story_id not in seen:
+                seen.add(story_id)
+                event["story_timeline"] = self.digests.story_timeline(story_id).to_dict()
+            yield event
 
     def summary(self, event_id: str) -> EventDigest:
         """The event's cited summary (agreed facts first; every sentence cites the source sentences stating it)."""

@@ -45,6 +45,8 @@ _DEPENDENT_START = re.compile(
     r"^[\"“'‘]?(?:he|she|it|they|them|his|her|its|their|this|that|these|those|there|such|both|"
     r"but|and|or|so|also|yet|still|however|meanwhile|moreover|furthermore|additionally|instead|"
     r"nevertheless|nonetheless|otherwise|thus|therefore|hence|then|later|earlier|again|too|"
+    r"in turn|as a result|in addition|in response|in contrast|by contrast|on the other hand|at the same time|"
+    r"even so|for (?:his|her|its|their) part|"
     r"the (?:move|decision|announcement|statement|comments?|remarks?|report|bill|measure|news|latter|former|same))\b",
     re.I)
 #: where a title may end: a clause boundary
