@@ -38,6 +38,21 @@ def test_an_excerpt_cut_off_with_an_ellipsis_is_never_picked():
     assert not is_cut_off("The senate voted on the bill.", at_end=True) and not is_cut_off("It rained \"all day.\"", True)
 
 
+def test_reports_that_are_one_cut_off_sentence_give_its_last_complete_clause_citing_just_that_span():
+    texts = ["The judge delayed the sentencing of Michael Flynn, the former national security adviser, after warning "
+             "him that he could face prison for lying to",
+             "A federal judge postponed the sentencing of Michael Flynn on Tuesday, and said he could"]
+    articles = [report("a", texts[0], "Times"), report("b", texts[1], "Post")]
+    digest = CitedSummariserV2().summarise("E1", articles, {})
+    assert [s.text for s in digest.sentences] == [
+        "The judge delayed the sentencing of Michael Flynn, the former national security adviser",
+        "A federal judge postponed the sentencing of Michael Flynn on Tuesday"][: len(digest.sentences)]
+    assert digest.sentences
+    for s in digest.sentences:
+        own = s.citations[0]
+        assert articles[0 if own.article_id == "a" else 1].text[own.start : own.end] == own.text == s.text
+
+
 def test_a_sentence_that_leans_on_the_one_before_is_not_first_and_only_fills_up():
     assert not stands_alone("He said the talks would resume.") and not stands_alone("But the mayor disagreed.")
     assert not stands_alone("The move angered the opposition.") and stands_alone("Heavy rain fell in Lima.")

@@ -4,9 +4,11 @@
 independent-source count from the relays) and changes what may be picked and
 in which order:
 
-* a **cut-off sentence** is never picked: an excerpt that ends in "..." or
-  "…" (AllSides excerpts do), or a sentence with no closing punctuation that
-  runs to the end of its report;
+* a **cut-off sentence** is never picked whole: an excerpt that ends in "..."
+  or "…" (AllSides excerpts do), or a sentence with no closing punctuation
+  that runs to the end of its report, is shortened to its last complete clause
+  (up to a comma, semicolon or dash; its citation spans just that) and taken
+  only to fill the summary, else left out;
 * sentences that **stand alone** come first: one opening with a pronoun or a
   connective that points at a sentence before it ("He said", "But", "The
   move") is taken only when too few others remain, and never as the first;
@@ -26,19 +28,22 @@ sentence found to state the same.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Mapping, Sequence
 
 import numpy as np
 
 from ..model import Article, Citation, EventDigest, SummarySentence
 from .embed import Embedder, HashingEmbedder
-from .summarise import (Agreed, CitedSummariser, SentenceKey, SummaryParams, _sentences, _similarities,
+from .summarise import (Agreed, CitedSummariser, SentenceKey, SummaryParams, _Sentence, _sentences, _similarities,
                         contested_sentences)
 
 __all__ = ["CitedSummariserV2", "agreed_from_comparison", "contested_from_comparison", "is_cut_off",
            "stands_alone", "short_title"]
 
 _ELLIPSIS = re.compile(r"(?:\.\s*\.\s*\.|…)[\s\"'”’)\]]*$")
+#: where a cut-off sentence may be shortened to a complete clause
+_CLAUSE_END = re.compile(r"\s*(?:[,;:]|\s[—–-])\s")
 _CLOSED = re.compile(r"[.!?][\"'”’)\]]*$")
 #: first words that refer back to something the sentence does not name itself
 _DEPENDENT_START = re.compile(
@@ -131,6 +136,8 @@ class CitedSummariserV2(CitedSummariser):
 
     def __init__(self, params: SummaryParams | None = None) -> None:
         super().__init__(params)
+        #: the cut-off sentences shortened to a complete clause (of the summary being built)
+        self._trimmed: set[SentenceKey] = set()
 
     def summarise(self, event_id: str, articles: Sequence[Article], groups: Mapping[str, str],
                   upstreams: Sequence[str] = (), agreed: Agreed | None = None,
@@ -140,9 +147,10 @@ class CitedSummariserV2(CitedSummariser):
         record's differing counts) end the summary."""
         p = self.params
         embedder = embedder or HashingEmbedder()
+        self._trimmed = set()
         if agreed is None and comparison is not None:
             agreed = agreed_from_comparison(comparison)
-        sentences = [s for s in _sentences(articles, groups, p) if not self._cut_off(s)]
+        sentences = [t for t in (self._complete(s) for s in _sentences(articles, groups, p)) if t is not None]
         if not sentences:
             return EventDigest(event_id, "", (), self.name, 0, tuple(upstreams))
         n_groups = len({s.group for s in sentences})
@@ -155,7 +163,7 @@ class CitedSummariserV2(CitedSummariser):
         support = [len({group_of[j] for j in same[i]} | {group_of[i]}) for i in range(len(sentences))]
         reports = [len({sentences[j].article.id for j in same[i]}) + 1 for i in range(len(sentences))]
         confirmed = [len({group_of[j] for j in given[i]} - {group_of[i]}) > 0 for i in range(len(sentences))]
-        alone = [stands_alone(s.text) for s in sentences]
+        alone = [stands_alone(s.text) and s.key not in self._trimmed for s in sentences]
         centrality = self._centrality(sentences, similar)
         tier = [0 if confirmed[i] else 1 if support[i] > 1 else 2 for i in range(len(sentences))]
         order = sorted(range(len(sentences)), key=lambda i: (not alone[i], tier[i], -support[i], -reports[i], -centrality[i]))
@@ -176,28 +184,43 @@ class CitedSummariserV2(CitedSummariser):
 
     def _choose(self, order: Sequence[int], sentences, similar: np.ndarray, same: Sequence[set[int]],
                 alone: Sequence[bool]) -> list[int]:
-        """Pick in ``order`` within the length bounds, skipping repeats; a sentence that does not stand alone
-        is never first and is taken only while fewer than ``min_sentences`` stand-alone ones were found."""
+        """Pick in ``order`` within the length bounds, skipping repeats: first among the sentences that stand
+        alone, then, only while fewer than ``min_sentences`` were found, among the others (a sentence that
+        leans on the one before, a cut-off sentence's complete clause)."""
         p = self.params
         chosen: list[int] = []
         words = 0
-        for i in order:
-            if len(chosen) >= p.max_sentences or (len(chosen) >= p.min_sentences and words >= p.max_words):
-                break
-            if not alone[i] and (not chosen or len(chosen) >= p.min_sentences):
-                continue
-            if any(similar[i, j] >= p.redundancy or j in same[i] for j in chosen):
-                continue
-            n = len(sentences[i].text.split())
-            if len(chosen) >= p.min_sentences and words + n > p.max_words:
-                continue
-            chosen.append(i)
-            words += n
+        for preferred in (True, False):
+            for i in order:
+                if alone[i] != preferred:
+                    continue
+                if len(chosen) >= p.max_sentences or (len(chosen) >= p.min_sentences and words >= p.max_words):
+                    break
+                if not preferred and len(chosen) >= p.min_sentences:
+                    break
+                if any(similar[i, j] >= p.redundancy or j in same[i] for j in chosen):
+                    continue
+                n = len(sentences[i].text.split())
+                if len(chosen) >= p.min_sentences and words + n > p.max_words:
+                    continue
+                chosen.append(i)
+                words += n
         return chosen
 
-    @staticmethod
-    def _cut_off(s) -> bool:
-        return is_cut_off(s.text, at_end=not s.article.text[s.end:].strip())
+    def _complete(self, s: _Sentence) -> _Sentence | None:
+        """The sentence, or when it is cut off its text up to its last clause boundary (a comma, a semicolon,
+        a dash) when at least ``min_words`` words remain there (remembered in ``_trimmed``), else None."""
+        if not is_cut_off(s.text, at_end=not s.article.text[s.end :].strip()):
+            return s
+        raw = s.article.text[s.start : s.end]
+        cuts = [m.start() for m in _CLAUSE_END.finditer(raw)]
+        for cut in reversed(cuts):
+            text = " ".join(raw[:cut].split())
+            if len(text.split()) >= self.params.min_words:
+                trimmed = replace(s, end=s.start + cut, text=text)
+                self._trimmed.add(trimmed.key)
+                return trimmed
+        return None
 
 
 def _cited_v2(options) -> CitedSummariserV2:

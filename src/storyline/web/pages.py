@@ -91,9 +91,10 @@ def story_page(request: Request, story_id: str) -> Response:
             places[event["id"]] = engine.article(event["articles"][0]).to_dict().get("places") or []
     digest = engine.timeline(story_id).to_dict()
     lines = {d["event_id"]: d for d in digest["days"]}
+    order = {d["event_id"]: n for n, d in enumerate(digest["days"])}  # the timeline's date order
     timeline = [{"number": i, "event": e, "facts": views.event_facts(e), "summary": lines[e["id"]]["sentences"],
                  "title": lines[e["id"]]["title"] or e["title"] or e["id"]}
-                for i, e in enumerate(events, 1)]
+                for i, e in enumerate(sorted(events, key=lambda e: order.get(e["id"], len(order))), 1)]
     linked = [w for w in story["why"] if w.get("level") == "story"]
     return _render(request, "story.html", story=story, timeline=timeline, map=views.story_map(events, places), linked=linked,
                    summary=digest["summary"])
