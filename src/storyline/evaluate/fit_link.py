@@ -95,8 +95,10 @@ def _record(path: str | Path, options: Options, params: LinkParams, log: Callabl
     linker = RecordingLinker(gold, params, options.story_window_days)
     with tempfile.TemporaryDirectory(prefix="storyline-fit-link-") as tmp:
         with Storyline(Path(tmp) / "fit.db", options, **components) as engine:
-            # the linker is stateful (built fresh with each state load): put the recorder in the writer's state
-            engine._writer().state.linker = linker
+            # the linker is stateful, built fresh at every state load (a batch that fails reloads it): hand
+            # out the recorder instead
+            fresh = engine.components.fresh
+            engine.components.fresh = lambda role: linker if role == "linker" else fresh(role)  # type: ignore[method-assign]
             engine.ingest_records(records)
     if log:
         n_pairs = sum(len(e) for e in linker.events)
@@ -123,7 +125,8 @@ def _decisions_right(events, model: ContinuationLinker, threshold: float) -> flo
 def fit_linker(paths: Sequence[str | Path], options: Options | None = None, l2: float = 1.0,
                log: Callable[[str], None] | None = None, **components: Any) -> dict[str, Any]:
     """The parameter document of linker.continuation.v2 fitted on the fitting part of ``paths``."""
-    options = (options or load_options()).replace(progress=False, records=False)
+    # no per-article time budget: on a loaded machine an article over it would be rejected and its batch retried
+    options = (options or load_options()).replace(progress=False, records=False, article_time_budget_s=1e9)
     start = LinkParams()
     events = [e for path in paths for e in _record(path, options, start, log, **components)]
     pairs = [p for e in events for p in e]
