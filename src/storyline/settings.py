@@ -58,7 +58,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("event_memory", 5000, "Recent articles the clusterer's second pass (split, move, merge events) may revisit; "
             "0 turns it off.", 0),
     Setting("story_window_days", 45, "Events link only to stories active within this many days.", 0),
-    Setting("story_threshold", 0.5, "Minimum score for an event to join an existing story.", 0, 1),
+    Setting("story_threshold", 0.5, "Minimum score for an event to join an existing story (linker.stories.v1; "
+            "linker.continuation.v2 uses its fitted threshold).", 0, 1),
     Setting("near_duplicate_jaccard", 0.8, "Estimated word 4-gram Jaccard at or above which an article is a near-duplicate.", 0, 1),
     Setting("embed_chars", 1500, "Characters of the body (after the title) used for the document embedding.", 1),
     Setting("batch_size", 64, "Articles analysed and committed together; a crash loses at most one batch.", 1),
