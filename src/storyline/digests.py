@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["Citation", "SummarySentence", "EventDigest", "TimelineDay", "Timeline"]
+__all__ = ["Citation", "SummarySentence", "EventDigest", "TimelineDay", "Timeline", "StoredDigest"]
 
 
 class _Digest:
@@ -49,6 +49,11 @@ class SummarySentence(_Digest):
     #: reports that state it
     n_reports: int = 1
 
+    @staticmethod
+    def from_dict(data: dict[str, Any]) -> "SummarySentence":
+        return SummarySentence(data["text"], data["kind"], int(data["n_sources"]),
+                               tuple(Citation(**c) for c in data["citations"]), int(data.get("n_reports", 1)))
+
 
 @dataclass(frozen=True)
 class EventDigest(_Digest):
@@ -63,6 +68,12 @@ class EventDigest(_Digest):
     n_independent_reports: int = 0
     #: upstream outlets that some reports only relay ("Wall Street Journal")
     upstreams: tuple[str, ...] = ()
+
+    @staticmethod
+    def from_dict(data: dict[str, Any]) -> "EventDigest":
+        """The digest stored as JSON (its ``to_dict()``), as model objects again."""
+        return EventDigest(data["event_id"], data["title"], tuple(map(SummarySentence.from_dict, data["sentences"])),
+                           data["summariser"], int(data.get("n_independent_reports", 0)), tuple(data.get("upstreams", ())))
 
 
 @dataclass(frozen=True)
@@ -92,3 +103,25 @@ class Timeline(_Digest):
     timeliner: str = ""
     n_articles: int = 0
     sources: tuple[str, ...] = ()
+
+    @staticmethod
+    def from_dict(data: dict[str, Any]) -> "Timeline":
+        """The timeline stored as JSON (its ``to_dict()``), as model objects again."""
+        days = tuple(TimelineDay(d["date"], d["precision"], tuple(map(SummarySentence.from_dict, d["sentences"])),
+                                 int(d.get("n_mentions", 0)), int(d.get("n_published", 0)), d.get("event_id"), d.get("title"))
+                     for d in data["days"])
+        return Timeline(data["id"], data.get("title"), days, tuple(map(SummarySentence.from_dict, data.get("summary", ()))),
+                        data.get("timeliner", ""), int(data.get("n_articles", 0)), tuple(data.get("sources", ())))
+
+
+@dataclass(frozen=True)
+class StoredDigest(_Digest):
+    """A digest as stored: ``kind`` "event" (an :class:`EventDigest`) or "story" (a :class:`Timeline`), its JSON,
+    the counts of the event or story it was built from and the summariser that built it."""
+
+    kind: str
+    subject_id: str
+    digest: dict[str, Any]
+    n_articles: int
+    n_events: int
+    built_by: str

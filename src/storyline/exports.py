@@ -6,7 +6,8 @@ and PLOVER data know (``event_date``, ``time_precision``, ``event_type``,
 ``location``, ``latitude``, ``longitude``, ``geo_precision``,
 ``fatalities``, ``sources``, ``notes``), plus our ids and the PLOVER type.
 Earlier events the articles mention only as background get rows of their own
-(``event_id`` "E1/b1", ``background_of`` "E1"). Precision columns use ACLED's
+(``event_id`` "E1/b1", ``background_of`` "E1"). ``summary`` is the event's cited summary
+(its sentences, as ``storyline summary`` prints them; the citations are in the JSONL export). Precision columns use ACLED's
 codes: time 1 = day, 2 = week or a few days, 3 = month or longer; geo 1 = the
 place itself, 2 = near it or part of a region, 3 = a region or country.
 Empty means unknown; fatalities are empty when no source reports them and 0
@@ -24,7 +25,7 @@ EVENTS_CSV_COLUMNS = (
     "event_id", "background_of", "story_id", "event_date", "time_precision", "date_precision",
     "kind", "iptc_topic", "event_type", "sub_event_type", "plover_type", "actor1", "actor2", "country", "admin1", "location",
     "latitude", "longitude", "geo_precision", "place_precision", "fatalities", "injured",
-    "n_articles", "sources", "notes",
+    "n_articles", "sources", "notes", "summary",
 )
 
 _TIME_CODES = {"day": 1, "week": 2, "publication": 2, "month": 3, "year": 3, "interval": 3}
@@ -99,6 +100,8 @@ def _row(event: dict[str, Any], record: dict[str, Any], event_id: str, backgroun
         "n_articles": event.get("n_articles", ""),
         "sources": "; ".join(_sources(record)),
         "notes": " | ".join(n for n in notes if n),
+        # the event's cited summary (its sentences; background rows have none)
+        "summary": " ".join(s["text"] for s in (event.get("summary") or {}).get("sentences") or ()) if not background_of else "",
     }
 
 

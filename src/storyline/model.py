@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, fields, is_dataclass
 from typing import Any
 
 # the read models of summaries and timelines live beside this module (this one would pass 600 lines)
-from .digests import Citation, EventDigest, SummarySentence, Timeline, TimelineDay
+from .digests import Citation, EventDigest, StoredDigest, SummarySentence, Timeline, TimelineDay
 
 __all__ = [
     "PLACE_LABELS",
@@ -51,11 +51,8 @@ __all__ = [
     "SearchHit",
     "SearchPage",
     "IngestSummary",
-    "Citation",
-    "SummarySentence",
-    "EventDigest",
-    "TimelineDay",
-    "Timeline",
+    # re-exported from .digests
+    "Citation", "SummarySentence", "EventDigest", "TimelineDay", "StoredDigest", "Timeline",
     "plain",
     "counted",
 ]

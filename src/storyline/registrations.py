@@ -66,6 +66,8 @@ REGISTRATIONS: tuple[Registration, ...] = (
     Registration("clusterer.online.v4", f"{_P}.cluster.online:OnlineClustererV4.from_options", ("clusterer-online-v3.json",),
                  help="v3 with IDF weights per batch and a second pass bounded to the batch's events"),
     Registration("linker.stories.v1", f"{_P}.link:_linker", help="events to stories by a looser rule over a longer window"),
+    Registration("linker.continuation.v2", f"{_P}.link_v2:_continuation", ("linker-continuation-v2.json",),
+                 help="events to the story they continue: closest-event cosine, entities, terms, gap; fitted logistic"),
     # record
     Registration("relays.attribution.v1", f"{_P}.relays:_attribution",
                  help="reports that cite one outlet's report are relays of it"),
@@ -86,6 +88,8 @@ REGISTRATIONS: tuple[Registration, ...] = (
     # summaries and timelines
     Registration("summariser.cited.v1", f"{_P}.summarise:_cited", ("summariser-cited-v1.json",),
                  help="extractive event summaries: agreed sentences first, every sentence cited"),
+    Registration("summariser.cited.v2", f"{_P}.summarise_v2:_cited_v2", ("summariser-cited-v1.json",),
+                 help="v1 without cut-off or dangling sentences, the comparison's agreed facts first, a short title"),
     Registration("timeliner.datewise.v1", f"{_P}.timeline:_datewise", ("timeliner-datewise-v1.json",),
                  help="DATEWISE: dates by mention and publication counts, a centroid summary per date"),
 )

@@ -47,17 +47,19 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("comparer", "comparer.facts.v2", "Registered name of the stage that compares the sources of each event."),
     Setting("lexicons", "", "Folder of the framing lexicons (bias lexicon, hedges, assertives, subjectivity clues; "
             "the layout of ../shared/data/lexicons); empty: comparisons carry no framing terms."),
-    Setting("summariser", "summariser.cited.v1", "Registered name of the event summariser (cited extractive summaries)."),
+    Setting("summariser", "summariser.cited.v2", "Registered name of the event summariser (cited extractive summaries)."),
     Setting("timeliner", "timeliner.datewise.v1", "Registered name of the timeline builder (dates that matter, cited sentences)."),
     Setting("index_path", "", "File of the vector index; empty: beside the store (<db>.faiss)."),
     Setting("records", True, "Build each event's record (type, actors, place, date, counts with provenance) as it changes."),
+    Setting("digests", True, "Store each event's cited summary and each story's timeline as they change (needs records)."),
     Setting("event_window_days", 7, "Articles join only events with a report within this many days.", 0),
     Setting("event_threshold", 0.5, "Minimum join probability for an article to join an existing event.", 0, 1),
     Setting("event_candidates", 30, "Nearest stored articles fetched from the vector index per article.", 1),
     Setting("event_memory", 5000, "Recent articles the clusterer's second pass (split, move, merge events) may revisit; "
             "0 turns it off.", 0),
     Setting("story_window_days", 45, "Events link only to stories active within this many days.", 0),
-    Setting("story_threshold", 0.5, "Minimum score for an event to join an existing story.", 0, 1),
+    Setting("story_threshold", 0.5, "Minimum score for an event to join an existing story (linker.stories.v1; "
+            "linker.continuation.v2 uses its fitted threshold).", 0, 1),
     Setting("near_duplicate_jaccard", 0.8, "Estimated word 4-gram Jaccard at or above which an article is a near-duplicate.", 0, 1),
     Setting("embed_chars", 1500, "Characters of the body (after the title) used for the document embedding.", 1),
     Setting("batch_size", 64, "Articles analysed and committed together; a crash loses at most one batch.", 1),

@@ -165,13 +165,17 @@ def eval_timeline(topics: tuple[str, ...], as_json: bool) -> None:
 def eval_summary(obj: Context, corpus: str, as_json: bool) -> None:
     """Summarise each set of reports in CORPUS (NeuS JSONL) and score it against its roundup, beside a lead baseline.
 
-    Sentence vectors come from the ``embedder`` setting, as in the pipeline.
+    Sentence vectors come from the ``embedder`` setting and the summariser from the ``summariser`` setting,
+    as in the pipeline.
     """
     from .. import registry
     from ..evaluate.summaries import evaluate_summaries
 
     options = load_options(obj.config, obj.overrides)
-    s = evaluate_summaries(corpus, registry.create(options.embedder, options))
+    try:
+        s = evaluate_summaries(corpus, registry.create(options.embedder, options), summariser_name=options.summariser)
+    except ValueError as e:
+        raise click.UsageError(str(e)) from e
     if as_json:
         emit_json(s)
         return
@@ -340,6 +344,24 @@ def fit_summary(obj: Context, corpus: str, output: str | None, overwrite: bool) 
     shown = f"; held-out ROUGE-1 {h['rouge1_f1']:.3f} ROUGE-2 {h['rouge2_f1']:.3f} ROUGE-L {h['rougeL_f1']:.3f}" if h else ""
     click.echo(f"wrote {target}: agree {document['agree']}, max_words {document['max_words']}, "
                f"position_weight {document['position_weight']}{shown}")
+
+
+@fit_group.command(name="linker")
+@_CORPORA
+@_OUTPUT
+@_OVERWRITE
+@click.pass_obj
+def fit_linker_command(obj: Context, corpora: tuple[str, ...], output: str | None, overwrite: bool) -> None:
+    """Fit linker.continuation.v2 on the earlier half (by date) of CORPORA (corpus JSONL with gold stories)."""
+    from ..evaluate.fit_link import fit_linker
+    from ..pipeline.link_v2 import PARAMS_FILE
+
+    try:
+        document = fit_linker(corpora, load_options(obj.config, obj.overrides), log=_fit_log)
+    except ValueError as e:
+        raise click.UsageError(str(e)) from e
+    target = _write_fitted(document, output, PARAMS_FILE, overwrite=overwrite)
+    click.echo(f"wrote {target}: weights {document['weights']}, bias {document['bias']}, threshold {document['threshold']}")
 
 
 @fit_group.command(name="kinds")

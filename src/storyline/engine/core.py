@@ -150,11 +150,15 @@ class Storyline:
 
     # ------------------------------------------------------------ records
     def refresh_records(self, batch_size: int = 64, timer: StageTimer | None = None) -> int:
-        """Build the record (and comparison) of every event whose articles changed since its record was built."""
+        """Build the record (and comparison) of every event whose articles changed since its record was built, then
+        (the ``digests`` setting) the digest of each such event and the timeline of each story it belongs to."""
         dirty: set[str] = set()
         if self._ingester is not None:
             dirty, self._ingester.dirty_events = self._ingester.dirty_events, set()
-        return self.records.refresh(dirty, batch_size, timer)
+        built = self.records.refresh(dirty, batch_size, timer)
+        if self.options.digests:
+            self.digests.refresh(dirty, batch_size, timer)
+        return built
 
     def build_record(self, event_id: str, articles: Sequence[Article]) -> EventRecord:
         """The record of an event reported by ``articles`` (stored articles: their mentions and places are read)."""
@@ -198,7 +202,16 @@ class Storyline:
         return self.reads.rejections()
 
     def export(self) -> Iterator[dict[str, Any]]:
-        return self.reads.export()
+        """One JSON-ready record per event (as :meth:`Reads.export`) with its cited summary (``summary``) and,
+        on the first event of each story, the story's timeline (``story_timeline``)."""
+        seen: set[str] = set()
+        for event in self.reads.export():
+            event["summary"] = self.digests.event_summary(event["id"]).to_dict()
+            story_id = event.get("story_id")
+            if story_id and story_id not in seen:
+                seen.add(story_id)
+                event["story_timeline"] = self.digests.story_timeline(story_id).to_dict()
+            yield event
 
     def summary(self, event_id: str) -> EventDigest:
         """The event's cited summary (agreed facts first; every sentence cites the source sentences stating it)."""

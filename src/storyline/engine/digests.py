@@ -1,32 +1,43 @@
-"""Digests: an event's cited summary and a story's (or a query's) timeline, computed on demand and cached.
+"""Digests: an event's cited summary and a story's (or a query's) timeline, stored at ingest, else computed.
 
-Both are derived from stored articles and the relays stored with each
-event's record, so they are computed when asked for rather than stored:
-nothing to migrate, never stale. An event's digest is kept in memory keyed
-by the event and its number of articles (a grown event is summarised again),
-and every sentence vector is embedded once per engine (the summariser reads
-the engine's embedder through :class:`~storyline.pipeline.embed.CachingEmbedder`).
-A story's timeline summarises many events at once, so its lines use the
+Both are derived from stored articles, the relays stored with each event's
+record and the event's stored comparison (its agreed facts lead the summary
+when the summariser reads them: ``uses_comparison``). The ingest run stores
+the digest of every event it touched and the timeline of every story those
+events belong to (:meth:`Digests.refresh`, after the records), with the
+counts they were built from and the summariser's name; a page reads them as
+stored. A digest that is missing or stale (other counts, another summariser:
+a store ingested before migration 0008, a changed setting, a read-only copy)
+is computed on demand and kept in memory keyed by the event and its number of
+articles. Every sentence vector is embedded once per engine (the summariser
+reads the engine's embedder through
+:class:`~storyline.pipeline.embed.CachingEmbedder`). A story's timeline
+computed on demand summarises many events at once, so its lines then use the
 hashing embedder (word n-grams, no model): the first view of a story of 240
-articles would otherwise embed some 3,000 sentences (48 s measured); the
-event page uses the engine's embedder.
-The summariser and the timeliner are the components of the ``summariser``
-and ``timeliner`` settings.
+articles would otherwise embed some 3,000 sentences (48 s measured); stored
+timelines use the stored event digests. The story's own summary always uses
+the hashing embedder. The summariser and the timeliner are the components of
+the ``summariser`` and ``timeliner`` settings.
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict
-from typing import Sequence
+from typing import Iterable, Sequence
 
 from ..errors import NotFoundError
 from ..model import Article, EventDigest, StoredStory, Timeline, TimelineDay
+from ..pipeline.summarise_v2 import agreed_from_comparison
 from ..pipeline.embed import CachingEmbedder, Embedder, HashingEmbedder
 from ..store import Store
 from .components import Components
 from .records import RecordBuilder
+from .timing import StageTimer
 
-__all__ = ["Digests", "QUERY_ARTICLES", "STORY_REPORTS"]
+__all__ = ["Digests", "QUERY_ARTICLES", "STORY_REPORTS", "DIGEST_STAGE"]
+
+#: the digests' seconds in the ingest summary's stage_seconds
+DIGEST_STAGE = "digest"
 
 #: a query timeline reads at most this many matching articles (the newest stored)
 QUERY_ARTICLES = 1000
@@ -51,21 +62,67 @@ class Digests:
             self._embedder = CachingEmbedder(self.components.get("embedder"))
         return self._embedder
 
+    @property
+    def _name(self) -> str:
+        return self.components.get("summariser").name
+
     def _summarise(self, key: str, articles: Sequence[Article], groups: dict[str, str], upstreams=(),
-                   semantic: bool = True, record: dict | None = None) -> EventDigest:
-        return self.components.get("summariser").summarise(key, articles, groups, tuple(upstreams),
-                                                           embedder=self._vectors(semantic), record=record)
+                   semantic: bool = True, record: dict | None = None, comparison: dict | None = None) -> EventDigest:
+        summariser = self.components.get("summariser")
+        extra = {}
+        if comparison is not None and getattr(summariser, "uses_comparison", False):
+            extra = {"agreed": agreed_from_comparison(comparison), "comparison": comparison}
+        return summariser.summarise(key, articles, groups, tuple(upstreams), embedder=self._vectors(semantic),
+                                    record=record, **extra)
+
+    def _build_event(self, event_id: str, articles: Sequence[Article], semantic: bool = True) -> EventDigest:
+        relays = self.records.stored_relays(event_id, articles)
+        return self._summarise(event_id, articles, relays.groups(), (r.name for r in relays.relays), semantic,
+                               self.store.record(event_id), self.store.comparison(event_id))
+
+    def _stored_event(self, event_id: str, n_articles: int) -> EventDigest | None:
+        stored = self.store.digest("event", event_id)
+        if stored is None or stored.n_articles != n_articles or stored.built_by != self._name:
+            return None
+        return EventDigest.from_dict(stored.digest)
 
     def _event(self, event_id: str, semantic: bool = True) -> tuple[EventDigest, list[Article]]:
         articles = self.store.articles(self.store.event_members(event_id))
+        stored = self._stored_event(event_id, len(articles))
+        if stored is not None:
+            return stored, articles
         key = (event_id, len(articles), semantic)
         if key not in self._digests:
-            relays = self.records.stored_relays(event_id, articles)
-            self._digests[key] = self._summarise(event_id, articles, relays.groups(), (r.name for r in relays.relays),
-                                                 semantic, self.store.record(event_id))
+            self._digests[key] = self._build_event(event_id, articles, semantic)
             if len(self._digests) > _CACHED_DIGESTS:
                 self._digests.popitem(last=False)
         return self._digests[key], articles
+
+    def refresh(self, events: Iterable[str], batch_size: int = 64, timer: StageTimer | None = None) -> tuple[int, int]:
+        """Store the digest of every event of ``events`` or stale, then the timeline of every story they belong
+        to or stale; returns how many of each were built."""
+        timer = timer or StageTimer({})
+        stale_events, stale_stories = self.store.stale_digests(self._name)
+        todo = self.store.events(sorted(set(events) | set(stale_events)))
+        stories = sorted(set(stale_stories) | {e.story_id for e in todo if e.story_id})
+        name = self._name
+        with timer(DIGEST_STAGE):
+            for start in range(0, len(todo), batch_size):
+                with self.store.transaction():
+                    for event in todo[start : start + batch_size]:
+                        articles = self.store.articles(self.store.event_members(event.id))
+                        digest = self._build_event(event.id, articles)
+                        self.store.save_digest("event", event.id, digest.to_dict(), len(articles), 1, name)
+            for start in range(0, len(stories), batch_size):
+                with self.store.transaction():
+                    for story_id in stories[start : start + batch_size]:
+                        row = self.store.story(story_id)
+                        if row is not None:
+                            timeline = self._story_timeline(row)
+                            self.store.save_digest("story", story_id, timeline.to_dict(), row.n_articles, row.n_events, name)
+            with self.store.transaction():
+                self.store.drop_orphan_records()
+        return len(todo), len(stories)
 
     def event_summary(self, event_id: str) -> EventDigest:
         """The event's cited summary: agreed sentences first, relays of one upstream counted once."""
@@ -80,6 +137,10 @@ class Digests:
         row = self.store.story(story_id)
         if row is None:
             raise NotFoundError(f"no story {story_id!r}")
+        stored = self.store.digest("story", story_id)
+        if (stored is not None and stored.built_by == self._name
+                and (stored.n_articles, stored.n_events) == (row.n_articles, row.n_events)):
+            return Timeline.from_dict(stored.digest)
         key = (story_id, row.n_articles, row.n_events)
         if key not in self._timelines:
             self._timelines[key] = self._story_timeline(row)

@@ -23,11 +23,16 @@ from ..model import Article, EventDigest, SummarySentence
 from ..pipeline.embed import CachingEmbedder, Embedder
 from ..pipeline.normalise import segment
 from ..pipeline.summarise import CitedSummariser, SummaryParams
+from ..pipeline.summarise_v2 import CitedSummariserV2
 from ..pipeline.summary_text import content_words
 from .files import bad_line, read_objects
 from .rouge import rouge_scores
 
-__all__ = ["SummarySet", "load_sets", "evaluate_summaries", "score_sets", "FIT_PREFIX", "lead_digest", "cited_share"]
+__all__ = ["SummarySet", "load_sets", "evaluate_summaries", "score_sets", "FIT_PREFIX", "lead_digest", "cited_share",
+           "SUMMARISERS"]
+
+#: the summarisers the command can score, by registered name (each built with the given parameters)
+SUMMARISERS = {"summariser.cited.v1": CitedSummariser, "summariser.cited.v2": CitedSummariserV2}
 
 #: sets whose id starts with this are the fitting part; the others are held out
 FIT_PREFIX = "neus-train"
@@ -105,12 +110,14 @@ def score_sets(sets: Sequence[SummarySet], summariser: CitedSummariser, embedder
             "lead": _mean(lead)}
 
 
-def evaluate_summaries(path: str | Path, embedder: Embedder | None = None,
-                       params: SummaryParams | None = None) -> dict[str, Any]:
+def evaluate_summaries(path: str | Path, embedder: Embedder | None = None, params: SummaryParams | None = None,
+                       summariser_name: str = "summariser.cited.v2") -> dict[str, Any]:
     """Scores on every set of the file, and on its fitting and held-out parts apart."""
+    if summariser_name not in SUMMARISERS:
+        raise ValueError(f"cannot score summariser {summariser_name!r}: expected one of {', '.join(SUMMARISERS)}")
     started = time.process_time()
     sets = load_sets(path)
-    summariser = CitedSummariser(params)
+    summariser = SUMMARISERS[summariser_name](params)
     cached = CachingEmbedder(embedder) if embedder is not None else None
     result = score_sets(sets, summariser, cached)
     fit = [s for s in sets if s.id.startswith(FIT_PREFIX)]

@@ -46,6 +46,7 @@ TABLES: dict[str, tuple[tuple[str, ...], str]] = {
     "runs": (("id", "started_at", "finished_at", "components", "settings", "summary"), "id"),
     "event_records": (("event_id", "record", "n_articles", "built_at", "relays"), "event_id"),
     "event_comparisons": (("event_id", "comparison", "n_articles", "built_at"), "event_id"),
+    "digests": (("kind", "subject_id", "digest", "n_articles", "n_events", "built_by", "built_at"), "kind, subject_id"),
     "cluster_items": (("article_id", "seq", "item"), "seq"),
     "cluster_pairs": (("a", "b", "p"), "a, b"),
 }
@@ -78,7 +79,7 @@ def _rows(store: Any, table: str) -> Iterator[tuple]:
             yield tuple(row)
 
 
-_TEXT_KEYS = {"key", "name", "article_id", "kind", "event_id", "a", "b"}
+_TEXT_KEYS = {"key", "name", "article_id", "kind", "event_id", "subject_id", "a", "b"}
 
 
 def _canonical(value: Any) -> bytes:

@@ -172,6 +172,21 @@ CREATE TABLE event_comparisons (
 );
 """
 
+#: Event summaries and story timelines (``engine/digests.py``) as JSON, rebuilt when their event or story
+#: changes: ``n_articles`` / ``n_events`` are the counts they were built from, ``built_by`` the summariser.
+_DIGESTS = """
+CREATE TABLE digests (
+    kind TEXT NOT NULL,
+    subject_id TEXT NOT NULL,
+    digest TEXT NOT NULL,
+    n_articles INTEGER NOT NULL,
+    n_events INTEGER NOT NULL,
+    built_by TEXT NOT NULL,
+    built_at TEXT NOT NULL,
+    PRIMARY KEY (kind, subject_id)
+);
+"""
+
 #: A story's date span (``refresh_story_dates``) and its events page read from the index alone, so their
 #: cost does not grow with the number of the story's events.
 _STORY_SCALE = """
@@ -187,6 +202,7 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
     ("0005_relays", _RELAYS),
     ("0006_cluster_memory", _CLUSTER_MEMORY),
     ("0007_comparisons", _COMPARISONS),
+    ("0008_digests", _DIGESTS),
     ("0009_story_scale", _STORY_SCALE),
 )
 

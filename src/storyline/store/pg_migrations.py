@@ -183,6 +183,19 @@ CREATE TABLE event_comparisons (
 );
 """
 
+_DIGESTS = """
+CREATE TABLE digests (
+    kind TEXT NOT NULL,
+    subject_id TEXT NOT NULL,
+    digest TEXT NOT NULL,
+    n_articles INTEGER NOT NULL,
+    n_events INTEGER NOT NULL,
+    built_by TEXT NOT NULL,
+    built_at TEXT NOT NULL,
+    PRIMARY KEY (kind, subject_id)
+);
+"""
+
 _STORY_SCALE = """
 CREATE INDEX events_story_date ON events (story_id, date);
 """
@@ -195,6 +208,7 @@ POSTGRES_MIGRATIONS: dict[str, str] = {
     "0005_relays": _RELAYS,
     "0006_cluster_memory": _CLUSTER_MEMORY,
     "0007_comparisons": _COMPARISONS,
+    "0008_digests": _DIGESTS,
     "0009_story_scale": _STORY_SCALE,
 }
 

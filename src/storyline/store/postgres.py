@@ -34,6 +34,7 @@ from . import pg_browse
 from .browse import split_marks
 from .lock import AdvisoryLock, application_name
 from .pg_migrations import apply_pg_migrations
+from .pg_derived import DerivedRows, now as _now
 from .pg_session import Session, reason
 from .pgvectors import PgVectorIndex, as_array, index_vectors, set_vector_column
 
@@ -62,8 +63,6 @@ def redacted(url: str) -> str:
     return urlunsplit(parts._replace(netloc=f"{shown}@{hostport}"))
 
 
-def _now() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
 
 
 def _iso(day: dt.date | None) -> str | None:
@@ -79,7 +78,7 @@ def _psycopg() -> Any:
     return psycopg
 
 
-class PostgresStore:
+class PostgresStore(DerivedRows):
     """A PostgreSQL store (implements :class:`storyline.store.base.Store`). ``path`` is its URL without the password."""
 
     def __init__(self, url: str, *, readonly: bool = False, wait: float = 0.0) -> None:
@@ -489,53 +488,6 @@ class PostgresStore:
         items = [(r["article_id"], json.loads(r["item"])) for r in self._all("SELECT article_id, item FROM cluster_items ORDER BY seq")]
         pairs = {(r["a"], r["b"]): r["p"] for r in self._all('SELECT a, b, p FROM cluster_pairs ORDER BY a COLLATE "C", b COLLATE "C"')}
         return items, pairs
-
-    # ------------------------------------------------------------ event records
-    def save_record(self, event_id: str, record: dict[str, Any], n_articles: int, relays: dict[str, Any] | None = None) -> None:
-        """Store an event's record (and the relays it was built with), built from ``n_articles`` articles."""
-        self.session.write(
-            "INSERT INTO event_records (event_id, record, n_articles, built_at, relays) VALUES (%s, %s, %s, %s, %s)"
-            " ON CONFLICT (event_id) DO UPDATE SET record = excluded.record, n_articles = excluded.n_articles,"
-            " built_at = excluded.built_at, relays = excluded.relays",
-            (event_id, json.dumps(record, ensure_ascii=False), n_articles, _now(),
-             json.dumps(relays, ensure_ascii=False) if relays is not None else None),
-        )
-
-    def record(self, event_id: str) -> dict[str, Any] | None:
-        row = self._one("SELECT record FROM event_records WHERE event_id = %s", (event_id,))
-        return json.loads(row["record"]) if row else None
-
-    def relays(self, event_id: str) -> dict[str, Any] | None:
-        """The relays stored with an event's record, if any."""
-        row = self._one("SELECT relays FROM event_records WHERE event_id = %s", (event_id,))
-        return json.loads(row["relays"]) if row and row["relays"] else None
-
-    def stale_records(self) -> list[str]:
-        """Events without a record or a comparison, or whose record or comparison was built from a different number of articles."""
-        return [r["id"] for r in self._all(
-            "SELECT e.id FROM events e LEFT JOIN event_records r ON r.event_id = e.id"
-            " LEFT JOIN event_comparisons c ON c.event_id = e.id"
-            " WHERE r.event_id IS NULL OR r.n_articles != e.n_articles OR c.event_id IS NULL OR c.n_articles != e.n_articles"
-            " ORDER BY e.number")]
-
-    def drop_orphan_records(self) -> None:
-        """Records and comparisons of events merged away."""
-        self.session.write("DELETE FROM event_records WHERE event_id NOT IN (SELECT id FROM events)")
-        self.session.write("DELETE FROM event_comparisons WHERE event_id NOT IN (SELECT id FROM events)")
-
-    def save_comparison(self, event_id: str, comparison: dict[str, Any], n_articles: int) -> None:
-        """Store an event's comparison of its sources, built from ``n_articles`` articles."""
-        self.session.write(
-            "INSERT INTO event_comparisons (event_id, comparison, n_articles, built_at) VALUES (%s, %s, %s, %s)"
-            " ON CONFLICT (event_id) DO UPDATE SET comparison = excluded.comparison, n_articles = excluded.n_articles,"
-            " built_at = excluded.built_at",
-            (event_id, json.dumps(comparison, ensure_ascii=False), n_articles, _now()),
-        )
-
-    def comparison(self, event_id: str) -> dict[str, Any] | None:
-        """The stored comparison of an event's sources, if any."""
-        row = self._one("SELECT comparison FROM event_comparisons WHERE event_id = %s", (event_id,))
-        return json.loads(row["comparison"]) if row else None
 
     def set_event_date(self, event_id: str, value: str | None, precision: str) -> None:
         self.session.write("UPDATE events SET date = %s, date_precision = %s WHERE id = %s", (value, precision, event_id))

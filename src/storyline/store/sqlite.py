@@ -19,7 +19,7 @@ import numpy as np
 
 from ..errors import Codes, StoreError
 from ..model import (Article, Decision, Mention, Place, Rejection, SavedEventState, SearchHit, Segment, StoredDecision,
-                     StoredEvent, StoredStory, StoryFilter, StoryKey)
+                     StoredEvent, StoredStory, StoryFilter, StoryKey, StoredDigest)
 from . import browse
 from .lock import WriterLock
 from .migrations import apply_migrations
@@ -448,6 +448,8 @@ class SQLiteStore:
         """Records and comparisons of events merged away."""
         self.conn.execute("DELETE FROM event_records WHERE event_id NOT IN (SELECT id FROM events)")
         self.conn.execute("DELETE FROM event_comparisons WHERE event_id NOT IN (SELECT id FROM events)")
+        self.conn.execute("DELETE FROM digests WHERE (kind = 'event' AND subject_id NOT IN (SELECT id FROM events))"
+                          " OR (kind = 'story' AND subject_id NOT IN (SELECT id FROM stories))")
 
     def save_comparison(self, event_id: str, comparison: dict[str, Any], n_articles: int) -> None:
         """Store an event's comparison of its sources, built from ``n_articles`` articles."""
@@ -462,6 +464,35 @@ class SQLiteStore:
         """The stored comparison of an event's sources, if any."""
         row = self.conn.execute("SELECT comparison FROM event_comparisons WHERE event_id = ?", (event_id,)).fetchone()
         return json.loads(row[0]) if row else None
+
+    def save_digest(self, kind: str, subject_id: str, digest: dict[str, Any], n_articles: int, n_events: int,
+                    built_by: str) -> None:
+        """Store the digest of an event (``kind`` "event") or a story ("story"), built from these counts."""
+        self.conn.execute(
+            "INSERT INTO digests (kind, subject_id, digest, n_articles, n_events, built_by, built_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(kind, subject_id) DO UPDATE SET digest = excluded.digest,"
+            " n_articles = excluded.n_articles, n_events = excluded.n_events, built_by = excluded.built_by,"
+            " built_at = excluded.built_at",
+            (kind, subject_id, json.dumps(digest, ensure_ascii=False), n_articles, n_events, built_by, _now()))
+
+    def digest(self, kind: str, subject_id: str) -> StoredDigest | None:
+        """The stored digest of an event or a story, if any."""
+        sql = "SELECT digest, n_articles, n_events, built_by FROM digests WHERE kind = ? AND subject_id = ?"
+        row = self.conn.execute(sql, (kind, subject_id)).fetchone()
+        if not row:
+            return None
+        text, n_articles, n_events, built_by = row[0], row[1], row[2], row[3]
+        return StoredDigest(kind, subject_id, json.loads(text), n_articles, n_events, built_by)
+
+    def stale_digests(self, built_by: str) -> tuple[list[str], list[str]]:
+        """(events, stories) with no digest, one built from other counts or by another summariser than ``built_by``."""
+        sql = ("SELECT e.id, 'event' AS kind FROM events e LEFT JOIN digests d ON d.kind = 'event' AND d.subject_id = e.id"
+               " WHERE d.subject_id IS NULL OR d.n_articles != e.n_articles OR d.built_by != ?"
+               " UNION ALL SELECT s.id, 'story' AS kind FROM stories s"
+               " LEFT JOIN digests d ON d.kind = 'story' AND d.subject_id = s.id WHERE d.subject_id IS NULL"
+               " OR d.n_articles != s.n_articles OR d.n_events != s.n_events OR d.built_by != ?")
+        rows = list(self.conn.execute(sql, (built_by,) * 2))
+        return [r[0] for r in rows if r[1] == "event"], [r[0] for r in rows if r[1] == "story"]
 
     def set_event_date(self, event_id: str, value: str | None, precision: str) -> None:
         self.conn.execute("UPDATE events SET date = ?, date_precision = ? WHERE id = ?", (value, precision, event_id))

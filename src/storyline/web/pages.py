@@ -99,8 +99,9 @@ def story_page(request: Request, story_id: str, offset: Offset = 0) -> Response:
             places[event["id"]] = engine.article(event["articles"][0]).to_dict().get("places") or []
     digest = engine.timeline(story_id)
     lines = {d.event_id: d for d in digest.days}
+    order = {d.event_id: n for n, d in enumerate(digest.days)}  # the timeline's date order, within this page
     timeline = []
-    for i, e in enumerate(events, offset + 1):
+    for i, e in enumerate(sorted(events, key=lambda e: order.get(e["id"], len(order))), offset + 1):
         line = lines[e["id"]].to_dict() if e["id"] in lines else {"sentences": [], "title": None}
         timeline.append({"number": i, "event": e, "facts": views.event_facts(e), "summary": line["sentences"],
                          "title": line["title"] or e["title"] or e["id"]})
