@@ -26,7 +26,7 @@ import datetime as dt
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
 
 from ...model import Article, DatePrecision, EventRecord, FieldValue, GeoPrecision, Mention, Place, RecordField, Support
@@ -40,7 +40,7 @@ from .kind import KindTyper, coding_scope
 from .scoping import LEAD_SENTENCES, event_kind, kind_field, scoped_field, within_scope, without_demonstrators
 from .scoping import sentence_segments as _sentence_segments
 
-__all__ = ["SentenceCoding", "ArticleCoding", "code_sentence", "code_sentences", "code_article", "build_record", "FIELDS"]
+__all__ = ["SentenceCoding", "ArticleCoding", "Coder", "code_sentence", "code_sentences", "code_article", "build_record", "FIELDS"]
 
 FIELDS = ("kind", "event_type", "actor1", "actor2", "place", "date", "fatalities", "injured")
 #: actors named by role only, who act where the event happened
@@ -79,10 +79,10 @@ def _entity_spans(mentions: Iterable[Mention], start: int, end: int) -> list[tup
     return [(m.start - start, m.end - start, m.label) for m in mentions if m.label in LABELS and start <= m.start and m.end <= end]
 
 
-def code_sentence(text: str, start: int, end: int, mentions: Sequence[Mention] = ()) -> SentenceCoding:
-    """Trigger, actors and counts of the sentence ``text[start:end]``."""
+def code_sentence(text: str, start: int, end: int, mentions: Sequence[Mention] = (), triggers: Sequence | None = None) -> SentenceCoding:
+    """Trigger, actors and counts of the sentence ``text[start:end]`` (``triggers``: its :func:`find_triggers`, if known)."""
     sentence = text[start:end]
-    triggers = find_triggers(sentence)
+    triggers = find_triggers(sentence) if triggers is None else triggers
     material = [t for t in triggers if t.plover in _MATERIAL]
     trigger = material[0] if material else (triggers[0] if triggers else None)
     actors = find_actor_phrases(sentence, _entity_spans(mentions, start, end))
@@ -95,16 +95,23 @@ def code_sentence(text: str, start: int, end: int, mentions: Sequence[Mention] =
                           (trigger.start + start, trigger.end + start) if trigger else None, shift(a1), shift(a2), counts)
 
 
-def code_sentences(text: str, spans: Sequence[tuple[int, int]], mentions: Sequence[Mention] = ()) -> list[SentenceCoding]:
-    """:func:`code_sentence` for each span."""
-    return [code_sentence(text, s, e, mentions) for s, e in spans]
+def code_sentences(text: str, spans: Sequence[tuple[int, int]], mentions: Sequence[Mention] = (),
+                   triggers: Mapping[tuple[int, int], Sequence] | None = None) -> list[SentenceCoding]:
+    """:func:`code_sentence` for each span (``triggers``: the triggers already found, by span)."""
+    known = triggers or {}
+    return [code_sentence(text, s, e, mentions, known.get((s, e))) for s, e in spans]
+
+
+#: codes one article as :func:`code_article` does
+Coder = Callable[[Article, Sequence[Mention], EventTyper], "ArticleCoding"]
 
 
 def code_article(article: Article, mentions: Sequence[Mention], typer: EventTyper) -> ArticleCoding:
     """The main sentence of ``article`` and the coding of its paragraph (see the module doc)."""
     segments = _sentence_segments(article)
     lead = segments[:LEAD_SENTENCES]
-    with_trigger = [i for i, (s, e, _) in enumerate(lead) if find_triggers(article.text[s:e])]
+    found = {(s, e): find_triggers(article.text[s:e]) for s, e, _ in lead}  # once per lead sentence
+    with_trigger = [i for i, (s, e, _) in enumerate(lead) if found[(s, e)]]
     dated = [i for i in with_trigger if dates_stage.event_date_candidates([article.text[lead[i][0]:lead[i][1]]], article.published)]
     main = dated[0] if dated else (with_trigger[0] if with_trigger else None)
     anchor = main if main is not None else 0
@@ -112,7 +119,7 @@ def code_article(article: Article, mentions: Sequence[Mention], typer: EventType
     chosen = [i for i, seg in enumerate(segments) if seg[2] == paragraph and i >= anchor][:4]
     others = [i for i in range(min(len(segments), LEAD_SENTENCES)) if i not in chosen]
     order = chosen + others
-    coded = code_sentences(article.text, [(segments[i][0], segments[i][1]) for i in order], mentions)
+    coded = code_sentences(article.text, [(segments[i][0], segments[i][1]) for i in order], mentions, found)
     coding = ArticleCoding(article, 0 if main is not None else None, coded)
     # the type is read from the main sentence's whole paragraph (as an ACLED note is one paragraph)
     type_sentences = [i for i, seg in enumerate(segments) if seg[2] == paragraph][:6]
@@ -272,8 +279,13 @@ def build_record(
     typer: EventTyper | None = None,
     groups: Mapping[str, str] | None = None,
     kinds: KindTyper | None = None,
+    coder: "Coder | None" = None,
 ) -> EventRecord:
     """The event record of ``articles`` (see the module doc).
+
+    ``coder`` codes one article as :func:`code_article` does (the default); a
+    caller may pass one that remembers codings, as long as each call returns a
+    coding of its own (this function replaces its ``event_type`` and ``sentences``).
 
     With a kind typer (``kinds``) the event first gets its kind, and the
     event type keeps only what that kind allows (:func:`.kind.coding_scope`);
@@ -304,7 +316,7 @@ def build_record(
         # a name the geoparser reads as a place ("al-Tanf") is where things happen, not who acts
         actor_mentions = [m for m in mentions.get(article.id, ())
                           if m.label in ("GPE", "NORP") or not any(s < m.end and m.start < e for s, e in toponyms)]
-        coding = code_article(article, actor_mentions, typer)
+        coding = (coder or code_article)(article, actor_mentions, typer)
         coding.event_type = within_scope(coding, scope)
         if not scope.acled:  # "stocks rallied": no demonstration, so nobody demonstrated
             coding.sentences = [without_demonstrators(sc) for sc in coding.sentences]
