@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -508,14 +509,28 @@ def _local(sentence: SentenceCoding) -> list[CountMention]:
 
 def _event_date(article: Article, sentence: SentenceCoding):
     """(FuzzyDate, start, end) of the sentence's event date, or None."""
-    candidates = dates_stage.event_date_candidates([sentence.text], article.published)
+    found = _sentence_date(sentence.text, article.published)
+    if found is None:
+        return None
+    value, start, end = found
+    return value, sentence.start + start, sentence.start + end
+
+
+@functools.lru_cache(maxsize=65_536)
+def _sentence_date(text: str, published: dt.date | None):
+    """(FuzzyDate, start, end) of the event date ``text`` states, or None.
+
+    Remembered: an event's record is rebuilt as its reports arrive, and its older
+    reports' sentences would be searched for dates again each time.
+    """
+    candidates = dates_stage.event_date_candidates([text], published)
     if not candidates:
         return None
     value = candidates[0]
-    for m in dates_stage.find_dates(sentence.text, article.published):
+    for m in dates_stage.find_dates(text, published):
         if m.date.value == value.value and m.date.precision == value.precision:
-            return value, sentence.start + m.start, sentence.start + m.end
-    return value, sentence.start, sentence.end
+            return value, m.start, m.end
+    return value, 0, len(text)
 
 
 def _date_field(found: RecordField, publication: list[dt.date], n_groups: int) -> RecordField:
