@@ -11,17 +11,21 @@ stored relays, so "independent report" has one definition everywhere.
 from __future__ import annotations
 
 import dataclasses
+import inspect
+from collections import OrderedDict
 from typing import Iterable, Mapping, Sequence
 
 from ..comparison import Comparison
 from ..model import Article, EventRecord, Mention, Relay
 from ..model import DatePrecision as P
+from ..pipeline.record.build import ArticleCoding, code_article
+from ..pipeline.record.eventtype import EventTyper
 from ..pipeline.relays import EventRelays, Report
 from ..store import Store
 from .components import Components
 from .timing import StageTimer
 
-__all__ = ["RecordBuilder", "relays_from_dict"]
+__all__ = ["RecordBuilder", "ArticleCodings", "relays_from_dict"]
 
 #: the comparison stage's seconds are reported apart from the record's (the ingest summary's stage_seconds)
 COMPARE_STAGE = "compare"
@@ -32,9 +36,50 @@ def relays_from_dict(data: dict) -> EventRelays:
                        int(data["n_independent_reports"]))
 
 
+def _takes_coder(recorder) -> bool:
+    try:
+        return "coder" in inspect.signature(recorder.build).parameters
+    except (TypeError, ValueError):
+        return False
+
+
+class ArticleCodings:
+    """Each article's record coding, computed once: rebuilding an event's record only re-votes.
+
+    A coding depends on nothing but the article (its text, segments and
+    publication date), the mentions it is coded with and the event typer, so the key holds
+    all of them with the recorder's name: an article whose text or mentions
+    change, or another recorder or typer, is coded afresh, and a remembered
+    coding equals a fresh one. The oldest codings are forgotten past ``limit``.
+    """
+
+    def __init__(self, limit: int = 20_000) -> None:
+        self.limit, self._codings = limit, OrderedDict()
+        self.hits = self.misses = 0
+
+    def coder(self, recorder_name: str):
+        """A :data:`~storyline.pipeline.record.build.Coder` that remembers what it codes for ``recorder_name``."""
+        def code(article: Article, mentions: Sequence[Mention], typer: EventTyper) -> ArticleCoding:
+            key = (recorder_name, getattr(typer, "name", type(typer).__name__), id(typer), article.id, article.text,
+                   article.published, article.segments, tuple((m.start, m.end, m.label, m.text, m.key) for m in mentions))
+            found = self._codings.get(key)
+            if found is None:
+                self.misses += 1
+                found = self._codings[key] = code_article(article, mentions, typer)
+                while len(self._codings) > self.limit:
+                    self._codings.popitem(last=False)
+            else:
+                self.hits += 1
+                self._codings.move_to_end(key)
+            # a coding of its own for each caller (the record builder replaces its type and sentences)
+            return dataclasses.replace(found, article=article, sentences=list(found.sentences))
+        return code
+
+
 class RecordBuilder:
     def __init__(self, store: Store, components: Components) -> None:
         self.store, self.components = store, components
+        self.codings = ArticleCodings()
 
     def relays(self, articles: Sequence[Article], mentions: Mapping[str, Sequence[Mention]] | None = None) -> EventRelays:
         """The relays among an event's stored articles (the relays stage on their attributions)."""
@@ -59,7 +104,9 @@ class RecordBuilder:
         places = {a.id: self.store.places(a.id) for a in articles}
         recorder = self.components.get("recorder")
         kinds = self.components.get("kind_typer") if getattr(recorder, "uses_kinds", False) else None
-        return recorder.build(event_id, articles, mentions, places, relays.groups(), self.components.get("event_typer"), kinds=kinds)
+        extra = {"coder": self.codings.coder(recorder.name)} if _takes_coder(recorder) else {}
+        return recorder.build(event_id, articles, mentions, places, relays.groups(), self.components.get("event_typer"),
+                              kinds=kinds, **extra)
 
     def compare(self, event_id: str, articles: Sequence[Article], relays: EventRelays | None = None,
                 mentions: Mapping[str, Sequence[Mention]] | None = None) -> Comparison:

@@ -45,9 +45,10 @@ class AgreementRecorder:
 
     def build(self, event_id: str, articles: Sequence[Article], mentions: Mapping[str, list[Mention]],
               places: Mapping[str, list[Place]], groups: Mapping[str, str], typer: EventTyper,
-              kinds: KindTyper | None = None) -> EventRecord:
+              kinds: KindTyper | None = None, coder: record.Coder | None = None) -> EventRecord:
+        """``coder``: codes one article (:func:`.record.build.code_article`, or one that remembers its codings)."""
         kinds = kinds if self.uses_kinds else None
-        main = record.build_record(event_id, articles, mentions, places, typer, groups, kinds, self.revision)
+        main = record.build_record(event_id, articles, mentions, places, typer, groups, kinds, self.revision, coder)
         date = main.fields.get("date")
         anchor = None
         if date is not None and date.value is not None and date.value.detail.get("precision") != P.PUBLICATION:

@@ -23,10 +23,11 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
 
 from ...model import Article, DatePrecision, EventRecord, FieldValue, GeoPrecision, Mention, Place, RecordField, Support
@@ -40,7 +41,7 @@ from .kind import KindTyper, coding_scope
 from .scoping import LEAD_SENTENCES, event_kind, kind_field, scoped_field, within_scope, without_demonstrators
 from .scoping import sentence_segments as _sentence_segments
 
-__all__ = ["SentenceCoding", "ArticleCoding", "code_sentence", "code_sentences", "code_article", "build_record", "FIELDS"]
+__all__ = ["SentenceCoding", "ArticleCoding", "Coder", "code_sentence", "code_sentences", "code_article", "build_record", "FIELDS"]
 
 FIELDS = ("kind", "event_type", "actor1", "actor2", "place", "date", "fatalities", "injured")
 #: actors named by role only, who act where the event happened
@@ -79,10 +80,10 @@ def _entity_spans(mentions: Iterable[Mention], start: int, end: int) -> list[tup
     return [(m.start - start, m.end - start, m.label) for m in mentions if m.label in LABELS and start <= m.start and m.end <= end]
 
 
-def code_sentence(text: str, start: int, end: int, mentions: Sequence[Mention] = ()) -> SentenceCoding:
-    """Trigger, actors and counts of the sentence ``text[start:end]``."""
+def code_sentence(text: str, start: int, end: int, mentions: Sequence[Mention] = (), triggers: Sequence | None = None) -> SentenceCoding:
+    """Trigger, actors and counts of the sentence ``text[start:end]`` (``triggers``: its :func:`find_triggers`, if known)."""
     sentence = text[start:end]
-    triggers = find_triggers(sentence)
+    triggers = find_triggers(sentence) if triggers is None else triggers
     material = [t for t in triggers if t.plover in _MATERIAL]
     trigger = material[0] if material else (triggers[0] if triggers else None)
     actors = find_actor_phrases(sentence, _entity_spans(mentions, start, end))
@@ -95,16 +96,23 @@ def code_sentence(text: str, start: int, end: int, mentions: Sequence[Mention] =
                           (trigger.start + start, trigger.end + start) if trigger else None, shift(a1), shift(a2), counts)
 
 
-def code_sentences(text: str, spans: Sequence[tuple[int, int]], mentions: Sequence[Mention] = ()) -> list[SentenceCoding]:
-    """:func:`code_sentence` for each span."""
-    return [code_sentence(text, s, e, mentions) for s, e in spans]
+def code_sentences(text: str, spans: Sequence[tuple[int, int]], mentions: Sequence[Mention] = (),
+                   triggers: Mapping[tuple[int, int], Sequence] | None = None) -> list[SentenceCoding]:
+    """:func:`code_sentence` for each span (``triggers``: the triggers already found, by span)."""
+    known = triggers or {}
+    return [code_sentence(text, s, e, mentions, known.get((s, e))) for s, e in spans]
+
+
+#: codes one article as :func:`code_article` does
+Coder = Callable[[Article, Sequence[Mention], EventTyper], "ArticleCoding"]
 
 
 def code_article(article: Article, mentions: Sequence[Mention], typer: EventTyper) -> ArticleCoding:
     """The main sentence of ``article`` and the coding of its paragraph (see the module doc)."""
     segments = _sentence_segments(article)
     lead = segments[:LEAD_SENTENCES]
-    with_trigger = [i for i, (s, e, _) in enumerate(lead) if find_triggers(article.text[s:e])]
+    found = {(s, e): find_triggers(article.text[s:e]) for s, e, _ in lead}  # once per lead sentence
+    with_trigger = [i for i, (s, e, _) in enumerate(lead) if found[(s, e)]]
     dated = [i for i in with_trigger if dates_stage.event_date_candidates([article.text[lead[i][0]:lead[i][1]]], article.published)]
     main = dated[0] if dated else (with_trigger[0] if with_trigger else None)
     anchor = main if main is not None else 0
@@ -112,7 +120,7 @@ def code_article(article: Article, mentions: Sequence[Mention], typer: EventType
     chosen = [i for i, seg in enumerate(segments) if seg[2] == paragraph and i >= anchor][:4]
     others = [i for i in range(min(len(segments), LEAD_SENTENCES)) if i not in chosen]
     order = chosen + others
-    coded = code_sentences(article.text, [(segments[i][0], segments[i][1]) for i in order], mentions)
+    coded = code_sentences(article.text, [(segments[i][0], segments[i][1]) for i in order], mentions, found)
     coding = ArticleCoding(article, 0 if main is not None else None, coded)
     # the type is read from the main sentence's whole paragraph (as an ACLED note is one paragraph)
     type_sentences = [i for i, seg in enumerate(segments) if seg[2] == paragraph][:6]
@@ -288,8 +296,13 @@ def build_record(
     groups: Mapping[str, str] | None = None,
     kinds: KindTyper | None = None,
     revision: int = 3,
+    coder: "Coder | None" = None,
 ) -> EventRecord:
     """The event record of ``articles`` (see the module doc).
+
+    ``coder`` codes one article as :func:`code_article` does (the default); a
+    caller may pass one that remembers codings, as long as each call returns a
+    coding of its own (this function replaces its ``event_type`` and ``sentences``).
 
     With a kind typer (``kinds``) the event first gets its kind, and the
     event type keeps only what that kind allows (:func:`.kind.coding_scope`);
@@ -319,17 +332,8 @@ def build_record(
     names = person_names([a.text for a in kept], [[(m.start, m.end, m.label) for m in mentions.get(a.id, ())] for a in kept])
     for order, article in enumerate(kept):
         vote = _Vote(article, group_of[article.id], order, ballots)
-        toponyms = [(p.start, p.end) for p in places.get(article.id, ())]
-        # a name the geoparser reads as a place ("al-Tanf") is where things happen, not who acts
-        actor_mentions = [m for m in mentions.get(article.id, ())
-                          if m.label in ("GPE", "NORP") or not any(s < m.end and m.start < e for s, e in toponyms)]
-        if revision >= 3:  # "Moderna" labelled a person is an organisation; "COVID-19" is no actor
-            actor_mentions = [dataclasses.replace(m, label=label) for m in actor_mentions
-                              for label in [relabelled(article.text, m.start, m.end, m.label, names)] if label]
-        coding = code_article(article, actor_mentions, typer)
-        coding.event_type = within_scope(coding, scope)
-        if not scope.acled:  # "stocks rallied": no demonstration, so nobody demonstrated
-            coding.sentences = [without_demonstrators(sc, revision) for sc in coding.sentences]
+        coding = _coded(article, mentions.get(article.id, ()), places.get(article.id, ()), names, typer, scope,
+                        revision, coder or code_article)
         codings.append(coding)
         if article.published:
             publication.append(article.published)
@@ -359,6 +363,23 @@ def build_record(
         for name in ("actor1", "actor2"):
             fields[name] = RecordField(name, None, (), f"not coded: {_NO_ACTOR_KINDS[kind.kind]}")
     return EventRecord(event_id, fields)
+
+
+def _coded(article: Article, mentions: Sequence[Mention], places: Sequence[Place], names: Any, typer: EventTyper,
+           scope: Any, revision: int, coder: "Coder") -> ArticleCoding:
+    """One report's coding within the event's scope (its actors, its type, its sentences)."""
+    toponyms = [(p.start, p.end) for p in places]
+    # a name the geoparser reads as a place ("al-Tanf") is where things happen, not who acts
+    actor_mentions = [m for m in mentions
+                      if m.label in ("GPE", "NORP") or not any(s < m.end and m.start < e for s, e in toponyms)]
+    if revision >= 3:  # "Moderna" labelled a person is an organisation; "COVID-19" is no actor
+        actor_mentions = [dataclasses.replace(m, label=label) for m in actor_mentions
+                          for label in [relabelled(article.text, m.start, m.end, m.label, names)] if label]
+    coding = coder(article, actor_mentions, typer)
+    coding.event_type = within_scope(coding, scope)
+    if not scope.acled:  # "stocks rallied": no demonstration, so nobody demonstrated
+        coding.sentences = [without_demonstrators(sc, revision) for sc in coding.sentences]
+    return coding
 
 
 #: (revision 3) kinds whose events have no actor and target in PLOVER's sense, and why
@@ -532,14 +553,28 @@ def _local(sentence: SentenceCoding) -> list[CountMention]:
 
 def _event_date(article: Article, sentence: SentenceCoding):
     """(FuzzyDate, start, end) of the sentence's event date, or None."""
-    candidates = dates_stage.event_date_candidates([sentence.text], article.published)
+    found = _sentence_date(sentence.text, article.published)
+    if found is None:
+        return None
+    value, start, end = found
+    return value, sentence.start + start, sentence.start + end
+
+
+@functools.lru_cache(maxsize=65_536)
+def _sentence_date(text: str, published: dt.date | None):
+    """(FuzzyDate, start, end) of the event date ``text`` states, or None.
+
+    Remembered: an event's record is rebuilt as its reports arrive, and its older
+    reports' sentences would be searched for dates again each time.
+    """
+    candidates = dates_stage.event_date_candidates([text], published)
     if not candidates:
         return None
     value = candidates[0]
-    for m in dates_stage.find_dates(sentence.text, article.published):
+    for m in dates_stage.find_dates(text, published):
         if m.date.value == value.value and m.date.precision == value.precision:
-            return value, sentence.start + m.start, sentence.start + m.end
-    return value, sentence.start, sentence.end
+            return value, m.start, m.end
+    return value, 0, len(text)
 
 
 def _date_field(found: RecordField, publication: list[dt.date], n_groups: int) -> RecordField:
