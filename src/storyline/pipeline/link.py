@@ -300,17 +300,23 @@ class StoryLinker:
             return Decision(event.id, story.id, "join", score, self.threshold, feats,
                             f"joined story {story.id}: cosine {feats['cosine']:.2f}, entity overlap {feats['entities']:.2f}, "
                             f"{feats['gap'] * self.window_days:.0f} days apart, score {score:.2f} >= {self.threshold:.2f}")
-        story = StoryState(f"S{self._next}", [event])
-        self._next += 1
-        self.stories[story.id] = story
-        event.story_id = story.id
-        if best is None:
-            return Decision(event.id, story.id, "new", 0.0, self.threshold, {},
-                            f"new story {story.id}: no story with a similar article within {self.window_days} days")
-        score, other, feats = best
-        return Decision(event.id, story.id, "new", score, self.threshold, feats,
-                        f"new story {story.id}; best candidate {other.id} scored {score:.2f} < {self.threshold:.2f} "
-                        f"(cosine {feats['cosine']:.2f}, entity overlap {feats['entities']:.2f})")
+        return open_story(self, event, best, lambda f: f"cosine {f['cosine']:.2f}, entity overlap {f['entities']:.2f}")
+
+
+def open_story(linker, event: EventState, best: tuple | None, describe) -> Decision:
+    """Start a new story with ``event`` in ``linker`` (its ``stories``, ``_next``, ``threshold``, ``window_days``);
+    ``best`` is the best candidate (score, story, features) that scored too low, ``describe`` words its features."""
+    story = StoryState(f"S{linker._next}", [event])
+    linker._next += 1
+    linker.stories[story.id] = story
+    event.story_id = story.id
+    if best is None:
+        return Decision(event.id, story.id, "new", 0.0, linker.threshold, {},
+                        f"new story {story.id}: no story with a similar article within {linker.window_days} days")
+    score, other, feats = best
+    return Decision(event.id, story.id, "new", score, linker.threshold, feats,
+                    f"new story {story.id}; best candidate {other.id} scored {score:.2f} < {linker.threshold:.2f} "
+                    f"({describe(feats)})")
 
 
 def _linker(options) -> StoryLinker:

@@ -25,7 +25,7 @@ import numpy as np
 
 from ..model import Decision
 from .cluster.features import EventState, Vocabulary, weighted_overlap
-from .link import StoryState
+from .link import StoryState, open_story
 
 __all__ = ["ContinuationLinker", "LinkParams", "LINK_FEATURES", "PARAMS_FILE"]
 
@@ -127,7 +127,7 @@ class ContinuationLinker:
         return self.start(event, best)
 
     def join(self, event: EventState, score: float, story: StoryState, feats: dict[str, float]) -> Decision:
-        story.events.append(event)
+        story.append(event)
         event.story_id = story.id
         return Decision(event.id, story.id, "join", score, self.threshold, feats,
                         f"joined story {story.id}: closest event cosine {feats['cos_max']:.2f}, "
@@ -135,18 +135,8 @@ class ContinuationLinker:
                         f"score {score:.2f} >= {self.threshold:.2f}")
 
     def start(self, event: EventState, best: tuple[float, StoryState, dict[str, float]] | None) -> Decision:
-        story = StoryState(f"S{self._next}", [event])
-        self._next += 1
-        self.stories[story.id] = story
-        event.story_id = story.id
-        if best is None:
-            return Decision(event.id, story.id, "new", 0.0, self.threshold, {},
-                            f"new story {story.id}: no story with a similar article within {self.window_days} days")
-        score, other, feats = best
-        return Decision(event.id, story.id, "new", score, self.threshold, feats,
-                        f"new story {story.id}; best candidate {other.id} scored {score:.2f} < {self.threshold:.2f} "
-                        f"(closest event cosine {feats['cos_max']:.2f}, entity overlap {feats['entities']:.2f})")
-
+        return open_story(self, event, best,
+                          lambda f: f"closest event cosine {f['cos_max']:.2f}, entity overlap {f['entities']:.2f}")
 
 def _continuation(options) -> ContinuationLinker:
     return ContinuationLinker(window_days=options.story_window_days)
