@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from storyline.cli import cli
 from storyline.errors import InputError
 from storyline.evaluate.events import ACLED_KEYS, PLOVER_KEYS, detect_format, evaluate_events, macro_f1
-from support import FAKE_SETS, options, write_jsonl
+from support import FAKE_ENTITIES, FAKE_SETS, options, write_jsonl
 
 
 def acled_row(i, text, event_type, sub, fatalities, actor1="Protesters (Kenya)", date="2022-03-04"):
@@ -125,3 +125,64 @@ def test_fit_writes_a_new_file_by_default_and_never_the_bundled_one_unless_asked
     assert bundled.read_bytes() == before
     both = CliRunner().invoke(cli, ["fit", "events", str(path), "-o", "x.json", "--overwrite-bundled"])
     assert both.exit_code == 2 and "either --output or --overwrite-bundled" in both.output
+
+
+def _marked_rows(n=40):
+    """ACLED rows whose held-out ones (by the split ``fit events`` uses) carry a word no training row has."""
+    from storyline.evaluate.fit_kinds import is_heldout
+
+    rows = []
+    for i in range(n):
+        protest = i % 2 == 0
+        text = (f"On 4 March 2022, teachers held a peaceful protest number {i} in Nairobi." if protest
+                else f"On 4 March 2022, police clashed with bandits near hill {i} in Nairobi.")
+        row = acled_row(i, text, "Protests" if protest else "Battles", "Peaceful protest" if protest else "Armed clash", 0)
+        if is_heldout(row):
+            row["text"] += " Zorblat zorblat."
+        rows.append(row)
+    held = [r for r in rows if "Zorblat" in r["text"]]
+    assert 2 <= len(held) < n  # the marker must be frequent enough to enter a vocabulary fitted on it
+    return rows, held
+
+
+def test_heldout_eval_fits_the_event_typer_on_the_other_four_fifths_only(tmp_path, monkeypatch):
+    from storyline.evaluate import fit_events
+
+    rows, held = _marked_rows()
+    path = write_jsonl(tmp_path / "acled.jsonl", rows)
+    fitted_texts = []
+    real_train = fit_events.train
+
+    def spy(texts, labels, l2):
+        fitted_texts.extend(texts)
+        params = real_train(texts, labels, l2)
+        fitted_texts.append(params["vocabulary"])
+        return params
+
+    monkeypatch.setattr(fit_events, "train", spy)
+    scores = evaluate_events(path, options=options(entities=FAKE_ENTITIES), split="heldout")
+    *texts, vocabulary = fitted_texts
+    assert len(texts) == len(rows) - len(held) and not any("Zorblat" in t for t in texts)
+    assert "zorblat" not in vocabulary
+    assert scores["n"] == len(held)
+    fit = scores["event_typer_fit"]
+    assert fit["rows"] == len(rows) - len(held) and fit["heldout_rows_in_fit"] == 0
+    assert fit["model"].startswith("eventtype.linear.v1 refitted")
+    # the same fit on every row does learn the marker: the check above can fail
+    assert "zorblat" in real_train([r["text"] for r in rows], [r["gold"]["sub_event_type"] for r in rows], 1e-4)["vocabulary"]
+
+
+def test_eval_events_on_every_row_keeps_the_bundled_typer(tmp_path):
+    rows, _ = _marked_rows()
+    path = write_jsonl(tmp_path / "acled.jsonl", rows)
+    scores = evaluate_events(path, options=options(entities=FAKE_ENTITIES), split="all")
+    assert scores["event_typer_fit"] == {"model": "bundled"} and scores["n"] == len(rows)
+
+
+def test_heldout_eval_names_the_line_of_a_row_without_an_acled_sub_event_type(tmp_path):
+    rows, _ = _marked_rows()
+    rows[3]["gold"]["sub_event_type"] = "Sword fight"
+    path = write_jsonl(tmp_path / "acled.jsonl", rows)
+    with pytest.raises(InputError) as caught:
+        evaluate_events(path, options=options(entities=FAKE_ENTITIES), split="heldout")
+    assert caught.value.line == 4 and "Sword fight" in str(caught.value)

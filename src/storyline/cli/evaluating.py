@@ -91,7 +91,8 @@ def eval_extract(folder: str, extractor: str, as_json: bool) -> None:
 @eval_group.command(name="events")
 @click.argument("corpus", type=click.Path(exists=True, dir_okay=False))
 @click.option("--split", type=click.Choice(["all", "heldout"]), default="all", show_default=True,
-              help="heldout: only the fifth of the rows `fit events` and `fit kinds` hold out.")
+              help="heldout: only the fifth of the rows `fit events` and `fit kinds` hold out, "
+                   "scored with an event typer refitted on the other four fifths (ACLED).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @click.pass_obj
 def eval_events(obj: Context, corpus: str, split: str, as_json: bool) -> None:

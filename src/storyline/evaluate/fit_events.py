@@ -24,12 +24,12 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
-from ..errors import Codes
+from ..errors import Codes, InputError
 from ..pipeline.record.eventtype import ACLED_SUB_EVENT_TYPES, LinearEventTyper, encode_array, ngrams
 from .files import bad_line, read_objects, sha256_of
 from .events import macro_f1
 
-__all__ = ["load_acled", "fit_event_typer", "train", "split_heldout", "softmax_regression", "SparseRows", "PARAMS_INDENT"]
+__all__ = ["load_acled", "fit_event_typer", "fit_without_heldout", "train", "split_heldout", "softmax_regression", "SparseRows", "PARAMS_INDENT"]
 
 VOCABULARY_SIZE = 12000
 MIN_DF = 2
@@ -157,6 +157,21 @@ def score(params: dict[str, Any], texts: Sequence[str], rows: Sequence[dict[str,
         "event_type_macro_f1": macro_f1(gold_type, pred_type),
         "sub_event_type_accuracy": float(np.mean([a == b for a, b in zip(gold_sub, predicted)])),
     }
+
+
+def fit_without_heldout(rows: Sequence[dict[str, Any]], l2: float) -> tuple[dict[str, Any], list[int]]:
+    """The classifier fitted on the training part of ``rows`` only (the :func:`split_heldout` four fifths).
+
+    What ``storyline eval events --split heldout`` scores the held-out fifth
+    with, so no held-out note is in the fit; ``l2`` is the bundled model's,
+    which :func:`fit_event_typer` chose inside the training part. Returns the
+    model part and the indices of the rows it was fitted on.
+    """
+    train_idx, _ = split_heldout(rows)
+    if not train_idx:
+        raise InputError("no training rows: every row falls in the held-out fifth", code=Codes.EMPTY_FILE)
+    params = train([rows[i]["text"] for i in train_idx], [rows[i]["gold"]["sub_event_type"] for i in train_idx], l2)
+    return params, train_idx
 
 
 def fit_event_typer(path: str | Path, log: Callable[[str], Any] = print) -> dict[str, Any]:
