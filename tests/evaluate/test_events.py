@@ -167,7 +167,7 @@ def test_heldout_eval_fits_the_event_typer_on_the_other_four_fifths_only(tmp_pat
     assert scores["n"] == len(held)
     fit = scores["event_typer_fit"]
     assert fit["rows"] == len(rows) - len(held) and fit["heldout_rows_in_fit"] == 0
-    assert fit["model"].startswith("eventtype.linear.v1 refitted")
+    assert fit["model"].startswith("eventtype.linear.v1 refitted") and fit["classifier_alone"]["n"] == len(held)
     # the same fit on every row does learn the marker: the check above can fail
     assert "zorblat" in real_train([r["text"] for r in rows], [r["gold"]["sub_event_type"] for r in rows], 1e-4)["vocabulary"]
 

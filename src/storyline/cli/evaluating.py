@@ -116,6 +116,9 @@ def eval_events(obj: Context, corpus: str, split: str, as_json: bool) -> None:
                    f"admin1 {num(s['admin1_accuracy'])}  country {num(s['country_accuracy'])}")
         click.echo(f"  date              exact {num(s['date_exact'])}")
         click.echo(f"  fatalities        exact {num(s['fatalities_exact'])}  MAE {s['fatalities_mae']:.2f}")
+    fit = s.get("event_typer_fit") or {}
+    if fit.get("rows"):
+        click.echo(f"  event typer       refitted on {fit['rows']} rows ({fit['heldout_rows_in_fit']} of them held out)")
     click.echo(f"  {s['articles_per_second']:.1f} records/s")
 
 

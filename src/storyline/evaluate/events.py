@@ -141,7 +141,8 @@ def evaluate_events(
     on the other four fifths (:func:`_heldout_typer`; the bundled one is
     fitted on every row of the development file). ``event_typer_fit`` says
     which typer scored: ``{"model": "bundled"}``, ``"given"``, or the refit's
-    rows, ``heldout_rows_in_fit`` (0), L2 and seconds.
+    rows, ``heldout_rows_in_fit`` (0), L2, seconds and ``classifier_alone``
+    (the classifier's own scores on the held-out notes, before any gate).
     """
     from .. import registry
     from .fit_kinds import is_heldout
@@ -185,7 +186,7 @@ def _heldout_typer(path: str, rows: list[tuple[int, dict[str, Any]]]) -> tuple[A
     inside the training part).
     """
     from ..pipeline.record.eventtype import ACLED_SUB_EVENT_TYPES, LinearEventTyper, load_params
-    from .fit_events import fit_without_heldout
+    from .fit_events import fit_without_heldout, score
     from .fit_kinds import is_heldout
 
     for number, row in rows:
@@ -197,12 +198,17 @@ def _heldout_typer(path: str, rows: list[tuple[int, dict[str, Any]]]) -> tuple[A
     l2 = float(load_params()["l2"])
     started = time.perf_counter()
     params, used = fit_without_heldout([row for _, row in rows], l2)
+    seconds = round(time.perf_counter() - started, 1)
+    fitted = set(used)
+    held = [row for i, (_, row) in enumerate(rows) if i not in fitted]
     return LinearEventTyper(params), {
         "model": "eventtype.linear.v1 refitted without the held-out fifth",
         "rows": len(used),
         "heldout_rows_in_fit": sum(is_heldout(rows[i][1]) for i in used),
         "l2": l2,
-        "seconds": round(time.perf_counter() - started, 1),
+        "seconds": seconds,
+        # the classifier's own argmax on the held-out notes, before the record's gates (what `fit events` reports)
+        "classifier_alone": score(params, [row["text"] for row in held], held) if held else None,
     }
 
 
