@@ -186,3 +186,12 @@ def test_heldout_eval_names_the_line_of_a_row_without_an_acled_sub_event_type(tm
     with pytest.raises(InputError) as caught:
         evaluate_events(path, options=options(entities=FAKE_ENTITIES), split="heldout")
     assert caught.value.line == 4 and "Sword fight" in str(caught.value)
+
+
+def test_heldout_eval_on_the_command_line_names_the_refit(tmp_path):
+    rows, held = _marked_rows()
+    path = write_jsonl(tmp_path / "acled.jsonl", rows)
+    result = CliRunner().invoke(cli, [*FAKE_SETS, "eval", "events", str(path), "--split", "heldout"])
+    assert result.exit_code == 0, result.output
+    assert f"({len(held)} ACLED records)" in result.output
+    assert f"refitted on {len(rows) - len(held)} rows (0 of them held out)" in result.output
