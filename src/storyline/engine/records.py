@@ -10,6 +10,7 @@ stored relays, so "independent report" has one definition everywhere.
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import inspect
 from collections import OrderedDict
@@ -75,7 +76,9 @@ class ArticleCodings:
                 self.hits += 1
                 self._codings.move_to_end(key)
             # a coding of its own for each caller (the record builder replaces its type and sentences)
-            return dataclasses.replace(found, article=article, sentences=list(found.sentences))
+            mine = copy.copy(found)  # not dataclasses.replace: that re-runs __init__ for each of an event's articles
+            mine.article, mine.sentences = article, list(found.sentences)
+            return mine
         return code
 
     def kinds(self, typer: KindTyper) -> "RememberedKinds":
