@@ -10,6 +10,7 @@ stored relays, so "independent report" has one definition everywhere.
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import inspect
 from collections import OrderedDict
@@ -20,12 +21,13 @@ from ..model import Article, EventRecord, Mention, Relay
 from ..model import DatePrecision as P
 from ..pipeline.record.build import ArticleCoding, code_article
 from ..pipeline.record.eventtype import EventTyper
+from ..pipeline.record.kind import KindCoding, KindTyper
 from ..pipeline.relays import EventRelays, Report
 from ..store import Store
 from .components import Components
 from .timing import StageTimer
 
-__all__ = ["RecordBuilder", "ArticleCodings", "relays_from_dict"]
+__all__ = ["RecordBuilder", "ArticleCodings", "RememberedKinds", "relays_from_dict"]
 
 #: the comparison stage's seconds are reported apart from the record's (the ingest summary's stage_seconds)
 COMPARE_STAGE = "compare"
@@ -50,7 +52,10 @@ class ArticleCodings:
     publication date), the mentions it is coded with and the event typer, so the key holds
     all of them with the recorder's name: an article whose text or mentions
     change, or another recorder or typer, is coded afresh, and a remembered
-    coding equals a fresh one. The oldest codings are forgotten past ``limit``.
+    coding equals a fresh one. A coding carries its type text's class
+    probabilities, which the event's sources pool; :meth:`kinds` remembers the
+    kind typer's reading of each report's headline and lead in the same cache.
+    The oldest entries are forgotten past ``limit``.
     """
 
     def __init__(self, limit: int = 20_000) -> None:
@@ -65,15 +70,58 @@ class ArticleCodings:
             found = self._codings.get(key)
             if found is None:
                 self.misses += 1
-                found = self._codings[key] = code_article(article, mentions, typer)
-                while len(self._codings) > self.limit:
-                    self._codings.popitem(last=False)
+                found = code_article(article, mentions, typer)
+                self._remember(key, found)
             else:
                 self.hits += 1
                 self._codings.move_to_end(key)
             # a coding of its own for each caller (the record builder replaces its type and sentences)
-            return dataclasses.replace(found, article=article, sentences=list(found.sentences))
+            mine = copy.copy(found)  # not dataclasses.replace: that re-runs __init__ for each of an event's articles
+            mine.article, mine.sentences = article, list(found.sentences)
+            return mine
         return code
+
+    def kinds(self, typer: KindTyper) -> "RememberedKinds":
+        """``typer`` remembering the kind it gives each text (an article's headline and lead), in these codings' cache."""
+        return RememberedKinds(typer, self)
+
+    def _remember(self, key, value) -> None:
+        self._codings[key] = value
+        while len(self._codings) > self.limit:
+            self._codings.popitem(last=False)
+
+
+class RememberedKinds:
+    """A kind typer that classifies each text once (:meth:`ArticleCodings.kinds`); its results equal the typer's.
+
+    The kind of a text depends on nothing but the text and the typer, so the
+    key is the typer's name and identity and the text; everything else (its
+    ``classes``, ``abstain_below``) is the typer's own.
+    """
+
+    def __init__(self, typer: KindTyper, codings: ArticleCodings) -> None:
+        self.typer, self._codings = typer, codings
+        self.name = getattr(typer, "name", type(typer).__name__)
+
+    def __getattr__(self, attribute: str):
+        if attribute == "typer":  # not set yet (a copy being made)
+            raise AttributeError(attribute)
+        return getattr(self.typer, attribute)
+
+    def classify(self, texts: Sequence[str]) -> list[KindCoding]:
+        cache, prefix = self._codings._codings, ("kind", self.name, id(self.typer))
+        found = {t: cache.get(prefix + (t,)) for t in texts}
+        missing = [t for t, c in found.items() if c is None]
+        if missing:
+            found.update(zip(missing, self.typer.classify(missing)))
+        self._codings.misses += len(missing)
+        self._codings.hits += len(found) - len(missing)
+        for t in texts:  # the most recently used last, so the oldest are forgotten first
+            if prefix + (t,) in cache:
+                cache.move_to_end(prefix + (t,))
+            else:
+                self._codings._remember(prefix + (t,), found[t])
+        return [found[t] for t in texts]
 
 
 class RecordBuilder:
@@ -104,6 +152,7 @@ class RecordBuilder:
         places = {a.id: self.store.places(a.id) for a in articles}
         recorder = self.components.get("recorder")
         kinds = self.components.get("kind_typer") if getattr(recorder, "uses_kinds", False) else None
+        kinds = self.codings.kinds(kinds) if kinds is not None else None
         extra = {"coder": self.codings.coder(recorder.name)} if _takes_coder(recorder) else {}
         return recorder.build(event_id, articles, mentions, places, relays.groups(), self.components.get("event_typer"),
                               kinds=kinds, **extra)

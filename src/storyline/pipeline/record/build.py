@@ -74,6 +74,10 @@ class ArticleCoding:
     sentences: list[SentenceCoding] = field(default_factory=list)
     event_type: EventTypeCoding | None = None
     type_text: tuple[int, int] | None = None  # span classified
+    #: the typer's class probabilities of the type text (when it gives them): what the event's sources pool
+    type_probabilities: Any = field(default=None, compare=False)
+    #: :func:`.counts.total_counts` of the sentences (their texts and counts), once known
+    totals: dict[str, Any] | None = field(default=None, compare=False)
 
 
 def _entity_spans(mentions: Iterable[Mention], start: int, end: int) -> list[tuple[int, int, str]]:
@@ -121,14 +125,18 @@ def code_article(article: Article, mentions: Sequence[Mention], typer: EventType
     others = [i for i in range(min(len(segments), LEAD_SENTENCES)) if i not in chosen]
     order = chosen + others
     coded = code_sentences(article.text, [(segments[i][0], segments[i][1]) for i in order], mentions, found)
-    coding = ArticleCoding(article, 0 if main is not None else None, coded)
+    coding = ArticleCoding(article, 0 if main is not None else None, coded,
+                           totals=total_counts([s.text for s in coded], [_local(s) for s in coded]))
     # the type is read from the main sentence's whole paragraph (as an ACLED note is one paragraph)
     type_sentences = [i for i, seg in enumerate(segments) if seg[2] == paragraph][:6]
     if anchor not in type_sentences:
         type_sentences = chosen[:3]
     span = (segments[type_sentences[0]][0], segments[type_sentences[-1]][1])
     coding.type_text = span
-    coding.event_type = typer.classify([article.text[span[0]:span[1]]])[0]
+    text = article.text[span[0]:span[1]]
+    coding.event_type = typer.classify([text])[0]
+    if getattr(typer, "probabilities", None) is not None and getattr(typer, "classes", None) is not None:
+        coding.type_probabilities = typer.probabilities([text])[0]
     return coding
 
 
@@ -144,6 +152,7 @@ class _Candidate:
     groups: set[str] = field(default_factory=set)
     strength: float = 0.0
     order: int = 0
+    seen: set[Support] = field(default_factory=set)  # ``supports`` as a set (a report's many votes are found at once)
 
 
 def _support(article: Article, sentence: SentenceCoding | tuple[int, int], start: int, end: int) -> Support:
@@ -170,8 +179,9 @@ class _Ballot:
         c = self.candidates.get(key)
         if c is None:
             c = self.candidates[key] = _Candidate(key, value, detail, order=order)
-        if support not in c.supports:
+        if support not in c.seen:
             c.supports.append(support)
+            c.seen.add(support)
         c.groups.add(group)
         c.strength = max(c.strength, strength)
         c.order = min(c.order, order)
@@ -472,7 +482,7 @@ def _vote_date(vote: _Vote, coding: ArticleCoding) -> None:
 def _vote_counts(vote: _Vote, coding: ArticleCoding, revision: int = 2) -> None:
     """Each report's count votes; (revision 3) among counts as many sources state, a stated toll ("officials raised
     the death toll to 1,941") wins over a count of victims ("killed at least 1,419"), then an exact one, then the larger."""
-    totals = total_counts([s.text for s in coding.sentences], [_local(s) for s in coding.sentences])
+    totals = coding.totals or total_counts([s.text for s in coding.sentences], [_local(s) for s in coding.sentences])
     for kind, name in zip(KINDS, ("fatalities", "injured")):
         total = totals[kind]
         if total is None:
@@ -538,9 +548,13 @@ def _pooled_type_probabilities(typer: EventTyper, codings: Sequence[ArticleCodin
     classes = getattr(typer, "classes", None)
     if probabilities is None or classes is None or len(codings) < 2:
         return None
-    texts = [c.article.text[c.type_text[0]:c.type_text[1]] if c.type_text else c.article.text for c in codings]
+    # each coding carries its probabilities (a remembered coding too); only a coding without them is classified here
+    missing = [c for c in codings if c.type_probabilities is None]
+    texts = [c.article.text[c.type_text[0]:c.type_text[1]] if c.type_text else c.article.text for c in missing]
+    computed = {id(c): p for c, p in zip(missing, probabilities(texts))} if missing else {}
     per_group: dict[str, list[Any]] = defaultdict(list)
-    for coding, p in zip(codings, probabilities(texts)):
+    for coding in codings:
+        p = coding.type_probabilities if coding.type_probabilities is not None else computed[id(coding)]
         per_group[group_of[coding.article.id]].append(p)
     total = sum(sum(ps) / len(ps) for ps in per_group.values())
     return {cls: float(total[i]) for i, cls in enumerate(classes)}

@@ -118,7 +118,10 @@ def without_demonstrators(sentence: Any, revision: int = 3) -> Any:
             return dataclasses.replace(actor, name=name, key=f"group:{surface.lower()}", kind="group")
         return actor
 
-    return dataclasses.replace(sentence, actor1=general(sentence.actor1), actor2=general(sentence.actor2))
+    actor1, actor2 = general(sentence.actor1), general(sentence.actor2)
+    if actor1 is sentence.actor1 and actor2 is sentence.actor2:
+        return sentence  # nobody to change (the sentence is frozen: the same one serves)
+    return dataclasses.replace(sentence, actor1=actor1, actor2=actor2)
 
 
 def scoped_field(found: RecordField, scope: CodingScope) -> RecordField:
