@@ -144,13 +144,19 @@ def test_the_models_are_built_once_per_executor_process(spark):
 
         from storyline.spark import worker as w
 
+        before = w.loads  # a reused Python worker may have built stages for an earlier test's settings
         for _ in w.analyse_partition(part, settings):
             pass
-        yield os.getpid(), w.loads
+        yield os.getpid(), w.loads - before, w._SINGLETON.get("key") == repr(sorted(settings.items()))
 
     # eight tasks on two executor processes: each process builds the stages on its first task only
     seen = spark.sparkContext.parallelize(range(8), 8).mapPartitions(lambda part: loads(iter(()))).collect()
-    assert len(seen) == 8 and {n for _, n in seen} == {1}
+    assert len(seen) == 8 and all(kept for _, _, kept in seen)
+    builds: dict[int, int] = {}
+    for pid, built, _ in seen:
+        builds[pid] = builds.get(pid, 0) + built
+    assert len(builds) < len(seen), builds  # Python workers are reused from task to task, so a build per task would show
+    assert all(n <= 1 for n in builds.values()), builds  # at most once per process, never per task or article
     assert worker.loads == 0  # the driver built nothing
 
 
