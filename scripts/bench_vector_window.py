@@ -8,8 +8,11 @@ unit vectors, ``per-day`` articles a day, then times (interleaved, so the load
 of a shared machine falls on both alike) the window search of the engine (the
 ``event_window_days`` around a random stored day, 20 neighbours) and the scan
 of every vector with faiss's id-range selector it replaces, checking that both
-give the same neighbours and scores. Prints medians in ms and the ratio of
-the large index to the small one.
+give the same neighbours and scores; and an undated article's search (each
+index also holds 50 undated articles) as the engine runs it (the window
+around the newest day, with the undated articles) against the search of
+every vector it replaces. Prints medians in ms and the ratio of the large
+index to the small one.
 """
 
 from __future__ import annotations
@@ -19,11 +22,16 @@ import datetime as dt
 import statistics
 import time
 
+from types import SimpleNamespace
+
 import numpy as np
 
+from storyline.engine.ingest import neighbours
 from storyline.store.vectors import FaissIndex, day_range, vector_id
 
 DAY = dt.date(2015, 1, 1)
+#: undated articles added to each index
+UNDATED = 50
 
 
 def _index(size: int, per_day: int, dim: int, rng: np.random.Generator) -> tuple[FaissIndex, int]:
@@ -36,7 +44,17 @@ def _index(size: int, per_day: int, dim: int, rng: np.random.Generator) -> tuple
         vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
         index.add([vector_id(DAY + dt.timedelta(days=int(i) // per_day), int(i) + 1) for i in chunk],
                   [f"a{i}" for i in chunk], vectors)
+    undated = rng.normal(size=(UNDATED, dim)).astype(np.float32)  # a few undated articles besides
+    index.add([vector_id(None, size + 1 + i) for i in range(UNDATED)], [f"u{i}" for i in range(UNDATED)], undated)
     return index, days
+
+
+def _undated(index: FaissIndex, days: int, query: np.ndarray, window: int) -> dict[str, list[tuple[str, float]]]:
+    """An undated article's neighbours as the engine finds them (the window around the newest day and the undated
+    articles) and as it did before (every vector)."""
+    item, options = SimpleNamespace(date=None, vector=query), SimpleNamespace(event_candidates=20, event_window_days=window)
+    return {"undated window": lambda: neighbours(index, item, options, DAY + dt.timedelta(days=days - 1)),
+            "undated scan": lambda: index.search(query, 20)}
 
 
 def _scan(index: FaissIndex, query: np.ndarray, k: int, window: tuple[int, int]) -> list[tuple[str, float]]:
@@ -69,12 +87,17 @@ def main() -> None:
                 if name == "window":
                     first = found
             assert first == found, "the window search and the scan disagree"
-    print("| vectors | window search ms | id-range scan ms |")
-    print("|---:|---:|---:|")
+            for name, search in _undated(index, days, query, args.window).items():
+                started = time.perf_counter()
+                search()
+                times.setdefault((size, name), []).append((time.perf_counter() - started) * 1000)
+    names = ("window", "scan", "undated window", "undated scan")
+    print("| vectors | window search ms | id-range scan ms | undated, window of the newest day ms | undated, every vector ms |")
+    print("|---:|---:|---:|---:|---:|")
     for size in args.sizes:
-        print(f"| {size} | {statistics.median(times[size, 'window']):.2f} | {statistics.median(times[size, 'scan']):.2f} |")
+        print(f"| {size} | " + " | ".join(f"{statistics.median(times[size, n]):.2f}" for n in names) + " |")
     small, big = min(args.sizes), max(args.sizes)
-    for name in ("window", "scan"):
+    for name in names:
         print(f"{name}: {big} / {small} vectors = {statistics.median(times[big, name]) / statistics.median(times[small, name]):.2f}x")
 
 

@@ -78,6 +78,15 @@ def _document(article: Article) -> str:
     return f"{article.title}\n\n{article.text}" if article.title else article.text
 
 
+def _bounded(document: str, max_chars: int) -> str:
+    """The first ``max_chars`` characters of ``document`` (all of it for 0), cut after a space when there is one in
+    the last tenth, so that no word is cut in two."""
+    if not max_chars or len(document) <= max_chars:
+        return document
+    cut = document.rfind(" ", max_chars - max_chars // 10, max_chars)
+    return document[: cut + 1 if cut >= 0 else max_chars]
+
+
 def pieces(document: str, size: int = PIECE_CHARS) -> list[tuple[int, str]]:
     """``document`` as (offset, piece) of at most ``size`` characters, each cut after a line break or else a space
     (a word is never cut unless a piece has no space at all)."""
@@ -94,14 +103,17 @@ def pieces(document: str, size: int = PIECE_CHARS) -> list[tuple[int, str]]:
     return out
 
 
-def _entities(articles: Sequence[Article], extractor, clocks: _Clocks) -> list[list[tuple[int, int, str]]]:
-    """The entity spans of each article's document, read in calls of at most PIECE_CHARS characters (short
-    documents share a call); an article over its budget is read no further."""
+def _entities(articles: Sequence[Article], extractor, clocks: _Clocks, piece_chars: int = PIECE_CHARS,
+              max_chars: int = 0) -> list[list[tuple[int, int, str]]]:
+    """The entity spans of each article's document (its first ``max_chars`` characters when that is not 0), read in
+    calls of at most ``piece_chars`` characters (short documents share a call); an article over its budget is read
+    no further."""
     found: list[list[tuple[int, int, str]]] = [[] for _ in articles]
-    queue = deque((i, offset, piece) for i, a in enumerate(articles) for offset, piece in pieces(_document(a)))
+    queue = deque((i, offset, piece) for i, a in enumerate(articles)
+                  for offset, piece in pieces(_bounded(_document(a), max_chars), piece_chars))
     while queue:
         call, size = [], 0
-        while queue and (not call or size + len(queue[0][2]) <= PIECE_CHARS):
+        while queue and (not call or size + len(queue[0][2]) <= piece_chars):
             i, offset, piece = queue.popleft()
             if articles[i].id not in clocks.over:
                 call.append((i, offset, piece))
@@ -124,7 +136,7 @@ def analyse(articles: Sequence[Article], components: Components, embed_chars: in
 
     ``budget``: CPU seconds of analysis per article (this thread's: the models run in it, one thread each), so a
     loaded machine does not reject articles that a quiet one keeps. Every stage reads bounded input (the embedder the
-    lead, the entity extractor pieces of PIECE_CHARS, the other stages one article after the field limits) and
+    lead, the entity extractor pieces of ``ner_piece_chars``, the other stages one article after the field limits) and
     each article's clock is looked at between stages; an article over its budget goes no further and its place
     in the answer is an :class:`Overrun`. No thread or signal is involved: nothing can be left running."""
     timer = timer or StageTimer({})
@@ -134,7 +146,9 @@ def analyse(articles: Sequence[Article], components: Components, embed_chars: in
         vectors = components.get("embedder").embed([lead_text(a, embed_chars) for a in articles])
         clocks.charge({a.id: len(lead_text(a, embed_chars)) for a in articles}, time.thread_time() - started, "embed")
     with timer("entities"):
-        spans = _entities(articles, components.get("entity_extractor"), clocks)
+        options = components.options
+        spans = _entities(articles, components.get("entity_extractor"), clocks,
+                          int(getattr(options, "ner_piece_chars", PIECE_CHARS)), int(getattr(options, "ner_max_chars", 0)))
     with timer("analyse"):
         return [clocks.over.get(a.id) or _one(a, vector, found, components, embed_chars, clocks)
                 for a, vector, found in zip(articles, vectors, spans)]

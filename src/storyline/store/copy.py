@@ -66,6 +66,9 @@ def _is_pg(store: Any) -> bool:
 def _rows(store: Any, table: str) -> Iterator[tuple]:
     columns, order = TABLES[table]
     pg = _is_pg(store)
+    if table == "embeddings" and not pg:  # SQLite keeps them in blocks (store/vector_blocks.py)
+        yield from store.embedding_rows()
+        return
     # text keys in byte order on both sides (SQLite compares text as bytes)
     order = ", ".join(f'{c.strip()} COLLATE "C"' if pg and c.strip() in _TEXT_KEYS else c.strip() for c in order.split(","))
     order = order.replace("{tie}", "seq" if pg else "rowid")
@@ -120,6 +123,10 @@ def _write(dst: Any, table: str, rows: list[tuple]) -> None:
             dst._ensure_vector_column(len(rows[0][3]))
     if pg:
         _copy_rows(dst, table, names, rows)
+        return
+    if table == "embeddings":
+        for article_id, model, vid, vector in rows:
+            dst.add_embedding(article_id, model, vid, np.frombuffer(vector, dtype=np.float32))
         return
     sql = f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"  # names from TABLES only
     dst.conn.executemany(sql, rows)

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
+from typing import Callable
+
+from . import vector_blocks
 
 __all__ = ["MIGRATIONS", "apply_migrations", "applied_migrations", "statements"]
 
@@ -193,6 +196,9 @@ _STORY_SCALE = """
 CREATE INDEX events_story_date ON events (story_id, date)
 """
 
+#: Embeddings as blocks of vectors (``store/vector_blocks.py``); the old rows are converted by the step below.
+_VECTOR_BLOCKS = vector_blocks.SCHEMA
+
 #: (name, SQL script) in the order they apply.
 MIGRATIONS: tuple[tuple[str, str], ...] = (
     ("0001_initial", _INITIAL),
@@ -204,7 +210,13 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
     ("0007_comparisons", _COMPARISONS),
     ("0008_digests", _DIGESTS),
     ("0009_story_scale", _STORY_SCALE),
+    ("0010_vector_blocks", _VECTOR_BLOCKS),
 )
+
+#: what a migration does after its script, in the same transaction (data that SQL alone cannot reshape)
+_STEPS: dict[str, Callable[[sqlite3.Connection], None]] = {
+    "0010_vector_blocks": vector_blocks.convert,
+}
 
 
 def statements(script: str) -> list[str]:
@@ -245,6 +257,8 @@ def apply_migrations(conn: sqlite3.Connection) -> list[str]:
         try:
             for statement in statements(script):
                 conn.execute(statement)
+            if name in _STEPS:
+                _STEPS[name](conn)
             conn.execute(
                 "INSERT INTO migrations (name, applied_at) VALUES (?, ?)",
                 (name, dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")),

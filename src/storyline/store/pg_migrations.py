@@ -200,6 +200,11 @@ _STORY_SCALE = """
 CREATE INDEX events_story_date ON events (story_id, date);
 """
 
+#: SQLite's vector blocks (``store/vector_blocks.py``) have no counterpart: PostgreSQL keeps one pgvector row per
+#: article (the HNSW index and the window search read them), stored uncompressed and inline. Recorded all the same,
+#: so both backends carry the same list of migrations.
+_VECTOR_BLOCKS = "SELECT 1"
+
 POSTGRES_MIGRATIONS: dict[str, str] = {
     "0001_initial": _INITIAL,
     "0002_places": _PLACES,
@@ -210,6 +215,7 @@ POSTGRES_MIGRATIONS: dict[str, str] = {
     "0007_comparisons": _COMPARISONS,
     "0008_digests": _DIGESTS,
     "0009_story_scale": _STORY_SCALE,
+    "0010_vector_blocks": _VECTOR_BLOCKS,
 }
 
 #: an advisory lock key (transaction scope) that serialises two processes migrating one new database

@@ -23,6 +23,7 @@ from ..model import (Article, Decision, Mention, Place, Rejection, SavedEventSta
 from . import browse
 from .lock import WriterLock
 from .migrations import apply_migrations
+from . import vector_blocks
 from .vectors import FaissIndex
 
 __all__ = ["SQLiteStore"]
@@ -181,10 +182,7 @@ class SQLiteStore:
         ]
 
     def add_embedding(self, article_id: str, model: str, vector_id: int, vector: np.ndarray) -> None:
-        self.conn.execute(
-            "INSERT INTO embeddings (article_id, model, vector_id, vector) VALUES (?, ?, ?, ?)",
-            (article_id, model, vector_id, np.asarray(vector, dtype=np.float32).tobytes()),
-        )
+        vector_blocks.append(self.conn, article_id, model, vector_id, np.asarray(vector, dtype=np.float32).tobytes())
 
     def add_signature(self, article_id: str, signature: np.ndarray) -> None:
         self.conn.execute("INSERT INTO signatures (article_id, minhash) VALUES (?, ?)", (article_id, signature.tobytes()))
@@ -196,19 +194,25 @@ class SQLiteStore:
             yield row[0], np.frombuffer(row[1], dtype=np.uint32)
 
     def embeddings(self) -> Iterator[tuple[str, int, np.ndarray]]:
-        for row in self.conn.execute("SELECT article_id, vector_id, vector FROM embeddings ORDER BY vector_id"):
-            yield row[0], row[1], np.frombuffer(row[2], dtype=np.float32)
+        for article_id, _model, vid, vector in vector_blocks.rows(self.conn):
+            yield article_id, vid, np.frombuffer(vector, dtype=np.float32)
+
+    def embedding_rows(self) -> Iterator[tuple[str, str, int, bytes]]:
+        """Every embedding as (article_id, model, vector_id, float32 bytes), in vector id order (``db copy``)."""
+        return vector_blocks.rows(self.conn)
 
     def vector_index(self, dim: int, cache: Path | None = None) -> FaissIndex:
         """The faiss index of the stored embeddings: loaded from ``cache`` when it matches them, else rebuilt."""
         return FaissIndex.load_or_build(cache or Path(str(self.path) + ".faiss"), dim, self.embeddings(), self.count("embeddings"))
 
     def embedding_models(self) -> list[str]:
-        return [r[0] for r in self.conn.execute("SELECT DISTINCT model FROM embeddings")]
+        return [r[0] for r in self.conn.execute("SELECT DISTINCT model FROM vector_keys")]
 
     def count(self, table: str) -> int:
         if table not in {"articles", "events", "stories", "rejections", "embeddings", "decisions", "mentions"}:
             raise ValueError(table)
+        if table == "embeddings":
+            return vector_blocks.count(self.conn)
         return int(self.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])  # table name checked above
 
     def article(self, article_id: str) -> Article | None:
@@ -407,14 +411,7 @@ class SQLiteStore:
         return items, pairs
 
     def vectors(self, article_ids: Iterable[str]) -> dict[str, np.ndarray]:
-        ids = list(article_ids)
-        out: dict[str, np.ndarray] = {}
-        for i in range(0, len(ids), 500):
-            chunk = ids[i : i + 500]
-            marks = ",".join("?" * len(chunk))
-            for key, blob in self.conn.execute(f"SELECT article_id, vector FROM embeddings WHERE article_id IN ({marks})", chunk):
-                out[key] = np.frombuffer(blob, dtype=np.float32)  # placeholders only, above
-        return out
+        return vector_blocks.lookup(self.conn, article_ids)
 
     def duplicates(self) -> dict[str, str]:
         """Every duplicate article's original."""

@@ -20,7 +20,7 @@ from typing import Iterable
 
 import numpy as np
 
-__all__ = ["FaissIndex", "vector_id", "day_range"]
+__all__ = ["FaissIndex", "vector_id", "day_range", "UNDATED"]
 
 #: gathering a window's vector costs about as much as scanning this many vectors in place
 #: (``scripts/bench_vector_window.py``): a window larger than its share is scanned instead
@@ -28,6 +28,8 @@ _GATHER_COST = 50
 
 _EPOCH = dt.date(1800, 1, 1)
 _SHIFT = 32
+#: the id range [lo, hi) of the undated articles (day number 0)
+UNDATED = (0, 1 << _SHIFT)
 
 
 def vector_id(day: dt.date | None, rowid: int) -> int:
