@@ -100,7 +100,7 @@ def test_an_article_over_its_budget_in_the_entity_stage_is_read_no_further(fake_
 
     def slow_on_long(texts):
         calls.append(len(texts))
-        if any(len(t) > 10_000 for t in texts):
+        if any(len(t) > PIECE_CHARS // 2 for t in texts):  # a piece of the long text
             _spin(0.3)
         return original(texts)
 
@@ -118,3 +118,22 @@ def _article(article_id, text):
     from storyline.model import RawRecord
     from storyline.pipeline.normalise import to_article
     return to_article(RawRecord("t", 1, {"id": article_id, "date": "2023-03-06", "text": text}))
+
+
+def test_the_pieces_and_the_bound_of_the_entity_extractor_are_settings(fake_engine, tmp_path):
+    text = " ".join(f"Crews from Marlow met the Mayor of Henley on day {n}." for n in range(300))
+    engine = fake_engine(ner_piece_chars=1000)
+    calls = []
+    extractor = engine.entity_extractor
+    original = extractor.extract
+    extractor.extract = lambda texts: calls.append([len(t) for t in texts]) or original(texts)
+    (found,) = engine.analyse([_article("long", text)])
+    assert all(sum(call) <= 1000 for call in calls) and len(calls) >= len(text) // 1000
+    assert len([m for m in found.mentions if m.label == "ORG"]) == len(CapitalisedEntities._WORD.findall(text))
+
+    bounded = fake_engine(tmp_path / "bounded.db", ner_max_chars=2000)
+    (cut,) = bounded.analyse([_article("long", text)])
+    ends = [m.end for m in cut.mentions if m.label == "ORG"]
+    assert ends and max(ends) <= 2000 < len(text)
+    kept = [m for m in found.mentions if m.label == "ORG" and m.end <= 1990]
+    assert [(m.start, m.end) for m in kept] == [(m.start, m.end) for m in cut.mentions if m.label == "ORG"][: len(kept)]

@@ -62,7 +62,7 @@ SETTINGS: tuple[Setting, ...] = (
             "linker.continuation.v2 uses its fitted threshold).", 0, 1),
     Setting("near_duplicate_jaccard", 0.8, "Estimated word 4-gram Jaccard at or above which an article is a near-duplicate.", 0, 1),
     Setting("embed_chars", 1500, "Characters of the body (after the title) used for the document embedding.", 1),
-    Setting("ner_piece_chars", 50_000, "The entity extractor reads a document in pieces of at most this many characters "
+    Setting("ner_piece_chars", 10_000, "The entity extractor reads a document in pieces of at most this many characters "
             "(cut after a line break, else a space), so a long document never goes to the model at once.", 200),
     Setting("ner_max_chars", 0, "Characters of each document (title and text) the entity extractor reads; 0: all of it. "
             "A bound cuts CPU on long documents but loses the entities past it.", 0),

@@ -137,3 +137,24 @@ def test_window_search_gives_the_neighbours_and_scores_of_a_scan_of_every_vector
         assert index.search(query, 10, (lo, hi)) == scan == loaded.search(query, 10, (lo, hi))
     assert index.search(stored[3], 2, day_range(days[3], 0))[0][0] == "a3"
     assert index.search(stored[0], 5, (vector_id(dt.date(1990, 1, 1), 0), vector_id(dt.date(1990, 1, 2), 0))) == []
+
+
+def test_an_undated_article_searches_the_window_of_the_newest_date_and_the_undated_articles():
+    from types import SimpleNamespace
+
+    from storyline.engine.ingest import neighbours
+
+    day = dt.date(2024, 5, 1)
+    index = VectorIndex(4)
+    rng = np.random.default_rng(3)
+    stored = {"old": day - dt.timedelta(days=60), "recent": day - dt.timedelta(days=2), "now": day, "undated": None}
+    for n, (key, date) in enumerate(stored.items(), start=1):
+        index.add([vector_id(date, n)], [key], rng.normal(size=(1, 4)).astype(np.float32))
+    options = SimpleNamespace(event_candidates=10, event_window_days=7)
+    item = SimpleNamespace(date=None, vector=rng.normal(size=4).astype(np.float32))
+    found = neighbours(index, item, options, day)
+    assert {k for k, _ in found} == {"recent", "now", "undated"}
+    assert [s for _, s in found] == sorted((s for _, s in found), reverse=True)
+    assert {k for k, _ in neighbours(index, item, options, None)} == {"undated"}  # no date seen: the undated only
+    whole = dict(index.search(item.vector, 10))
+    assert all(whole[k] == s for k, s in found)  # the same scores as a search of every vector

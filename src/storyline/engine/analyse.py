@@ -24,7 +24,7 @@ __all__ = ["Analysis", "Overrun", "analyse", "lead_text", "PIECE_CHARS"]
 LEAD_SENTENCES = 4
 #: the entity extractor reads at most this many characters per call: a long document goes in pieces (cut at a
 #: line break or a space), so that its clock is looked at between pieces and not only after the whole of it
-PIECE_CHARS = 50_000
+PIECE_CHARS = 10_000
 
 
 @dataclass
