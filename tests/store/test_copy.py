@@ -44,6 +44,28 @@ def test_a_store_copied_to_postgresql_and_back_is_the_same_store(tmp_path, pg_se
     assert report["problems"] == [] and {t["table"]: t["rows"] for t in report["tables"]}["articles"] == 21
 
 
+def test_vectors_in_blocks_are_copied_to_postgresql_and_back_to_the_last_bit(tmp_path, pg_server):
+    import numpy as np
+
+    from storyline.store.vector_blocks import BLOCK
+
+    vectors = np.random.default_rng(1).normal(size=(2 * BLOCK + 3, 16)).astype(np.float32)
+    with open_store(tmp_path / "a.db") as a:
+        with a.transaction():
+            for i, v in enumerate(vectors):
+                a.add_embedding(f"a{i}", "m", (i * 31) % 1000, v)
+        url = pg_server.database()
+        with open_store(url) as b:
+            copy_store(a, b)
+            with open_store(tmp_path / "c.db") as c:
+                copy_store(b, c)
+                assert summarise(a) == summarise(b) == summarise(c)
+                assert c.conn.execute("SELECT count(*) FROM vector_blocks").fetchone()[0] == 2
+                assert [(k, vid, v.tobytes()) for k, vid, v in c.embeddings()] == \
+                    [(k, vid, v.tobytes()) for k, vid, v in a.embeddings()] == \
+                    [(k, vid, v.tobytes()) for k, vid, v in b.embeddings()]
+
+
 def test_copy_refuses_a_destination_that_is_not_empty(tmp_path, pg_server):
     url = pg_server.database()
     with open_store(url) as store:
@@ -60,6 +82,16 @@ def test_db_check_finds_an_event_listing_a_missing_article(tmp_path):
         conn.execute("INSERT INTO event_articles (article_id, event_id, position) VALUES ('ghost', 'E1', 99)")
     check = run_fake_cli("--db", str(db), "db", "check")
     assert check.returncode == 1 and "event E1 lists missing article ghost" in check.stderr
+
+
+def test_db_check_finds_an_embedding_whose_vector_is_gone(tmp_path):
+    db = tmp_path / "s.db"
+    with storyline.Storyline(db, options(), embedder=HashingEmbedder(), entity_extractor=CapitalisedEntities()) as engine:
+        engine.ingest([str(DEMO)])
+    with sqlite3.connect(db) as conn:
+        conn.execute("DELETE FROM vector_pending WHERE slot = 0")
+    check = run_fake_cli("--db", str(db), "db", "check")
+    assert check.returncode == 1 and "no vector for the embedding key" in check.stderr
 
 
 def test_db_migrate_brings_an_old_postgresql_store_up_to_date(pg_server, monkeypatch):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import click
 
+from ..errors import StoreError
+
 from ..store import open_store, store_location
 from ..store.copy import copy_store, summarise
 from ..store.migrations import MIGRATIONS
@@ -65,8 +67,13 @@ def db_check(obj: Context, as_json: bool) -> None:
     every event's articles, every embedding's article and every story's events exist. Exit 1 on a problem."""
     with open_store(store_location(obj.db), readonly=True) as store:
         migrations = store.migrations()
-        summary = summarise(store)
         problems = _problems(store, migrations)
+        try:
+            summary = summarise(store)
+        except StoreError as exc:  # a damaged table (say, a block of vectors gone): a problem to report
+            summary = []
+            if str(exc) not in problems:
+                problems.append(str(exc))
     if as_json:
         emit_json({"store": str(store.path), "migrations": migrations, "problems": problems,
                    "tables": [s.__dict__ for s in summary]})
@@ -92,5 +99,8 @@ def _problems(store, migrations: list[str]) -> list[str]:
     events = {e.id for e in store.events()}
     out += [f"event {e} lists missing article {a}" for e, ids in members.items() for a in ids if a not in articles][:20]
     out += [f"article {a} belongs to missing event {e}" for e in members if e not in events for a in members[e][:1]][:20]
-    out += [f"embedding of missing article {k}" for k, _, _ in store.embeddings() if k not in articles][:20]
+    try:
+        out += [f"embedding of missing article {k}" for k, _, _ in store.embeddings() if k not in articles][:20]
+    except StoreError as exc:  # an embedding key whose vector is gone (store/vector_blocks.py)
+        out.append(str(exc))
     return out
