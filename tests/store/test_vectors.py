@@ -139,22 +139,25 @@ def test_window_search_gives_the_neighbours_and_scores_of_a_scan_of_every_vector
     assert index.search(stored[0], 5, (vector_id(dt.date(1990, 1, 1), 0), vector_id(dt.date(1990, 1, 2), 0))) == []
 
 
-def test_an_undated_article_searches_the_window_of_the_newest_date_and_the_undated_articles():
+def test_an_undated_article_is_compared_with_the_clusterers_memory_with_the_scores_of_the_whole_index():
     from types import SimpleNamespace
 
     from storyline.engine.ingest import neighbours
 
-    day = dt.date(2024, 5, 1)
-    index = VectorIndex(4)
     rng = np.random.default_rng(3)
-    stored = {"old": day - dt.timedelta(days=60), "recent": day - dt.timedelta(days=2), "now": day, "undated": None}
-    for n, (key, date) in enumerate(stored.items(), start=1):
-        index.add([vector_id(date, n)], [key], rng.normal(size=(1, 4)).astype(np.float32))
+    index = VectorIndex(4)
+    dates = {"old": dt.date(2024, 3, 1), "recent": dt.date(2024, 4, 29), "now": dt.date(2024, 5, 1), "undated": None}
+    items = {}
+    for n, (key, date) in enumerate(dates.items(), start=1):
+        vector = rng.normal(size=4).astype(np.float32)
+        index.add([vector_id(date, n)], [key], vector.reshape(1, -1))
+        items[key] = SimpleNamespace(key=key, vector=vector, date=date)
     options = SimpleNamespace(event_candidates=10, event_window_days=7)
     item = SimpleNamespace(date=None, vector=rng.normal(size=4).astype(np.float32))
-    found = neighbours(index, item, options, day)
-    assert {k for k, _ in found} == {"recent", "now", "undated"}
-    assert [s for _, s in found] == sorted((s for _, s in found), reverse=True)
-    assert {k for k, _ in neighbours(index, item, options, None)} == {"undated"}  # no date seen: the undated only
-    whole = dict(index.search(item.vector, 10))
-    assert all(whole[k] == s for k, s in found)  # the same scores as a search of every vector
+    whole = index.search(item.vector, 10)
+    # remembering every stored article, it finds what the search of every vector finds, score for score
+    assert neighbours(index, item, options, SimpleNamespace(items=items)) == whole
+    memory = SimpleNamespace(items={k: items[k] for k in ("recent", "undated")})
+    found = neighbours(index, item, options, memory)
+    assert {k for k, _ in found} == {"recent", "undated"} and all(dict(whole)[k] == s for k, s in found)
+    assert neighbours(index, item, options, SimpleNamespace(items={})) == whole  # no memory: every vector

@@ -23,7 +23,7 @@ from ..pipeline.normalise import excerpt as safe_excerpt
 from ..pipeline.normalise import field_limits, to_article
 from ..settings import Options
 from ..store import Store
-from ..store.vectors import UNDATED, FaissIndex, day_range, vector_id
+from ..store.vectors import FaissIndex, day_range, search_among, vector_id
 from .analyse import Analysis, Overrun, analyse
 from .components import Components
 from .state import ClusterState, load_state, save_memory, save_state
@@ -48,26 +48,19 @@ def read_items(paths: Sequence[str], fmt: str | None = None, *, options: Options
             yield from read_path(path, fmt, options=options, fetch=fetch)
 
 
-def neighbours(index: Any, item: ClusterItem, options: Options, newest: dt.date | None = None) -> list[tuple[str, float]]:
+def neighbours(index: Any, item: ClusterItem, options: Options, clusterer: Any = None) -> list[tuple[str, float]]:
     """The stored articles nearest to ``item`` inside the clusterer's time window.
 
-    An undated item is news of the stream's present: its window is the one around ``newest`` (the newest
-    publication date the clusterer remembers), joined with the stored undated articles (which no dated window
-    holds). With no date seen yet, only the undated articles are searched: the cost never grows with the dated
-    part of the index."""
+    An undated item has no window: it is compared with the articles the clusterer remembers (its
+    ``event_memory`` most recent originals, the ones its second pass may revisit), scored as the index scores
+    them, so that its cost is bounded by the memory and not by the index. A clusterer that remembers nothing
+    (``event_memory`` 0, or none given) leaves it the search of every vector."""
     if item.date:
         return index.search(item.vector, options.event_candidates, day_range(item.date, options.event_window_days))
-    found = index.search(item.vector, options.event_candidates, UNDATED)
-    if newest is not None:
-        found = found + index.search(item.vector, options.event_candidates, day_range(newest, options.event_window_days))
-        found.sort(key=lambda hit: -hit[1])  # stable: the undated hits first among equal scores
-    return found[: options.event_candidates]
-
-
-def newest_date(clusterer: Any) -> dt.date | None:
-    """The newest publication date among the articles the clusterer remembers (its present; None when it
-    remembers none, as with ``event_memory`` 0)."""
-    return max((i.date for i in getattr(clusterer, "items", {}).values() if i.date is not None), default=None)
+    remembered = list(getattr(clusterer, "items", {}).values())
+    if not remembered:
+        return index.search(item.vector, options.event_candidates)
+    return search_among(item.vector, options.event_candidates, [i.key for i in remembered], [i.vector for i in remembered])
 
 
 def stream_events(clusterer: Any, items: Sequence[ClusterItem], options: Options) -> list[str]:
@@ -77,7 +70,7 @@ def stream_events(clusterer: Any, items: Sequence[ClusterItem], options: Options
     index = FaissIndex(len(items[0].vector)) if items else None
     batch = max(1, int(options.batch_size))
     for n, item in enumerate(items, start=1):
-        clusterer.assign(item, neighbours(index, item, options, None if item.date else newest_date(clusterer)))
+        clusterer.assign(item, neighbours(index, item, options, clusterer))
         index.add([vector_id(item.date, n)], [item.key], item.vector.reshape(1, -1))
         if n % batch == 0 or n == len(items):
             clusterer.refine()
@@ -268,8 +261,7 @@ class Ingester:
                         duplicates += 1
                     else:
                         found = analyses[a.id]
-                        present = None if found.item.date else newest_date(clusterer)
-                        decision = clusterer.assign(found.item, neighbours(index, found.item, self.options, present))
+                        decision = clusterer.assign(found.item, neighbours(index, found.item, self.options, clusterer))
                         # an article without an outlet name counts as a source of its own
                         clusterer.note_report(a.id, a.source or f"?{a.id}", found.event_dates)
                         if decision.action == "new":

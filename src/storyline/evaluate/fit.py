@@ -96,11 +96,10 @@ def teacher_forced_pairs(items: Sequence[ClusterItem], gold: Sequence[str], opti
     index = FaissIndex(len(items[0].vector))
     event_of_gold: dict[str, str] = {}
     rows, labels = [], []
-    newest = None  # the stream's present (the newest date so far), for an undated item's window
     for n, (item, label) in enumerate(zip(items, gold), start=1):
         clusterer.entity_vocab.add(item.entities)
         clusterer.term_vocab.add(item.terms)
-        for event_id, cos_max in clusterer.candidates(item, neighbours(index, item, options, newest)).items():
+        for event_id, cos_max in clusterer.candidates(item, neighbours(index, item, options)).items():
             feats = clusterer.features(item, clusterer.events[event_id], cos_max)
             rows.append([feats[f] for f in FEATURES])
             labels.append(1.0 if event_of_gold.get(label) == event_id else 0.0)
@@ -113,7 +112,6 @@ def teacher_forced_pairs(items: Sequence[ClusterItem], gold: Sequence[str], opti
         event.add(item)
         clusterer.event_of[item.key] = event.id
         index.add([vector_id(item.date, n)], [item.key], item.vector.reshape(1, -1))
-        newest = max(newest, item.date) if newest and item.date else newest or item.date
     return np.array(rows, dtype=np.float64), np.array(labels, dtype=np.float64)
 
 

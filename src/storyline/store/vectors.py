@@ -20,7 +20,7 @@ from typing import Iterable
 
 import numpy as np
 
-__all__ = ["FaissIndex", "vector_id", "day_range", "UNDATED"]
+__all__ = ["FaissIndex", "vector_id", "day_range", "search_among"]
 
 #: gathering a window's vector costs about as much as scanning this many vectors in place
 #: (``scripts/bench_vector_window.py``): a window larger than its share is scanned instead
@@ -28,8 +28,6 @@ _GATHER_COST = 50
 
 _EPOCH = dt.date(1800, 1, 1)
 _SHIFT = 32
-#: the id range [lo, hi) of the undated articles (day number 0)
-UNDATED = (0, 1 << _SHIFT)
 
 
 def vector_id(day: dt.date | None, rowid: int) -> int:
@@ -42,6 +40,20 @@ def day_range(day: dt.date, window_days: int) -> tuple[int, int]:
     lo = max((day - _EPOCH).days + 1 - window_days, 1)
     hi = (day - _EPOCH).days + 1 + window_days + 1
     return lo << _SHIFT, hi << _SHIFT
+
+
+def search_among(vector: np.ndarray, k: int, keys: list[str], vectors: list[np.ndarray]) -> list[tuple[str, float]]:
+    """The ``k`` nearest of the given vectors as (key, cosine), scored by the kernel a :class:`FaissIndex` search
+    uses (one query, with a selector), so each score is the one a search of the whole index gives, to the last bit."""
+    import faiss
+
+    if not keys:
+        return []
+    flat = faiss.IndexFlatIP(len(vector))
+    flat.add(np.ascontiguousarray(np.vstack(vectors), dtype=np.float32))
+    query = np.ascontiguousarray(vector.reshape(1, -1), dtype=np.float32)
+    scores, found = flat.search(query, min(k, len(keys)), params=faiss.SearchParameters(sel=faiss.IDSelectorAll()))
+    return [(keys[int(j)], float(s)) for s, j in zip(scores[0], found[0]) if j != -1]
 
 
 class FaissIndex:
