@@ -74,23 +74,25 @@ def test_copy_refuses_a_destination_that_is_not_empty(tmp_path, pg_server):
             copy_store(source, store)
 
 
-def test_db_check_finds_an_event_listing_a_missing_article(tmp_path):
+def _check_after_damage(tmp_path, damage: str):
+    """`db check` on a demo store after one raw SQL statement has damaged it."""
     db = tmp_path / "s.db"
     with storyline.Storyline(db, options(), embedder=HashingEmbedder(), entity_extractor=CapitalisedEntities()) as engine:
         engine.ingest([str(DEMO)])
     with sqlite3.connect(db) as conn:
-        conn.execute("INSERT INTO event_articles (article_id, event_id, position) VALUES ('ghost', 'E1', 99)")
-    check = run_fake_cli("--db", str(db), "db", "check")
+        conn.execute(damage)
+    return run_fake_cli("--db", str(db), "db", "check")
+
+
+def test_db_check_finds_an_event_listing_a_missing_article(tmp_path):
+    check = _check_after_damage(
+        tmp_path, "INSERT INTO event_articles (article_id, event_id, position) VALUES ('ghost', 'E1', 99)"
+    )
     assert check.returncode == 1 and "event E1 lists missing article ghost" in check.stderr
 
 
 def test_db_check_finds_an_embedding_whose_vector_is_gone(tmp_path):
-    db = tmp_path / "s.db"
-    with storyline.Storyline(db, options(), embedder=HashingEmbedder(), entity_extractor=CapitalisedEntities()) as engine:
-        engine.ingest([str(DEMO)])
-    with sqlite3.connect(db) as conn:
-        conn.execute("DELETE FROM vector_pending WHERE slot = 0")
-    check = run_fake_cli("--db", str(db), "db", "check")
+    check = _check_after_damage(tmp_path, "DELETE FROM vector_pending WHERE slot = 0")
     assert check.returncode == 1 and "no vector for the embedding key" in check.stderr
 
 
