@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Sequence
 
 import numpy as np
 
-from .vectors import FaissIndex
+from .vectors import _SHIFT, FaissIndex, search_among
 
 if TYPE_CHECKING:
     from .postgres import PostgresStore
@@ -20,6 +21,10 @@ _MARGIN = 8
 _INLINE_DIM = 1800
 #: vectors a store holds before its HNSW index is built (:func:`index_vectors`)
 HNSW_MIN_VECTORS = 10_000
+#: vectors a writer keeps in memory for window searches (about 200 MB at 1024 dimensions)
+_CACHED_VECTORS = 50_000
+#: the row-number bits of a vector id (``day << _SHIFT | row number``, :func:`.vectors.vector_id`)
+_LOW = (1 << _SHIFT) - 1
 
 
 class PgVectorIndex:
@@ -27,29 +32,102 @@ class PgVectorIndex:
 
     The vectors are the rows :meth:`PostgresStore.add_embedding` wrote, on the
     writer's own connection, so a search sees the batch in flight and a rolled
-    back batch is gone from the index with it; :meth:`add` and :meth:`save`
-    have nothing to do. A time window is a range of vector ids, as for faiss.
+    back batch is gone from the index with it. A time window is a range of
+    vector ids, as for faiss.
+
+    A writer (the one process that adds vectors: it holds the store's lock)
+    answers a window search from memory: the window's days are read once, in
+    one query, and the vectors it adds afterwards join the days already read
+    (:meth:`add`), so the clusterer's search per article costs no round trip,
+    as faiss beside a SQLite file costs none. The days read are kept up to
+    :data:`_CACHED_VECTORS` vectors, the least recently searched dropped first;
+    :meth:`forget` drops them all (the store calls it when a transaction rolls
+    back). A search without a window asks pgvector (the HNSW index once built).
     """
 
-    def __init__(self, store: PostgresStore, dim: int) -> None:
-        self.store, self.dim = store, dim
+    def __init__(self, store: PostgresStore, dim: int, *, cache: bool = True) -> None:
+        self.store, self.dim, self.cache = store, dim, cache
+        #: day number -> (keys, vectors) of that day's stored vectors in vector id order; the most recently used last
+        self._days: OrderedDict[int, tuple[list[str], list[np.ndarray]]] = OrderedDict()
+        self._cached = 0
 
     def __len__(self) -> int:
         return self.store.count("embeddings")
 
     def add(self, ids: Sequence[int], keys: Sequence[str], vectors: np.ndarray) -> None:
-        """Nothing to add: the store holds these vectors already (written with the article)."""
+        """The store holds these vectors already (written with the article); a day read into memory gains them."""
+        for vid, key, vector in zip(ids, keys, np.asarray(vectors, dtype=np.float32).reshape(len(ids), -1)):
+            day = self._days.get(int(vid) >> _SHIFT)
+            if day is not None:  # a vector id holds the article's row number: a day's new vectors come in id order
+                day[0].append(key)
+                day[1].append(vector.copy())
+                self._cached += 1
+
+    def forget(self) -> None:
+        """Drop every day read into memory (they are read again from the table when searched)."""
+        self._days.clear()
+        self._cached = 0
 
     def search(self, vector: np.ndarray, k: int, id_range: tuple[int, int] | None = None) -> list[tuple[str, float]]:
-        """The ``k`` nearest stored vectors as (key, cosine), optionally within an id range [lo, hi).
+        """The ``k`` nearest stored vectors as (key, cosine), optionally within an id range [lo, hi)."""
+        query = np.asarray(vector, dtype=np.float32).reshape(-1)
+        if id_range is not None and self.cache:
+            return self._window(query, k, int(id_range[0]), int(id_range[1]))
+        return self._ask_pgvector(query, k, id_range)
 
-        pgvector finds the candidates (the HNSW index, or an exact scan of a
+    def _window(self, query: np.ndarray, k: int, lo: int, hi: int) -> list[tuple[str, float]]:
+        """The window's vectors from memory (its days read first when some are not), in vector id order, scored
+        by the kernel :class:`FaissIndex` scores a window with, so the scores are the SQLite store's to the last bit."""
+        first, last = max(lo >> _SHIFT, 0), (hi - 1) >> _SHIFT
+        if lo & _LOW or hi & _LOW:  # not whole days (day_range gives whole days): read the range itself
+            return self._ask_pgvector(query, k, (lo, hi))
+        self._read_days(first, last)
+        keys: list[str] = []
+        vectors: list[np.ndarray] = []
+        for number in range(first, last + 1):
+            day = self._days[number]
+            self._days.move_to_end(number)
+            keys.extend(day[0])
+            vectors.extend(day[1])
+        self._evict(keep=last - first + 1)
+        return search_among(query, k, keys, vectors)
+
+    def _read_days(self, first: int, last: int) -> None:
+        """Read the days of [first, last] not in memory, in one query over the span of the missing ones."""
+        missing = [d for d in range(first, last + 1) if d not in self._days]
+        if not missing:
+            return
+        lo, hi = missing[0] << _SHIFT, (missing[-1] + 1) << _SHIFT
+
+        def run(conn: Any) -> list[dict[str, Any]]:
+            with conn.cursor(binary=True) as cur:  # vectors as float32 bytes, not decimal text
+                return cur.execute("SELECT article_id, vector_id, vector FROM embeddings WHERE vector_id >= %s"
+                                   " AND vector_id < %s ORDER BY vector_id", [lo, hi]).fetchall()
+
+        wanted = set(missing)
+        for number in missing:
+            self._days[number] = ([], [])
+        for row in self.store.session.read(run):
+            number = int(row["vector_id"]) >> _SHIFT
+            if number in wanted:
+                self._days[number][0].append(row["article_id"])
+                self._days[number][1].append(as_array(row["vector"]))
+                self._cached += 1
+
+    def _evict(self, keep: int) -> None:
+        """Drop the least recently searched days while memory holds more than :data:`_CACHED_VECTORS` vectors
+        (never the ``keep`` days just searched)."""
+        while self._cached > _CACHED_VECTORS and len(self._days) > keep:
+            _number, (keys, _vectors) = self._days.popitem(last=False)
+            self._cached -= len(keys)
+
+    def _ask_pgvector(self, query: np.ndarray, k: int, id_range: tuple[int, int] | None) -> list[tuple[str, float]]:
+        """pgvector finds the candidates (the HNSW index, or an exact scan of a
         narrow window, as the planner chooses) with a margin of
         :data:`_MARGIN` more; their scores are then computed by faiss's own
         kernel, as the SQLite store's index computes them, so both backends
         see the same cosines to the last bit and decide alike.
         """
-        query = np.asarray(vector, dtype=np.float32).reshape(-1)
         where, window = "", []
         if id_range is not None:
             where, window = " WHERE vector_id >= %s AND vector_id < %s", [int(id_range[0]), int(id_range[1])]
