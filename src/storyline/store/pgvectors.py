@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Sequence
 
 import numpy as np
 
-from .vectors import _SHIFT, FaissIndex, search_among
+from .vectors import _SHIFT, FaissIndex
 
 if TYPE_CHECKING:
     from .postgres import PostgresStore
@@ -47,9 +47,10 @@ class PgVectorIndex:
 
     def __init__(self, store: PostgresStore, dim: int, *, cache: bool = True) -> None:
         self.store, self.dim, self.cache = store, dim, cache
-        #: day number -> (keys, vectors) of that day's stored vectors in vector id order; the most recently used last
-        self._days: OrderedDict[int, tuple[list[str], list[np.ndarray]]] = OrderedDict()
+        #: day number -> that day's stored vectors in vector id order; the most recently searched last
+        self._days: OrderedDict[int, _Day] = OrderedDict()
         self._cached = 0
+        self._flat: Any = None
 
     def __len__(self) -> int:
         return self.store.count("embeddings")
@@ -59,8 +60,7 @@ class PgVectorIndex:
         for vid, key, vector in zip(ids, keys, np.asarray(vectors, dtype=np.float32).reshape(len(ids), -1)):
             day = self._days.get(int(vid) >> _SHIFT)
             if day is not None:  # a vector id holds the article's row number: a day's new vectors come in id order
-                day[0].append(key)
-                day[1].append(vector.copy())
+                day.append(key, vector)
                 self._cached += 1
 
     def forget(self) -> None:
@@ -82,15 +82,30 @@ class PgVectorIndex:
         if lo & _LOW or hi & _LOW:  # not whole days (day_range gives whole days): read the range itself
             return self._ask_pgvector(query, k, (lo, hi))
         self._read_days(first, last)
-        keys: list[str] = []
-        vectors: list[np.ndarray] = []
+        days = []
         for number in range(first, last + 1):
-            day = self._days[number]
             self._days.move_to_end(number)
-            keys.extend(day[0])
-            vectors.extend(day[1])
+            if self._days[number].keys:
+                days.append(self._days[number])
         self._evict(keep=last - first + 1)
-        return search_among(query, k, keys, vectors)
+        if not days:
+            return []
+        keys = [key for day in days for key in day.keys]
+        window = self._scratch()
+        window.add(np.concatenate([day.matrix() for day in days]))
+        # with a selector, as FaissIndex searches a window: the same kernel, so the same scores to the last bit
+        scores, found = window.search(query.reshape(1, -1), min(k, len(keys)), params=self._every)
+        window.reset()
+        return [(keys[int(j)], float(score)) for score, j in zip(scores[0], found[0]) if j != -1]
+
+    def _scratch(self) -> Any:
+        """A flat index reused for each window's vectors (emptied after each search)."""
+        if self._flat is None:
+            import faiss
+
+            self._flat = faiss.IndexFlatIP(self.dim)
+            self._every = faiss.SearchParameters(sel=faiss.IDSelectorAll())
+        return self._flat
 
     def _read_days(self, first: int, last: int) -> None:
         """Read the days of [first, last] not in memory, in one query over the span of the missing ones."""
@@ -106,20 +121,19 @@ class PgVectorIndex:
 
         wanted = set(missing)
         for number in missing:
-            self._days[number] = ([], [])
+            self._days[number] = _Day(self.dim)
         for row in self.store.session.read(run):
             number = int(row["vector_id"]) >> _SHIFT
             if number in wanted:
-                self._days[number][0].append(row["article_id"])
-                self._days[number][1].append(as_array(row["vector"]))
+                self._days[number].append(row["article_id"], as_array(row["vector"]))
                 self._cached += 1
 
     def _evict(self, keep: int) -> None:
         """Drop the least recently searched days while memory holds more than :data:`_CACHED_VECTORS` vectors
         (never the ``keep`` days just searched)."""
         while self._cached > _CACHED_VECTORS and len(self._days) > keep:
-            _number, (keys, _vectors) = self._days.popitem(last=False)
-            self._cached -= len(keys)
+            _number, day = self._days.popitem(last=False)
+            self._cached -= len(day.keys)
 
     def _ask_pgvector(self, query: np.ndarray, k: int, id_range: tuple[int, int] | None) -> list[tuple[str, float]]:
         """pgvector finds the candidates (the HNSW index, or an exact scan of a
@@ -147,6 +161,26 @@ class PgVectorIndex:
 
     def save(self, path: Path) -> None:
         """Nothing to save: the index is the table."""
+
+
+class _Day:
+    """The keys and vectors of one publication day, the vectors as rows of one array (grown by doubling)."""
+
+    def __init__(self, dim: int) -> None:
+        self.keys: list[str] = []
+        self._rows = np.zeros((0, dim), dtype=np.float32)
+
+    def append(self, key: str, vector: np.ndarray) -> None:
+        n = len(self.keys)
+        if n == len(self._rows):
+            grown = np.zeros((max(4, 2 * n), self._rows.shape[1]), dtype=np.float32)
+            grown[:n] = self._rows
+            self._rows = grown
+        self._rows[n] = vector
+        self.keys.append(key)
+
+    def matrix(self) -> np.ndarray:
+        return self._rows[: len(self.keys)]
 
 
 def as_array(value: Any) -> np.ndarray:
