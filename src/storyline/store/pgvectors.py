@@ -23,6 +23,8 @@ _INLINE_DIM = 1800
 HNSW_MIN_VECTORS = 10_000
 #: vectors a writer keeps in memory for window searches (about 200 MB at 1024 dimensions)
 _CACHED_VECTORS = 50_000
+#: days read beyond a window's last day when some of its days must be read (:meth:`PgVectorIndex._read_days`)
+_READ_AHEAD = 30
 #: the row-number bits of a vector id (``day << _SHIFT | row number``, :func:`.vectors.vector_id`)
 _LOW = (1 << _SHIFT) - 1
 
@@ -108,10 +110,12 @@ class PgVectorIndex:
         return self._flat
 
     def _read_days(self, first: int, last: int) -> None:
-        """Read the days of [first, last] not in memory, in one query over the span of the missing ones."""
-        missing = [d for d in range(first, last + 1) if d not in self._days]
-        if not missing:
+        """Read the days of [first, last] not in memory, in one query over the span of the missing ones and the
+        :data:`_READ_AHEAD` days after it (a date-ordered ingest moves its windows forward a day at a time, onto days
+        that hold nothing yet: read now, they cost the next searches no round trip, and :meth:`add` fills them)."""
+        if all(d in self._days for d in range(first, last + 1)):
             return
+        missing = [d for d in range(first, last + 1 + _READ_AHEAD) if d not in self._days]
         lo, hi = missing[0] << _SHIFT, (missing[-1] + 1) << _SHIFT
 
         def run(conn: Any) -> list[dict[str, Any]]:
