@@ -4,7 +4,8 @@ the kind of statement, and (``--profile``) the client's cProfile top functions. 
 
     PYTHONPATH=src nice python scripts/profile_pg_ingest.py [CORPUS] [--profile] [--limit N]
 
-A round trip is one statement sent outside a pipeline, or one pipeline (many statements, one exchange).
+A round trip is one statement sent outside a pipeline, one pipeline (many statements, one exchange), or one COPY
+(counted as one statement, whatever its rows).
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ class Counts:
 
     def install(self) -> None:
         counts, execute, executemany = self, psycopg.Cursor.execute, psycopg.Cursor.executemany
-        pipeline = psycopg.Connection.pipeline
+        pipeline, copy = psycopg.Connection.pipeline, psycopg.Cursor.copy
 
         def kind(query: object) -> str:
             text = str(query).split(" VALUES")[0].split(" WHERE")[0]
@@ -61,7 +62,13 @@ class Counts:
             counts.trips["(pipeline)"] += 1
             return pipeline(conn)
 
+        def counted_copy(cur, statement, *args, **kw):
+            counts.statements[kind(statement)] += 1
+            counts.trips[kind(statement)] += 1
+            return copy(cur, statement, *args, **kw)
+
         psycopg.Cursor.execute, psycopg.Cursor.executemany = counted_execute, counted_executemany
+        psycopg.Cursor.copy = counted_copy
         psycopg.Connection.pipeline = counted_pipeline
 
 
