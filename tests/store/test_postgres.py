@@ -163,3 +163,47 @@ def test_the_hnsw_index_is_built_once_the_store_holds_enough_vectors_and_searche
                                   " AND attname = 'vector'").fetchone()["attstorage"] == "p"  # in the row
         top = [index.search(v, 5, (0, 20)) for v in vectors[:5]]
         assert top == exact  # the first 20 vectors' window: the same neighbours and cosines with the index
+
+
+def test_a_writers_window_search_reads_each_day_once_sees_what_it_adds_and_forgets_a_rolled_back_batch(pg_server):
+    import datetime as dt
+
+    import numpy as np
+
+    from storyline.store.vectors import FaissIndex, day_range, vector_id
+
+    rng = np.random.default_rng(5)
+    vectors = rng.standard_normal((12, 16)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    days = [dt.date(2024, 5, 1) + dt.timedelta(days=i % 6) for i in range(12)]
+    ids = [vector_id(day, i + 1) for i, day in enumerate(days)]
+    with PostgresStore(pg_server.database()) as store:
+        index = store.vector_index(16)
+        with store.transaction():
+            for i in range(8):
+                store.add_embedding(f"a{i}", "m", ids[i], vectors[i])
+        reads = []
+        session_read = store.session.read
+        store.session.read = lambda run: reads.append(1) or session_read(run)
+        window = day_range(dt.date(2024, 5, 3), 2)
+        first = [index.search(v, 4, window) for v in vectors[:4]]
+        assert len(reads) == 1  # the window's days, read once
+        expected = FaissIndex(16)
+        expected.add(ids[:8], [f"a{i}" for i in range(8)], vectors[:8])
+        assert first == [expected.search(v, 4, window) for v in vectors[:4]]  # the SQLite store's index, to the bit
+        assert first == [index._ask_pgvector(v, 4, window) for v in vectors[:4]]
+        with store.transaction():  # a day already read gains the vectors the writer adds
+            for i in range(8, 10):
+                store.add_embedding(f"a{i}", "m", ids[i], vectors[i])
+                index.add([ids[i]], [f"a{i}"], vectors[i].reshape(1, -1))
+        reads.clear()
+        expected.add(ids[8:10], ["a8", "a9"], vectors[8:10])
+        assert [index.search(v, 4, window) for v in vectors[8:10]] == [expected.search(v, 4, window) for v in vectors[8:10]]
+        assert index.search(vectors[8], 1, window)[0][0] == "a8" and not reads
+        with pytest.raises(RuntimeError), store.transaction():
+            store.add_embedding("a10", "m", ids[10], vectors[10])
+            index.add([ids[10]], ["a10"], vectors[10].reshape(1, -1))
+            assert index.search(vectors[10], 1, window)[0][0] == "a10"
+            raise RuntimeError("the batch fails")
+        assert index.search(vectors[10], 1, window)[0][0] != "a10"  # gone with its batch: the days were read again
+        assert len(reads) == 1

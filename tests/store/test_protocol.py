@@ -73,6 +73,19 @@ def test_original_with_fingerprint_skips_duplicates(store):
     assert store.original_with_fingerprint("same") == "orig"
 
 
+def test_fingerprints_and_originals_are_looked_up_for_many_articles_in_one_call(store):
+    store.add_article(article("copy", fingerprint="same", duplicate_of="orig"))
+    store.add_article(article("orig", fingerprint="same"))
+    store.add_article(article("later", fingerprint="same"))  # a second original with it: the first one is named
+    store.add_article(article("other", fingerprint="fp-other"))
+
+    assert store.article_fingerprints(["orig", "nope", "copy", "orig", "odd\x00id"]) == {"orig": "same", "copy": "same"}
+    assert store.originals_with_fingerprints(["same", "fp-other", "unknown"]) == {"same": "orig", "fp-other": "other"}
+    assert store.originals_with_fingerprints([]) == {} == store.article_fingerprints([])
+    for fingerprint in ("same", "fp-other", "unknown"):  # what the one-at-a-time look-up answers
+        assert store.originals_with_fingerprints([fingerprint]).get(fingerprint) == store.original_with_fingerprint(fingerprint)
+
+
 def test_articles_keep_the_requested_order_and_publication_order_by_default(store):
     store.add_article(article("late", published=dt.date(2023, 3, 9)))
     store.add_article(article("undated", published=None))

@@ -148,25 +148,32 @@ class Ingester:
         return summary
 
     def _fresh(self, items: Iterable[RawRecord | Rejection | Article | dict], source: str | None, summary: IngestSummary) -> list[Article]:
-        """The new articles among ``items``, in publication order; everything else counted or rejected."""
-        fresh: list[Article] = []
-        seen: dict[str, str] = {}
+        """The new articles among ``items``, in publication order; everything else counted or rejected (in input
+        order, after one look-up of the stored fingerprints for all of them, not one per article)."""
+        read: list[Rejection | tuple[RawRecord | Article, Article]] = []
         for position, item in enumerate(items):
             if isinstance(item, dict):
                 item = RawRecord("<api>", position + 1, item)
-            if isinstance(item, Rejection):
-                self.reject(item, summary)
-                continue
             if isinstance(item, Notice):
                 summary.notes.append(f"{item.origin}: {item.message}")
+            elif isinstance(item, Rejection):
+                read.append(item)
+            else:
+                try:  # an Article is already normalised (by an analysis made elsewhere)
+                    article = item if isinstance(item, Article) else to_article(item, source=source, limits=field_limits(self.options))
+                except InputError as exc:
+                    read.append(Rejection(item.origin, item.line, exc.code, exc.reason, safe_excerpt(item.fields.get("text"))))
+                else:
+                    read.append((item, article))
+        stored = self.store.article_fingerprints(entry[1].id for entry in read if not isinstance(entry, Rejection))
+        fresh: list[Article] = []
+        seen: dict[str, str] = {}
+        for entry in read:
+            if isinstance(entry, Rejection):
+                self.reject(entry, summary)
                 continue
-            try:  # an Article is already normalised (by an analysis made elsewhere)
-                article = item if isinstance(item, Article) else to_article(item, source=source, limits=field_limits(self.options))
-            except InputError as exc:
-                excerpt = safe_excerpt(item.fields.get("text"))
-                self.reject(Rejection(item.origin, item.line, exc.code, exc.reason, excerpt), summary)
-                continue
-            known = seen.get(article.id) or self.store.article_fingerprint(article.id)
+            item, article = entry
+            known = seen.get(article.id) or stored.get(article.id)
             if known is not None:
                 if known == article.fingerprint:
                     summary.unchanged += 1
@@ -190,8 +197,9 @@ class Ingester:
         articles: list[Article] = []
         signatures: dict[str, np.ndarray] = {}
         matches: dict[str, float] = {}
+        stored = self.store.originals_with_fingerprints(a.fingerprint for a in batch)  # one query for the batch
         for article in batch:
-            original = self.store.original_with_fingerprint(article.fingerprint)
+            original = stored.get(article.fingerprint)
             original = original or next((a.id for a in articles if a.fingerprint == article.fingerprint and not a.duplicate_of), None)
             similarity = 1.0
             signature = self.prepared.signature(article) if self.prepared else duplicates.signature(article.text)

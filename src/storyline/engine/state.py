@@ -145,10 +145,14 @@ def save_state(store: Store, state: ClusterState, embedder_name: str, events: It
     store.set_meta("embedder", embedder_name)
     stories: dict[str, StoryState] = {}
     titles: dict[str, str] = {}
+    events = list(events)
+    # one read of the batch's first reports and stored event rows, not two per event (a round trip each on a server)
+    firsts = {a.id: a for a in store.articles(dict.fromkeys(e.members[0] for e in events))} if events else {}
+    rows = {e.id: e for e in store.events([e.id for e in events])} if events else {}
     for event in events:
-        first = store.article(event.members[0])
+        first = firsts.get(event.members[0])
         titles[event.id] = first.display_title() if first else ""
-        stored = {e.id: e for e in store.events([event.id])}.get(event.id)
+        stored = rows.get(event.id)
         value, precision = event_date(event)
         if stored is not None and store.record(event.id) is not None:
             value, precision = stored.date, stored.date_precision  # the record dated it; keep that date

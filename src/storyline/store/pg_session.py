@@ -46,6 +46,8 @@ class Session:
         self.prepare: Callable[[Any], None] = lambda conn: None
         self.raw = connect()
         self._pending: list[tuple[str, Any, bool]] = []
+        #: rows for ``COPY ... FROM STDIN`` statements (:meth:`copy_rows`), by statement, sent after the queue
+        self._copies: dict[str, list[Sequence[Any]]] = {}
         self._depth = 0
 
     # ------------------------------------------------------------ the connection
@@ -65,6 +67,7 @@ class Session:
 
     def close(self) -> None:
         self._pending.clear()
+        self._copies.clear()
         self.raw.close()
 
     @contextmanager
@@ -118,17 +121,41 @@ class Session:
             part = rows[start : start + ROWS_PER_STATEMENT]
             self.write(head + ", ".join([group] * len(part)) + tail, [v for row in part for v in row])
 
+    def copy_rows(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        """Rows for ``sql`` (a ``COPY table (columns) FROM STDIN``), sent in one COPY per statement at the next
+        flush, after the queued statements: parsing and planning nothing, it costs the server and the driver
+        a fraction of any INSERT (``scripts/bench_pg_writes.py``). Only for rows that no other statement of the
+        transaction changes or reads before the next read (the child rows of new articles: segments, mentions)."""
+        if not rows:
+            return
+        if self._depth:
+            self._copies.setdefault(sql, []).extend(rows)
+        else:
+            with self.guard(write=True):
+                self._copy(sql, rows)
+
+    def _copy(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        with self.raw.cursor() as cur, cur.copy(sql) as copy:
+            for row in rows:
+                copy.write_row(row)
+
     def flush(self) -> None:
-        """Send the queued writes in one pipeline (one exchange with the server, not one per statement)."""
-        if not self._pending:
+        """Send the queued writes in one pipeline (one exchange with the server, not one per statement), then
+        the rows to copy."""
+        if not (self._pending or self._copies):
             return
         pending, self._pending = self._pending, []
-        with self.guard(write=True), self.raw.pipeline(), self.raw.cursor() as cur:
-            for sql, params, many in pending:
-                if many:
-                    cur.executemany(sql, params)
-                else:
-                    cur.execute(sql, params)
+        copies, self._copies = self._copies, {}
+        with self.guard(write=True):
+            if pending:
+                with self.raw.pipeline(), self.raw.cursor() as cur:
+                    for sql, params, many in pending:
+                        if many:
+                            cur.executemany(sql, params)
+                        else:
+                            cur.execute(sql, params)
+            for sql, rows in copies.items():
+                self._copy(sql, rows)
 
     @contextmanager
     def transaction(self, on_rollback: Callable[[], None]) -> Iterator[None]:
@@ -145,5 +172,6 @@ class Session:
                     self._depth = depth
         except BaseException:
             self._pending.clear()
+            self._copies.clear()
             on_rollback()
             raise

@@ -100,6 +100,7 @@ class PostgresStore(DerivedRows):
         except psycopg.Error as exc:
             raise StoreError(f"cannot open the store {self.path}: {reason(exc)}", code=Codes.STORE_OPEN) from None
         self._hnsw = self._vectors_added = False
+        self._index: PgVectorIndex | None = None
         self._forget()
         try:
             if not readonly:
@@ -122,6 +123,12 @@ class PostgresStore(DerivedRows):
     def _forget(self) -> None:
         """Drop the numbers cached from the database (after a rollback, or before a transaction)."""
         self._numbers: dict[str, int] = {}
+
+    def _rolled_back(self) -> None:
+        """Forget what was cached of a transaction that rolled back: the row numbers, the vectors read into memory."""
+        self._forget()
+        if self._index is not None:
+            self._index.forget()
 
     def _prepare(self, conn: Any) -> None:
         """Teach a connection pgvector's type and the HNSW search settings."""
@@ -155,7 +162,7 @@ class PostgresStore(DerivedRows):
     def transaction(self) -> Iterator[None]:
         """All or nothing: a failure inside (or a lost server, SL204) leaves the store as it was before."""
         self._forget()
-        with self.session.transaction(self._forget):
+        with self.session.transaction(self._rolled_back):
             yield
         if self._vectors_added and not self.session.in_transaction:
             self._vectors_added = False
@@ -216,6 +223,20 @@ class PostgresStore(DerivedRows):
                         (fingerprint,))
         return row["id"] if row else None
 
+    def article_fingerprints(self, article_ids: Iterable[str]) -> dict[str, str]:
+        ids = [i for i in dict.fromkeys(article_ids) if "\x00" not in i]  # text cannot hold NUL: no stored id has one
+        if not ids:
+            return {}
+        return {r["id"]: r["fingerprint"] for r in self._all("SELECT id, fingerprint FROM articles WHERE id = ANY(%s)", (ids,))}
+
+    def originals_with_fingerprints(self, fingerprints: Iterable[str]) -> dict[str, str]:
+        wanted = [f for f in dict.fromkeys(fingerprints) if "\x00" not in f]
+        if not wanted:
+            return {}
+        return {r["fingerprint"]: r["id"] for r in self._all(
+            "SELECT DISTINCT ON (fingerprint) fingerprint, id FROM articles WHERE fingerprint = ANY(%s) AND duplicate_of IS NULL"
+            " ORDER BY fingerprint, rowid", (wanted,))}
+
     def add_article(self, article: Article) -> int:
         rowid = self._next_number("articles")
         self.session.write(
@@ -225,8 +246,8 @@ class PostgresStore(DerivedRows):
              article.language, article.fingerprint, article.duplicate_of, article.origin, _now(),
              pg_browse.search_document(article.title, article.text)),
         )
-        self._rows('INSERT INTO segments (article_id, idx, kind, start, "end", paragraph) VALUES (%s, %s, %s, %s, %s, %s)',
-                   [(article.id, i, s.kind, s.start, s.end, s.paragraph) for i, s in enumerate(article.segments)])
+        self.session.copy_rows('COPY segments (article_id, idx, kind, start, "end", paragraph) FROM STDIN',
+                               [(article.id, i, s.kind, s.start, s.end, s.paragraph) for i, s in enumerate(article.segments)])
         if article.source:
             self.session.write("INSERT INTO sources (name, language) VALUES (%s, %s) ON CONFLICT DO NOTHING",
                               (article.source, article.language))
@@ -266,9 +287,9 @@ class PostgresStore(DerivedRows):
             'SELECT kind, start, "end", paragraph FROM segments WHERE article_id = %s ORDER BY idx', (article_id,))]
 
     def add_mentions(self, mentions: Iterable[Mention]) -> None:
-        self._rows('INSERT INTO mentions (article_id, start, "end", label, text, key, detail) VALUES (%s, %s, %s, %s, %s, %s, %s)',
-                   [(m.article_id, m.start, m.end, m.label, m.text, m.key, json.dumps(m.detail) if m.detail else None)
-                    for m in mentions])
+        self.session.copy_rows('COPY mentions (article_id, start, "end", label, text, key, detail) FROM STDIN',
+                               [(m.article_id, m.start, m.end, m.label, m.text, m.key,
+                                 json.dumps(m.detail) if m.detail else None) for m in mentions])
 
     def mentions(self, article_id: str) -> list[Mention]:
         return [Mention(article_id, r["start"], r["end"], r["text"], r["label"], r["key"],
@@ -276,9 +297,9 @@ class PostgresStore(DerivedRows):
                 for r in self._all('SELECT * FROM mentions WHERE article_id = %s ORDER BY start, "end", seq', (article_id,))]
 
     def add_places(self, places: Iterable[Place]) -> None:
-        self._rows(
-            'INSERT INTO places (article_id, start, "end", text, name, geonameid, latitude, longitude, country_code,'
-            " country, admin1, feature_code, precision, confidence) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+        self.session.copy_rows(
+            'COPY places (article_id, start, "end", text, name, geonameid, latitude, longitude, country_code,'
+            " country, admin1, feature_code, precision, confidence) FROM STDIN",
             [(p.article_id, p.start, p.end, p.text, p.name, p.geonameid, p.latitude, p.longitude, p.country_code,
               p.country, p.admin1, p.feature_code, p.precision, p.confidence) for p in places],
         )
@@ -323,8 +344,10 @@ class PostgresStore(DerivedRows):
                 for r in self._all("SELECT article_id, vector FROM embeddings WHERE article_id = ANY(%s)", (list(article_ids),))}
 
     def vector_index(self, dim: int, cache: Path | None = None) -> PgVectorIndex:
-        """The vector index of this store: its embeddings table (no cache file; ``cache`` is ignored)."""
-        return PgVectorIndex(self, dim)
+        """The vector index of this store: its embeddings table (no cache file; ``cache`` is ignored). A writer's
+        index answers window searches from memory (:class:`PgVectorIndex`); a reader's asks the server each time."""
+        self._index = PgVectorIndex(self, dim, cache=not self.readonly)
+        return self._index
 
     def add_signature(self, article_id: str, signature: np.ndarray) -> None:
         self.session.write("INSERT INTO signatures (article_id, minhash) VALUES (%s, %s)", (article_id, signature.tobytes()))
@@ -447,9 +470,12 @@ class PostgresStore(DerivedRows):
         return [_story(r) for r in self._all(sql)]
 
     def add_vocabulary(self, kind: str, counts: dict[str, int]) -> None:
-        self._rows("INSERT INTO vocabulary (kind, key, df) VALUES (%s, %s, %s)"
-                   " ON CONFLICT (kind, key) DO UPDATE SET df = vocabulary.df + excluded.df",
-                   [(kind, k, n) for k, n in counts.items()])  # a dict: each key once
+        if not counts:
+            return
+        # one statement of three arrays (a dict: each key once), not thousands of parameters to parse and plan
+        self.session.write("INSERT INTO vocabulary (kind, key, df) SELECT %s, * FROM unnest(%s::text[], %s::int[])"
+                           " ON CONFLICT (kind, key) DO UPDATE SET df = vocabulary.df + excluded.df",
+                           (kind, list(counts), list(counts.values())))
 
     def vocabulary(self, kind: str) -> dict[str, int]:
         return {r["key"]: r["df"] for r in self._all('SELECT key, df FROM vocabulary WHERE kind = %s ORDER BY key COLLATE "C"', (kind,))}

@@ -37,6 +37,12 @@ def _iso(day: dt.date | None) -> str | None:
     return day.isoformat() if day else None
 
 
+def _chunks(values: list[str], size: int = 500) -> Iterator[list[str]]:
+    """``values`` in pieces of at most ``size`` (parameters of one statement)."""
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
 def _set_wal(conn: sqlite3.Connection, attempts: int = 200) -> None:
     """Switch to WAL mode, retrying while another connection is creating the same file.
 
@@ -142,6 +148,22 @@ class SQLiteStore:
             "SELECT id FROM articles WHERE fingerprint = ? AND duplicate_of IS NULL ORDER BY rowid LIMIT 1", (fingerprint,)
         ).fetchone()
         return row[0] if row else None
+
+    def article_fingerprints(self, article_ids: Iterable[str]) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for part in _chunks(list(dict.fromkeys(article_ids))):
+            marks = ", ".join("?" * len(part))  # placeholders only; the ids are parameters
+            out.update(self.conn.execute(f"SELECT id, fingerprint FROM articles WHERE id IN ({marks})", part).fetchall())
+        return out
+
+    def originals_with_fingerprints(self, fingerprints: Iterable[str]) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for part in _chunks(list(dict.fromkeys(fingerprints))):
+            marks = ", ".join("?" * len(part))
+            for fingerprint, article_id in self.conn.execute(
+                    f"SELECT fingerprint, id FROM articles WHERE fingerprint IN ({marks}) AND duplicate_of IS NULL ORDER BY rowid", part):
+                out.setdefault(fingerprint, article_id)
+        return out
 
     def add_article(self, article: Article) -> int:
         cur = self.conn.execute(
