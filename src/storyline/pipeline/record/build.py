@@ -22,21 +22,21 @@ event, the value is the earliest publication date with precision
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
 
 from ...model import Article, EventRecord, Mention, Place, RecordField
 from .. import dates as dates_stage
-from .actors import Actor, assign_roles, find_actor_phrases, person_names, relabelled
+from .actors import Actor, assign_roles, find_actor_phrases, relabelled
 from .counts import CountMention, total_counts, find_counts
 from ..entities import LABELS
 from .eventtype import EventTypeCoding, EventTyper, find_triggers
 from .kind import KindTyper, coding_scope
-from .scoping import LEAD_SENTENCES, event_kind, kind_field, scoped_field, within_scope, without_demonstrators
+from .scoping import LEAD_SENTENCES, kind_field, scoped_field, within_scope, without_demonstrators
 from .scoping import sentence_segments as _sentence_segments
-from .votes import FIELDS, _Ballot, _encloses, _fields, _local, _pooled_type_probabilities, _Vote, _vote_actors, _vote_counts
+from .tally import Tally
+from .votes import FIELDS, _Ballot, _fields, _local, _pooled_type_probabilities, _Vote, _vote_actors, _vote_counts
 from .votes import _vote_date, _vote_place, _vote_type
 
 __all__ = ["SentenceCoding", "ArticleCoding", "Coder", "code_sentence", "code_sentences", "code_article", "build_record", "FIELDS"]
@@ -143,12 +143,17 @@ def build_record(
     kinds: KindTyper | None = None,
     revision: int = 3,
     coder: "Coder | None" = None,
+    tally: Tally | None = None,
 ) -> EventRecord:
     """The event record of ``articles`` (see the module doc).
 
     ``coder`` codes one article as :func:`code_article` does (the default); a
     caller may pass one that remembers codings, as long as each call returns a
     coding of its own (this function replaces its ``event_type`` and ``sentences``).
+    ``tally`` is the event's :class:`.tally.Tally` from its previous build, kept
+    by the caller (one per event): when the event only gained reports, only
+    they vote; it holds this build's ballots afterwards. The record is the
+    same with or without it.
 
     With a kind typer (``kinds``) the event first gets its kind, and the
     event type keeps only what that kind allows (:func:`.kind.coding_scope`);
@@ -169,36 +174,20 @@ def build_record(
     places = places or {}
     kept = [a for a in articles if not a.duplicate_of] or list(articles)
     group_of = {a.id: (groups or {}).get(a.id) or a.source or a.id for a in kept}
-    ballots = {name: _Ballot() for name in FIELDS}
-    scoped_zero: list[CountMention] = []
-    codings: list[ArticleCoding] = []
-    publication: list[dt.date] = []
-    kind = event_kind(kinds, kept, group_of) if kinds is not None else None
+    tally = tally if tally is not None else Tally()
+    tally.follow(kept, group_of, mentions, places, kinds)
+    kind = tally.kind(kinds) if kinds is not None else None
     scope = coding_scope(kind, revision)
-    names = person_names([a.text for a in kept], [[(m.start, m.end, m.label) for m in mentions.get(a.id, ())] for a in kept])
-    for order, article in enumerate(kept):
-        vote = _Vote(article, group_of[article.id], order, ballots)
-        coding = _coded(article, mentions.get(article.id, ()), places.get(article.id, ()), names, typer, scope,
-                        revision, coder or code_article)
-        codings.append(coding)
-        if article.published:
-            publication.append(article.published)
-        _vote_type(vote, coding)
-        where = _vote_place(vote, coding, places.get(article.id, ()))
-        _vote_actors(vote, coding, where)
-        _vote_date(vote, coding)
-        _vote_counts(vote, coding, revision)
-        scoped_zero += [c for s in coding.sentences for c in s.counts if c.negation and c.scope]
-    # a place inside another report's country or region agrees with it: the more specific name wins
-    for c in ballots["place"].candidates.values():
-        for other in ballots["place"].candidates.values():
-            if other is not c and _encloses(other.detail, c.detail):
-                c.groups |= other.groups
-        c.strength = c.detail["specificity"] + c.strength / 10
+    names = tally.all_names()
+    tally.start(typer, revision, scope, names)
+    _count(tally, names, typer, scope, revision, coder or code_article)
+    ballots = tally.finished()
     if scope.acled:
-        ballots["event_type"].pooled = _pooled_type_probabilities(typer, codings, group_of)
-        ballots["event_type"].vote_acled_first = revision >= 3
-    fields = _fields(ballots, len(set(group_of.values())), publication, scoped_zero)
+        typed = ballots["event_type"] = _Ballot()
+        typed.candidates = tally.ballots["event_type"].candidates
+        typed.pooled = _pooled_type_probabilities(typer, tally.codings, group_of)
+        typed.vote_acled_first = revision >= 3
+    fields = _fields(ballots, len(set(group_of.values())), tally.publication, tally.scoped_zero)
     fields["event_type"] = scoped_field(fields["event_type"], scope)
     if kind is None:
         del fields["kind"]
@@ -209,6 +198,24 @@ def build_record(
         for name in ("actor1", "actor2"):
             fields[name] = RecordField(name, None, (), f"not coded: {_NO_ACTOR_KINDS[kind.kind]}")
     return EventRecord(event_id, fields)
+
+
+def _count(tally: Tally, names: set[str], typer: EventTyper, scope: Any, revision: int, coder: "Coder") -> None:
+    """The votes of each report the tally has not counted yet, in their order."""
+    for order in range(tally.counted, len(tally.members)):
+        member = tally.members[order]
+        article = member.article
+        coding = _coded(article, member.mentions, member.places, names, typer, scope, revision, coder)
+        tally.counting(coding)
+        vote = _Vote(article, member.group, order, tally.ballots)
+        if article.published:
+            tally.publication.append(article.published)
+        _vote_type(vote, coding)
+        where = _vote_place(vote, coding, member.places)
+        _vote_actors(vote, coding, where)
+        _vote_date(vote, coding)
+        _vote_counts(vote, coding, revision)
+        tally.scoped_zero += [c for s in coding.sentences for c in s.counts if c.negation and c.scope]
 
 
 def _coded(article: Article, mentions: Sequence[Mention], places: Sequence[Place], names: Any, typer: EventTyper,
