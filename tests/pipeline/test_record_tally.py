@@ -13,11 +13,13 @@ import pytest
 from support import FLOOD_A, FLOOD_B
 from storyline.engine.records import ArticleCodings, RecordBuilder, Tallies
 from storyline.model import GeoPrecision, Mention, Place, RawRecord
+from storyline.pipeline.dates import date_mentions
 from storyline.pipeline.normalise import to_article
 from storyline.pipeline.record.build import build_record
 from storyline.pipeline.record.eventtype import LinearEventTyper, combine, find_triggers
 from storyline.pipeline.record.kind import KindCoding, LinearKindTyper
 from storyline.pipeline.record.tally import Tally
+from storyline.pipeline.recorder import GeneralNewsRecorder
 
 _ROOT = Path(__file__).resolve().parents[2]
 #: ../shared/data beside the checkout (or beside the folder of worktrees)
@@ -230,4 +232,20 @@ def test_an_engine_ingesting_one_report_at_a_time_stores_the_record_a_build_from
     fresh = RecordBuilder(engine.store, engine.records.components).build(event_id, articles)
     assert engine.store.record(event_id) == json.loads(json.dumps(dataclasses.asdict(fresh)))
     tally = engine.records.tallies.of(event_id, engine.records.components.get("recorder"))
-    assert tally.counted == len([a for a in articles if not a.duplicate_of])
+    assert tally.counted == len([a for a in articles if not a.duplicate_of]) and tally.recounts == 0  # each arrival added its votes
+
+
+def test_a_background_record_coded_with_remembered_codings_equals_one_coded_afresh():
+    text = ("On Wednesday, troops struck a base near the border. "
+            "In February 2018 fighters of a mercenary group attacked US forces in eastern Syria. "
+            "The base has been used since 2016.")
+    a = article("a", text, "One")
+    dates = date_mentions(a.id, a.text, a.published)
+    recorder, codings, typer = GeneralNewsRecorder(), ArticleCodings(), KeywordTyper()
+    args = ("E1", [a], {"a": dates}, {}, {}, typer)
+    remembered = recorder.build(*args, coder=codings.coder(recorder.name), tally=Tally())
+    assert remembered == recorder.build(*args)
+    # the report and its one background episode, each coded once and remembered
+    assert len(remembered.background) == 1 and codings.misses == 2
+    assert recorder.build(*args, coder=codings.coder(recorder.name), tally=Tally()) == remembered
+    assert (codings.misses, codings.hits) == (2, 2)

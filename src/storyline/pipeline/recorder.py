@@ -56,7 +56,7 @@ class AgreementRecorder:
         if date is not None and date.value is not None and date.value.detail.get("precision") != P.PUBLICATION:
             anchor = dt.date.fromisoformat(date.value.value)
         earlier = background.background_records(event_id, articles, mentions, places, anchor, typer, groups, kinds,
-                                                self.revision)
+                                                self.revision, coder)
         return dataclasses.replace(main, background=tuple(earlier))
 
 
