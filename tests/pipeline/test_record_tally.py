@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from support import FLOOD_A, FLOOD_B
-from storyline.engine.records import ArticleCodings, RecordBuilder, Tallies
+from storyline.engine.records import ArticleCodings, RecordBuilder, StoredAnalyses, Tallies
 from storyline.model import GeoPrecision, Mention, Place, RawRecord
 from storyline.pipeline.dates import date_mentions
 from storyline.pipeline.normalise import to_article
@@ -249,3 +249,20 @@ def test_a_background_record_coded_with_remembered_codings_equals_one_coded_afre
     assert len(remembered.background) == 1 and codings.misses == 2
     assert recorder.build(*args, coder=codings.coder(recorder.name), tally=Tally()) == remembered
     assert (codings.misses, codings.hits) == (2, 2)
+
+
+def test_stored_mentions_and_places_are_read_once_per_article_and_text(fake_engine):
+    engine = fake_engine()
+    engine.ingest_records([FLOOD_A, FLOOD_B])
+    stored, reads = StoredAnalyses(engine.store, limit=1), []
+    real = engine.store.mentions
+    engine.store.mentions = lambda article_id: reads.append(article_id) or real(article_id)
+    (a,) = engine.store.articles([FLOOD_A["id"]])
+    first, _ = stored.of([a])
+    again, _ = stored.of([a])
+    assert reads == [a.id] and again[a.id] is first[a.id] and list(first[a.id]) == real(a.id) and first[a.id]
+    stored.of([dataclasses.replace(a, fingerprint="another text")])  # another text under the id: read again
+    (b,) = engine.store.articles([FLOOD_B["id"]])
+    stored.of([b])  # past the limit the oldest is forgotten
+    stored.of([a])
+    assert reads == [a.id, a.id, b.id, a.id]

@@ -17,7 +17,7 @@ from collections import OrderedDict
 from typing import Iterable, Mapping, Sequence
 
 from ..comparison import Comparison
-from ..model import Article, EventRecord, Mention, Relay
+from ..model import Article, EventRecord, Mention, Place, Relay
 from ..model import DatePrecision as P
 from ..pipeline.record.build import ArticleCoding, code_article
 from ..pipeline.record.eventtype import EventTyper
@@ -28,7 +28,7 @@ from ..store import Store
 from .components import Components
 from .timing import StageTimer
 
-__all__ = ["RecordBuilder", "ArticleCodings", "RememberedKinds", "Tallies", "relays_from_dict"]
+__all__ = ["RecordBuilder", "ArticleCodings", "RememberedKinds", "Tallies", "StoredAnalyses", "relays_from_dict"]
 
 #: the comparison stage's seconds are reported apart from the record's (the ingest summary's stage_seconds)
 COMPARE_STAGE = "compare"
@@ -164,11 +164,41 @@ class Tallies:
             self._sizes[self._last] = size
 
 
+class StoredAnalyses:
+    """The mentions and places of stored articles, read from the store once.
+
+    A stored article never changes (a new text under its id is rejected) and its mentions and
+    places are written with it, in its batch's transaction, and never after; so read once they
+    stay true, keyed by the article's id and fingerprint. The same objects are handed out each
+    time, which lets an event's tally see an unchanged report at once. The articles read
+    longest ago are forgotten past ``limit``.
+    """
+
+    def __init__(self, store: Store, limit: int = 20_000) -> None:
+        self.store, self.limit, self._read = store, limit, OrderedDict()
+
+    def of(self, articles: Sequence[Article]) -> tuple[dict[str, tuple[Mention, ...]], dict[str, tuple[Place, ...]]]:
+        """Each stored article's mentions and places, by article id."""
+        mentions, places = {}, {}
+        for a in articles:
+            key = (a.id, a.fingerprint)
+            found = self._read.get(key)
+            if found is None:
+                found = self._read[key] = (tuple(self.store.mentions(a.id)), tuple(self.store.places(a.id)))
+            else:
+                self._read.move_to_end(key)
+            mentions[a.id], places[a.id] = found
+        while len(self._read) > self.limit:
+            self._read.popitem(last=False)
+        return mentions, places
+
+
 class RecordBuilder:
     def __init__(self, store: Store, components: Components) -> None:
         self.store, self.components = store, components
         self.codings = ArticleCodings()
         self.tallies = Tallies()
+        self.stored = StoredAnalyses(store)
 
     def relays(self, articles: Sequence[Article], mentions: Mapping[str, Sequence[Mention]] | None = None) -> EventRelays:
         """The relays among an event's stored articles (the relays stage on their attributions)."""
@@ -186,12 +216,13 @@ class RecordBuilder:
         return {a.id: self.store.mentions(a.id) for a in articles}
 
     def build(self, event_id: str, articles: Sequence[Article], relays: EventRelays | None = None,
-              mentions: Mapping[str, Sequence[Mention]] | None = None, tally: Tally | None = None) -> EventRecord:
+              mentions: Mapping[str, Sequence[Mention]] | None = None, tally: Tally | None = None,
+              places: Mapping[str, Sequence[Place]] | None = None) -> EventRecord:
         """The record of an event reported by ``articles`` (stored articles: their mentions and places are read);
         ``tally``: the event's ballots from its previous build, for a recorder that takes them."""
         mentions = mentions if mentions is not None else self._mentions(articles)
         relays = relays or self.relays(articles, mentions)
-        places = {a.id: self.store.places(a.id) for a in articles}
+        places = places if places is not None else {a.id: self.store.places(a.id) for a in articles}
         recorder = self.components.get("recorder")
         kinds = self.components.get("kind_typer") if getattr(recorder, "uses_kinds", False) else None
         kinds = self.codings.kinds(kinds) if kinds is not None else None
@@ -230,10 +261,10 @@ class RecordBuilder:
     def _save(self, event_ids: Sequence[str]) -> None:
         for event_id in event_ids:
             articles = self.store.articles(self.store.event_members(event_id))
-            mentions = self._mentions(articles)  # read once for the relays, the record and the comparison
+            mentions, places = self.stored.of(articles)  # read once for the relays, the record and the comparison
             relays = self.relays(articles, mentions)
             tally = self.tallies.of(event_id, self.components.get("recorder"))
-            record = self.build(event_id, articles, relays, mentions, tally)
+            record = self.build(event_id, articles, relays, mentions, tally, places)
             self.store.save_record(event_id, dataclasses.asdict(record), len(articles), dataclasses.asdict(relays))
             with self._timer(COMPARE_STAGE):
                 comparison = self.compare(event_id, articles, relays, mentions)
