@@ -17,17 +17,18 @@ from collections import OrderedDict
 from typing import Iterable, Mapping, Sequence
 
 from ..comparison import Comparison
-from ..model import Article, EventRecord, Mention, Relay
+from ..model import Article, EventRecord, Mention, Place, Relay
 from ..model import DatePrecision as P
 from ..pipeline.record.build import ArticleCoding, code_article
 from ..pipeline.record.eventtype import EventTyper
 from ..pipeline.record.kind import KindCoding, KindTyper
+from ..pipeline.record.tally import Tally
 from ..pipeline.relays import EventRelays, Report
 from ..store import Store
 from .components import Components
 from .timing import StageTimer
 
-__all__ = ["RecordBuilder", "ArticleCodings", "RememberedKinds", "relays_from_dict"]
+__all__ = ["RecordBuilder", "ArticleCodings", "RememberedKinds", "Tallies", "StoredAnalyses", "relays_from_dict"]
 
 #: the comparison stage's seconds are reported apart from the record's (the ingest summary's stage_seconds)
 COMPARE_STAGE = "compare"
@@ -38,9 +39,9 @@ def relays_from_dict(data: dict) -> EventRelays:
                        int(data["n_independent_reports"]))
 
 
-def _takes_coder(recorder) -> bool:
+def _takes(recorder, parameter: str) -> bool:
     try:
-        return "coder" in inspect.signature(recorder.build).parameters
+        return parameter in inspect.signature(recorder.build).parameters
     except (TypeError, ValueError):
         return False
 
@@ -61,6 +62,7 @@ class ArticleCodings:
     def __init__(self, limit: int = 20_000) -> None:
         self.limit, self._codings = limit, OrderedDict()
         self.hits = self.misses = 0
+        self._kinds: dict[int, RememberedKinds] = {}
 
     def coder(self, recorder_name: str):
         """A :data:`~storyline.pipeline.record.build.Coder` that remembers what it codes for ``recorder_name``."""
@@ -82,8 +84,13 @@ class ArticleCodings:
         return code
 
     def kinds(self, typer: KindTyper) -> "RememberedKinds":
-        """``typer`` remembering the kind it gives each text (an article's headline and lead), in these codings' cache."""
-        return RememberedKinds(typer, self)
+        """``typer`` remembering the kind it gives each text (an article's headline and lead), in these codings' cache
+        (the same object for the same typer: an event's :class:`~storyline.pipeline.record.tally.Tally` keeps the kinds it read
+        while the typer is the same)."""
+        found = self._kinds.get(id(typer))
+        if found is None or found.typer is not typer:
+            found = self._kinds[id(typer)] = RememberedKinds(typer, self)
+        return found
 
     def _remember(self, key, value) -> None:
         self._codings[key] = value
@@ -124,10 +131,74 @@ class RememberedKinds:
         return [found[t] for t in texts]
 
 
+class Tallies:
+    """Each event's :class:`~storyline.pipeline.record.tally.Tally` between its record builds: a report's arrival
+    adds its votes to the event's ballots instead of recounting every report (the record is the same).
+
+    The events built longest ago are forgotten once the tallies hold more than ``limit`` reports in all;
+    a forgotten event's next build counts every report again.
+    """
+
+    def __init__(self, limit: int = 20_000) -> None:
+        self.limit, self._tallies, self._sizes = limit, OrderedDict(), {}
+        self._total, self._last = 0, None
+
+    def of(self, event_id: str, recorder) -> Tally:
+        """The tally of ``event_id`` for ``recorder`` (a tally is kept per recorder: another one counts afresh)."""
+        self._measure()  # the tally handed out last has been built since
+        key = (event_id, getattr(recorder, "name", type(recorder).__name__), id(recorder))
+        found = self._tallies.get(key)
+        if found is None:
+            found = self._tallies[key] = Tally()
+        self._tallies.move_to_end(key)
+        while self._total > self.limit and len(self._tallies) > 1:
+            old, _ = self._tallies.popitem(last=False)
+            self._total -= self._sizes.pop(old, 0)
+        self._last = key
+        return found
+
+    def _measure(self) -> None:
+        if self._last in self._tallies:
+            size = len(self._tallies[self._last].members)
+            self._total += size - self._sizes.get(self._last, 0)
+            self._sizes[self._last] = size
+
+
+class StoredAnalyses:
+    """The mentions and places of stored articles, read from the store once.
+
+    A stored article never changes (a new text under its id is rejected) and its mentions and
+    places are written with it, in its batch's transaction, and never after; so read once they
+    stay true, keyed by the article's id and fingerprint. The same objects are handed out each
+    time, which lets an event's tally see an unchanged report at once. The articles read
+    longest ago are forgotten past ``limit``.
+    """
+
+    def __init__(self, store: Store, limit: int = 20_000) -> None:
+        self.store, self.limit, self._read = store, limit, OrderedDict()
+
+    def of(self, articles: Sequence[Article]) -> tuple[dict[str, tuple[Mention, ...]], dict[str, tuple[Place, ...]]]:
+        """Each stored article's mentions and places, by article id."""
+        mentions, places = {}, {}
+        for a in articles:
+            key = (a.id, a.fingerprint)
+            found = self._read.get(key)
+            if found is None:
+                found = self._read[key] = (tuple(self.store.mentions(a.id)), tuple(self.store.places(a.id)))
+            else:
+                self._read.move_to_end(key)
+            mentions[a.id], places[a.id] = found
+        while len(self._read) > self.limit:
+            self._read.popitem(last=False)
+        return mentions, places
+
+
 class RecordBuilder:
     def __init__(self, store: Store, components: Components) -> None:
         self.store, self.components = store, components
         self.codings = ArticleCodings()
+        self.tallies = Tallies()
+        self.stored = StoredAnalyses(store)
 
     def relays(self, articles: Sequence[Article], mentions: Mapping[str, Sequence[Mention]] | None = None) -> EventRelays:
         """The relays among an event's stored articles (the relays stage on their attributions)."""
@@ -145,15 +216,19 @@ class RecordBuilder:
         return {a.id: self.store.mentions(a.id) for a in articles}
 
     def build(self, event_id: str, articles: Sequence[Article], relays: EventRelays | None = None,
-              mentions: Mapping[str, Sequence[Mention]] | None = None) -> EventRecord:
-        """The record of an event reported by ``articles`` (stored articles: their mentions and places are read)."""
+              mentions: Mapping[str, Sequence[Mention]] | None = None, tally: Tally | None = None,
+              places: Mapping[str, Sequence[Place]] | None = None) -> EventRecord:
+        """The record of an event reported by ``articles`` (stored articles: their mentions and places are read);
+        ``tally``: the event's ballots from its previous build, for a recorder that takes them."""
         mentions = mentions if mentions is not None else self._mentions(articles)
         relays = relays or self.relays(articles, mentions)
-        places = {a.id: self.store.places(a.id) for a in articles}
+        places = places if places is not None else {a.id: self.store.places(a.id) for a in articles}
         recorder = self.components.get("recorder")
         kinds = self.components.get("kind_typer") if getattr(recorder, "uses_kinds", False) else None
         kinds = self.codings.kinds(kinds) if kinds is not None else None
-        extra = {"coder": self.codings.coder(recorder.name)} if _takes_coder(recorder) else {}
+        extra = {"coder": self.codings.coder(recorder.name)} if _takes(recorder, "coder") else {}
+        if tally is not None and _takes(recorder, "tally"):
+            extra["tally"] = tally
         return recorder.build(event_id, articles, mentions, places, relays.groups(), self.components.get("event_typer"),
                               kinds=kinds, **extra)
 
@@ -191,9 +266,10 @@ class RecordBuilder:
     def _save(self, event_ids: Sequence[str]) -> None:
         for event_id in event_ids:
             articles = self.store.articles(self.store.event_members(event_id))
-            mentions = self._mentions(articles)  # read once for the relays, the record and the comparison
+            mentions, places = self.stored.of(articles)  # read once for the relays, the record and the comparison
             relays = self.relays(articles, mentions)
-            record = self.build(event_id, articles, relays, mentions)
+            tally = self.tallies.of(event_id, self.components.get("recorder"))
+            record = self.build(event_id, articles, relays, mentions, tally, places)
             self.store.save_record(event_id, dataclasses.asdict(record), len(articles), dataclasses.asdict(relays))
             with self._timer(COMPARE_STAGE):
                 comparison = self.compare(event_id, articles, relays, mentions)

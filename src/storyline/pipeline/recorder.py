@@ -17,6 +17,7 @@ from .record import background
 from .record import build as record
 from .record.eventtype import EventTyper
 from .record.kind import KindTyper
+from .record.tally import Tally
 
 __all__ = ["Recorder", "AgreementRecorder", "KindAgreementRecorder", "GeneralNewsRecorder"]
 
@@ -45,16 +46,17 @@ class AgreementRecorder:
 
     def build(self, event_id: str, articles: Sequence[Article], mentions: Mapping[str, list[Mention]],
               places: Mapping[str, list[Place]], groups: Mapping[str, str], typer: EventTyper,
-              kinds: KindTyper | None = None, coder: record.Coder | None = None) -> EventRecord:
-        """``coder``: codes one article (:func:`.record.build.code_article`, or one that remembers its codings)."""
+              kinds: KindTyper | None = None, coder: record.Coder | None = None, tally: Tally | None = None) -> EventRecord:
+        """``coder``: codes one article (:func:`.record.build.code_article`, or one that remembers its codings);
+        ``tally``: the event's ballots from its previous build (:class:`.record.tally.Tally`), to add new reports' votes to."""
         kinds = kinds if self.uses_kinds else None
-        main = record.build_record(event_id, articles, mentions, places, typer, groups, kinds, self.revision, coder)
+        main = record.build_record(event_id, articles, mentions, places, typer, groups, kinds, self.revision, coder, tally)
         date = main.fields.get("date")
         anchor = None
         if date is not None and date.value is not None and date.value.detail.get("precision") != P.PUBLICATION:
             anchor = dt.date.fromisoformat(date.value.value)
         earlier = background.background_records(event_id, articles, mentions, places, anchor, typer, groups, kinds,
-                                                self.revision)
+                                                self.revision, coder)
         return dataclasses.replace(main, background=tuple(earlier))
 
 

@@ -34,7 +34,7 @@ from typing import Sequence
 from .. import entities as entities_stage
 
 __all__ = ["Actor", "find_actor_phrases", "assign_roles", "same_actor", "acled_actor_parts", "with_role_kind", "as_demonstrators",
-           "person_names", "relabelled"]
+           "person_names", "names_asked", "relabelled"]
 
 Span = tuple[int, int, str]
 
@@ -355,6 +355,17 @@ def relabelled(text: str, start: int, end: int, label: str, names: set[str]) -> 
     if label == "PERSON" and (re.search(r"\d", surface) or (len(surface.split()) == 1 and _bare(surface) not in names)):
         return "ORG"
     return label
+
+
+def names_asked(text: str, mentions: Sequence[tuple[int, int, str]]) -> set[str]:
+    """The words whose being a person's name or not (``names`` of :func:`relabelled`) can change a label of ``mentions``
+    ((start, end, label) in ``text``): the bare word of each one-word PERSON mention."""
+    out = set()
+    for start, end, label in mentions:
+        surface = text[start:end]
+        if label == "PERSON" and len(surface.split()) == 1:
+            out.add(_bare(surface))
+    return out
 
 
 # ------------------------------------------------------------------ matching ACLED names

@@ -147,12 +147,14 @@ def background_records(
     groups: Mapping[str, str] | None = None,
     kinds=None,
     revision: int = 3,
+    coder=None,
 ) -> list[EventRecord]:
     """One :class:`~storyline.model.EventRecord` per earlier event the articles recall.
 
     Each group of episodes is coded by the record builder on the episode
     sentences alone (its kind too: the headline is the reported event's, not this one's); its date is the episode's own date (e.g. "February 2018",
-    month precision), never the report's.
+    month precision), never the report's. ``coder`` codes each episode's view of its article
+    (:data:`.build.Coder`: :func:`.build.code_article` by default, or one that remembers its codings).
     """
     by_id = {a.id: a for a in articles}
     episodes = [e for a in articles if not a.duplicate_of
@@ -164,7 +166,7 @@ def background_records(
             article = by_id[episode.article_id]
             segments = tuple(Segment("sentence", s, e, 0) for s, e in episode.sentences)
             views.append(dataclasses.replace(article, segments=segments, title=None))
-        record = build_record(f"{event_id}/b{n}", views, mentions, places, typer, groups, kinds, revision)
+        record = build_record(f"{event_id}/b{n}", views, mentions, places, typer, groups, kinds, revision, coder)
         supports = []
         for episode in group:
             article = by_id[episode.article_id]

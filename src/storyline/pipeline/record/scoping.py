@@ -18,8 +18,8 @@ from ...model import Article, FieldValue, RecordField, Support
 from .eventtype import LEXICON_CONFIDENCE, EventTypeCoding, find_triggers
 from .kind import KINDS, CodingScope, KindCoding, KindTyper, decide, kind_text
 
-__all__ = ["LEAD_SENTENCES", "sentence_segments", "lead", "event_kind", "kind_field", "within_scope", "without_demonstrators",
-           "scoped_field"]
+__all__ = ["LEAD_SENTENCES", "sentence_segments", "lead", "event_kind", "kind_rows", "pooled_kind", "kind_field", "within_scope",
+           "without_demonstrators", "scoped_field"]
 
 LEAD_SENTENCES = 8
 
@@ -37,11 +37,23 @@ def lead(article: Article) -> str:
 
 def event_kind(kinds: KindTyper, kept: Sequence[Article], group_of: Mapping[str, str]) -> KindCoding:
     """The kind the sources support together: each source's mean probabilities, averaged over sources."""
-    codings = kinds.classify([kind_text(a.title, lead(a)) for a in kept])
-    classes = list(getattr(kinds, "classes", None) or codings[0].probabilities)
-    per_group: dict[str, list[list[float]]] = defaultdict(list)
-    for article, c in zip(kept, codings):
-        per_group[group_of[article.id]].append([c.probabilities.get(k, 0.0) for k in classes])
+    classes, rows = kind_rows(kinds, kept)
+    return pooled_kind(kinds, classes, rows, [group_of[a.id] for a in kept])
+
+
+def kind_rows(kinds: KindTyper, articles: Sequence[Article], classes: Sequence[str] | None = None) -> tuple[list[str], list[list[float]]]:
+    """The kind typer's classes and each article's probabilities of them, read from its headline and lead
+    (``classes``: the ones an earlier call gave, when the typer has no ``classes`` of its own)."""
+    codings = kinds.classify([kind_text(a.title, lead(a)) for a in articles])
+    classes = list(getattr(kinds, "classes", None) or classes or (codings[0].probabilities if codings else ()))
+    return classes, [[c.probabilities.get(k, 0.0) for k in classes] for c in codings]
+
+
+def pooled_kind(kinds: KindTyper, classes: Sequence[str], rows: Sequence[Sequence[float]], groups: Sequence[str]) -> KindCoding:
+    """The kind of :func:`event_kind` from each article's :func:`kind_rows` row and its independence group."""
+    per_group: dict[str, list[Sequence[float]]] = defaultdict(list)
+    for group, row in zip(groups, rows):
+        per_group[group].append(row)
     means = [[sum(col) / len(rows) for col in zip(*rows)] for rows in per_group.values()]
     pooled = [sum(col) / len(means) for col in zip(*means)]
     return decide(classes, np.asarray(pooled), getattr(kinds, "abstain_below", 0.5))
