@@ -157,6 +157,13 @@ class Reads:
                            headings=tuple(a.headings()), sentences=tuple(a.sentences()), segments=a.segments,
                            mentions=tuple(self.store.mentions(article_id)), places=tuple(self.store.places(article_id)))
 
+    def article_texts(self, article_ids: Sequence[str]) -> list[ArticleView]:
+        """Articles with their text, headings, sentences and segments, read at once (in that order, missing ones left
+        out); their mentions, places and event are not read (see :meth:`article`)."""
+        return [ArticleView(s.id, s.source, s.date, s.title, s.duplicate_of, url=a.url, language=a.language, origin=a.origin,
+                            text=a.text, headings=tuple(a.headings()), sentences=tuple(a.sentences()), segments=a.segments)
+                for a in self.store.articles(article_ids) for s in (summary_of(a),)]
+
     def show(self, item_id: str) -> tuple[str, Story | Event | ArticleView]:
         """A story, an event or an article by id, with its kind."""
         for kind, getter in (("story", self.story), ("event", self.event), ("article", self.article)):
