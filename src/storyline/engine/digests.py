@@ -46,7 +46,7 @@ STORY_REPORTS = 40
 #: event digests kept in memory
 _CACHED_DIGESTS = 5000
 #: events read at a time while a story's summary gathers its lead reports
-_SUMMARY_CHUNK = 50
+_SUMMARY_CHUNK = 20
 
 
 class Digests:
