@@ -16,7 +16,8 @@ and measures, one request at a time, the median and p95 of the story list
 (HTML ``/`` and ``/api/stories``), a deep page of it (cursor), a text search
 filter, story pages (HTML and JSON) of random stories, and the big story's
 and the big event's pages (with the largest response's size); then requests per
-second with 8 concurrent clients for a few seconds. Prints a Markdown table.
+second with 8 concurrent clients for a few seconds. Prints a Markdown table; its CPU column is the server
+process's CPU seconds per request (from ``/proc``), which a loaded machine inflates far less than the times.
 """
 
 from __future__ import annotations
@@ -224,6 +225,17 @@ def _times(client: httpx.Client, paths: list[str], sizes: list[int] | None = Non
     return out
 
 
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of process ``pid`` and its threads so far (Linux ``/proc``; 0.0 elsewhere)."""
+    import os
+
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _throughput(base: str, paths: list[str], clients: int = 8, seconds: float = 5.0) -> float:
     done = [0] * clients
     stop = time.perf_counter() + seconds
@@ -301,19 +313,21 @@ def main() -> None:
             rows = []
             for name, paths in cases.items():
                 sizes: list[int] = []
+                cpu = _cpu_seconds(proc.pid)
                 ms = _times(c, paths, sizes)
+                cpu = (_cpu_seconds(proc.pid) - cpu) * 1000 / len(ms)  # the server's CPU per request: not the machine's load
                 ms.sort()
-                rows.append((name, len(ms), statistics.median(ms), ms[int(0.95 * (len(ms) - 1))], max(sizes) / 1000))
+                rows.append((name, len(ms), statistics.median(ms), ms[int(0.95 * (len(ms) - 1))], cpu, max(sizes) / 1000))
         rps_list = _throughput(base, ["/"])
         rps_story = _throughput(base, story_paths)
     finally:
         proc.terminate()
         proc.wait(timeout=30)
     print(f"store: {n_articles} articles, {n_stories} stories ({db})\n")
-    print("| request | n | median ms | p95 ms | largest kB |")
-    print("|---|---|---|---|---|")
-    for name, n, median, p95, kb in rows:
-        print(f"| {name} | {n} | {median:.1f} | {p95:.1f} | {kb:.0f} |")
+    print("| request | n | median ms | p95 ms | server CPU ms / request | largest kB |")
+    print("|---|---|---|---|---|---|")
+    for name, n, median, p95, cpu, kb in rows:
+        print(f"| {name} | {n} | {median:.1f} | {p95:.1f} | {cpu:.1f} | {kb:.0f} |")
     print("\nfirst request (the story's timeline and the event's summary are computed, then cached): "
           + ", ".join(f"{path} {ms:.0f} ms" for path, ms in cold.items()))
     print(f"\nrequests/s with 8 concurrent clients: story list (HTML) {rps_list:.0f}, story pages (HTML) {rps_story:.0f}")

@@ -302,18 +302,21 @@ class Decision:
 
 
 _SCALARS = (str, int, float, type(None))  # their own JSON form (checked first: most values of a record are)
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}  # each dataclass's field names, found once
 
 
 def plain(value: Any) -> Any:
     """JSON-ready form of a model value: dataclasses become dicts, tuples lists, dates ISO strings."""
     if isinstance(value, _SCALARS):
         return value
-    if is_dataclass(value) and not isinstance(value, type):
-        return {f.name: plain(getattr(value, f.name)) for f in fields(value)}
-    if isinstance(value, dict):
-        return {k: plain(v) for k, v in value.items()}
+    if (names := _FIELD_NAMES.get(type(value))) is None and is_dataclass(value) and not isinstance(value, type):
+        names = _FIELD_NAMES.setdefault(type(value), tuple(f.name for f in fields(value)))
+    if names is not None:
+        return {n: v if type(v := getattr(value, n)) in _SCALARS else plain(v) for n in names}
+    if isinstance(value, dict):  # a scalar child is taken as it is, without a call (records are mostly scalars)
+        return {k: v if type(v) in _SCALARS else plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return [plain(v) for v in value]
+        return [v if type(v) in _SCALARS else plain(v) for v in value]
     if isinstance(value, dt.date):
         return value.isoformat()
     return value

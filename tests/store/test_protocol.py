@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from storyline.errors import Codes
-from storyline.model import Article, Rejection, Segment, StoredEvent, StoredStory, StoryFilter
+from storyline.model import Article, Place, Rejection, Segment, StoredEvent, StoredStory, StoryFilter
 from storyline.store import open_store
 from support import both_backends
 
@@ -185,3 +185,29 @@ def test_events_of_a_story_come_in_date_order_with_undated_ones_last(store):
             store.save_event(StoredEvent(f"E{n}", n, "S1", "t", date, "day", first, first, 1, 1, 1), {}, b"\0" * 8)
     assert [e.id for e in store.events(story_id="S1")] == ["E3", "E4", "E1", "E2"]
     assert [e.id for e in store.events(["E4", "E1", "nope"])] == ["E4", "E1"]
+
+
+def test_what_a_page_lists_is_read_for_many_events_and_articles_at_once(store):
+    with store.transaction():
+        for n in (1, 2):
+            store.save_event(StoredEvent(f"E{n}", n, "S1", "t", "2023-03-0{n}", "day", None, None, 3, 3, 1), {}, b"\0" * 8)
+            for k in range(3):
+                copy = "a10" if (n, k) == (1, 2) else None
+                store.add_article(article(f"a{n}{k}", title=f"T{n}{k}", duplicate_of=copy))
+                store.add_event_article(f"E{n}", f"a{n}{k}", 2 - k)  # joined in reverse
+        store.save_record("E1", {"fields": {}, "n": 1}, 3, {"relays": [], "n_independent_reports": 3})
+        store.save_record("E2", {"fields": {}, "n": 2}, 3)
+        store.add_places([Place("a11", 5, 9, "beta", "Beta", 1, 1.5, 2.5, "XX"), Place("a11", 0, 4, "Alph", "Alpha")])
+        store.save_digest("event", "E2", {"title": "two"}, 3, 1, "summariser.x")
+    assert [(s.id, s.date, s.title, s.duplicate_of) for s in store.article_summaries(["a12", "nope", "a20"])] == [
+        ("a12", "2023-03-06", "T12", "a10"), ("a20", "2023-03-06", "T20", None)]
+    assert store.members_of(["E2", "E1", "E9"], 2) == {"E2": ["a22", "a21"], "E1": ["a12", "a11"], "E9": []}
+    assert store.members_of(["E1"]) == {"E1": ["a12", "a11", "a10"]}
+    assert store.derived_of(["E1", "E2", "E9"]) == {"E1": ({"fields": {}, "n": 1}, {"relays": [], "n_independent_reports": 3}),
+                                                  "E2": ({"fields": {}, "n": 2}, None)}
+    places = store.places_of(["a11", "a10"])
+    assert list(places) == ["a11"]
+    assert [(p.text, p.name, p.latitude) for p in places["a11"]] == [("Alph", "Alpha", None), ("beta", "Beta", 1.5)]
+    digests = store.digests_of("event", ["E1", "E2"])
+    assert list(digests) == ["E2"] and (digests["E2"].digest, digests["E2"].built_by) == ({"title": "two"}, "summariser.x")
+    assert store.digests_of("story", ["E2"]) == {}

@@ -16,7 +16,7 @@ from typing import Any, Iterable, Iterator, Sequence
 
 from ..comparison import Comparison
 from ..model import (Article, ArticleSummary, ArticleView, Event, EventDigest, EventRecord, IngestSummary, RawRecord,
-                     Rejection, SearchPage, Story, StoryOverview, StoryPage, Timeline)
+                     Place, Rejection, SearchPage, Story, StoryOverview, StoryPage, SummarySentence, Timeline, TimelineDay)
 from ..settings import Options, load_options
 from ..store import Store, index_location, open_store, store_location
 from .analyse import Analysis, analyse
@@ -188,6 +188,10 @@ class Storyline:
     def article(self, article_id: str) -> ArticleView:
         return self.reads.article(article_id)
 
+    def article_texts(self, article_ids: Sequence[str]) -> list[ArticleView]:
+        """Articles with their text and segments, without mentions or places (see :meth:`Reads.article_texts`)."""
+        return self.reads.article_texts(article_ids)
+
     def show(self, item_id: str) -> tuple[str, Story | Event | ArticleView]:
         return self.reads.show(item_id)
 
@@ -216,6 +220,15 @@ class Storyline:
     def summary(self, event_id: str) -> EventDigest:
         """The event's cited summary (agreed facts first; every sentence cites the source sentences stating it)."""
         return self.digests.event_summary(event_id)
+
+    def timeline_page(self, story_id: str, event_ids: Sequence[str]) -> tuple[tuple[TimelineDay, ...], tuple[SummarySentence, ...]]:
+        """The story's timeline lines of these events (a page of them, in timeline order) and the story's summary,
+        without summarising every event of the story (see :meth:`Digests.story_page`)."""
+        return self.digests.story_page(story_id, event_ids)
+
+    def places(self, article_ids: Sequence[str]) -> dict[str, list[Place]]:
+        """The resolved toponyms of each of these articles, in text order (all read at once)."""
+        return self.store.places_of(article_ids)
 
     def timeline(self, story_or_query: str, n_dates: int = 10) -> Timeline:
         """A story's timeline by its id, else a timeline of the stored articles matching the text as a query."""

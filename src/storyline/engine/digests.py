@@ -26,12 +26,12 @@ from collections import OrderedDict
 from typing import Iterable, Sequence
 
 from ..errors import NotFoundError
-from ..model import Article, EventDigest, StoredStory, Timeline, TimelineDay
+from ..model import Article, EventDigest, StoredEvent, StoredStory, SummarySentence, Timeline, TimelineDay
 from ..pipeline.summarise_v2 import agreed_from_comparison
 from ..pipeline.embed import Embedder, HashingEmbedder
 from ..store import Store
 from .components import Components
-from .records import RecordBuilder
+from .records import RecordBuilder, relays_from_dict
 from .timing import StageTimer
 
 __all__ = ["Digests", "QUERY_ARTICLES", "STORY_REPORTS", "DIGEST_STAGE"]
@@ -45,6 +45,8 @@ QUERY_ARTICLES = 1000
 STORY_REPORTS = 40
 #: event digests kept in memory
 _CACHED_DIGESTS = 5000
+#: events read at a time while a story's summary gathers its lead reports
+_SUMMARY_CHUNK = 20
 
 
 class Digests:
@@ -53,6 +55,7 @@ class Digests:
         self._digests: OrderedDict[tuple[str, int, bool], EventDigest] = OrderedDict()
         self._lexical = HashingEmbedder()
         self._timelines: OrderedDict[tuple[str, int, int], Timeline] = OrderedDict()
+        self._summaries: OrderedDict[tuple[str, int, int], tuple[SummarySentence, ...]] = OrderedDict()
 
     def _vectors(self, semantic: bool) -> Embedder:
         if not semantic:
@@ -135,6 +138,8 @@ class Digests:
         if not rows:
             raise NotFoundError(f"no event {event_id!r}")
         cached = self._digests.get((event_id, rows[0].n_articles, True))  # without reading every article again
+        if cached is None:
+            cached = self._stored_event(event_id, rows[0].n_articles)
         return cached if cached is not None else self._event(event_id)[0]
 
     def story_timeline(self, story_id: str) -> Timeline:
@@ -142,16 +147,87 @@ class Digests:
         row = self.store.story(story_id)
         if row is None:
             raise NotFoundError(f"no story {story_id!r}")
-        stored = self.store.digest("story", story_id)
+        known = self._known_timeline(row)
+        if known is not None:
+            return known
+        return self._remember_timeline((story_id, row.n_articles, row.n_events), self._story_timeline(row))
+
+    def _known_timeline(self, row: StoredStory) -> Timeline | None:
+        """The story's whole timeline when it is at hand: computed before by this engine, or stored and fresh."""
+        key = (row.id, row.n_articles, row.n_events)
+        if key in self._timelines:
+            return self._timelines[key]
+        stored = self.store.digest("story", row.id)
         if (stored is not None and stored.built_by == self._name
                 and (stored.n_articles, stored.n_events) == (row.n_articles, row.n_events)):
-            return Timeline.from_dict(stored.digest)
-        key = (story_id, row.n_articles, row.n_events)
-        if key not in self._timelines:
-            self._timelines[key] = self._story_timeline(row)
-            if len(self._timelines) > _CACHED_DIGESTS:
-                self._timelines.popitem(last=False)
-        return self._timelines[key]
+            return self._remember_timeline(key, Timeline.from_dict(stored.digest))  # parsed once, not per page
+        return None
+
+    def _remember_timeline(self, key: tuple[str, int, int], timeline: Timeline) -> Timeline:
+        self._timelines[key] = timeline
+        if len(self._timelines) > _CACHED_DIGESTS:
+            self._timelines.popitem(last=False)
+        return timeline
+
+    def story_page(self, story_id: str, event_ids: Sequence[str]) -> tuple[tuple[TimelineDay, ...], tuple[SummarySentence, ...]]:
+        """The timeline lines of a page of the story's events (in timeline order) and the story's summary, as
+        :meth:`story_timeline` gives them, without summarising every event of the story: each listed event's line
+        comes from its stored digest (else it is summarised alone), the summary from the first events' leads."""
+        row = self.store.story(story_id)
+        if row is None:
+            raise NotFoundError(f"no story {story_id!r}")
+        known = self._known_timeline(row)
+        if known is not None:
+            wanted = set(event_ids)
+            return tuple(d for d in known.days if d.event_id in wanted), known.summary
+        events = self.store.events(event_ids)
+        digests = self._lexical_digests(events)
+        days = [TimelineDay(e.date or e.first_date or "", e.date_precision, digests[e.id].sentences[:1], 0, e.n_articles,
+                            e.id, digests[e.id].title or e.title) for e in events]
+        days.sort(key=lambda d: (d.date, d.event_id or ""))
+        return tuple(days), self._story_summary(row)
+
+    def _lexical_digests(self, events: Sequence[StoredEvent]) -> dict[str, EventDigest]:
+        """Each event's digest as a computed story timeline reads it: stored and fresh (one query for all), else
+        summarised with the hashing embedder (and remembered)."""
+        stored = self.store.digests_of("event", [e.id for e in events])
+        out = {}
+        for e in events:
+            found = stored.get(e.id)
+            if found is not None and found.n_articles == e.n_articles and found.built_by == self._name:
+                out[e.id] = EventDigest.from_dict(found.digest)
+            else:
+                out[e.id] = self._digests.get((e.id, e.n_articles, False)) or self._event(e.id, semantic=False)[0]
+        return out
+
+    def _story_summary(self, row: StoredStory) -> tuple[SummarySentence, ...]:
+        """The story's summary as :meth:`_story_timeline` writes it (over the first ``STORY_REPORTS`` lead reports of
+        its events in date order), reading only the events up to the last of those leads."""
+        key = (row.id, row.n_articles, row.n_events)
+        if key not in self._summaries:
+            leads: list[Article] = []
+            groups: dict[str, str] = {}
+            offset = 0
+            while len(leads) < STORY_REPORTS:
+                events = self.store.events(story_id=row.id, offset=offset, limit=_SUMMARY_CHUNK)
+                if not events:
+                    break
+                offset += len(events)
+                digests = self._lexical_digests(events)
+                members = self.store.members_of([e.id for e in events])
+                derived = self.store.derived_of([e.id for e in events])
+                cited = {e.id: {c.article_id for s in digests[e.id].sentences for c in s.citations} for e in events}
+                found = {a.id: a for a in self.store.articles([a for e in events for a in members[e.id] if a in cited[e.id]])}
+                for e in events:
+                    relays = derived.get(e.id, (None, None))[1]
+                    groups.update((relays_from_dict(relays) if relays is not None
+                                   else self.records.stored_relays(e.id, self.store.articles(members[e.id]))).groups())
+                    leads.extend(found[a] for a in members[e.id] if a in cited[e.id] and a in found)
+            story = self._summarise(row.id, leads[:STORY_REPORTS], groups, (), semantic=False)
+            self._summaries[key] = story.sentences
+            if len(self._summaries) > _CACHED_DIGESTS:
+                self._summaries.popitem(last=False)
+        return self._summaries[key]
 
     def _story_timeline(self, row: StoredStory) -> Timeline:
         story_id = row.id

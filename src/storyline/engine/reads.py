@@ -11,11 +11,11 @@ import base64
 import dataclasses
 import datetime as dt
 import json
-from typing import Any, Iterator
+from typing import Any, Iterator, Sequence
 
 from ..comparison import Comparison
 from ..errors import Codes, InputError, NotFoundError
-from ..model import (Article, ArticleSummary, ArticleView, Event, EventSummary, Rejection, SearchPage, Story, StoredEvent,
+from ..model import (Article, ArticleSummary, ArticleView, Event, EventSummary, Rejection, SearchPage, Story, StoredDecision, StoredEvent,
                      StoredStory, StoryFilter, StoryKey, StoryOverview, StoryPage, StorySummary, Why)
 from ..pipeline import entities as entities_stage
 from ..store import Store
@@ -36,12 +36,11 @@ class Reads:
     def __init__(self, store: Store, records: RecordBuilder) -> None:
         self.store, self.records = store, records
 
-    def _event_summary(self, row: StoredEvent) -> EventSummary:
-        return EventSummary(row.id, row.title, row.date, row.date_precision, tuple(self.store.event_members(row.id)))
-
     def _overview(self, row: StoredStory) -> StoryOverview:
+        events = self.store.events(story_id=row.id)
+        members = self.store.members_of([e.id for e in events])
         return StoryOverview(row.id, row.title, row.first_date, row.last_date, row.n_articles, row.n_sources,
-                             tuple(self._event_summary(e) for e in self.store.events(story_id=row.id)))
+                             tuple(EventSummary(e.id, e.title, e.date, e.date_precision, tuple(members[e.id])) for e in events))
 
     def stories(self, limit: int | None = None, offset: int = 0, *, date_from: str | None = None,
                 date_to: str | None = None, source: str | None = None, place: str | None = None,
@@ -72,13 +71,16 @@ class Reads:
     def story(self, story_id: str, offset: int = 0, limit: int | None = None,
               articles_limit: int | None = None) -> Story:
         """The story with the page of ``limit`` events from ``offset`` (all by default), each event with
-        its first ``articles_limit`` articles; the story's totals count every event."""
+        its first ``articles_limit`` articles; the story's totals count every event.
+
+        A page is read in a fixed number of queries whatever the story's size (each part for every listed
+        event at once; the listed articles' summaries, not their text)."""
         row = self.store.story(story_id)
         if row is None:
             raise NotFoundError(f"no story {story_id!r}")
         offset, limit = _page(offset, limit)
         rows = self.store.events(story_id=row.id, offset=offset, limit=limit)
-        events = tuple(self.event(e.id, limit=articles_limit) for e in rows)
+        events = tuple(self._events(rows, self.store.members_of([e.id for e in rows], articles_limit), 0, articles_limit))
         more = limit is not None and offset + len(rows) < row.n_events
         return Story(row.id, row.title, row.first_date, row.last_date, row.n_articles, row.n_sources, events,
                      tuple(self.store.decisions(e.id for e in events)), n_events=row.n_events, events_offset=offset,
@@ -90,40 +92,56 @@ class Reads:
         rows = self.store.events([event_id])
         if not rows:
             raise NotFoundError(f"no event {event_id!r}")
-        row = rows[0]
         offset, limit = _page(offset, limit)
-        members = self.store.event_members(event_id, offset, limit)
-        articles = self.store.articles(members)
-        by_source: dict[str, list[ArticleSummary]] = {}
-        for article in articles:
-            by_source.setdefault(article.source or "(unknown)", []).append(summary_of(article))
-        data = self.store.relays(event_id)
-        relays = relays_from_dict(data) if data is not None else self.records.relays(
-            articles if limit is None and offset == 0 else self.store.articles(self.store.event_members(event_id)))
-        why = self._why(event_id, members)
-        more = limit is not None and offset + len(members) < row.n_articles
-        return Event(row.id, row.title, row.date, row.date_precision, tuple(members), story_id=row.story_id,
-                     first_date=row.first_date, last_date=row.last_date, n_articles=row.n_articles,
-                     n_reports=row.size, n_sources=row.n_sources,
-                     articles_by_source={k: tuple(v) for k, v in by_source.items()}, relays=relays.relays,
-                     n_independent_reports=relays.n_independent_reports, record=self.store.record(event_id), why=why,
-                     articles_offset=offset, next_articles=offset + len(members) if more else None)
+        return self._events(rows, {event_id: self.store.event_members(event_id, offset, limit)}, offset, limit)[0]
+
+    def _events(self, rows: Sequence[StoredEvent], members: dict[str, list[str]], offset: int,
+                limit: int | None) -> list[Event]:
+        """The events of ``rows``, each listing ``members[id]`` (its page of articles from ``offset``): every part
+        is read for all of them at once (summaries, records and relays, decisions)."""
+        listed = [a for e in rows for a in members[e.id]]
+        summaries = {a.id: a for a in self.store.article_summaries(listed)}
+        derived = self.store.derived_of([e.id for e in rows])
+        decisions: dict[str, list[StoredDecision]] = {}
+        for d in self.store.decisions(listed):
+            if d.level == "event":
+                decisions.setdefault(d.subject_id, []).append(d)
+        earlier = {e.id: sorted({d.target_id for a in members[e.id] for d in decisions.get(a, ())} - {e.id}) for e in rows}
+        merges: dict[str, list[StoredDecision]] = {}
+        for d in self.store.decisions(sorted({i for ids in earlier.values() for i in ids})):
+            if d.action == "merge":
+                merges.setdefault(d.subject_id, []).append(d)
+        out = []
+        for row in rows:
+            page = members[row.id]
+            by_source: dict[str, list[ArticleSummary]] = {}
+            for summary in (summaries[a] for a in page if a in summaries):
+                by_source.setdefault(summary.source or "(unknown)", []).append(summary)
+            record, data = derived.get(row.id, (None, None))
+            relays = relays_from_dict(data) if data is not None else self.records.relays(
+                self.store.articles(self.store.event_members(row.id)))  # none stored yet: read the event's articles
+            why = [d for a in page for d in decisions.get(a, ())] + [d for i in earlier[row.id] for d in merges.get(i, ())]
+            more = limit is not None and offset + len(page) < row.n_articles
+            out.append(Event(
+                row.id, row.title, row.date, row.date_precision, tuple(page), story_id=row.story_id,
+                first_date=row.first_date, last_date=row.last_date, n_articles=row.n_articles, n_reports=row.size,
+                n_sources=row.n_sources, articles_by_source={k: tuple(v) for k, v in by_source.items()},
+                relays=relays.relays, n_independent_reports=relays.n_independent_reports, record=record,
+                why=tuple(Why(d.subject_id, d.action, d.score, d.threshold, d.explanation) for d in why),
+                articles_offset=offset, next_articles=offset + len(page) if more else None))
+        return out
 
     def comparison(self, item_id: str) -> Comparison | list[Comparison]:
-        """The comparison of an event's sources (``E..``), or of each event of a story (``S..``)."""
+        """The comparison of an event's sources (``E..``), or of each event of a story (``S..``); the event's
+        articles are read only when no comparison is stored."""
         if self.store.events([item_id]):
+            data = self.store.comparison(item_id)
+            if data is not None:
+                return Comparison.from_dict(data)
             return self.records.stored_comparison(item_id, self.store.articles(self.store.event_members(item_id)))
         if self.store.story(item_id) is not None:
             return [self.comparison(e.id) for e in self.store.events(story_id=item_id)]
         raise NotFoundError(f"no event or story {item_id!r}")
-
-    def _why(self, event_id: str, members: list[str]) -> tuple[Why, ...]:
-        """Every grouping decision behind the event's current members, in order: how each report joined
-        (or started an event), then the second pass's moves and splits, and the merges of other events into it."""
-        decisions = [d for d in self.store.decisions(members) if d.level == "event"]
-        earlier_events = {d.target_id for d in decisions} - {event_id}
-        merges = [d for d in self.store.decisions(sorted(earlier_events)) if d.action == "merge"]
-        return tuple(Why(d.subject_id, d.action, d.score, d.threshold, d.explanation) for d in decisions + merges)
 
     def articles(self) -> list[ArticleSummary]:
         """Every article (the ``articles --json`` contract)."""
@@ -138,6 +156,13 @@ class Reads:
                            origin=a.origin, text=a.text, event_id=self.store.event_of_article(article_id),
                            headings=tuple(a.headings()), sentences=tuple(a.sentences()), segments=a.segments,
                            mentions=tuple(self.store.mentions(article_id)), places=tuple(self.store.places(article_id)))
+
+    def article_texts(self, article_ids: Sequence[str]) -> list[ArticleView]:
+        """Articles with their text, headings, sentences and segments, read at once (in that order, missing ones left
+        out); their mentions, places and event are not read (see :meth:`article`)."""
+        return [ArticleView(s.id, s.source, s.date, s.title, s.duplicate_of, url=a.url, language=a.language, origin=a.origin,
+                            text=a.text, headings=tuple(a.headings()), sentences=tuple(a.sentences()), segments=a.segments)
+                for a in self.store.articles(article_ids) for s in (summary_of(a),)]
 
     def show(self, item_id: str) -> tuple[str, Story | Event | ArticleView]:
         """A story, an event or an article by id, with its kind."""

@@ -35,6 +35,7 @@ from .browse import split_marks
 from .lock import AdvisoryLock, application_name
 from .pg_migrations import apply_pg_migrations
 from .pg_derived import DerivedRows, now as _now
+from .pg_pages import PageRows
 from .pg_session import Session, reason
 from .pgvectors import PgVectorIndex, as_array, index_vectors, set_vector_column
 
@@ -78,7 +79,7 @@ def _psycopg() -> Any:
     return psycopg
 
 
-class PostgresStore(DerivedRows):
+class PostgresStore(DerivedRows, PageRows):
     """A PostgreSQL store (implements :class:`storyline.store.base.Store`). ``path`` is its URL without the password."""
 
     def __init__(self, url: str, *, readonly: bool = False, wait: float = 0.0) -> None:

@@ -18,9 +18,9 @@ from urllib.parse import quote
 import numpy as np
 
 from ..errors import Codes, StoreError
-from ..model import (Article, Decision, Mention, Place, Rejection, SavedEventState, SearchHit, Segment, StoredDecision,
+from ..model import (Article, ArticleSummary, Decision, Mention, Place, Rejection, SavedEventState, SearchHit, Segment, StoredDecision,
                      StoredEvent, StoredStory, StoryFilter, StoryKey, StoredDigest)
-from . import browse
+from . import browse, page_rows
 from .lock import WriterLock
 from .migrations import apply_migrations
 from . import vector_blocks
@@ -252,13 +252,36 @@ class SQLiteStore:
             marks = ",".join("?" * len(chunk))
             rows += self.conn.execute(f"SELECT * FROM articles WHERE id IN ({marks})", chunk).fetchall()  # placeholders only
         order = {a: i for i, a in enumerate(ids)}
-        return [self._article(r) for r in sorted(rows, key=lambda r: order[r["id"]])]
+        rows.sort(key=lambda r: order[r["id"]])
+        segments = page_rows.segments_of(self.conn, [r["id"] for r in rows])  # one query per 500 articles, not one each
+        return [self._article(r, segments[r["id"]]) for r in rows]
 
-    def _article(self, row: sqlite3.Row) -> Article:
+    def _article(self, row: sqlite3.Row, segments: list[Segment] | None = None) -> Article:
         published = dt.date.fromisoformat(row["published"][:10]) if row["published"] else None
         return Article(id=row["id"], text=row["text"], source=row["source"], url=row["url"], title=row["title"],
                        published=published, language=row["language"], fingerprint=row["fingerprint"], origin=row["origin"],
-                       segments=tuple(self.segments(row["id"])), duplicate_of=row["duplicate_of"])
+                       segments=tuple(self.segments(row["id"]) if segments is None else segments), duplicate_of=row["duplicate_of"])
+
+    # ------------------------------------------------------------ what a page lists (page_rows: one query per page)
+    def article_summaries(self, ids: Iterable[str]) -> list[ArticleSummary]:
+        """The summaries of the articles with ``ids`` (no text, no segments), in that order (missing ones left out)."""
+        return page_rows.article_summaries(self.conn, list(ids))
+
+    def members_of(self, event_ids: Iterable[str], limit: int | None = None) -> dict[str, list[str]]:
+        """The first ``limit`` articles (all when None) of each event, in the order they joined."""
+        return page_rows.members_of(self.conn, list(event_ids), limit)
+
+    def derived_of(self, event_ids: Iterable[str]) -> dict[str, tuple[dict[str, Any] | None, dict[str, Any] | None]]:
+        """Each event's stored (record, relays); an event without a stored record is left out."""
+        return page_rows.derived_of(self.conn, list(event_ids))
+
+    def places_of(self, article_ids: Iterable[str]) -> dict[str, list[Place]]:
+        """The toponyms of each article in text order; an article without any is left out."""
+        return page_rows.places_of(self.conn, list(article_ids))
+
+    def digests_of(self, kind: str, subject_ids: Iterable[str]) -> dict[str, StoredDigest]:
+        """The stored digests of these events (``kind`` "event") or stories ("story")."""
+        return page_rows.digests_of(self.conn, kind, list(subject_ids))
 
     def segments(self, article_id: str) -> list[Segment]:
         return [
@@ -360,7 +383,9 @@ class SQLiteStore:
         elif ids is None:
             rows = self.conn.execute(f"SELECT {_EVENT_COLUMNS} FROM events ORDER BY number").fetchall()
         else:
-            rows = [r for i in ids if (r := self.conn.execute(f"SELECT {_EVENT_COLUMNS} FROM events WHERE id = ?", (i,)).fetchone())]
+            ids = list(ids)
+            found = {r["id"]: r for r in page_rows._rows(self.conn, f"SELECT {_EVENT_COLUMNS} FROM events WHERE id IN ({{marks}})", ids)}
+            rows = [found[i] for i in ids if i in found]
         return [_event(r) for r in rows]
 
     def event_states(self) -> Iterator[SavedEventState]:
@@ -530,14 +555,10 @@ class SQLiteStore:
         return json.loads(row[0]) if row else None
 
     def decisions(self, subject_ids: Iterable[str]) -> list[StoredDecision]:
-        out = []
-        for subject in subject_ids:
-            out += [
-                StoredDecision(r["subject_id"], r["target_id"], r["level"], r["action"], r["score"], r["threshold"],
-                               json.loads(r["features"]), r["explanation"])
-                for r in self.conn.execute("SELECT * FROM decisions WHERE subject_id = ? ORDER BY id", (subject,))
-            ]
-        return out
+        """The decisions about each subject (subjects in the order given, each once; each one's in the order made)."""
+        return page_rows.decisions_of(self.conn, subject_ids, lambda r: StoredDecision(
+            r["subject_id"], r["target_id"], r["level"], r["action"], r["score"], r["threshold"], json.loads(r["features"]),
+            r["explanation"]))
 
     # ------------------------------------------------------------ runs
     def start_run(self, components: dict[str, str], settings: dict[str, Any]) -> int:

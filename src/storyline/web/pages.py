@@ -16,6 +16,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 
+from ..model import plain
 from . import views
 from .state import ServerState
 
@@ -93,13 +94,12 @@ def story_page(request: Request, story_id: str, offset: Offset = 0) -> Response:
     engine, size = state.reader(), state.options.serve_page_size
     story = engine.story(story_id, offset, size, articles_limit=_ARTICLES_PER_EVENT).to_dict()
     events = story["events"]
-    places: dict[str, list[dict]] = {}
-    for event in events:
-        if not views.event_facts(event)["place"] and event["articles"]:
-            places[event["id"]] = engine.article(event["articles"][0]).to_dict().get("places") or []
-    digest = engine.timeline(story_id)
-    lines = {d.event_id: d for d in digest.days}
-    order = {d.event_id: n for n, d in enumerate(digest.days)}  # the timeline's date order, within this page
+    unplaced = {e["id"]: e["articles"][0] for e in events if not views.event_facts(e)["place"] and e["articles"]}
+    found = engine.places(list(unplaced.values()))  # the first article's places, read for the whole page at once
+    places = {event_id: [plain(p) for p in found.get(first, ())] for event_id, first in unplaced.items()}
+    days, summary = engine.timeline_page(story_id, [e["id"] for e in events])  # this page's lines, not every event's
+    lines = {d.event_id: d for d in days}
+    order = {d.event_id: n for n, d in enumerate(days)}  # the timeline's date order, within this page
     timeline = []
     for i, e in enumerate(sorted(events, key=lambda e: order.get(e["id"], len(order))), offset + 1):
         line = lines[e["id"]].to_dict() if e["id"] in lines else {"sentences": [], "title": None}
@@ -108,7 +108,7 @@ def story_page(request: Request, story_id: str, offset: Offset = 0) -> Response:
     linked = [w for w in story["why"] if w.get("level") == "story"]
     pages = {"earlier": max(0, offset - size) if offset else None, "later": story["next_events"]}
     return _render(request, "story.html", story=story, timeline=timeline, map=views.story_map(events, places), linked=linked,
-                   summary=[s.to_dict() for s in digest.summary], pages=pages)
+                   summary=[s.to_dict() for s in summary], pages=pages)
 
 
 @router.get("/timeline", response_class=HTMLResponse)
@@ -133,10 +133,14 @@ def event_page(request: Request, event_id: str, field: Annotated[str | None, Que
                   else views.field_highlights(record, selected))
     columns = []
     all_columns = views.source_columns(event["articles_by_source"], event["relays"])
+    texts = {a.id: a.to_dict() for a in engine.article_texts(
+        [s["id"] for _, articles in all_columns[:_SOURCES_SHOWN] for s in articles[:_ARTICLES_PER_SOURCE]])}
     for source, articles in all_columns[:_SOURCES_SHOWN]:
         shown = []
         for summary in articles[:_ARTICLES_PER_SOURCE]:
-            article = engine.article(summary["id"]).to_dict()
+            if summary["id"] not in texts:
+                continue
+            article = texts[summary["id"]]
             sentences, spans = highlights.get(article["id"], ({}, []))
             blocks = views.layout(article["text"], article.get("segments"), spans, sentences)
             shown.append({"article": article, "title": views.display_title(article), "blocks": blocks, "n_highlighted": sum(1 for b in blocks for s in b.sentences if s.classes)})
