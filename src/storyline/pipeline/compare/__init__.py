@@ -24,7 +24,7 @@ from .claims import Claim, split_claims
 from .conflicts import find_conflict
 from .framing import Lexicons, framing_terms
 
-__all__ = ["Comparer", "FactsComparer", "FactsComparerV2"]
+__all__ = ["Comparer", "FactsComparer", "FactsComparerV2", "FactsComparerV3"]
 
 #: claims per report when an event has many reports (the cost of one event stays bounded)
 _LARGE_EVENT = 40
@@ -88,6 +88,14 @@ class FactsComparerV2(FactsComparer):
     name = "comparer.facts.v2"
     default_params = AlignParams(matching="greedy", entity_slots=True)
     rules = 2
+
+
+class FactsComparerV3(FactsComparerV2):
+    """v2 whose claims never come from page furniture (datelines, bylines, time stamps, photo credits, boilerplate,
+    the headline again; :mod:`.furniture`), with the v3 conflict rules (:mod:`.conflicts`)."""
+
+    name = "comparer.facts.v3"
+    rules = 3
 
 
 def _independence(articles: Sequence[Article], relays: Sequence[Relay]) -> dict[str, str]:
@@ -180,3 +188,7 @@ def _facts(options) -> FactsComparer:
 
 def _facts_v2(options) -> FactsComparerV2:
     return FactsComparerV2(_lexicons(options))
+
+
+def _facts_v3(options) -> FactsComparerV3:
+    return FactsComparerV3(_lexicons(options))

@@ -23,6 +23,7 @@ from ..entities import LABELS
 from ..record.actors import Actor, assign_roles, find_actor_phrases
 from ..record.counts import CountMention, find_counts
 from ..record.eventtype import find_triggers
+from .furniture import is_furniture, is_headline, lead_furniture
 
 __all__ = ["Claim", "Quantity", "split_claims", "content_words", "MAX_CLAIMS"]
 
@@ -229,12 +230,16 @@ def _attribution(mentions: Sequence[Mention], start: int, end: int) -> tuple[str
 def split_claims(article: Article, mentions: Sequence[Mention], upstream: str | None = None, rules: int = 1) -> list[Claim]:
     """The claims of one report, in text order (at most :data:`MAX_CLAIMS`); ``rules`` 2 reads slots as v2 does
     (no quantity in a name or a tally, "60m" is 60 million, no unit "last" or "still", no denial in a passive
-    "be denied")."""
+    "be denied"); ``rules`` 3 also reads no claim from page furniture (:mod:`.furniture`)."""
     source = article.source or article.id
     sentences = [seg for seg in article.segments if seg.kind == "sentence"] or []
     spans = [(seg.start, seg.end) for seg in sentences] or ([(0, len(article.text))] if article.text.strip() else [])
     out: list[Claim] = []
     for index, (s, e) in enumerate(spans):
+        if rules >= 3:  # v3: no claim from a dateline, a byline, a time stamp, a photo credit, boilerplate or the headline
+            if is_headline(article.text, s, e) or is_furniture(article.text[s:e], article.title):
+                continue
+            s += lead_furniture(article.text[s:e])
         attribution, cited = _attribution(mentions, s, e)
         for cs, ce in _clauses(article.text, s, e):
             if len(content_words(article.text[cs:ce])) < 3:
