@@ -11,7 +11,7 @@ from storyline.model import Article, Segment
 from storyline.pipeline.compare.claims import split_claims
 from storyline.pipeline.compare.furniture import is_furniture, is_headline, lead_furniture
 
-DAY = dt.date(2013, 8, 2)
+DAY = dt.date(2021, 6, 4)
 
 
 def page(aid: str, source: str, *lines: str, title: str | None = None) -> Article:
@@ -87,3 +87,47 @@ def test_v3_reads_no_claim_from_furniture_and_starts_the_lead_after_its_dateline
     assert v3 == ["Ellen DeGeneres will host the Oscars for a second time next year, the Academy said."]
     v2 = [c.text for c in split_claims(a, (), None, 2)]
     assert "Posted: 08/02/2013 11:10 am EDT" in v2 and len(v2) > len(v3)
+
+
+def _pair(rules: int, *texts: str):
+    return [c for k, t in enumerate(texts) for c in split_claims(page(f"a{k}", f"Outlet {k}", t), (), None, rules)]
+
+
+def test_v3_denial_governs_its_clause_and_agrees_with_a_claim_that_denies_it_too():
+    from storyline.pipeline.compare.conflicts import find_conflict
+
+    masks = ("Most notably, the CDC is not expected to announce that everyone in K-12 schools, regardless of status, should wear a mask.",
+             "The CDC also said all adults and students should wear masks in K-12 schools regardless of vaccination status.")
+    assert find_conflict(_pair(2, *masks), 2) is None
+    assert find_conflict(_pair(3, *masks), 3).kind == "negation"
+    motive = ("The police would not discuss a possible motive for the bombing at the station.",
+              "Police had no motive for the bombing at the station and could offer no details.")
+    assert find_conflict(_pair(2, *motive), 2) is not None and find_conflict(_pair(3, *motive), 3) is None
+    offer = ("The deadlock devastated prosecutors, who had turned down an offer from Nichols' attorneys to plead guilty in exchange "
+             "for a life sentence.", "The frustrated prosecutor gambled on getting a death penalty decision when he denied a Nichols "
+             "offer a year ago to plead guilty in exchange for a life prison sentence.")
+    assert find_conflict(_pair(2, *offer), 2) is not None and find_conflict(_pair(3, *offer), 3) is None
+
+
+def test_v3_compares_a_claim_naming_two_days_day_by_day():
+    from storyline.pipeline.compare.conflicts import find_conflict
+
+    week = ("Initial claims in state programs decreased by 20,000 to 385,000 in the week ended May 26, Labor Department data showed Thursday.",
+            "New jobless claims dropped 20,000 to 385,000 for the week ended May 29, the Department of Labor said.")
+    assert find_conflict(_pair(2, *week), 2) is None
+    conflict = find_conflict(_pair(3, *week), 3)
+    assert conflict.kind == "date" and set(conflict.values) == {"2021-05-26", "2021-05-29"}
+    vote = ("Schumer on Thursday night moved to arrange the procedural vote for Saturday, aides said.",
+            "A procedural vote on the bill was set for Saturday, aides said.")
+    assert find_conflict(_pair(3, *vote), 3) is None
+
+
+def test_v3_two_shares_with_two_words_in_common_beside_them_are_one_quantity():
+    from storyline.pipeline.compare.conflicts import find_conflict
+
+    cpi = ("The consumer price index rose 13% in May on a year-over-year basis, the highest since the summer of 2008.",
+           "The Labor Department announced Thursday that the consumer price index surged 5% in May, the fastest jump in years.")
+    assert find_conflict(_pair(2, *cpi), 2) is None and find_conflict(_pair(3, *cpi), 3).kind == "count"
+    rose = ("The consumer price index rose 5% in May on a year-over-year basis, the highest since the summer of 2008.",
+            "In the month of May alone, prices rose 0.6% on a seasonally adjusted basis, slightly less than in April.")
+    assert find_conflict(_pair(3, *rose), 3) is None

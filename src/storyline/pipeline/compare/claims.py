@@ -53,6 +53,8 @@ _NEGATION = re.compile(
 #: v2: "be denied entry", "were denied bail": a passive "denied" is a refusal of something, not a denial of a statement
 _PASSIVE_DENIED = re.compile(r"\b(?:be|been|being|is|are|was|were|get|got)\s+denied\b", re.IGNORECASE)
 #: v2: a number glued to a name by a hyphen ("COVID-19", "F-16") or one side of a tally or range ("67-32") is no quantity
+#: v3: "denied a Nichols offer", "denies them access": denying someone a thing is a refusal, not a denial of a statement
+REFUSAL = re.compile(r"\b(?:denied|denies|deny|denying)\s+(?:a|an|him|her|them|us|me|his|their|its)\b", re.IGNORECASE)
 _NAMED_OR_TALLY = re.compile(r"(?:[A-Za-z]-|\d[-–])$")
 _TALLY_AFTER = re.compile(r"[-–]\d")
 #: v2: "60m", "5bn", "10k": a multiplier written as a letter or two right after the number
@@ -185,7 +187,8 @@ def _slots(claim: Claim, mentions: Sequence[Mention], anchor: dt.date | None, ru
         claim.counts = tuple(CountMention(c.kind, c.value, c.start + s, c.end + s, c.text, c.exact, c.low, c.high, c.total,
                                           c.negation, c.scope) for c in find_counts(sentence))
     claim.quantities = _quantities(text, s, e, [(c.start, c.end) for c in claim.counts], rules)
-    claim.negated = bool(_NEGATION.search(_PASSIVE_DENIED.sub(" ", sentence) if rules >= 2 else sentence))
+    plain = _PASSIVE_DENIED.sub(" ", sentence) if rules >= 2 else sentence
+    claim.negated = bool(_NEGATION.search(REFUSAL.sub(" ", plain) if rules >= 3 else plain))
     claim.words = content_words(sentence)
     claim.entities = frozenset(m.key for m in mentions if m.label in LABELS and m.key and s <= m.start and m.end <= e)
     if not _MAY_DATE.search(sentence):

@@ -29,7 +29,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
-from .claims import Claim, content_words
+from .claims import REFUSAL as _REFUSAL, Claim, content_words
 
 __all__ = ["Conflict", "find_conflict"]
 
@@ -40,6 +40,18 @@ VALUE_OVERLAP = 0.3
 _NEGATION_CUE = re.compile(r"\b(?:not|never|no longer|n[o’']t|denied|denies|deny)\b|n[’']t\b", re.IGNORECASE)
 _DIGITS = re.compile(r"\d[\d,]*")
 _PASSIVE_DENIED = re.compile(r"\b(?:be|been|being|is|are|was|were|get|got)\s+denied\b", re.IGNORECASE)
+#: v3: a negation's scope ends at the end of its clause, and at most this many words after the cue
+_SCOPE_WORDS = 12
+#: v3: words beside any number that say nothing of what it measures ("rose 5%", "fell by 8.6 percent")
+_CHANGE_WORDS = frozenset("rose rise risen grew grow grown fell fall fallen increas increase decreas decrease drop jump surg surge "
+                          "climb up down declin decline gain lost los more less higher lower percent cent per about nearly".split())
+#: v3: words either side of a date that say what it dates
+_DATE_CONTEXT = 3
+_CLAUSE_END = re.compile(r"[,;:.!?()\u2014\u2013]|\s(?:and|but|or|while|whereas|because|although|though|as|so|yet|"
+                         r"when|where|which|who|whose|after|before|since|until|unless|if)\s", re.IGNORECASE)
+#: v3: the negative words of a claim that is not itself "negated" ("had no motive", "nobody was", "without a")
+_PLAIN_NEGATIVE = re.compile(r"\b(?:not|never|no|none|nothing|nobody|neither|nor|without|no longer|n[o’']t|yet to)\b|n[’']t\b",
+                             re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -83,7 +95,11 @@ def _counts(claims: Sequence[Claim]) -> Conflict | None:
     return None
 
 
-def _quantities(claims: Sequence[Claim]) -> Conflict | None:
+def _quantities(claims: Sequence[Claim], by_context: bool = False) -> Conflict | None:
+    """Numbers of one unit that differ beyond rounding; with ``by_context`` (v3) two sums or shares also count as
+    one quantity when the words beside the two numbers share two words ("the consumer price index rose 13% in May"
+    and "the Consumer Price Index (CPI) surged 5% in May"), not only when half of all the words of the two claims
+    are shared."""
     by_unit: dict[str, dict[float, tuple[list[int], bool, str]]] = {}
     for i, c in enumerate(claims):
         for q in c.quantities:
@@ -103,9 +119,32 @@ def _quantities(claims: Sequence[Claim]) -> Conflict | None:
             named = {f"{slot[v][2]} {unit}".strip() if unit not in ("$", "€", "£", "%") else slot[v][2]: slot[v][0] for v in values}
             # a share or a sum says nothing of what it measures: the claims must share more words to be about one quantity
             minimum = 0.5 if unit in ("$", "€", "£", "%") else VALUE_OVERLAP
-            if _different_sources(claims, named) and _related(claims, {k: v for k, v in named.items()}, minimum):
+            if _different_sources(claims, named) and (_related(claims, {k: v for k, v in named.items()}, minimum) or (
+                    by_context and minimum > VALUE_OVERLAP and _same_measure(claims, unit, values))):
                 return Conflict("count", named, f"different numbers of {unit}: " + " vs ".join(named))
     return None
+
+
+def _number_context(claim: Claim, start: int, end: int) -> frozenset[str]:
+    """The content words within :data:`_DATE_CONTEXT` words either side of a number (its multiplier left out)."""
+    text = claim.article.text
+    after = text[end:claim.end].split()
+    if after and after[0].lower() in ("million", "billion", "trillion", "thousand"):
+        after = after[1:]
+    return content_words(" ".join(text[claim.start:start].split()[-_DATE_CONTEXT:] + after[:_DATE_CONTEXT]))
+
+
+def _same_measure(claims: Sequence[Claim], unit: str, values: Sequence[float]) -> bool:
+    """Do two claims of different sources give two of ``values`` of ``unit`` with two words in common beside them
+    (other than words of change such as "rose", "fell")?"""
+    found = [(i, _number_context(c, q.start, q.end)) for i, c in enumerate(claims) for q in c.quantities
+             if q.unit == unit and q.value in values]
+    return any(claims[i].source != claims[j].source and len((x & y) - _CHANGE_WORDS) >= 2
+               for k, (i, x) in enumerate(found) for j, y in found[k + 1:])
+
+
+def _quantities_v3(claims: Sequence[Claim]) -> Conflict | None:
+    return _quantities(claims, by_context=True)
 
 
 def _dates(claims: Sequence[Claim]) -> Conflict | None:
@@ -116,6 +155,37 @@ def _dates(claims: Sequence[Claim]) -> Conflict | None:
             values.setdefault(days.pop(), []).append(i)
     if len(values) > 1 and _different_sources(claims, values) and _related(claims, values):
         return Conflict("date", values, "different dates: " + " vs ".join(values))
+    return None
+
+
+def _date_context(claim: Claim, start: int, end: int) -> frozenset[str]:
+    """The content words within :data:`_DATE_CONTEXT` words either side of a date phrase of the claim."""
+    text = claim.article.text
+    before = text[claim.start:start].split()[-_DATE_CONTEXT:]
+    after = text[end:claim.end].split()[:_DATE_CONTEXT]
+    return content_words(" ".join(before + after))
+
+
+def _dates_v3(claims: Sequence[Claim]) -> Conflict | None:
+    """v3 of :func:`_dates`: a claim naming several days ("on Thursday night moved to set the vote for Saturday")
+    is compared day by day: one of its days contradicts another claim's day when the words either side of the two
+    dates share a word ("the week ended May 26" and "the week ended May 29") and neither claim also names the
+    other's day."""
+    found = _dates(claims)
+    if found is not None:
+        return found
+    days = [{d[0] for d in c.dates} for c in claims]
+    for i, a in enumerate(claims):
+        for j in range(i + 1, len(claims)):
+            b = claims[j]
+            if a.source == b.source or not a.dates or not b.dates or (len(days[i]) == 1 and len(days[j]) == 1):
+                continue
+            for da, sa, ea in a.dates:
+                for db, sb, eb in b.dates:
+                    if da == db or da in days[j] or db in days[i]:
+                        continue
+                    if _date_context(a, sa, ea) & _date_context(b, sb, eb) and _related(claims, {da: [i], db: [j]}):
+                        return Conflict("date", {da: [i], db: [j]}, f"different dates: {da} vs {db}")
     return None
 
 
@@ -190,6 +260,39 @@ def _negation_v2(claims: Sequence[Claim]) -> Conflict | None:
     return _negation(claims, _negates_asserted)
 
 
+def _scopes(text: str, cue: re.Pattern) -> list[tuple[int, int, int]]:
+    """(cue start, scope start, scope end) of each negation in ``text``: the scope runs from the cue to the end of its
+    clause (the next punctuation mark), at most :data:`_SCOPE_WORDS` words."""
+    out = []
+    for m in cue.finditer(text):
+        stop = _CLAUSE_END.search(text, m.end())
+        end = stop.start() if stop else len(text)
+        words = list(re.finditer(r"\S+", text[m.end():end]))[:_SCOPE_WORDS]
+        out.append((m.start(), m.end(), m.end() + (words[-1].end() if words else 0)))
+    return out
+
+
+def _negates_asserted_v3(negated: Claim, plain: Claim) -> bool:
+    """v3 of :func:`_negates_asserted`: a denial governs the rest of its clause ("is not expected to announce that
+    everyone in K-12 schools should wear a mask" denies what "students should wear masks in K-12 schools" asserts),
+    not only the next four words; and what it governs must be asserted by the other claim, not denied there too
+    ("would not discuss a possible motive" and "had no motive" agree)."""
+    text = _REFUSAL.sub(lambda m: " " * len(m.group(0)), _PASSIVE_DENIED.sub(lambda m: " " * len(m.group(0)), negated.text))
+    denied_there = set()
+    for _, s, e in _scopes(plain.text, _PLAIN_NEGATIVE):
+        denied_there |= content_words(plain.text[s:e])
+    for cue, s, e in _scopes(text, _NEGATION_CUE):
+        after = content_words(text[s:e])
+        rest = content_words(text[:cue] + " " + text[e:])
+        if (after & plain.words) - rest - denied_there:
+            return True
+    return False
+
+
+def _negation_v3(claims: Sequence[Claim]) -> Conflict | None:
+    return _negation(claims, _negates_asserted_v3)
+
+
 def _different_sources(claims: Sequence[Claim], values: dict) -> bool:
     """Do at least two of the values come from different sources (one outlet contradicting itself is not a conflict)?"""
     sources = [{claims[i].source for i in ids} for ids in values.values()]
@@ -199,13 +302,15 @@ def _different_sources(claims: Sequence[Claim], values: dict) -> bool:
 CHECKS: tuple[Callable[[Sequence[Claim]], Conflict | None], ...] = (_counts, _quantities, _dates, _actors, _negation)
 #: the checks of comparer.facts.v2: dates of the same act, denials of what the other claim asserts
 CHECKS_V2: tuple[Callable[[Sequence[Claim]], Conflict | None], ...] = (_counts, _quantities, _dates, _actors, _negation_v2)
+#: the checks of comparer.facts.v3: a denial governs its clause, and is no conflict with a claim that denies it too
+CHECKS_V3: tuple[Callable[[Sequence[Claim]], Conflict | None], ...] = (_counts, _quantities_v3, _dates_v3, _actors, _negation_v3)
 
 
 def find_conflict(claims: Sequence[Claim], rules: int = 1) -> Conflict | None:
     """The first incompatibility among the claims of one fact (counts, numbers, dates, actors, negation), if any."""
     if len({c.source for c in claims}) < 2:
         return None
-    for check in CHECKS_V2 if rules >= 2 else CHECKS:
+    for check in CHECKS_V3 if rules >= 3 else CHECKS_V2 if rules >= 2 else CHECKS:
         found = check(claims)
         if found is not None:
             return found

@@ -26,7 +26,7 @@ _MONTH = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|
 _WEEKDAY = r"(?:Mon|Tue|Tues|Wed|Thu|Thur|Thurs|Fri|Sat|Sun)(?:day|nesday|urday|sday)?\.?"
 #: "May 24, 2005", "24 May 2005", "Dec. 19, 2005", "08/02/2013", "2013-08-02", "Thu Jun 13, 2013"
 _DATE = (rf"(?:(?:{_WEEKDAY},?\s{{1,3}})?(?:{_MONTH}\s{{1,3}}\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s{{1,3}}\d{{4}})?"
-         rf"|\d{{1,2}}\s{{1,3}}{_MONTH}(?:,?\s{{1,3}}\d{{4}})?)|\d{{1,2}}/\d{{1,2}}/\d{{2,4}}|\d{{4}}-\d{{2}}-\d{{2}})")
+         rf"|\d{{1,2}}\s{{1,3}}{_MONTH}(?:,?\s{{1,3}}\d{{4}})?)|\d{{1,2}}/\d{{1,2}}/\d{{2,4}}|\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}},\s{{1,3}}\d{{4}})")
 #: "4:08 p.m. ET", "08:45 AM PDT", "2:48:40 PM", "22:46 GMT", "4:45pm", "GMT+01:0"
 _TIME = r"(?:\d{1,2}[:.]\d{2}(?::\d{2})?\s{0,2}(?:[ap]\.?\s?m\.?)?(?:\s{0,2}[A-Z]{2,4}(?:[+-]\d{1,2}(?::\d{1,2})?)?)?)"
 _STAMP_WORD = r"(?:(?:First|Last)\s{1,3})?(?:Posted|Published|Updated|Modified|Created|Last\s{1,3}updated|Filed|Originally\s{1,3}published)"
