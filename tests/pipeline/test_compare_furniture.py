@@ -131,3 +131,16 @@ def test_v3_two_shares_with_two_words_in_common_beside_them_are_one_quantity():
     rose = ("The consumer price index rose 5% in May on a year-over-year basis, the highest since the summer of 2008.",
             "In the month of May alone, prices rose 0.6% on a seasonally adjusted basis, slightly less than in April.")
     assert find_conflict(_pair(3, *rose), 3) is None
+
+
+def test_v3_a_conflict_holds_between_two_near_claims_of_a_fact_not_the_ends_of_a_chain():
+    from storyline.pipeline.compare.conflicts import find_conflict
+
+    claims = _pair(3, "Five people were killed in a bombing at the central market of Kabul on Wednesday.",
+                   "A bombing at the central market of Kabul on Wednesday killed people, the police said.",
+                   "Seven people were killed in a bombing at the central market of Kabul on Wednesday.")
+    assert find_conflict(claims, 3).kind == "count"
+    chain = {(0, 1), (1, 2)}
+    assert find_conflict(claims, 3, lambda i, j: (i, j) in chain) is None
+    conflict = find_conflict(claims, 3, lambda i, j: (i, j) in chain | {(0, 2)})
+    assert conflict.kind == "count" and sorted(conflict.values) == ["5 killed", "7 killed"]

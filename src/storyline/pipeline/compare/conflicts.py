@@ -306,12 +306,39 @@ CHECKS_V2: tuple[Callable[[Sequence[Claim]], Conflict | None], ...] = (_counts, 
 CHECKS_V3: tuple[Callable[[Sequence[Claim]], Conflict | None], ...] = (_counts, _quantities_v3, _dates_v3, _actors, _negation_v3)
 
 
-def find_conflict(claims: Sequence[Claim], rules: int = 1) -> Conflict | None:
-    """The first incompatibility among the claims of one fact (counts, numbers, dates, actors, negation), if any."""
+def find_conflict(claims: Sequence[Claim], rules: int = 1, near: Callable[[int, int], bool] | None = None) -> Conflict | None:
+    """The first incompatibility among the claims of one fact (counts, numbers, dates, actors, negation), if any.
+
+    ``near(i, j)`` (v3) says whether two claims of the fact are close enough to have been linked on their own: a
+    fact of many reports is a chain of links, and two claims at its ends may say different things, so a conflict
+    must hold between two claims that are near (else it is looked for within each near pair)."""
     if len({c.source for c in claims}) < 2:
         return None
+    if rules >= 3 and near is not None:
+        return _near_conflict(claims, near)
     for check in CHECKS_V3 if rules >= 3 else CHECKS_V2 if rules >= 2 else CHECKS:
         found = check(claims)
         if found is not None:
             return found
     return None
+
+
+def _near_conflict(claims: Sequence[Claim], near: Callable[[int, int], bool]) -> Conflict | None:
+    pairs = [(i, j) for i in range(len(claims)) for j in range(i + 1, len(claims))
+             if claims[i].source != claims[j].source and near(i, j)]
+    for check in CHECKS_V3:
+        found = check(claims)
+        if found is not None and _holds_near(found, claims, pairs):
+            return found
+        for i, j in pairs:
+            found = check([claims[i], claims[j]])
+            if found is not None:
+                back = (i, j)
+                return Conflict(found.kind, {v: [back[k] for k in ids] for v, ids in found.values.items()}, found.note)
+    return None
+
+
+def _holds_near(conflict: Conflict, claims: Sequence[Claim], pairs: Sequence[tuple[int, int]]) -> bool:
+    """Do two near claims of different sources give two different values of the conflict?"""
+    value_of = {i: v for v, ids in conflict.values.items() for i in ids}
+    return any(i in value_of and j in value_of and value_of[i] != value_of[j] for i, j in pairs)
