@@ -1,7 +1,14 @@
 """Contradiction benchmark of the comparison stage: alter one report of a real event, see the fact come back contested.
 
     python scripts/contradiction_benchmark.py ../shared/data/clustering/allsides_dev.jsonl \
-        ../shared/data/clustering/ecbplus_dev.jsonl [--json] [--max-reports 6] [--comparer comparer.facts.v1]
+        ../shared/data/clustering/ecbplus_dev.jsonl [--json] [--max-reports 6] [--limit N] [--offset N] \
+        [--comparer comparer.facts.v2 --comparer comparer.facts.v3] [--split fit|heldout] [--cache FILE] [--misses N]
+
+Several ``--comparer`` are scored side by side on the same analysed reports
+(one run). ``--split`` keeps one half of the events, by a hash of the event
+id: read the misses of ``fit`` to find rules, report ``heldout``. ``--cache``
+keeps the reports' analyses in a pickle file between runs; ``--misses N``
+lists N misses of each kind.
 
 Events are the corpora's gold events with reports from two or more sources
 (at most ``--max-reports`` each). Every report is analysed by the real
@@ -190,7 +197,7 @@ def _part(event: str) -> str:
     return "fit" if zlib.crc32(event.encode("utf-8")) % 2 == 0 else "heldout"
 
 
-def _events(paths: list[str], max_reports: int, limit: int | None, split: str) -> list[list[dict]]:
+def _events(paths: list[str], max_reports: int, limit: int | None, split: str, offset: int = 0) -> list[list[dict]]:
     out = []
     for path in paths:
         rows = [json.loads(line) for line in open(path, encoding="utf-8")]
@@ -199,7 +206,8 @@ def _events(paths: list[str], max_reports: int, limit: int | None, split: str) -
             if row.get("event") and row.get("text"):
                 groups[row["event"]].append(row)
         events = [g[:max_reports] for g in groups.values() if len({r.get("source") or r["id"] for r in g[:max_reports]}) >= 2]
-        out += [g for g in events[:limit] if split == "all" or _part(g[0]["event"]) == split]
+        events = events[offset:offset + limit] if limit is not None else events[offset:]
+        out += [g for g in events if split == "all" or _part(g[0]["event"]) == split]
     return out
 
 
@@ -252,10 +260,11 @@ def _score(bench: Bench, analyses: Analyses, events: list[list[dict]], n_example
 
 
 def run(paths: list[str], max_reports: int, limit: int | None, comparer: str | None = None, n_examples: int = 40,
-        comparers: list[str] | None = None, split: str = "all", cache: str | None = None, n_misses: int = 0) -> dict:
+        comparers: list[str] | None = None, split: str = "all", cache: str | None = None, n_misses: int = 0,
+        offset: int = 0) -> dict:
     """Score the default comparer (or ``comparer``), or each of ``comparers`` side by side on the same analyses."""
     names = comparers or [comparer]
-    events = _events(paths, max_reports, limit, split)
+    events = _events(paths, max_reports, limit, split, offset)
     results = []
     with tempfile.TemporaryDirectory() as folder:
         engine = storyline.Storyline(Path(folder) / "bench.db", load_options(environ={}))
@@ -276,6 +285,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("corpora", nargs="+")
     parser.add_argument("--max-reports", type=int, default=6)
     parser.add_argument("--limit", type=int, default=None, help="At most this many events per corpus.")
+    parser.add_argument("--offset", type=int, default=0, help="Skip this many events of each corpus first.")
     parser.add_argument("--comparer", action="append", default=[],
                         help="A registered comparer (default: the default setting); repeat it to score several side by side.")
     parser.add_argument("--split", choices=("all", "fit", "heldout"), default="all",
@@ -286,7 +296,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
     result = run(args.corpora, args.max_reports, args.limit, n_examples=args.examples, comparers=args.comparer or None,
-                 split=args.split, cache=args.cache, n_misses=args.misses)
+                 split=args.split, cache=args.cache, n_misses=args.misses, offset=args.offset)
     if args.json:
         print(json.dumps(result, indent=1, ensure_ascii=False))
     else:

@@ -122,15 +122,15 @@ def test_v3_compares_a_claim_naming_two_days_day_by_day():
     assert find_conflict(_pair(3, *vote), 3) is None
 
 
-def test_v3_two_shares_with_two_words_in_common_beside_them_are_one_quantity():
+def test_v3_a_denial_agrees_with_a_claim_that_announces_an_end_to_the_same_thing():
     from storyline.pipeline.compare.conflicts import find_conflict
 
-    cpi = ("The consumer price index rose 13% in May on a year-over-year basis, the highest since the summer of 2008.",
-           "The Labor Department announced Thursday that the consumer price index surged 5% in May, the fastest jump in years.")
-    assert find_conflict(_pair(2, *cpi), 2) is None and find_conflict(_pair(3, *cpi), 3).kind == "count"
-    rose = ("The consumer price index rose 5% in May on a year-over-year basis, the highest since the summer of 2008.",
-            "In the month of May alone, prices rose 0.6% on a seasonally adjusted basis, slightly less than in April.")
-    assert find_conflict(_pair(3, *rose), 3) is None
+    mission = ("Biden said we are not going to be by the end of the year in a combat mission in Iraq, officials said.",
+               "President Biden hosted the Iraqi prime minister to announce a planned end to the combat mission in Iraq.")
+    assert find_conflict(_pair(3, *mission), 3) is None
+    denial = ("Russian forces did not attack the convoy of aid trucks near the border town on the main road.",
+              "Russian forces attacked the convoy of aid trucks near the border town on the main road.")
+    assert find_conflict(_pair(3, *denial), 3).kind == "negation"
 
 
 def test_v3_a_conflict_holds_between_two_near_claims_of_a_fact_not_the_ends_of_a_chain():

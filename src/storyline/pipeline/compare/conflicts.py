@@ -42,16 +42,14 @@ _DIGITS = re.compile(r"\d[\d,]*")
 _PASSIVE_DENIED = re.compile(r"\b(?:be|been|being|is|are|was|were|get|got)\s+denied\b", re.IGNORECASE)
 #: v3: a negation's scope ends at the end of its clause, and at most this many words after the cue
 _SCOPE_WORDS = 12
-#: v3: words beside any number that say nothing of what it measures ("rose 5%", "fell by 8.6 percent")
-_CHANGE_WORDS = frozenset("rose rise risen grew grow grown fell fall fallen increas increase decreas decrease drop jump surg surge "
-                          "climb up down declin decline gain lost los more less higher lower percent cent per about nearly".split())
 #: v3: words either side of a date that say what it dates
 _DATE_CONTEXT = 3
 _CLAUSE_END = re.compile(r"[,;:.!?()\u2014\u2013]|\s(?:and|but|or|while|whereas|because|although|though|as|so|yet|"
                          r"when|where|which|who|whose|after|before|since|until|unless|if)\s", re.IGNORECASE)
-#: v3: the negative words of a claim that is not itself "negated" ("had no motive", "nobody was", "without a")
-_PLAIN_NEGATIVE = re.compile(r"\b(?:not|never|no|none|nothing|nobody|neither|nor|without|no longer|n[o’']t|yet to)\b|n[’']t\b",
-                             re.IGNORECASE)
+#: v3: the negative words of a claim that is not itself "negated" ("had no motive", "nobody was", "without a", "an end to")
+_PLAIN_NEGATIVE = re.compile(r"\b(?:not|never|no|none|nothing|nobody|neither|nor|without|no longer|n[o’']t|yet to|"
+                             r"(?:an?|the)\s+(?:planned\s+)?end\s+(?:to|of)|ending|halted?|stop(?:ped|s)?|lack\s+of|absence\s+of|"
+                             r"refused\s+to|failed\s+to)\b|n[’']t\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -95,11 +93,7 @@ def _counts(claims: Sequence[Claim]) -> Conflict | None:
     return None
 
 
-def _quantities(claims: Sequence[Claim], by_context: bool = False) -> Conflict | None:
-    """Numbers of one unit that differ beyond rounding; with ``by_context`` (v3) two sums or shares also count as
-    one quantity when the words beside the two numbers share two words ("the consumer price index rose 13% in May"
-    and "the Consumer Price Index (CPI) surged 5% in May"), not only when half of all the words of the two claims
-    are shared."""
+def _quantities(claims: Sequence[Claim]) -> Conflict | None:
     by_unit: dict[str, dict[float, tuple[list[int], bool, str]]] = {}
     for i, c in enumerate(claims):
         for q in c.quantities:
@@ -119,32 +113,9 @@ def _quantities(claims: Sequence[Claim], by_context: bool = False) -> Conflict |
             named = {f"{slot[v][2]} {unit}".strip() if unit not in ("$", "€", "£", "%") else slot[v][2]: slot[v][0] for v in values}
             # a share or a sum says nothing of what it measures: the claims must share more words to be about one quantity
             minimum = 0.5 if unit in ("$", "€", "£", "%") else VALUE_OVERLAP
-            if _different_sources(claims, named) and (_related(claims, {k: v for k, v in named.items()}, minimum) or (
-                    by_context and minimum > VALUE_OVERLAP and _same_measure(claims, unit, values))):
+            if _different_sources(claims, named) and _related(claims, {k: v for k, v in named.items()}, minimum):
                 return Conflict("count", named, f"different numbers of {unit}: " + " vs ".join(named))
     return None
-
-
-def _number_context(claim: Claim, start: int, end: int) -> frozenset[str]:
-    """The content words within :data:`_DATE_CONTEXT` words either side of a number (its multiplier left out)."""
-    text = claim.article.text
-    after = text[end:claim.end].split()
-    if after and after[0].lower() in ("million", "billion", "trillion", "thousand"):
-        after = after[1:]
-    return content_words(" ".join(text[claim.start:start].split()[-_DATE_CONTEXT:] + after[:_DATE_CONTEXT]))
-
-
-def _same_measure(claims: Sequence[Claim], unit: str, values: Sequence[float]) -> bool:
-    """Do two claims of different sources give two of ``values`` of ``unit`` with two words in common beside them
-    (other than words of change such as "rose", "fell")?"""
-    found = [(i, _number_context(c, q.start, q.end)) for i, c in enumerate(claims) for q in c.quantities
-             if q.unit == unit and q.value in values]
-    return any(claims[i].source != claims[j].source and len((x & y) - _CHANGE_WORDS) >= 2
-               for k, (i, x) in enumerate(found) for j, y in found[k + 1:])
-
-
-def _quantities_v3(claims: Sequence[Claim]) -> Conflict | None:
-    return _quantities(claims, by_context=True)
 
 
 def _dates(claims: Sequence[Claim]) -> Conflict | None:
@@ -279,8 +250,8 @@ def _negates_asserted_v3(negated: Claim, plain: Claim) -> bool:
     ("would not discuss a possible motive" and "had no motive" agree)."""
     text = _REFUSAL.sub(lambda m: " " * len(m.group(0)), _PASSIVE_DENIED.sub(lambda m: " " * len(m.group(0)), negated.text))
     denied_there = set()
-    for _, s, e in _scopes(plain.text, _PLAIN_NEGATIVE):
-        denied_there |= content_words(plain.text[s:e])
+    for cue, _, e in _scopes(plain.text, _PLAIN_NEGATIVE):  # the negative words ("an end to") and what they govern
+        denied_there |= content_words(plain.text[cue:e])
     for cue, s, e in _scopes(text, _NEGATION_CUE):
         after = content_words(text[s:e])
         rest = content_words(text[:cue] + " " + text[e:])
@@ -303,7 +274,7 @@ CHECKS: tuple[Callable[[Sequence[Claim]], Conflict | None], ...] = (_counts, _qu
 #: the checks of comparer.facts.v2: dates of the same act, denials of what the other claim asserts
 CHECKS_V2: tuple[Callable[[Sequence[Claim]], Conflict | None], ...] = (_counts, _quantities, _dates, _actors, _negation_v2)
 #: the checks of comparer.facts.v3: a denial governs its clause, and is no conflict with a claim that denies it too
-CHECKS_V3: tuple[Callable[[Sequence[Claim]], Conflict | None], ...] = (_counts, _quantities_v3, _dates_v3, _actors, _negation_v3)
+CHECKS_V3: tuple[Callable[[Sequence[Claim]], Conflict | None], ...] = (_counts, _quantities, _dates_v3, _actors, _negation_v3)
 
 
 def find_conflict(claims: Sequence[Claim], rules: int = 1, near: Callable[[int, int], bool] | None = None) -> Conflict | None:
