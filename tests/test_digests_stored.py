@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from support import FLOOD_A, FLOOD_B, CHESS_A, CHESS_B, both_backends
+from collections import Counter
+
+import storyline
+from support import FLOOD_A, FLOOD_B, CHESS_A, CHESS_B, CapitalisedEntities, both_backends, options
 from storyline.model import EventDigest, Timeline
+from storyline.pipeline.embed import HashingEmbedder
 
 backend = both_backends
 
@@ -103,3 +107,28 @@ def test_exports_carry_each_events_summary_and_each_storys_timeline(fake_engine)
     by_id = {e["id"]: e for e in exported}
     for row in rows:
         assert row["summary"] == " ".join(s["text"] for s in by_id[row["event_id"]]["summary"]["sentences"])
+
+
+class CountingEmbedder(HashingEmbedder):
+    """The hashing embedder, keeping every text it was asked to embed."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.texts: list[str] = []
+
+    def embed(self, texts):
+        self.texts += list(texts)
+        return super().embed(texts)
+
+
+def test_the_comparison_and_the_digests_share_one_sentence_cache_so_no_text_is_embedded_twice(store_location):
+    embedder = CountingEmbedder()
+    with storyline.Storyline(store_location, options(), embedder=embedder, entity_extractor=CapitalisedEntities()) as engine:
+        summary = engine.ingest_records([FLOOD_A, FLOOD_B, FLOOD_C, CHESS_A, CHESS_B])
+        sentences = engine.components.sentences()
+
+        assert engine.store.count("events") == 2 and summary.stage_cpu_seconds.get("embed", 0) > 0
+        twice = [t for t, n in Counter(embedder.texts).items() if n > 1]
+        assert twice == []
+        assert sentences.hits > 0  # the digests read vectors the comparison made
+        assert sentences.timer is None  # a page read after the run adds nothing to the run's stages

@@ -66,6 +66,8 @@ SETTINGS: tuple[Setting, ...] = (
             "(cut after a line break, else a space), so a long document never goes to the model at once.", 200),
     Setting("ner_max_chars", 0, "Characters of each document (title and text) the entity extractor reads; 0: all of it. "
             "A bound cuts CPU on long documents but loses the entities past it.", 0),
+    Setting("embed_cache", 200_000, "Sentence vectors an engine keeps (least recently used dropped first): the comparison's "
+            "claims and the summaries' sentences share them, so no text is embedded twice while it is kept; 0 keeps none.", 0),
     Setting("batch_size", 64, "Articles analysed and committed together; a crash loses at most one batch.", 1),
     Setting("max_article_chars", 2_000_000, "Longer articles are rejected with a reason.", 1),
     Setting("max_title_chars", 1000, "Longer titles are rejected with a reason (SL107).", 1),

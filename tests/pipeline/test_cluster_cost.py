@@ -125,3 +125,24 @@ def test_a_bounded_second_pass_splits_as_the_full_one_and_leaves_events_no_artic
     bounded.computed = 0
     bounded.refine()
     assert bounded.computed > 0 and bounded.event_of["e"] == bounded.event_of["a"]
+
+
+def test_weights_kept_by_frequency_are_the_very_floats_of_one_log_a_key():
+    import math
+    import random
+
+    rng = random.Random(3)
+    vocab = Vocabulary()
+    words = [f"w{i}" for i in range(300)]
+    for _ in range(120):
+        vocab.add(rng.sample(words, 40))
+    terms = {w: 1.0 + math.log(rng.randint(1, 9)) for w in rng.sample(words, 150)} | {"unseen": 2.0}
+
+    def one_log(key):
+        return math.log((1 + vocab.documents) / (1 + vocab.df.get(key, 0))) + 1.0
+
+    assert [vocab.idf(k) for k in terms] == [one_log(k) for k in terms]
+    assert vocab.total(terms) == math.fsum(one_log(k) for k in terms)
+    assert vocab.norm(terms) == math.sqrt(math.fsum((w * one_log(t)) ** 2 for t, w in terms.items()))
+    vocab.add(["w1", "new"])  # another number of documents: other weights
+    assert vocab.idf("w1") == one_log("w1") and vocab.idf("new") == one_log("new")

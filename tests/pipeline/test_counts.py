@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from storyline.pipeline.record.counts import find_counts, parse_number, total_counts
@@ -123,3 +125,29 @@ def test_long_number_lists_stay_linear():
     started = time.process_time()
     find_counts(sentence)
     assert time.process_time() - started < 3.0
+
+
+#: one sentence for each pattern family of find_counts (totals, counts coded elsewhere, none, passive, active,
+#: pronoun objects, "death of", singular victims, bodies)
+EVERY_FAMILY = [
+    "The attack caused 12 fatalities.", "Fatalities coded to the Talakivka event.",
+    "The death toll rose to 31 on Monday.", "There was no loss of life.", "There were no casualties.",
+    "No one was harmed in the blast.", "None of the passengers were hurt.", "Three soldiers were shot dead.",
+    "Five people were slain.", "Two men were executed.", "Four people perished in the fire.",
+    "Six people lost their lives.", "Two villagers succumbed to their wounds.", "Nine people were hospitalised.",
+    "Ten workers sustained minor injuries.", "Gunmen killed 14 people.", "The army massacred dozens of villagers.",
+    "Militants beheaded two hostages.", "A mob lynched three men.", "The bomb wounded 20 people.",
+    "Police killed him.", "The strike injured her.", "They mourned the death of four miners.",
+    "The journalist was assassinated.", "He later died in hospital.", "Seven bodies were found in the river.",
+    "The corpses of three men were recovered.", "Twelve people were burnt to death.",
+]
+
+
+def test_the_count_word_pretest_never_drops_a_count(monkeypatch):
+    from storyline.pipeline.record import counts as counts_module
+
+    pretested = [find_counts(s) for s in EVERY_FAMILY]
+    monkeypatch.setattr(counts_module, "_ANY_COUNT_WORD", re.compile(""))  # every sentence searched in full
+    assert pretested == [find_counts(s) for s in EVERY_FAMILY]
+    assert all(pretested)
+    assert find_counts("The council met on Tuesday to discuss the budget.") == []

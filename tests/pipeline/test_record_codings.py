@@ -8,6 +8,7 @@ import numpy as np
 
 from storyline.engine.records import ArticleCodings
 from storyline.pipeline.record import build as record_build
+from storyline.pipeline.record import finders
 from storyline.pipeline.record.build import build_record
 
 from storyline.model import RawRecord
@@ -67,8 +68,9 @@ def test_the_oldest_codings_are_forgotten_past_the_limit():
 
 def test_lead_sentences_are_searched_for_triggers_once(monkeypatch):
     calls: list[str] = []
-    real = record_build.find_triggers
-    monkeypatch.setattr(record_build, "find_triggers", lambda text: calls.append(text) or real(text))
+    real = finders.find_triggers
+    monkeypatch.setattr(finders, "find_triggers", lambda text: calls.append(text) or real(text))
+    finders.triggers.cache_clear()  # what an earlier test searched is not searched here
     a = article("a", STRIKE_A + " " + STRIKE_C)
     record_build.code_article(a, [], KeywordTyper())
     assert calls and len(calls) == len(set(calls))

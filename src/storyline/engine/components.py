@@ -11,6 +11,7 @@ from typing import Any
 
 from .. import registry
 from ..errors import SettingsError
+from ..pipeline.embed import CachingEmbedder
 from ..settings import Options
 
 __all__ = ["Components", "ROLES"]
@@ -38,11 +39,19 @@ class Components:
     def __init__(self, options: Options, given: dict[str, Any] | None = None) -> None:
         self.options = options
         self._built: dict[str, Any] = {role: c for role, c in (given or {}).items() if c is not None}
+        self._sentences: CachingEmbedder | None = None
 
     def get(self, role: str) -> Any:
         if role not in self._built:
             self._built[role] = registry.create(getattr(self.options, ROLES[role]), self.options)
         return self._built[role]
+
+    def sentences(self) -> CachingEmbedder:
+        """The one sentence-vector cache of this engine over its embedder (``embed_cache`` vectors): every stage
+        that embeds sentences reads through it, so none embeds a text another already did."""
+        if self._sentences is None:
+            self._sentences = CachingEmbedder(self.get("embedder"), self.options.embed_cache)
+        return self._sentences
 
     def fresh(self, role: str) -> Any:
         """A new instance of a stateful role (the clusterer, the linker, the near-duplicate index)."""
@@ -67,3 +76,4 @@ class Components:
                 params[name] = {}
         out["params"] = {name: files for name, files in params.items() if files}
         return out
+

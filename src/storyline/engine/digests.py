@@ -10,8 +10,8 @@ stored. A digest that is missing or stale (other counts, another summariser:
 a store ingested before migration 0008, a changed setting, a read-only copy)
 is computed on demand and kept in memory keyed by the event and its number of
 articles. Every sentence vector is embedded once per engine (the summariser
-reads the engine's embedder through
-:class:`~storyline.pipeline.embed.CachingEmbedder`). A story's timeline
+reads the engine's sentence cache, :meth:`Components.sentences`, which the
+comparison's claims share; its model time is the ``embed`` stage). A story's timeline
 computed on demand summarises many events at once, so its lines then use the
 hashing embedder (word n-grams, no model): the first view of a story of 240
 articles would otherwise embed some 3,000 sentences (48 s measured); stored
@@ -28,7 +28,7 @@ from typing import Iterable, Sequence
 from ..errors import NotFoundError
 from ..model import Article, EventDigest, StoredStory, Timeline, TimelineDay
 from ..pipeline.summarise_v2 import agreed_from_comparison
-from ..pipeline.embed import CachingEmbedder, Embedder, HashingEmbedder
+from ..pipeline.embed import Embedder, HashingEmbedder
 from ..store import Store
 from .components import Components
 from .records import RecordBuilder
@@ -51,16 +51,13 @@ class Digests:
     def __init__(self, store: Store, records: RecordBuilder, components: Components) -> None:
         self.store, self.records, self.components = store, records, components
         self._digests: OrderedDict[tuple[str, int, bool], EventDigest] = OrderedDict()
-        self._embedder: CachingEmbedder | None = None
         self._lexical = HashingEmbedder()
         self._timelines: OrderedDict[tuple[str, int, int], Timeline] = OrderedDict()
 
     def _vectors(self, semantic: bool) -> Embedder:
         if not semantic:
             return self._lexical
-        if self._embedder is None:
-            self._embedder = CachingEmbedder(self.components.get("embedder"))
-        return self._embedder
+        return self.components.sentences()
 
     @property
     def _name(self) -> str:
@@ -105,6 +102,15 @@ class Digests:
         stale_events, stale_stories = self.store.stale_digests(self._name)
         todo = self.store.events(sorted(set(events) | set(stale_events)))
         stories = sorted(set(stale_stories) | {e.story_id for e in todo if e.story_id})
+        sentences = self.components.sentences()
+        sentences.timer = timer  # the sentences' embedding is a model stage of its own
+        try:
+            self._store_digests(todo, stories, batch_size, timer)
+        finally:
+            sentences.timer = None
+        return len(todo), len(stories)
+
+    def _store_digests(self, todo, stories, batch_size: int, timer: StageTimer) -> None:
         name = self._name
         with timer(DIGEST_STAGE):
             for start in range(0, len(todo), batch_size):
@@ -122,7 +128,6 @@ class Digests:
                             self.store.save_digest("story", story_id, timeline.to_dict(), row.n_articles, row.n_events, name)
             with self.store.transaction():
                 self.store.drop_orphan_records()
-        return len(todo), len(stories)
 
     def event_summary(self, event_id: str) -> EventDigest:
         """The event's cited summary: agreed sentences first, relays of one upstream counted once."""

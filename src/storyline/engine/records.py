@@ -163,7 +163,7 @@ class RecordBuilder:
         mentions = mentions if mentions is not None else self._mentions(articles)
         relays = relays or self.relays(articles, mentions)
         return self.components.get("comparer").compare(event_id, articles, mentions, relays.relays,
-                                                       self.components.get("embedder"))
+                                                       self.components.sentences())
 
     def stored_comparison(self, event_id: str, articles: Sequence[Article]) -> Comparison:
         """The comparison stored with the event's record, or built now when it has none yet."""
@@ -176,9 +176,14 @@ class RecordBuilder:
         stale = set(dirty) | set(self.store.stale_records())
         existing = {e.id for e in self.store.events(sorted(stale))}
         todo = sorted(existing, key=lambda i: int(i[1:]) if i[1:].isdigit() else 0)
-        for start in range(0, len(todo), batch_size):
-            with self.store.transaction():
-                self._save(todo[start : start + batch_size])
+        sentences = self.components.sentences()
+        sentences.timer = self._timer  # the claims' embedding is a model stage of its own
+        try:
+            for start in range(0, len(todo), batch_size):
+                with self.store.transaction():
+                    self._save(todo[start : start + batch_size])
+        finally:
+            sentences.timer = None
         with self.store.transaction():
             self.store.drop_orphan_records()
         return len(todo)

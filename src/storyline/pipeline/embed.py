@@ -14,9 +14,11 @@ Implementations are registered by versioned name:
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import re
 import zlib
+from collections import OrderedDict
 from pathlib import Path
 from typing import Protocol, Sequence, runtime_checkable
 
@@ -143,15 +145,21 @@ class HashingEmbedder:
 
 
 class CachingEmbedder:
-    """Another embedder that embeds each distinct text once, keeping the latest ``size`` vectors.
+    """Another embedder that embeds each distinct text once, keeping the ``size`` most recently used vectors.
 
-    Summaries embed the same report sentences again and again (an event's
-    page, its story's timeline, a fitting grid): this keeps them.
+    One is shared by every stage of an engine that embeds sentences (the comparison's claims, the
+    summaries' sentences): a text one stage embedded is not embedded again by the next. Vectors are keyed
+    by the embedder's name and a hash of the text, so a cache never hands one model's vector to another;
+    the texts a call misses are embedded in one batch. ``timer`` (a callable ``timer(stage)`` returning a
+    context manager, e.g. the engine's stage timer) is given the misses' model time as ``stage``, so a
+    caller reports it as a model stage, not inside its own.
     """
 
-    def __init__(self, embedder: Embedder, size: int = 200_000) -> None:
-        self.embedder, self.size = embedder, size
-        self._cache: dict[str, np.ndarray] = {}
+    def __init__(self, embedder: Embedder, size: int = 200_000, stage: str = "embed") -> None:
+        self.embedder, self.size, self.stage = embedder, max(0, int(size)), stage
+        self.timer = None
+        self.hits = self.misses = 0
+        self._cache: OrderedDict[tuple[str, bytes], np.ndarray] = OrderedDict()
 
     @property
     def name(self) -> str:
@@ -161,16 +169,31 @@ class CachingEmbedder:
     def dim(self) -> int:
         return self.embedder.dim
 
+    def _key(self, text: str) -> tuple[str, bytes]:
+        return self.embedder.name, hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+    def _embed(self, texts: list[str]) -> np.ndarray:
+        if self.timer is None:
+            return self.embedder.embed(texts)
+        with self.timer(self.stage):
+            return self.embedder.embed(texts)
+
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        todo = [t for t in dict.fromkeys(texts) if t not in self._cache]
+        keys = {t: self._key(t) for t in dict.fromkeys(texts)}
+        found = {t: self._cache.get(k) for t, k in keys.items()}
+        todo = [t for t, v in found.items() if v is None]
+        self.hits += len(found) - len(todo)
+        self.misses += len(todo)
         if todo:
-            self._cache.update(zip(todo, self.embedder.embed(todo)))
-        rows = [self._cache[t] for t in texts]
-        while len(self._cache) > self.size:  # oldest first: dicts keep insertion order
-            self._cache.pop(next(iter(self._cache)))
-        return np.vstack(rows)
+            found.update(zip(todo, self._embed(todo)))
+        for t, key in keys.items():  # most recently used last
+            self._cache[key] = found[t]
+            self._cache.move_to_end(key)
+        while len(self._cache) > self.size:
+            self._cache.popitem(last=False)
+        return np.vstack([found[t] for t in texts])
 
 
 def _use(options) -> UseEmbedder:

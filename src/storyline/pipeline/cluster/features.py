@@ -12,7 +12,8 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from itertools import repeat
+from typing import Any, Iterable, Iterator
 
 import numpy as np
 
@@ -165,8 +166,26 @@ class EventState:
         return 0.0
 
 
+class _Weights(dict):
+    """IDF weight by document frequency for one number of documents, each computed on its first use."""
+
+    def __init__(self, documents: int) -> None:
+        super().__init__()
+        self.documents = documents
+
+    def __missing__(self, df: int) -> float:
+        value = self[df] = math.log((1 + self.documents) / (1 + df)) + 1.0
+        return value
+
+
 class Vocabulary:
     """Document frequencies of entity keys and terms, for IDF weights.
+
+    A key's weight depends only on its document frequency and the number of
+    documents, so the weights of one number of documents are kept by frequency
+    (a few hundred values) rather than by key: an event's totals, over all its
+    keys, are two look-ups a key in C, and the same floats as one ``math.log``
+    a key (``math.fsum`` is exact whatever the order).
 
     A *batched* vocabulary keeps the weights of a snapshot: what :meth:`add`
     counts waits in ``pending`` until :meth:`commit` (the clusterer commits once
@@ -181,7 +200,7 @@ class Vocabulary:
         self.batched = batched
         self.pending: Counter = Counter()
         self.pending_documents = 0
-        self._idf: dict[str, float] = {}
+        self._weights = _Weights(0)
 
     def add(self, keys: Iterable[str]) -> None:
         if self.batched:
@@ -190,7 +209,6 @@ class Vocabulary:
             return
         self.documents += 1
         self.df.update(set(keys))
-        self._idf = {}
 
     def commit(self) -> None:
         """Count what was added since the last commit in the weights (a no-op when nothing is pending)."""
@@ -199,23 +217,31 @@ class Vocabulary:
         self.documents += self.pending_documents
         self.df.update(self.pending)
         self.pending, self.pending_documents = Counter(), 0
-        self._idf = {}
+
+    def weights(self) -> _Weights:
+        """IDF weight by document frequency, for the current number of documents."""
+        if self._weights.documents != self.documents:
+            self._weights = _Weights(self.documents)
+        return self._weights
 
     def idf(self, key: str) -> float:
-        value = self._idf.get(key)
-        if value is None:
-            value = self._idf[key] = math.log((1 + self.documents) / (1 + self.df.get(key, 0))) + 1.0
-        return value
+        return self.weights()[self.df.get(key, 0)]
+
+    def idfs(self, keys: Iterable[str]) -> Iterator[float]:
+        """The IDF weight of each of ``keys``, in order."""
+        return map(self.weights().__getitem__, map(self.df.get, keys, repeat(0)))
 
     def total(self, keys: Iterable[str]) -> float:
         """Sum of the IDF weights of ``keys``."""
-        idf = self.idf
-        return math.fsum(idf(k) for k in keys)
+        return math.fsum(self.idfs(keys))
 
     def norm(self, weights: dict[str, float]) -> float:
         """Length of the IDF-weighted vector of term ``weights``."""
-        idf = self.idf
-        return math.sqrt(math.fsum((w * idf(t)) ** 2 for t, w in weights.items()))
+        if not weights:
+            return 0.0
+        idf = np.fromiter(self.idfs(weights), dtype=np.float64, count=len(weights))
+        tf = np.fromiter(weights.values(), dtype=np.float64, count=len(weights))
+        return math.sqrt(math.fsum(np.square(tf * idf).tolist()))
 
 
 def weighted_overlap(item: Iterable[str], event: Counter, vocab: Vocabulary, event_total: float | None = None,
@@ -225,7 +251,7 @@ def weighted_overlap(item: Iterable[str], event: Counter, vocab: Vocabulary, eve
     item = set(item)
     if not item or not event:
         return 0.0
-    shared = math.fsum(vocab.idf(k) for k in item if k in event)
+    shared = math.fsum(vocab.idfs([k for k in item if k in event]))
     smaller = min(vocab.total(item) if item_total is None else item_total,
                   vocab.total(event) if event_total is None else event_total)
     return shared / smaller if smaller else 0.0
@@ -237,8 +263,8 @@ def novel_share(item: Iterable[str], event: Counter, vocab: Vocabulary, total: f
     item = set(item)
     if not item:
         return 0.0
-    total = math.fsum(vocab.idf(k) for k in item) if total is None else total
-    return math.fsum(vocab.idf(k) for k in item if k not in event) / total
+    total = vocab.total(item) if total is None else total
+    return math.fsum(vocab.idfs([k for k in item if k not in event])) / total
 
 
 def term_weights(text: str, limit: int = 200) -> dict[str, float]:
@@ -252,8 +278,8 @@ def tfidf_cosine(item: dict[str, float], event: Counter, vocab: Vocabulary, even
     """Cosine of the IDF-weighted term vectors of an article and an event."""
     if not item or not event:
         return 0.0
-    idf = vocab.idf
-    dot = math.fsum(w * event[t] * idf(t) ** 2 for t, w in item.items() if t in event)
+    shared = [t for t in item if t in event]
+    dot = math.fsum(item[t] * event[t] * idf ** 2 for t, idf in zip(shared, vocab.idfs(shared)))
     if dot == 0.0:
         return 0.0
     norm_event = vocab.norm(event) if event_norm is None else event_norm

@@ -18,11 +18,10 @@ from dataclasses import dataclass, field
 from typing import Sequence
 
 from ...model import Article, Mention
-from .. import dates as dates_stage
 from ..entities import LABELS
 from ..record.actors import Actor, assign_roles, find_actor_phrases
-from ..record.counts import CountMention, find_counts
-from ..record.eventtype import find_triggers
+from ..record import finders
+from ..record.counts import CountMention
 from .furniture import is_furniture, is_headline, lead_furniture
 
 __all__ = ["Claim", "Quantity", "split_claims", "content_words", "MAX_CLAIMS"]
@@ -185,7 +184,7 @@ def _slots(claim: Claim, mentions: Sequence[Mention], anchor: dt.date | None, ru
     sentence = text[s:e]
     if _MAY_COUNT.search(sentence):  # the count patterns are costly: only where a casualty word stands
         claim.counts = tuple(CountMention(c.kind, c.value, c.start + s, c.end + s, c.text, c.exact, c.low, c.high, c.total,
-                                          c.negation, c.scope) for c in find_counts(sentence))
+                                          c.negation, c.scope) for c in finders.counts(sentence))
     claim.quantities = _quantities(text, s, e, [(c.start, c.end) for c in claim.counts], rules)
     plain = _PASSIVE_DENIED.sub(" ", sentence) if rules >= 2 else sentence
     claim.negated = bool(_NEGATION.search(REFUSAL.sub(" ", plain) if rules >= 3 else plain))
@@ -200,15 +199,15 @@ def _slots(claim: Claim, mentions: Sequence[Mention], anchor: dt.date | None, ru
 
 def _dates(claim: Claim, sentence: str, mentions: Sequence[Mention], anchor: dt.date | None) -> None:
     s = claim.start
-    event_days = {v.iso() for v in dates_stage.event_date_candidates([sentence], anchor)}
-    claim.dates = tuple((m.date.iso(), m.start + s, m.end + s) for m in dates_stage.find_dates(sentence, anchor)
+    event_days = {v.iso() for v in finders.event_days(sentence, anchor)}
+    claim.dates = tuple((m.date.iso(), m.start + s, m.end + s) for m in finders.dates(sentence, anchor)
                         if m.date.iso() in event_days and m.date.precision == "day" and not _DATE_OF_ANOTHER_THING.search(sentence[:m.start])
                         and not _DATE_AS_MODIFIER.match(sentence, m.end))
 
 
 def _actors(claim: Claim, sentence: str, mentions: Sequence[Mention]) -> None:
     s, e = claim.start, claim.end
-    triggers = find_triggers(sentence)
+    triggers = finders.triggers(sentence)
     if not triggers:  # who did what to whom needs an act
         return
     spans = [(m.start - s, m.end - s, m.label) for m in mentions if m.label in LABELS and s <= m.start and m.end <= e]

@@ -31,12 +31,12 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 
 
 from ...model import Article, DatePrecision, EventRecord, FieldValue, GeoPrecision, Mention, Place, RecordField, Support
-from .. import dates as dates_stage
 from .. import entities as entities_stage
 from .actors import Actor, as_demonstrators, assign_roles, find_actor_phrases, person_names, relabelled, with_role_kind
-from .counts import KINDS, CountMention, total_counts, find_counts
+from . import finders
+from .counts import KINDS, CountMention, total_counts
 from ..entities import LABELS
-from .eventtype import EventTypeCoding, EventTyper, find_triggers
+from .eventtype import EventTypeCoding, EventTyper
 from .kind import KindTyper, coding_scope
 from .scoping import LEAD_SENTENCES, event_kind, kind_field, scoped_field, within_scope, without_demonstrators
 from .scoping import sentence_segments as _sentence_segments
@@ -85,9 +85,9 @@ def _entity_spans(mentions: Iterable[Mention], start: int, end: int) -> list[tup
 
 
 def code_sentence(text: str, start: int, end: int, mentions: Sequence[Mention] = (), triggers: Sequence | None = None) -> SentenceCoding:
-    """Trigger, actors and counts of the sentence ``text[start:end]`` (``triggers``: its :func:`find_triggers`, if known)."""
+    """Trigger, actors and counts of the sentence ``text[start:end]`` (``triggers``: its :func:`~.eventtype.find_triggers`, if known)."""
     sentence = text[start:end]
-    triggers = find_triggers(sentence) if triggers is None else triggers
+    triggers = finders.triggers(sentence) if triggers is None else triggers
     material = [t for t in triggers if t.plover in _MATERIAL]
     trigger = material[0] if material else (triggers[0] if triggers else None)
     actors = find_actor_phrases(sentence, _entity_spans(mentions, start, end))
@@ -95,7 +95,7 @@ def code_sentence(text: str, start: int, end: int, mentions: Sequence[Mention] =
                           trigger.plover if trigger else None)
     shift = lambda a: None if a is None else dataclasses.replace(a, start=a.start + start, end=a.end + start)  # noqa: E731
     counts = tuple(CountMention(c.kind, c.value, c.start + start, c.end + start, c.text, c.exact, c.low, c.high, c.total, c.negation, c.scope)
-                   for c in find_counts(sentence))
+                   for c in finders.counts(sentence))
     return SentenceCoding(start, end, sentence, trigger.plover if trigger else None,
                           (trigger.start + start, trigger.end + start) if trigger else None, shift(a1), shift(a2), counts)
 
@@ -115,9 +115,9 @@ def code_article(article: Article, mentions: Sequence[Mention], typer: EventType
     """The main sentence of ``article`` and the coding of its paragraph (see the module doc)."""
     segments = _sentence_segments(article)
     lead = segments[:LEAD_SENTENCES]
-    found = {(s, e): find_triggers(article.text[s:e]) for s, e, _ in lead}  # once per lead sentence
+    found = {(s, e): finders.triggers(article.text[s:e]) for s, e, _ in lead}  # once per lead sentence
     with_trigger = [i for i, (s, e, _) in enumerate(lead) if found[(s, e)]]
-    dated = [i for i in with_trigger if dates_stage.event_date_candidates([article.text[lead[i][0]:lead[i][1]]], article.published)]
+    dated = [i for i in with_trigger if finders.event_days(article.text[lead[i][0]:lead[i][1]], article.published)]
     main = dated[0] if dated else (with_trigger[0] if with_trigger else None)
     anchor = main if main is not None else 0
     paragraph = segments[anchor][2]
@@ -581,11 +581,11 @@ def _sentence_date(text: str, published: dt.date | None):
     Remembered: an event's record is rebuilt as its reports arrive, and its older
     reports' sentences would be searched for dates again each time.
     """
-    candidates = dates_stage.event_date_candidates([text], published)
+    candidates = finders.event_days(text, published)
     if not candidates:
         return None
     value = candidates[0]
-    for m in dates_stage.find_dates(text, published):
+    for m in finders.dates(text, published):
         if m.date.value == value.value and m.date.precision == value.precision:
             return value, m.start, m.end
     return value, 0, len(text)

@@ -278,8 +278,17 @@ def _mention(kind: str, sentence: str, start: int, end: int, parsed, total: bool
     return CountMention(kind, value, start, end, sentence[start:end], exact, low, high, total)
 
 
+#: a word every count pattern above needs (each pattern's verbs and nouns contain one of these stems): a sentence
+#: without one states no count, and the costly patterns are not run on it. A new pattern's words go here too.
+_ANY_COUNT_WORD = re.compile(r"kill|dead|die|slain|execut|murder|behead|lynch|massacr|assassin|death|lost|perish|succumb|"
+                             r"injur|wound|hurt|hospitali|casualt|fatalit|toll|victim|harm|loss|bod(?:y|ies)|corpse",
+                             re.IGNORECASE)
+
+
 def find_counts(sentence: str) -> list[CountMention]:
     """Every count of killed or injured people stated in ``sentence``."""
+    if not _ANY_COUNT_WORD.search(sentence):
+        return []
     found: list[CountMention] = []
     taken: list[tuple[int, int]] = []
 
