@@ -1,7 +1,14 @@
 """Contradiction benchmark of the comparison stage: alter one report of a real event, see the fact come back contested.
 
     python scripts/contradiction_benchmark.py ../shared/data/clustering/allsides_dev.jsonl \
-        ../shared/data/clustering/ecbplus_dev.jsonl [--json] [--max-reports 6] [--comparer comparer.facts.v1]
+        ../shared/data/clustering/ecbplus_dev.jsonl [--json] [--max-reports 6] [--limit N] [--offset N] \
+        [--comparer comparer.facts.v2 --comparer comparer.facts.v3] [--split fit|heldout] [--cache FILE] [--misses N]
+
+Several ``--comparer`` are scored side by side on the same analysed reports
+(one run). ``--split`` keeps one half of the events, by a hash of the event
+id: read the misses of ``fit`` to find rules, report ``heldout``. ``--cache``
+keeps the reports' analyses in a pickle file between runs; ``--misses N``
+lists N misses of each kind.
 
 Events are the corpora's gold events with reports from two or more sources
 (at most ``--max-reports`` each). Every report is analysed by the real
@@ -26,11 +33,14 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import hashlib
 import json
+import pickle
 import re
 import sys
 import tempfile
 import time
+import zlib
 from collections import Counter, defaultdict
 from pathlib import Path
 
@@ -157,62 +167,117 @@ def _found(comparison, article_id: str, start: int, expected: set[str], kind: st
     return False
 
 
-def run(paths: list[str], max_reports: int, limit: int | None, comparer: str | None = None, n_examples: int = 40) -> dict:
-    options = load_options(environ={}, overrides={"comparer": comparer} if comparer else None)
-    with tempfile.TemporaryDirectory() as folder:
-        engine = storyline.Storyline(Path(folder) / "bench.db", options)
-        bench = Bench(engine)
-        totals = Counter()
-        found = Counter()
-        false_alarm_events, n_events, examples = 0, 0, []
-        missed = Counter()
-        started = time.perf_counter()
-        for path in paths:
-            rows = [r for _, r in load_corpus(path)] if False else [json.loads(line) for line in open(path, encoding="utf-8")]
-            groups = defaultdict(list)
-            for row in rows:
-                if row.get("event") and row.get("text"):
-                    groups[row["event"]].append(row)
-            events = [g[:max_reports] for g in groups.values() if len({r.get("source") or r["id"] for r in g[:max_reports]}) >= 2]
-            for group in events[:limit]:
-                articles = [_article(r) for r in group]
-                mentions = bench.analyse(articles)
-                comparison, claims = bench.compare(articles, mentions)
-                n_events += 1
-                contested = [f for f in comparison.facts if f.status == "contested"]
-                if contested:
-                    false_alarm_events += 1
-                    examples.append({"event": group[0]["event"], "false_alarm": [[f.note, *(s.text for s in f.supports)] for f in contested[:2]]})
-                for kind, (claim, other) in _candidates(claims).items():
-                    altered = _alter(kind, claim)
-                    if altered is None:
-                        continue
-                    new_claim, start, end, expected = altered
-                    row = next(r for r in group if _article(r).id == claim.article.id)
-                    text = claim.article.text[:start] + new_claim + claim.article.text[end:]
-                    changed = [_article(r, text if r is row else None) for r in group]
-                    index = next(i for i, r in enumerate(group) if r is row)
-                    new_mentions = dict(mentions)
-                    new_mentions.update(bench.analyse([changed[index]]))
-                    again, _ = bench.compare(changed, new_mentions)
-                    totals[kind] += 1
-                    ok = _found(again, changed[index].id, start, expected, kind)
-                    found[kind] += ok
-                    if not ok:
-                        together = any(any(s.article == changed[index].id and s.start == start for s in f.supports)
-                                       and any(s.article == other.article.id and s.start == other.start for s in f.supports)
-                                       for f in again.facts)
-                        missed[(kind, together)] += 1
-                        if len(examples) < n_examples:
-                            examples.append({"kind": kind, "missed": new_claim, "other": other.text, "aligned": together})
-        engine.close()
+class Analyses:
+    """The analyses of the reports, shared by every comparer of one run, kept in ``cache`` (a pickle file) when given."""
+
+    def __init__(self, bench: Bench, cache: str | None) -> None:
+        self.bench, self.cache, self.store = bench, cache, {}
+        if cache and Path(cache).exists():
+            with open(cache, "rb") as f:
+                self.store = pickle.load(f)
+        self.added = 0
+
+    def get(self, articles) -> dict:
+        keys = {a.id: hashlib.sha1(a.text.encode("utf-8")).hexdigest() for a in articles}
+        todo = [a for a in articles if (a.id, keys[a.id]) not in self.store]
+        if todo:
+            for a_id, mentions in self.bench.analyse(todo).items():
+                self.store[(a_id, keys[a_id])] = mentions
+            self.added += len(todo)
+        return {a.id: self.store[(a.id, keys[a.id])] for a in articles}
+
+    def save(self) -> None:
+        if self.cache and self.added:
+            with open(self.cache, "wb") as f:
+                pickle.dump(self.store, f)
+
+
+def _part(event: str) -> str:
+    """The half of the events an event belongs to: ``fit`` (misses read to find rules) or ``heldout`` (reported)."""
+    return "fit" if zlib.crc32(event.encode("utf-8")) % 2 == 0 else "heldout"
+
+
+def _events(paths: list[str], max_reports: int, limit: int | None, split: str, offset: int = 0) -> list[list[dict]]:
+    out = []
+    for path in paths:
+        rows = [json.loads(line) for line in open(path, encoding="utf-8")]
+        groups = defaultdict(list)
+        for row in rows:
+            if row.get("event") and row.get("text"):
+                groups[row["event"]].append(row)
+        events = [g[:max_reports] for g in groups.values() if len({r.get("source") or r["id"] for r in g[:max_reports]}) >= 2]
+        events = events[offset:offset + limit] if limit is not None else events[offset:]
+        out += [g for g in events if split == "all" or _part(g[0]["event"]) == split]
+    return out
+
+
+def _score(bench: Bench, analyses: Analyses, events: list[list[dict]], n_examples: int, n_misses: int) -> dict:
+    totals, found, missed = Counter(), Counter(), Counter()
+    false_alarm_events, examples, misses = 0, [], defaultdict(list)
+    started = time.process_time()
+    for group in events:
+        articles = [_article(r) for r in group]
+        mentions = analyses.get(articles)
+        comparison, claims = bench.compare(articles, mentions)
+        contested = [f for f in comparison.facts if f.status == "contested"]
+        if contested:
+            false_alarm_events += 1
+            examples.append({"event": group[0]["event"], "false_alarm": [[f.note, *(s.text for s in f.supports)] for f in contested[:2]]})
+        for kind, (claim, other) in _candidates(claims).items():
+            altered = _alter(kind, claim)
+            if altered is None:
+                continue
+            new_claim, start, end, expected = altered
+            row = next(r for r in group if _article(r).id == claim.article.id)
+            text = claim.article.text[:start] + new_claim + claim.article.text[end:]
+            changed = [_article(r, text if r is row else None) for r in group]
+            index = next(i for i, r in enumerate(group) if r is row)
+            new_mentions = dict(mentions)
+            new_mentions.update(analyses.get([changed[index]]))
+            again, _ = bench.compare(changed, new_mentions)
+            totals[kind] += 1
+            ok = _found(again, changed[index].id, start, expected, kind)
+            found[kind] += ok
+            if not ok:
+                together = any(any(s.article == changed[index].id and s.start == start for s in f.supports)
+                               and any(s.article == other.article.id and s.start == other.start for s in f.supports)
+                               for f in again.facts)
+                missed[(kind, together)] += 1
+                if len(examples) < n_examples:
+                    examples.append({"kind": kind, "missed": new_claim, "other": other.text, "aligned": together})
+                if len(misses[kind]) < n_misses:
+                    misses[kind].append({"event": group[0]["event"], "missed": new_claim, "other": other.text, "aligned": together})
     recall = {k: round(found[k] / totals[k], 3) if totals[k] else None for k in KINDS}
     n = sum(totals.values())
-    return {"corpora": [Path(p).name for p in paths], "comparer": bench.comparer.name, "n_events": n_events, "false_alarm_events": false_alarm_events,
-            "false_alarm_rate": round(false_alarm_events / max(1, n_events), 4), "n_altered": n, "altered_by_kind": dict(totals),
-            "recall": round(sum(found.values()) / max(1, n), 4), "recall_by_kind": recall,
-            "missed_aligned": {k: missed[(k, True)] for k in KINDS}, "missed_not_aligned": {k: missed[(k, False)] for k in KINDS},
-            "seconds": round(time.perf_counter() - started, 1), "examples": examples[:n_examples]}
+    out = {"comparer": bench.comparer.name, "n_events": len(events), "false_alarm_events": false_alarm_events,
+           "false_alarm_rate": round(false_alarm_events / max(1, len(events)), 4), "n_altered": n, "altered_by_kind": dict(totals),
+           "recall": round(sum(found.values()) / max(1, n), 4), "recall_by_kind": recall,
+           "missed_aligned": {k: missed[(k, True)] for k in KINDS}, "missed_not_aligned": {k: missed[(k, False)] for k in KINDS},
+           "cpu_seconds": round(time.process_time() - started, 1), "examples": examples[:n_examples]}
+    if n_misses:
+        out["misses"] = dict(misses)
+    return out
+
+
+def run(paths: list[str], max_reports: int, limit: int | None, comparer: str | None = None, n_examples: int = 40,
+        comparers: list[str] | None = None, split: str = "all", cache: str | None = None, n_misses: int = 0,
+        offset: int = 0) -> dict:
+    """Score the default comparer (or ``comparer``), or each of ``comparers`` side by side on the same analyses."""
+    names = comparers or [comparer]
+    events = _events(paths, max_reports, limit, split, offset)
+    results = []
+    with tempfile.TemporaryDirectory() as folder:
+        engine = storyline.Storyline(Path(folder) / "bench.db", load_options(environ={}))
+        bench = Bench(engine)
+        analyses = Analyses(bench, cache)
+        from storyline import registry
+
+        for name in names:
+            bench.comparer = registry.create(name, engine.options) if name else engine.components.get("comparer")
+            results.append({"corpora": [Path(p).name for p in paths], "split": split, **_score(bench, analyses, events, n_examples, n_misses)})
+            analyses.save()
+        engine.close()
+    return results[0] if len(results) == 1 else {"side_by_side": results}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -220,16 +285,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("corpora", nargs="+")
     parser.add_argument("--max-reports", type=int, default=6)
     parser.add_argument("--limit", type=int, default=None, help="At most this many events per corpus.")
-    parser.add_argument("--comparer", default=None, help="A registered comparer (default: the default setting).")
+    parser.add_argument("--offset", type=int, default=0, help="Skip this many events of each corpus first.")
+    parser.add_argument("--comparer", action="append", default=[],
+                        help="A registered comparer (default: the default setting); repeat it to score several side by side.")
+    parser.add_argument("--split", choices=("all", "fit", "heldout"), default="all",
+                        help="Only the events of one half (by a hash of the event id): read the misses of fit, report heldout.")
+    parser.add_argument("--cache", default=None, help="A pickle file keeping the reports' analyses between runs.")
+    parser.add_argument("--misses", type=int, default=0, help="Show this many misses of each kind.")
     parser.add_argument("--examples", type=int, default=40, help="At most this many false alarms and misses shown.")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
-    result = run(args.corpora, args.max_reports, args.limit, args.comparer, args.examples)
+    result = run(args.corpora, args.max_reports, args.limit, n_examples=args.examples, comparers=args.comparer or None,
+                 split=args.split, cache=args.cache, n_misses=args.misses, offset=args.offset)
     if args.json:
         print(json.dumps(result, indent=1, ensure_ascii=False))
     else:
-        print(f"{result['n_events']} events: false alarms {result['false_alarm_rate']:.3f} ({result['false_alarm_events']} events); "
-              f"altered {result['n_altered']} {result['altered_by_kind']}: recall {result['recall']:.3f} {result['recall_by_kind']}")
+        for r in result.get("side_by_side", [result]):
+            print(f"{r['comparer']}: {r['n_events']} events: false alarms {r['false_alarm_rate']:.3f} ({r['false_alarm_events']} events); "
+                  f"altered {r['n_altered']} {r['altered_by_kind']}: recall {r['recall']:.3f} {r['recall_by_kind']}")
     return 0
 
 

@@ -77,6 +77,8 @@ REGISTRATIONS: tuple[Registration, ...] = (
                  help="claims aligned into facts by embeddings and slots; agreed / single / contested, framing terms"),
     Registration("comparer.facts.v2", f"{_P}.compare:_facts_v2",
                  help="v1 with a one-to-one matching of two reports' claims and rare entities as a slot"),
+    Registration("comparer.facts.v3", f"{_P}.compare:_facts_v3",
+                 help="v2 with no claims from page furniture (datelines, bylines, time stamps, credits) and v3 conflict rules"),
     Registration("kind.linear.v1", f"{_P}.record.kind:_linear", ("kind-linear-v1.json",),
                  help="event kind (politics, conflict, economy, health, ...; IPTC top level), linear model over word n-grams"),
     Registration("recorder.agreement.v1", f"{_P}.recorder:_agreement",

@@ -19,12 +19,12 @@ import numpy as np
 
 from ...comparison import ClaimSupport, Comparison, Fact, FactStatus, FactValue, FramingTerm, SourceComparison, Upstream
 from ...model import Article, Mention, Relay
-from .align import AlignParams, align
+from .align import AlignParams, align_scored
 from .claims import Claim, split_claims
 from .conflicts import find_conflict
 from .framing import Lexicons, framing_terms
 
-__all__ = ["Comparer", "FactsComparer", "FactsComparerV2"]
+__all__ = ["Comparer", "FactsComparer", "FactsComparerV2", "FactsComparerV3"]
 
 #: claims per report when an event has many reports (the cost of one event stays bounded)
 _LARGE_EVENT = 40
@@ -61,12 +61,17 @@ class FactsComparer:
             out += split_claims(a, mentions.get(a.id, ()), relayed.get(a.id), self.rules)[:limit]
         return out
 
+    def _near(self, score: np.ndarray):
+        """v3 tells the conflict rules which claims of a fact are near (see ``find_conflict``); v1 and v2 do not."""
+        return None
+
     def compare(self, event_id: str, articles: Sequence[Article], mentions: Mapping[str, Sequence[Mention]],
                 relays: Sequence[Relay], embedder) -> Comparison:
         claims = self.claims(articles, mentions, relays)
-        groups = align(claims, embedder.embed, self.params)
+        groups, score = align_scored(claims, embedder.embed, self.params)
         group_of = _independence(articles, relays)
-        facts = [_fact(f"F{k + 1}", [claims[i] for i in g], group_of, self.rules) for k, g in enumerate(groups)]
+        near = self._near(score)
+        facts = [_fact(f"F{k + 1}", [claims[i] for i in g], group_of, self.rules, near and near(g)) for k, g in enumerate(groups)]
         facts.sort(key=_fact_order)
         facts = [_renumber(f, k) for k, f in enumerate(facts)]
         sources = sorted({c.source for c in claims} | {a.source or a.id for a in articles if not a.duplicate_of})
@@ -90,6 +95,22 @@ class FactsComparerV2(FactsComparer):
     rules = 2
 
 
+class FactsComparerV3(FactsComparerV2):
+    """v2 whose claims never come from page furniture (datelines, bylines, time stamps, photo credits, boilerplate,
+    the headline again; :mod:`.furniture`), with the v3 conflict rules (:mod:`.conflicts`)."""
+
+    name = "comparer.facts.v3"
+    rules = 3
+
+    def _near(self, score: np.ndarray):
+        return _near_pairs(score, self.params.threshold)
+
+
+def _near_pairs(score: np.ndarray, threshold: float):
+    """For a fact (claim indices) the test ``near(i, j)`` of two of its claims: scored at least ``threshold``."""
+    return lambda group: (lambda i, j: bool(score[group[i], group[j]] >= threshold))
+
+
 def _independence(articles: Sequence[Article], relays: Sequence[Relay]) -> dict[str, str]:
     """Source -> its independence group: the upstream it relays, else itself."""
     relayed = {a: f"relay:{r.upstream}" for r in relays for a in r.articles}
@@ -111,11 +132,11 @@ def _kind(claims: Sequence[Claim]) -> str:
     return "statement"
 
 
-def _fact(fact_id: str, claims: list[Claim], group_of: Mapping[str, str], rules: int = 1) -> Fact:
+def _fact(fact_id: str, claims: list[Claim], group_of: Mapping[str, str], rules: int = 1, near=None) -> Fact:
     sources = tuple(sorted({c.source for c in claims}))
     independent = len({group_of.get(s, s) for s in sources})
     supports = tuple(_support(c) for c in claims)
-    conflict = find_conflict(claims, rules)
+    conflict = find_conflict(claims, rules, near)
     if conflict is not None:
         values = tuple(FactValue(v, tuple(sorted({claims[i].source for i in ids})), tuple(_support(claims[i]) for i in ids))
                        for v, ids in conflict.values.items())
@@ -180,3 +201,7 @@ def _facts(options) -> FactsComparer:
 
 def _facts_v2(options) -> FactsComparerV2:
     return FactsComparerV2(_lexicons(options))
+
+
+def _facts_v3(options) -> FactsComparerV3:
+    return FactsComparerV3(_lexicons(options))

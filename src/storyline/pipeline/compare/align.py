@@ -24,7 +24,7 @@ import numpy as np
 
 from .claims import Claim
 
-__all__ = ["AlignParams", "pair_scores", "align", "lexical_overlap"]
+__all__ = ["AlignParams", "pair_scores", "align", "align_scored", "lexical_overlap"]
 
 #: the share of an event's claims an entity may be named in and still count as a slot (see ``_rare_entities``)
 RARE_ENTITY = 0.2
@@ -169,6 +169,11 @@ def _matches(block: np.ndarray, a: Sequence[int], b: Sequence[int], threshold: f
 
 def align(claims: Sequence[Claim], embed, params: AlignParams) -> list[list[int]]:
     """Facts as lists of claim indices (every claim in exactly one fact), in order of their first claim."""
+    return align_scored(claims, embed, params)[0]
+
+
+def align_scored(claims: Sequence[Claim], embed, params: AlignParams) -> tuple[list[list[int]], np.ndarray]:
+    """:func:`align` and the claims x claims scores it linked them by (v3 asks which claims of a fact are close)."""
     score = pair_scores(claims, embed, params)
     n = len(claims)
     by_article: dict[str, list[int]] = {}
@@ -198,4 +203,4 @@ def align(claims: Sequence[Claim], embed, params: AlignParams) -> list[list[int]
     facts: dict[int, list[int]] = {}
     for i in range(n):
         facts.setdefault(root(i), []).append(i)
-    return sorted(facts.values(), key=lambda f: f[0])
+    return sorted(facts.values(), key=lambda f: f[0]), score

@@ -22,6 +22,7 @@ from ..entities import LABELS
 from ..record.actors import Actor, assign_roles, find_actor_phrases
 from ..record import finders
 from ..record.counts import CountMention
+from .furniture import is_furniture, is_headline, lead_furniture
 
 __all__ = ["Claim", "Quantity", "split_claims", "content_words", "MAX_CLAIMS"]
 
@@ -51,6 +52,8 @@ _NEGATION = re.compile(
 #: v2: "be denied entry", "were denied bail": a passive "denied" is a refusal of something, not a denial of a statement
 _PASSIVE_DENIED = re.compile(r"\b(?:be|been|being|is|are|was|were|get|got)\s+denied\b", re.IGNORECASE)
 #: v2: a number glued to a name by a hyphen ("COVID-19", "F-16") or one side of a tally or range ("67-32") is no quantity
+#: v3: "denied a Nichols offer", "denies them access": denying someone a thing is a refusal, not a denial of a statement
+REFUSAL = re.compile(r"\b(?:denied|denies|deny|denying)\s+(?:a|an|him|her|them|us|me|his|their|its)\b", re.IGNORECASE)
 _NAMED_OR_TALLY = re.compile(r"(?:[A-Za-z]-|\d[-–])$")
 _TALLY_AFTER = re.compile(r"[-–]\d")
 #: v2: "60m", "5bn", "10k": a multiplier written as a letter or two right after the number
@@ -183,7 +186,8 @@ def _slots(claim: Claim, mentions: Sequence[Mention], anchor: dt.date | None, ru
         claim.counts = tuple(CountMention(c.kind, c.value, c.start + s, c.end + s, c.text, c.exact, c.low, c.high, c.total,
                                           c.negation, c.scope) for c in finders.counts(sentence))
     claim.quantities = _quantities(text, s, e, [(c.start, c.end) for c in claim.counts], rules)
-    claim.negated = bool(_NEGATION.search(_PASSIVE_DENIED.sub(" ", sentence) if rules >= 2 else sentence))
+    plain = _PASSIVE_DENIED.sub(" ", sentence) if rules >= 2 else sentence
+    claim.negated = bool(_NEGATION.search(REFUSAL.sub(" ", plain) if rules >= 3 else plain))
     claim.words = content_words(sentence)
     claim.entities = frozenset(m.key for m in mentions if m.label in LABELS and m.key and s <= m.start and m.end <= e)
     if not _MAY_DATE.search(sentence):
@@ -228,12 +232,16 @@ def _attribution(mentions: Sequence[Mention], start: int, end: int) -> tuple[str
 def split_claims(article: Article, mentions: Sequence[Mention], upstream: str | None = None, rules: int = 1) -> list[Claim]:
     """The claims of one report, in text order (at most :data:`MAX_CLAIMS`); ``rules`` 2 reads slots as v2 does
     (no quantity in a name or a tally, "60m" is 60 million, no unit "last" or "still", no denial in a passive
-    "be denied")."""
+    "be denied"); ``rules`` 3 also reads no claim from page furniture (:mod:`.furniture`)."""
     source = article.source or article.id
     sentences = [seg for seg in article.segments if seg.kind == "sentence"] or []
     spans = [(seg.start, seg.end) for seg in sentences] or ([(0, len(article.text))] if article.text.strip() else [])
     out: list[Claim] = []
     for index, (s, e) in enumerate(spans):
+        if rules >= 3:  # v3: no claim from a dateline, a byline, a time stamp, a photo credit, boilerplate or the headline
+            if is_headline(article.text, s, e) or is_furniture(article.text[s:e], article.title):
+                continue
+            s += lead_furniture(article.text[s:e])
         attribution, cited = _attribution(mentions, s, e)
         for cs, ce in _clauses(article.text, s, e):
             if len(content_words(article.text[cs:ce])) < 3:

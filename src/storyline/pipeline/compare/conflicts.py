@@ -29,7 +29,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
-from .claims import Claim, content_words
+from .claims import REFUSAL as _REFUSAL, Claim, content_words
 
 __all__ = ["Conflict", "find_conflict"]
 
@@ -40,6 +40,16 @@ VALUE_OVERLAP = 0.3
 _NEGATION_CUE = re.compile(r"\b(?:not|never|no longer|n[o’']t|denied|denies|deny)\b|n[’']t\b", re.IGNORECASE)
 _DIGITS = re.compile(r"\d[\d,]*")
 _PASSIVE_DENIED = re.compile(r"\b(?:be|been|being|is|are|was|were|get|got)\s+denied\b", re.IGNORECASE)
+#: v3: a negation's scope ends at the end of its clause, and at most this many words after the cue
+_SCOPE_WORDS = 12
+#: v3: words either side of a date that say what it dates
+_DATE_CONTEXT = 3
+_CLAUSE_END = re.compile(r"[,;:.!?()\u2014\u2013]|\s(?:and|but|or|while|whereas|because|although|though|as|so|yet|"
+                         r"when|where|which|who|whose|after|before|since|until|unless|if)\s", re.IGNORECASE)
+#: v3: the negative words of a claim that is not itself "negated" ("had no motive", "nobody was", "without a", "an end to")
+_PLAIN_NEGATIVE = re.compile(r"\b(?:not|never|no|none|nothing|nobody|neither|nor|without|no longer|n[o’']t|yet to|"
+                             r"(?:an?|the)\s+(?:planned\s+)?end\s+(?:to|of)|ending|halted?|stop(?:ped|s)?|lack\s+of|absence\s+of|"
+                             r"refused\s+to|failed\s+to)\b|n[’']t\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -119,6 +129,37 @@ def _dates(claims: Sequence[Claim]) -> Conflict | None:
     return None
 
 
+def _date_context(claim: Claim, start: int, end: int) -> frozenset[str]:
+    """The content words within :data:`_DATE_CONTEXT` words either side of a date phrase of the claim."""
+    text = claim.article.text
+    before = text[claim.start:start].split()[-_DATE_CONTEXT:]
+    after = text[end:claim.end].split()[:_DATE_CONTEXT]
+    return content_words(" ".join(before + after))
+
+
+def _dates_v3(claims: Sequence[Claim]) -> Conflict | None:
+    """v3 of :func:`_dates`: a claim naming several days ("on Thursday night moved to set the vote for Saturday")
+    is compared day by day: one of its days contradicts another claim's day when the words either side of the two
+    dates share a word ("the week ended May 26" and "the week ended May 29") and neither claim also names the
+    other's day."""
+    found = _dates(claims)
+    if found is not None:
+        return found
+    days = [{d[0] for d in c.dates} for c in claims]
+    for i, a in enumerate(claims):
+        for j in range(i + 1, len(claims)):
+            b = claims[j]
+            if a.source == b.source or not a.dates or not b.dates or (len(days[i]) == 1 and len(days[j]) == 1):
+                continue
+            for da, sa, ea in a.dates:
+                for db, sb, eb in b.dates:
+                    if da == db or da in days[j] or db in days[i]:
+                        continue
+                    if _date_context(a, sa, ea) & _date_context(b, sb, eb) and _related(claims, {da: [i], db: [j]}):
+                        return Conflict("date", {da: [i], db: [j]}, f"different dates: {da} vs {db}")
+    return None
+
+
 def _actors(claims: Sequence[Claim]) -> Conflict | None:
     values: dict[tuple[str, str], list[int]] = {}
     names: dict[tuple[str, str], str] = {}
@@ -190,6 +231,39 @@ def _negation_v2(claims: Sequence[Claim]) -> Conflict | None:
     return _negation(claims, _negates_asserted)
 
 
+def _scopes(text: str, cue: re.Pattern) -> list[tuple[int, int, int]]:
+    """(cue start, scope start, scope end) of each negation in ``text``: the scope runs from the cue to the end of its
+    clause (the next punctuation mark), at most :data:`_SCOPE_WORDS` words."""
+    out = []
+    for m in cue.finditer(text):
+        stop = _CLAUSE_END.search(text, m.end())
+        end = stop.start() if stop else len(text)
+        words = list(re.finditer(r"\S+", text[m.end():end]))[:_SCOPE_WORDS]
+        out.append((m.start(), m.end(), m.end() + (words[-1].end() if words else 0)))
+    return out
+
+
+def _negates_asserted_v3(negated: Claim, plain: Claim) -> bool:
+    """v3 of :func:`_negates_asserted`: a denial governs the rest of its clause ("is not expected to announce that
+    everyone in K-12 schools should wear a mask" denies what "students should wear masks in K-12 schools" asserts),
+    not only the next four words; and what it governs must be asserted by the other claim, not denied there too
+    ("would not discuss a possible motive" and "had no motive" agree)."""
+    text = _REFUSAL.sub(lambda m: " " * len(m.group(0)), _PASSIVE_DENIED.sub(lambda m: " " * len(m.group(0)), negated.text))
+    denied_there = set()
+    for cue, _, e in _scopes(plain.text, _PLAIN_NEGATIVE):  # the negative words ("an end to") and what they govern
+        denied_there |= content_words(plain.text[cue:e])
+    for cue, s, e in _scopes(text, _NEGATION_CUE):
+        after = content_words(text[s:e])
+        rest = content_words(text[:cue] + " " + text[e:])
+        if (after & plain.words) - rest - denied_there:
+            return True
+    return False
+
+
+def _negation_v3(claims: Sequence[Claim]) -> Conflict | None:
+    return _negation(claims, _negates_asserted_v3)
+
+
 def _different_sources(claims: Sequence[Claim], values: dict) -> bool:
     """Do at least two of the values come from different sources (one outlet contradicting itself is not a conflict)?"""
     sources = [{claims[i].source for i in ids} for ids in values.values()]
@@ -199,14 +273,43 @@ def _different_sources(claims: Sequence[Claim], values: dict) -> bool:
 CHECKS: tuple[Callable[[Sequence[Claim]], Conflict | None], ...] = (_counts, _quantities, _dates, _actors, _negation)
 #: the checks of comparer.facts.v2: dates of the same act, denials of what the other claim asserts
 CHECKS_V2: tuple[Callable[[Sequence[Claim]], Conflict | None], ...] = (_counts, _quantities, _dates, _actors, _negation_v2)
+#: the checks of comparer.facts.v3: a denial governs its clause, and is no conflict with a claim that denies it too
+CHECKS_V3: tuple[Callable[[Sequence[Claim]], Conflict | None], ...] = (_counts, _quantities, _dates_v3, _actors, _negation_v3)
 
 
-def find_conflict(claims: Sequence[Claim], rules: int = 1) -> Conflict | None:
-    """The first incompatibility among the claims of one fact (counts, numbers, dates, actors, negation), if any."""
+def find_conflict(claims: Sequence[Claim], rules: int = 1, near: Callable[[int, int], bool] | None = None) -> Conflict | None:
+    """The first incompatibility among the claims of one fact (counts, numbers, dates, actors, negation), if any.
+
+    ``near(i, j)`` (v3) says whether two claims of the fact are close enough to have been linked on their own: a
+    fact of many reports is a chain of links, and two claims at its ends may say different things, so a conflict
+    must hold between two claims that are near (else it is looked for within each near pair)."""
     if len({c.source for c in claims}) < 2:
         return None
-    for check in CHECKS_V2 if rules >= 2 else CHECKS:
+    if rules >= 3 and near is not None:
+        return _near_conflict(claims, near)
+    for check in CHECKS_V3 if rules >= 3 else CHECKS_V2 if rules >= 2 else CHECKS:
         found = check(claims)
         if found is not None:
             return found
     return None
+
+
+def _near_conflict(claims: Sequence[Claim], near: Callable[[int, int], bool]) -> Conflict | None:
+    pairs = [(i, j) for i in range(len(claims)) for j in range(i + 1, len(claims))
+             if claims[i].source != claims[j].source and near(i, j)]
+    for check in CHECKS_V3:
+        found = check(claims)
+        if found is not None and _holds_near(found, claims, pairs):
+            return found
+        for i, j in pairs:
+            found = check([claims[i], claims[j]])
+            if found is not None:
+                back = (i, j)
+                return Conflict(found.kind, {v: [back[k] for k in ids] for v, ids in found.values.items()}, found.note)
+    return None
+
+
+def _holds_near(conflict: Conflict, claims: Sequence[Claim], pairs: Sequence[tuple[int, int]]) -> bool:
+    """Do two near claims of different sources give two different values of the conflict?"""
+    value_of = {i: v for v, ids in conflict.values.items() for i in ids}
+    return any(i in value_of and j in value_of and value_of[i] != value_of[j] for i, j in pairs)
