@@ -9,7 +9,8 @@ the analyses. ``score`` ingests the corpus into a fresh store with those analyse
 (:meth:`~storyline.engine.Storyline.ingest_prepared`: deduplication, clustering, linking as in any ingest;
 records off) and prints the event- and story-level scores, as ``eval cluster --level event|story`` would
 (same pipeline, same order; only the models do not run again). Rows without text are left out and
-reported (:func:`storyline.evaluate.clustering.usable_rows`). The cache is written outside the repository.
+reported (``eval cluster`` rejects such a row and scores it as a story of its own). The cache is written
+outside the repository.
 """
 
 from __future__ import annotations
@@ -92,6 +93,8 @@ def score(corpus: Path, cache: Path, settings: list[str]) -> dict:
         options = options.replace(**{key: type(options[key])(value) if not isinstance(options[key], bool)
                                      else value.lower() in ("1", "true", "yes")})
     with tempfile.TemporaryDirectory() as tmp, Storyline(Path(tmp) / "r.db", options) as engine:
+        missing = [a for a in articles if a.fingerprint not in analyses]  # articles the cache was not made with
+        analyses.update({a.fingerprint: x for a, x in zip(missing, engine.analyse(missing))})
         started = time.process_time()
         summary = engine.ingest_prepared(articles, _Cached(analyses, engine.components.fresh("dedup")))
         cpu = time.process_time() - started
