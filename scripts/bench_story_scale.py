@@ -1,7 +1,7 @@
 #!/usr/bin/env python
 """Story-scale benchmark: the cost of linking one new event to a story of 10 events and to one of 1,000.
 
-    python scripts/bench_story_scale.py [--sizes 10 1000] [--events 200] [--dim 512]
+    python scripts/bench_story_scale.py [--sizes 10 1000] [--events 200] [--dim 512] [--linker linker.stories.v1]
 
 Builds, in one run, one store per story size: a story of N synthetic events
 (random unit vectors, 40 entity and 200 term keys each, a day apart) saved
@@ -11,7 +11,10 @@ story: ``linker.link`` against that story, then ``save_state`` for the new
 event and its story. Each new event is taken out again after it is timed, so
 the story keeps its size. Prints the median and mean microseconds per
 event for each size and their ratio (the sizes are timed in turn, one event
-each, so that the load of a shared machine falls on both alike).
+each, so that the load of a shared machine falls on both alike). ``--linker`` names the registered linker
+(its threshold set to 0 so that the new event always joins; a linker that asks for the index's neighbour
+events, as linker.continuation.v3 does, is handed the story's first event and its middle one, as the index
+would find them near the new event).
 """
 
 from __future__ import annotations
@@ -30,7 +33,9 @@ import numpy as np
 from storyline.engine.state import ClusterState, save_state
 from storyline.model import Article
 from storyline.pipeline.cluster.features import EventState, Vocabulary
-from storyline.pipeline.link import StoryLinker, StoryState
+from storyline import registry
+from storyline.pipeline.link import StoryState
+from storyline.settings import load_options
 from storyline.store.sqlite import SQLiteStore
 
 DAY = dt.date(2024, 1, 1)
@@ -55,12 +60,13 @@ def _vocabularies(rng: np.random.Generator) -> tuple[Vocabulary, Vocabulary]:
 class Scene:
     """A store holding one story of ``size`` events, and the linker that remembers it."""
 
-    def __init__(self, size: int, n_events: int, dim: int, folder: Path) -> None:
+    def __init__(self, size: int, n_events: int, dim: int, folder: Path, linker: str = "linker.stories.v1") -> None:
         self.rng = np.random.default_rng(size)
         self.size, self.dim = size, dim
         self.entity_vocab, self.term_vocab = _vocabularies(self.rng)
         self.store = SQLiteStore(folder / f"story-{size}.db")
-        self.linker = StoryLinker(threshold=0.0, window_days=100_000)
+        self.linker = registry.create(linker, load_options().replace(story_window_days=100_000))
+        self.linker.threshold = 0.0
         clusterer = SimpleNamespace(entity_vocab=self.entity_vocab, next_number=size + n_events + 2)
         self.state = ClusterState(clusterer, self.linker, None, None)
         events = [_event(self.rng, i + 1, DAY + dt.timedelta(days=i), dim) for i in range(size)]
@@ -79,7 +85,12 @@ class Scene:
         with self.store.transaction():
             self.store.add_article(Article(new.members[0], "text", "outlet", title="new", published=new.first_date))
             started = time.perf_counter()
-            decision = self.linker.link(new, ["S1"], self.entity_vocab, self.term_vocab)
+            story = self.linker.stories["S1"]
+            if getattr(self.linker, "uses_neighbours", False):
+                near = [story.events[0], story.events[len(story.events) // 2]]
+                decision = self.linker.link(new, ["S1"], self.entity_vocab, self.term_vocab, near=near)
+            else:
+                decision = self.linker.link(new, ["S1"], self.entity_vocab, self.term_vocab)
             save_state(self.store, self.state, "bench", [new], [])
             seconds = time.perf_counter() - started
         assert decision.target_id == "S1", decision
@@ -96,10 +107,11 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[10, 1000])
     parser.add_argument("--events", type=int, default=200)
     parser.add_argument("--dim", type=int, default=512)
+    parser.add_argument("--linker", default="linker.stories.v1", help="registered name of the linker")
     args = parser.parse_args()
     results: dict[int, list[float]] = {size: [] for size in args.sizes}
     with tempfile.TemporaryDirectory() as tmp:
-        scenes = [Scene(size, args.events, args.dim, Path(tmp)) for size in args.sizes]
+        scenes = [Scene(size, args.events, args.dim, Path(tmp), args.linker) for size in args.sizes]
         for _ in range(args.events):  # interleaved, so that a busy machine slows every size alike
             for scene in scenes:
                 results[scene.size].append(scene.step())

@@ -68,6 +68,9 @@ REGISTRATIONS: tuple[Registration, ...] = (
     Registration("linker.stories.v1", f"{_P}.link:_linker", help="events to stories by a looser rule over a longer window"),
     Registration("linker.continuation.v2", f"{_P}.link_v2:_continuation", ("linker-continuation-v2.json",),
                  help="events to the story they continue: closest-event cosine, entities, terms, gap; fitted logistic"),
+    Registration("linker.continuation.v3", f"{_P}.link_v3:_neighbours", ("linker-continuation-v3.json",),
+                 help="events to the story whose closest events they continue (entities, persons, places, terms, "
+                      "cosine, days); no size term; fitted logistic"),
     # record
     Registration("relays.attribution.v1", f"{_P}.relays:_attribution",
                  help="reports that cite one outlet's report are relays of it"),

@@ -32,7 +32,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("embedder", "embedder.use-multilingual.v1", "Registered name of the document embedder."),
     Setting("entities", "entities.spacy-en.v1", "Registered name of the named-entity extractor."),
     Setting("clusterer", "clusterer.online.v3", "Registered name of the article-to-event clusterer."),
-    Setting("linker", "linker.stories.v1", "Registered name of the event-to-story linker."),
+    Setting("linker", "linker.continuation.v3", "Registered name of the event-to-story linker."),
     Setting("geoparser", "geoparser.geonames.v5", "Registered name of the toponym recogniser and resolver."),
     Setting("gazetteer", "", "SQLite file of an imported GeoNames dump (`storyline gazetteer import`), consulted in "
             "addition to the built-in gazetteer; empty: $XDG_DATA_HOME/storyline/gazetteer.sqlite "
@@ -59,7 +59,7 @@ SETTINGS: tuple[Setting, ...] = (
             "0 turns it off.", 0),
     Setting("story_window_days", 45, "Events link only to stories active within this many days.", 0),
     Setting("story_threshold", 0.5, "Minimum score for an event to join an existing story (linker.stories.v1; "
-            "linker.continuation.v2 uses its fitted threshold).", 0, 1),
+            "linker.continuation.v2 and v3 use their fitted thresholds).", 0, 1),
     Setting("near_duplicate_jaccard", 0.8, "Estimated word 4-gram Jaccard at or above which an article is a near-duplicate.", 0, 1),
     Setting("embed_chars", 1500, "Characters of the body (after the title) used for the document embedding.", 1),
     Setting("ner_piece_chars", 10_000, "The entity extractor reads a document in pieces of at most this many characters "

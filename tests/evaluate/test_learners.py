@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from storyline.evaluate.learners import fit_logistic, train_mlp
 
@@ -26,6 +27,16 @@ def test_logistic_regression_recovers_a_linear_rule():
     model = fit_logistic(x, y, ["a", "b"], l2=0.1)
     assert model.weights["a"] > 0 > model.weights["b"]
     assert accuracy(model, x, y) > 0.97
+
+
+def test_a_row_of_weight_two_counts_as_the_row_twice():
+    rng = np.random.default_rng(2)
+    x = rng.normal(size=(60, 2))
+    y = (x[:, 0] + rng.normal(scale=1.0, size=60) > 0).astype(float)
+    twice = fit_logistic(np.vstack([x, x[:20]]), np.concatenate([y, y[:20]]), ["a", "b"])
+    weighted = fit_logistic(x, y, ["a", "b"], sample_weight=np.r_[np.full(20, 2.0), np.ones(40)])
+    assert weighted.weights["a"] == pytest.approx(twice.weights["a"]) and weighted.bias == pytest.approx(twice.bias)
+    assert weighted.weights["a"] != pytest.approx(fit_logistic(x, y, ["a", "b"]).weights["a"])
 
 
 def test_the_hidden_layer_learns_an_interaction_a_linear_model_cannot():

@@ -352,16 +352,31 @@ def fit_summary(obj: Context, corpus: str, output: str | None, overwrite: bool) 
 
 @fit_group.command(name="linker")
 @_CORPORA
+@click.option("--version", "version", type=click.Choice(["v2", "v3"]), default="v3", show_default=True,
+              help="Which linker to fit: linker.continuation.v3 (the default linker) or v2.")
+@click.option("--whole", multiple=True, type=click.Path(exists=True, dir_okay=False),
+              help="v3: a corpus fitted on all its rows (its held-out part is other corpora, e.g. other Timeline17 "
+                   "topics); CORPORA are fitted on their earlier half by date.")
 @_OUTPUT
 @_OVERWRITE
 @click.pass_obj
-def fit_linker_command(obj: Context, corpora: tuple[str, ...], output: str | None, overwrite: bool) -> None:
-    """Fit linker.continuation.v2 on the earlier half (by date) of CORPORA (corpus JSONL with gold stories)."""
-    from ..evaluate.fit_link import fit_linker
-    from ..pipeline.link_v2 import PARAMS_FILE
-
+def fit_linker_command(obj: Context, corpora: tuple[str, ...], version: str, whole: tuple[str, ...],
+                       output: str | None, overwrite: bool) -> None:
+    """Fit the story linker on the earlier half (by date) of CORPORA (corpus JSONL with gold stories)."""
+    options = load_options(obj.config, obj.overrides)
     try:
-        document = fit_linker(corpora, load_options(obj.config, obj.overrides), log=_fit_log)
+        if version == "v2":
+            from ..evaluate.fit_link import fit_linker
+            from ..pipeline.link_v2 import PARAMS_FILE
+
+            if whole:
+                raise ValueError("--whole is for --version v3")
+            document = fit_linker(corpora, options, log=_fit_log)
+        else:
+            from ..evaluate.fit_link_v3 import fit_linker_v3
+            from ..pipeline.link_v3 import PARAMS_FILE_V3 as PARAMS_FILE
+
+            document = fit_linker_v3(corpora, whole, options, log=_fit_log)
     except ValueError as e:
         raise click.UsageError(str(e)) from e
     target = _write_fitted(document, output, PARAMS_FILE, overwrite=overwrite)

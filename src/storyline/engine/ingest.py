@@ -295,7 +295,12 @@ class Ingester:
                 if hasattr(linker, "refresh"):  # running totals of the stories whose events changed
                     linker.refresh(touched.values())
                 for event in new_events:
-                    decision = linker.link(event, self._story_candidates(event), clusterer.entity_vocab, clusterer.term_vocab)
+                    near = self._story_neighbours(event)
+                    candidates = [e.story_id for e in near]
+                    if getattr(linker, "uses_neighbours", False):  # compares the story events the index found
+                        decision = linker.link(event, candidates, clusterer.entity_vocab, clusterer.term_vocab, near=near)
+                    else:
+                        decision = linker.link(event, candidates, clusterer.entity_vocab, clusterer.term_vocab)
                     if decision.action == "new":
                         self._created["story"].add(decision.target_id)
                     decisions.append((decision, "story"))
@@ -331,7 +336,8 @@ class Ingester:
             raise OverBudget(overruns)
         return {a.id: self._analysed.pop(a.id) for a in originals}
 
-    def _story_candidates(self, event: EventState) -> list[str]:
+    def _story_neighbours(self, event: EventState) -> list[EventState]:
+        """The events, already in a story, of the stored articles nearest to ``event`` within the story window."""
         first = event.first_date
         window = day_range(first, self.options.story_window_days) if first else None
         clusterer = self.state.clusterer
@@ -339,7 +345,7 @@ class Ingester:
         for key, _cosine in self.state.index.search(event.centroid.astype(np.float32), self.options.event_candidates, window):
             other = clusterer.events.get(clusterer.event_of.get(key, ""))
             if other is not None and other.story_id and other is not event:
-                out.append(other.story_id)
+                out.append(other)
         return out
 
     def _refine(self, touched: dict[str, EventState], new_events: list[EventState], decisions: list) -> None:

@@ -16,16 +16,19 @@ from ..pipeline.cluster.scoring import MLP, Logistic
 __all__ = ["logistic_regression", "fit_logistic", "train_mlp"]
 
 
-def logistic_regression(x: np.ndarray, y: np.ndarray, l2: float = 1.0, iterations: int = 50) -> tuple[np.ndarray, float]:
-    """L2-regularised logistic regression by Newton's method; (weights, bias)."""
+def logistic_regression(x: np.ndarray, y: np.ndarray, l2: float = 1.0, iterations: int = 50,
+                        sample_weight: np.ndarray | None = None) -> tuple[np.ndarray, float]:
+    """L2-regularised logistic regression by Newton's method; (weights, bias). ``sample_weight``: each row's
+    weight in the log loss (default 1)."""
     design = np.hstack([x, np.ones((len(x), 1))])
     beta = np.zeros(design.shape[1])
     penalty = np.eye(design.shape[1]) * l2
     penalty[-1, -1] = 0.0  # the bias is not shrunk
+    w = np.ones(len(x)) if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
     for _ in range(iterations):
         p = 1.0 / (1.0 + np.exp(-np.clip(design @ beta, -50, 50)))
-        gradient = design.T @ (p - y) + penalty @ beta
-        hessian = (design * (p * (1 - p))[:, None]).T @ design + penalty
+        gradient = design.T @ (w * (p - y)) + penalty @ beta
+        hessian = (design * (w * p * (1 - p))[:, None]).T @ design + penalty
         step = np.linalg.solve(hessian, gradient)
         beta -= step
         if np.max(np.abs(step)) < 1e-8:
@@ -33,8 +36,9 @@ def logistic_regression(x: np.ndarray, y: np.ndarray, l2: float = 1.0, iteration
     return beta[:-1], float(beta[-1])
 
 
-def fit_logistic(x: np.ndarray, y: np.ndarray, names: Sequence[str], l2: float = 1.0) -> Logistic:
-    weights, bias = logistic_regression(x, y, l2)
+def fit_logistic(x: np.ndarray, y: np.ndarray, names: Sequence[str], l2: float = 1.0,
+                 sample_weight: np.ndarray | None = None) -> Logistic:
+    weights, bias = logistic_regression(x, y, l2, sample_weight=sample_weight)
     return Logistic(dict(zip(names, map(float, weights))), bias)
 
 

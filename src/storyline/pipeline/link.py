@@ -24,7 +24,7 @@ import numpy as np
 from ..model import Decision
 from .cluster.features import EventState, Vocabulary, weighted_overlap
 
-__all__ = ["StoryState", "StoryLinker", "story_overlap"]
+__all__ = ["LinkerBase", "StoryState", "StoryLinker", "open_story", "story_overlap"]
 
 #: fixed-point scale of a story's running vector sum
 _SCALE = 2.0 ** 32
@@ -236,14 +236,11 @@ class Linker(Protocol):
     def restore(self, stories: Iterable[StoryState], next_number: int) -> None: ...
 
 
-class StoryLinker:
-    """``linker.stories.v1``: a hand-set logistic score of centroid, entity and term similarity and the time gap."""
+class LinkerBase:
+    """What the linkers that keep their stories' running totals share: the story memory, its restore, the
+    refresh of the totals after a batch changed some events, and the gap from an event to a story's dates."""
 
-    name = "linker.stories.v1"
-
-    #: weights of the story score (a logistic function of the similarities)
-    weights = {"cosine": 7.0, "entities": 3.0, "terms": 2.0, "gap": -1.0}
-    bias = -6.0
+    name = ""
 
     def __init__(self, threshold: float = 0.5, window_days: int = 45) -> None:
         self.threshold = threshold
@@ -272,6 +269,16 @@ class StoryLinker:
         if event.last_date < first:
             return float((first - event.last_date).days)
         return 0.0
+
+
+class StoryLinker(LinkerBase):
+    """``linker.stories.v1``: a hand-set logistic score of centroid, entity and term similarity and the time gap."""
+
+    name = "linker.stories.v1"
+
+    #: weights of the story score (a logistic function of the similarities)
+    weights = {"cosine": 7.0, "entities": 3.0, "terms": 2.0, "gap": -1.0}
+    bias = -6.0
 
     def link(self, event: EventState, candidates: Iterable[str], entity_vocab: Vocabulary, term_vocab: Vocabulary) -> Decision:
         """Attach ``event`` to the best of the ``candidates`` story ids, or start a story."""
