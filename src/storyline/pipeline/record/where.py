@@ -77,7 +77,7 @@ def place_candidates(article: Article, places: Sequence[Place], coding: Any, str
             continue  # "Russia conducted an airstrike": who acted, not where
         if strict and _BORDER.search(article.text[max(0, p.start - 30):p.start]):
             continue  # "near the border with Jordan": a landmark, not the place of the event
-        if revision >= 4 and strict and p.start >= spans[0][1] and not placed and p.precision != GeoPrecision.COUNTRY:
+        if revision >= 4 and p.start >= spans[0][1] and not placed:
             continue  # a name in passing after the main sentence ("Sen. Portman of Ohio"), not where its event happened
         from_country = p.precision == GeoPrecision.COUNTRY and _ORIGIN_BEFORE.search(article.text, max(0, p.start - 12), p.start)
         origin = revision >= 4 and bool(from_country or _ACTOR_AFTER.match(article.text, p.end))
