@@ -112,3 +112,13 @@ def test_an_actors_origin_is_not_where_it_acted():
     places = {a.id: [_place(a, "Nigeria", "Nigeria", "NG", G.COUNTRY), _place(a, "Dosso", "Dosso", "NE", G.REGION)]}
     rec = build_record("E1", [a], {}, places, typer=ProtestTyper(), kinds=FixedKind("conflict"), revision=4)
     assert rec.get("place") == "Dosso"
+
+
+def test_a_release_that_names_no_event_leaves_no_type_to_the_classifier_alone():
+    text = "Almost half of Americans disapprove of how the mayor handles crime, according to a poll released on Monday."
+    a = article(text, "Poll on crime")
+    crime = FixedKind("crime")
+    crime.classes = FixedKind.classes + ["crime"]
+    assert plover(build_record("E1", [a], typer=ProtestTyper(), kinds=crime, revision=3)) == "RETREAT"
+    record = build_record("E1", [a], typer=ProtestTyper(), kinds=crime, revision=4)
+    assert plover(record) is None and record.fields["event_type"].value is None

@@ -131,5 +131,9 @@ def _combined_again(et: EventTypeCoding, probabilities: Any, triggers: Sequence[
         confidence = float(max(probabilities))
     else:
         confidence = 0.0
+    if not triggers:
+        # the text's only event words name no event: the classifier's ACLED guess stays, but no word gives a PLOVER
+        # type ("a poll released on Monday" is no protest because the classifier leans that way)
+        return EventTypeCoding(None, et.acled_event_type, et.acled_sub_event_type, confidence, None, "classifier")
     return combine(et.acled_sub_event_type, confidence, list(triggers))
 
