@@ -122,3 +122,21 @@ def test_a_release_that_names_no_event_leaves_no_type_to_the_classifier_alone():
     assert plover(build_record("E1", [a], typer=ProtestTyper(), kinds=crime, revision=3)) == "RETREAT"
     record = build_record("E1", [a], typer=ProtestTyper(), kinds=crime, revision=4)
     assert plover(record) is None and record.fields["event_type"].value is None
+
+
+def test_a_crime_report_whose_words_name_no_event_gets_no_protest_from_the_classifier_alone():
+    from storyline.pipeline.record.eventtype import EventTypeCoding
+
+    class Untriggered:
+        """The fitted classifier's reading of a poll on crime: "Peaceful protest", sure enough to name PLOVER PROTEST."""
+
+        name = "eventtype.test-untriggered.v1"
+
+        def classify(self, texts):
+            return [EventTypeCoding("PROTEST", "Protests", "Peaceful protest", 0.74, None, "classifier") for _ in texts]
+
+    a = article("Almost half of Americans are unhappy with how the mayor handles crime, according to a new poll.", "Poll")
+    crime = FixedKind("crime")
+    crime.classes = FixedKind.classes + ["crime"]
+    assert plover(build_record("E1", [a], typer=Untriggered(), kinds=crime, revision=3)) == "PROTEST"  # the error
+    assert build_record("E1", [a], typer=Untriggered(), kinds=crime, revision=4).fields["event_type"].value is None

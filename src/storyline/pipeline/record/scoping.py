@@ -62,10 +62,12 @@ def kind_field(kind: KindCoding, kept: Sequence[Article], n_groups: int) -> Reco
 def within_scope(coding: Any, scope: CodingScope) -> EventTypeCoding | None:
     """The article's event type reduced to what the event's kind allows (the first allowed trigger for PLOVER)."""
     et = coding.event_type
-    if et is not None and scope.acled and scope.consistent and not _consistent(et, scope.worded) \
+    has_word = not (scope.revision >= 4 and et is not None and et.trigger is None)
+    if et is not None and scope.acled and scope.consistent and not _consistent(et, scope.worded, has_word) \
             and not (scope.any_word and _any_word_agrees(coding, et, scope.revision)):
         # "Israel and Hamas agree to a cease-fire": an agreement is no demonstration, whatever the classifier's ACLED guess
-        return EventTypeCoding(et.plover, None, None, et.confidence, et.trigger, et.method)
+        # (revision 4) and a PLOVER type the classifier alone named goes with its ACLED guess
+        return EventTypeCoding(et.plover if has_word else None, None, None, et.confidence, et.trigger, et.method)
     if et is None or (scope.acled and scope.plover):
         return et
     if not scope.plover:
@@ -95,13 +97,14 @@ def _any_word_agrees(coding: Any, et: EventTypeCoding, revision: int = 3) -> boo
     return any(t.plover in family for t in event_triggers(coding.article.text[span[0]:span[1]], revision))
 
 
-def _consistent(et: EventTypeCoding, worded: bool = False) -> bool:
+def _consistent(et: EventTypeCoding, worded: bool = False, has_word: bool = True) -> bool:
     """Does the ACLED violence or protest type agree with the PLOVER type the report's own words give?
 
-    ``worded``: a PLOVER type must be given (no type at all does not agree).
+    ``worded``: a PLOVER type must be given (no type at all does not agree); ``has_word`` (revision 4): the report
+    has an event word at all (the classifier alone, "according to a new poll" read as a protest, is no word).
     """
     family = _ACLED_FAMILY.get(et.acled_event_type or "")
-    return family is None or (et.plover in family and not (worded and et.plover is None))
+    return family is None or (et.plover in family and not (worded and (et.plover is None or not has_word)))
 
 
 def without_demonstrators(sentence: Any, revision: int = 3) -> Any:
