@@ -56,6 +56,9 @@ REGISTRATIONS: tuple[Registration, ...] = (
                  help="v3 with entity labels limiting candidates, person-name parts and tags dropped, weak names needing evidence"),
     Registration("geoparser.geonames.v5", f"{_P}.geo.strict:_geonames_v5", ("geoparser-spans-v1.json", "geoparser-ranker-v1.json"),
                  help="v4 where an organisation or facility is not a small town the text does not place (White House, Tennessee)"),
+    Registration("geoparser.geonames.v6", f"{_P}.geo.origins:_geonames_v6", ("geoparser-spans-v1.json", "geoparser-ranker-v1.json"),
+                 help="v5 where an actor's origin ('Russian forces') is no evidence of place, enclosing names place unknown "
+                      "ones, 'X University' is not the town X, a US county is in the state the article names"),
     # cluster and link
     Registration("clusterer.online.v1", f"{_P}.cluster.online:OnlineClustererV1.from_options", ("clusterer-online-v1.json",),
                  help="online logistic join model"),
@@ -90,6 +93,8 @@ REGISTRATIONS: tuple[Registration, ...] = (
                  help="v1 with the event kind first: PLOVER and ACLED types only for conflict, crime and politics"),
     Registration("recorder.agreement.v3", f"{_P}.recorder:_agreement_v3",
                  help="v2 where an uncertain kind gives no event type, and people in general news are not civilians"),
+    Registration("recorder.agreement.v4", f"{_P}.recorder:_agreement_v4",
+                 help="v3 reading words with their object: no RETREAT for a released report, no bare 'force' or 'people' actor"),
     # summaries and timelines
     Registration("summariser.cited.v1", f"{_P}.summarise:_cited", ("summariser-cited-v1.json",),
                  help="extractive event summaries: agreed sentences first, every sentence cited"),

@@ -19,7 +19,7 @@ from .record.eventtype import EventTyper
 from .record.kind import KindTyper
 from .record.tally import Tally
 
-__all__ = ["Recorder", "AgreementRecorder", "KindAgreementRecorder", "GeneralNewsRecorder"]
+__all__ = ["Recorder", "AgreementRecorder", "KindAgreementRecorder", "GeneralNewsRecorder", "ReadingRecorder"]
 
 
 class Recorder(Protocol):
@@ -74,6 +74,14 @@ class GeneralNewsRecorder(KindAgreementRecorder):
     revision = 3
 
 
+class ReadingRecorder(GeneralNewsRecorder):
+    """v3 reading words with what they govern (:mod:`.record.reading`): "released a report" and "thanks to" are no
+    events, "the task force" and (outside conflict) "people" no actors; a passing place is not the event's."""
+
+    name = "recorder.agreement.v4"
+    revision = 4
+
+
 def _agreement(options) -> AgreementRecorder:
     return AgreementRecorder()
 
@@ -84,3 +92,7 @@ def _agreement_v2(options) -> KindAgreementRecorder:
 
 def _agreement_v3(options) -> GeneralNewsRecorder:
     return GeneralNewsRecorder()
+
+
+def _agreement_v4(options) -> ReadingRecorder:
+    return ReadingRecorder()

@@ -460,11 +460,15 @@ class GazetteerGeoparser:
         for t in toponyms:
             self._choose(t, None)
         for _ in range(2):
-            context = Context.build(toponyms, demonyms, text)
+            context = self._context(toponyms, demonyms, text)
             for t in toponyms:
                 self._choose(t, context.without(t))
-        context = Context.build(toponyms, demonyms, text)
+        context = self._context(toponyms, demonyms, text)
         return toponyms, context
+
+    def _context(self, toponyms: list[Toponym], demonyms: list[tuple[int, str]], text: str) -> "Context":
+        """What the article's toponyms and demonyms say about where it is (a version may leave some out)."""
+        return Context.build(toponyms, demonyms, text)
 
     def _qualifier(self, text: str, end: int) -> list[Entry]:
         """Entries named right after ", " (a state or country qualifying a city)."""

@@ -133,7 +133,7 @@ class EvidenceGeoparser(GazetteerGeoparser):
                                                          and (_encloses_another(text, t, toponyms) or _has_evidence(t, toponyms, nationalities)))]
         if len(kept) == len(toponyms):
             return toponyms, context
-        return kept, Context.build(kept, demonyms, text)
+        return kept, self._context(kept, demonyms, text)
 
 
 class InstitutionGeoparser(EvidenceGeoparser):
@@ -171,7 +171,7 @@ class InstitutionGeoparser(EvidenceGeoparser):
             return toponyms, context
         demonyms = [(s, key) for s, e, label in entities if label == "NORP"
                     for key in [entities_stage.normalise(text[s:e], label)] if key]
-        return kept, Context.build(kept, demonyms, text)
+        return kept, self._context(kept, demonyms, text)
 
 
 def _small_town_of_an_institution(t: Toponym, institutions: Sequence[tuple[int, int]]) -> bool:

@@ -38,6 +38,7 @@ from .scoping import sentence_segments as _sentence_segments
 from .tally import Tally
 from .votes import FIELDS, _Ballot, _fields, _local, _pooled_type_probabilities, _Vote, _vote_actors, _vote_counts
 from .votes import _vote_date, _vote_place, _vote_type
+from .reading import reread
 
 __all__ = ["SentenceCoding", "ArticleCoding", "Coder", "code_sentence", "code_sentences", "code_article", "build_record", "FIELDS"]
 
@@ -77,13 +78,15 @@ def _entity_spans(mentions: Iterable[Mention], start: int, end: int) -> list[tup
     return [(m.start - start, m.end - start, m.label) for m in mentions if m.label in LABELS and start <= m.start and m.end <= end]
 
 
-def code_sentence(text: str, start: int, end: int, mentions: Sequence[Mention] = (), triggers: Sequence | None = None) -> SentenceCoding:
-    """Trigger, actors and counts of the sentence ``text[start:end]`` (``triggers``: its :func:`~.eventtype.find_triggers`, if known)."""
+def code_sentence(text: str, start: int, end: int, mentions: Sequence[Mention] = (), triggers: Sequence | None = None,
+                  keep: Callable[[Actor], bool] | None = None) -> SentenceCoding:
+    """Trigger, actors and counts of the sentence ``text[start:end]`` (``triggers``: its :func:`~.eventtype.find_triggers`, if known;
+    ``keep``: which of the actors found may take a role, by default all)."""
     sentence = text[start:end]
     triggers = finders.triggers(sentence) if triggers is None else triggers
     material = [t for t in triggers if t.plover in _MATERIAL]
     trigger = material[0] if material else (triggers[0] if triggers else None)
-    actors = find_actor_phrases(sentence, _entity_spans(mentions, start, end))
+    actors = [a for a in find_actor_phrases(sentence, _entity_spans(mentions, start, end)) if keep is None or keep(a)]
     a1, a2 = assign_roles(sentence, actors, trigger.start if trigger else None, trigger.end if trigger else None,
                           trigger.plover if trigger else None)
     shift = lambda a: None if a is None else dataclasses.replace(a, start=a.start + start, end=a.end + start)  # noqa: E731
@@ -211,7 +214,7 @@ def _count(tally: Tally, names: set[str], typer: EventTyper, scope: Any, revisio
         if article.published:
             tally.publication.append(article.published)
         _vote_type(vote, coding)
-        where = _vote_place(vote, coding, member.places)
+        where = _vote_place(vote, coding, member.places, revision)
         _vote_actors(vote, coding, where)
         _vote_date(vote, coding)
         _vote_counts(vote, coding, revision)
@@ -229,6 +232,8 @@ def _coded(article: Article, mentions: Sequence[Mention], places: Sequence[Place
         actor_mentions = [dataclasses.replace(m, label=label) for m in actor_mentions
                           for label in [relabelled(article.text, m.start, m.end, m.label, names)] if label]
     coding = coder(article, actor_mentions, typer)
+    if revision >= 4:  # "released a report", "thanks to", "the task force": words read with what they govern
+        coding = reread(coding, actor_mentions, typer, conflict=scope.acled)
     coding.event_type = within_scope(coding, scope)
     if not scope.acled:  # "stocks rallied": no demonstration, so nobody demonstrated
         coding.sentences = [without_demonstrators(sc, revision) for sc in coding.sentences]

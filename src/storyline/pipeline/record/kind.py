@@ -45,6 +45,8 @@ PLOVER's verbal types; ``revision=2`` keeps that for it.)
 
 from __future__ import annotations
 
+import dataclasses
+
 import json
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -187,6 +189,8 @@ class CodingScope:
     worded: bool = False
     #: ... where any event word of the report may agree, not only its first ("supporters of X protested")
     any_word: bool = False
+    #: the record builder's revision, whose trigger reading (:func:`.reading.event_triggers`) the scope's rules use
+    revision: int = 3
 
 
 def coding_scope(kind: KindCoding | None, revision: int = 3) -> CodingScope:
@@ -196,6 +200,11 @@ def coding_scope(kind: KindCoding | None, revision: int = 3) -> CodingScope:
     "host" as AGREE in any news, so a type is only given where the kind says the event is one PLOVER
     describes. ``revision=2`` (``recorder.agreement.v2``) still gave such an event PLOVER's verbal types.
     """
+    scope = _scope(kind, revision)
+    return dataclasses.replace(scope, revision=revision) if revision != scope.revision else scope
+
+
+def _scope(kind: KindCoding | None, revision: int) -> CodingScope:
     if kind is None:
         return CodingScope(True, True)
     if kind.kind in FULL_CODING:

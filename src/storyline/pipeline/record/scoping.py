@@ -15,7 +15,8 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 
 from ...model import Article, FieldValue, RecordField, Support
-from .eventtype import LEXICON_CONFIDENCE, EventTypeCoding, find_triggers
+from .eventtype import LEXICON_CONFIDENCE, EventTypeCoding
+from .reading import event_triggers
 from .kind import KINDS, CodingScope, KindCoding, KindTyper, decide, kind_text
 
 __all__ = ["LEAD_SENTENCES", "sentence_segments", "lead", "event_kind", "kind_rows", "pooled_kind", "kind_field", "within_scope",
@@ -73,16 +74,18 @@ def kind_field(kind: KindCoding, kept: Sequence[Article], n_groups: int) -> Reco
 def within_scope(coding: Any, scope: CodingScope) -> EventTypeCoding | None:
     """The article's event type reduced to what the event's kind allows (the first allowed trigger for PLOVER)."""
     et = coding.event_type
-    if et is not None and scope.acled and scope.consistent and not _consistent(et, scope.worded) \
-            and not (scope.any_word and _any_word_agrees(coding, et)):
+    has_word = not (scope.revision >= 4 and et is not None and et.trigger is None)
+    if et is not None and scope.acled and scope.consistent and not _consistent(et, scope.worded, has_word) \
+            and not (scope.any_word and _any_word_agrees(coding, et, scope.revision)):
         # "Israel and Hamas agree to a cease-fire": an agreement is no demonstration, whatever the classifier's ACLED guess
-        return EventTypeCoding(et.plover, None, None, et.confidence, et.trigger, et.method)
+        # (revision 4) and a PLOVER type the classifier alone named goes with its ACLED guess
+        return EventTypeCoding(et.plover if has_word else None, None, None, et.confidence, et.trigger, et.method)
     if et is None or (scope.acled and scope.plover):
         return et
     if not scope.plover:
         return None
     span = coding.type_text or (0, len(coding.article.text))
-    allowed = [t for t in find_triggers(coding.article.text[span[0]:span[1]]) if t.plover not in scope.excluded_plover]
+    allowed = [t for t in event_triggers(coding.article.text[span[0]:span[1]], scope.revision) if t.plover not in scope.excluded_plover]
     first = allowed[0] if allowed else None
     return EventTypeCoding(first.plover if first else None, None, None, LEXICON_CONFIDENCE if first else 0.0, first, "lexicon")
 
@@ -97,22 +100,23 @@ _ACLED_FAMILY = {
 }
 
 
-def _any_word_agrees(coding: Any, et: EventTypeCoding) -> bool:
+def _any_word_agrees(coding: Any, et: EventTypeCoding, revision: int = 3) -> bool:
     """Does any event word of the text the type was read from agree with its ACLED type ("members and supporters
     ... held a march and protest": SUPPORT first, PROTEST after)? A gathering in support of a cause is a
     demonstration too ("people gathered in Izhevsk to show support for ..."), so SUPPORT agrees with Protests here."""
     family = (_ACLED_FAMILY.get(et.acled_event_type or "", set()) - {None}) | ({"SUPPORT"} if et.acled_event_type == "Protests" else set())
     span = coding.type_text or (0, len(coding.article.text))
-    return any(t.plover in family for t in find_triggers(coding.article.text[span[0]:span[1]]))
+    return any(t.plover in family for t in event_triggers(coding.article.text[span[0]:span[1]], revision))
 
 
-def _consistent(et: EventTypeCoding, worded: bool = False) -> bool:
+def _consistent(et: EventTypeCoding, worded: bool = False, has_word: bool = True) -> bool:
     """Does the ACLED violence or protest type agree with the PLOVER type the report's own words give?
 
-    ``worded``: a PLOVER type must be given (no type at all does not agree).
+    ``worded``: a PLOVER type must be given (no type at all does not agree); ``has_word`` (revision 4): the report
+    has an event word at all (the classifier alone, "according to a new poll" read as a protest, is no word).
     """
     family = _ACLED_FAMILY.get(et.acled_event_type or "")
-    return family is None or (et.plover in family and not (worded and et.plover is None))
+    return family is None or (et.plover in family and not (worded and (et.plover is None or not has_word)))
 
 
 def without_demonstrators(sentence: Any, revision: int = 3) -> Any:

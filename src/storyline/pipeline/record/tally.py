@@ -31,7 +31,8 @@ from ...model import Article, Mention, Place
 from .actors import names_asked, person_names
 from .kind import CodingScope, KindCoding, KindTyper
 from .scoping import kind_rows, pooled_kind
-from .votes import FIELDS, _Ballot, _encloses
+from .votes import FIELDS, _Ballot
+from .where import encloses
 
 __all__ = ["Tally"]
 
@@ -140,7 +141,7 @@ class Tally:
         # a place inside another report's country or region agrees with it: the more specific name wins
         for c in place.candidates.values():
             for other in place.candidates.values():
-                if other is not c and _encloses(other.detail, c.detail):
+                if other is not c and encloses(other.detail, c.detail):
                     c.groups |= other.groups
             c.strength = c.detail["specificity"] + c.strength / 10
         return ballots

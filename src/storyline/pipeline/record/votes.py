@@ -13,7 +13,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
-import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Mapping, Sequence
@@ -25,6 +24,7 @@ from .actors import Actor, as_demonstrators, with_role_kind
 from .counts import KINDS, CountMention, total_counts
 from .eventtype import EventTyper
 from .scoping import sentence_segments as _sentence_segments
+from .where import place_candidates, place_detail
 
 if TYPE_CHECKING:
     from .build import ArticleCoding, SentenceCoding
@@ -114,81 +114,6 @@ def _field(name: str, ballot: _Ballot, n_groups: int, empty_note: str) -> Record
     return RecordField(name, as_value(best), tuple(as_value(c) for c in rest), note)
 
 
-_LOCATIVE = re.compile(r"\b(?:in|at|near|outside|around|inside|into|across|on|(?:north|south|east|west|northeast|northwest|southeast|"
-                       r"southwest|outskirts|town|city|village|district|province|region|area|suburb)\s+of)\s+(?:the\s+)?(?:\w+\s+){0,2}$",
-                       re.IGNORECASE)
-
-
-#: "Pomona high school", "Kabul University": a place name that only names a facility or an institution
-_NAMES_A_FACILITY = re.compile(r"\s+(?:high\s+school|school|university|college|hospital|airport|stadium|mosque|church|market|"
-                               r"prison|camp|bridge|road|street|highway|station|club|court|council|office|park)\b")
-#: "Abdanan city (Ilam)", "Reg district, Kandahar": the name of the place followed by an enclosing name
-_FOLLOWED_BY_ENCLOSING = re.compile(r"^(?:\s+[a-z][a-z-]+)?\s*(?:\(|,\s*)")
-
-
-_BORDER = re.compile(r"\b(?:border(?:s|ing)?\s+(?:with\s+)?|frontier\s+with\s+)(?:the\s+)?$", re.IGNORECASE)
-
-
-def _specificity(place: Place) -> float:
-    """Point 5, city 4, region 3, a named but unresolved place in a known country 2, country 1, else 0."""
-    if place.precision == GeoPrecision.UNRESOLVED:
-        return 2.0 if place.country_code else 0.0
-    return {GeoPrecision.POINT: 5.0, GeoPrecision.CITY: 4.0, GeoPrecision.REGION: 3.0, GeoPrecision.COUNTRY: 1.0}.get(place.precision, 0.0)
-
-
-def _place_candidates(article: Article, places: Sequence[Place], coding: ArticleCoding, strict: bool = True) -> list[tuple[Place, float]]:
-    """Places of the coded paragraph, best first: in the main sentence, after a locative word, most specific."""
-    spans = [(s.start, s.end) for s in coding.sentences[:4]]
-    if not spans:
-        return []
-    countries = [p.country_code for p in places if p.country_code]
-    details = {id(p): _detail(p) for p in places}
-    out = []
-    actor_spans = [(a.start, a.end) for sc in coding.sentences for a in (sc.actor1, sc.actor2) if a is not None]
-    for p in places:
-        in_main = spans[0][0] <= p.start < spans[0][1]
-        if not (in_main or any(s <= p.start < e for s, e in spans)):
-            continue
-        if p.text.lower().rstrip("s") in entities_stage._DEMONYMS or p.text.lower() in entities_stage._DEMONYMS:
-            continue  # "Russian forces": a nationality, not where
-        if strict and any(s <= p.start < e for s, e in actor_spans):
-            continue  # "Russia conducted an airstrike": who acted, not where
-        if strict and _BORDER.search(article.text[max(0, p.start - 30):p.start]):
-            continue  # "near the border with Jordan": a landmark, not the place of the event
-        locative = bool(_LOCATIVE.search(article.text[max(0, p.start - 40):p.start]))
-        # the country most of the report's places are in is the report's country
-        agreement = countries.count(p.country_code) / len(countries) if p.country_code and countries else 0.0
-        # the first place of a sentence is usually where the event happened
-        first = not any(q.start < p.start and s <= q.start for q in places for s, e in spans[:1] if q.start < e)
-        # the most specific of compatible places: a place another of the report's places encloses ("Abdanan city
-        # (Ilam)", "in Iran") beats the enclosing one, all the more when the enclosing name follows it
-        enclosed = any(_encloses(details[id(q)], details[id(p)]) for q in places if q is not p)
-        encloses = any(_encloses(details[id(p)], details[id(q)]) for q in places if q is not p and q.start != p.start)
-        qualified = enclosed and bool(_FOLLOWED_BY_ENCLOSING.match(article.text, p.end))
-        # "Pomona high school": the name of a facility, not the place of the event
-        facility = bool(_NAMES_A_FACILITY.match(article.text, p.end))
-        score = (2.0 * in_main + 1.0 * locative + 0.5 * agreement + 0.3 * (first and in_main) + _specificity(p) / 10
-                 + p.confidence / 100 + 0.8 * enclosed + 0.5 * qualified - 0.8 * encloses - 1.0 * facility)
-        out.append((p, score))
-    return sorted(out, key=lambda x: -x[1])
-
-
-def _detail(place: Place) -> dict[str, Any]:
-    return {"specificity": _specificity(place), "latitude": place.latitude, "longitude": place.longitude, "country": place.country,
-            "country_code": place.country_code, "admin1": place.admin1, "precision": place.precision,
-            "confidence": round(place.confidence, 4), "geonameid": place.geonameid, "text": place.text}
-
-
-def _encloses(outer: dict[str, Any], inner: dict[str, Any]) -> bool:
-    """Is the place ``outer`` (a detail dict) the country or region that contains ``inner``?"""
-    if not outer.get("country_code") or outer.get("country_code") != inner.get("country_code"):
-        return False
-    if outer.get("precision") == GeoPrecision.COUNTRY:
-        return inner.get("precision") != GeoPrecision.COUNTRY
-    if outer.get("precision") == GeoPrecision.REGION and outer.get("admin1"):
-        return inner.get("admin1") == outer.get("admin1") and inner.get("precision") in (GeoPrecision.CITY, GeoPrecision.POINT)
-    return False
-
 @dataclass
 class _Vote:
     """One article's place at the ballots: what it votes with (its group, its order) and where."""
@@ -214,17 +139,17 @@ def _vote_type(vote: _Vote, coding: ArticleCoding) -> None:
     vote.cast("event_type", (et.plover, et.acled_sub_event_type), et.plover, et.detail(), span, *trig, et.confidence)
 
 
-def _vote_place(vote: _Vote, coding: ArticleCoding, places: Sequence[Place]) -> str | None:
+def _vote_place(vote: _Vote, coding: ArticleCoding, places: Sequence[Place], revision: int = 3) -> str | None:
     """Vote the article's main place; the normalised country it is in (where a generic actor acts), if known."""
     article = vote.article
     # when every place names an actor ("the Myanmar military clashed..."), the actor's country is still where it happened
-    ranked = (_place_candidates(article, places, coding)
-              or [(p, w) for p, w in _place_candidates(article, places, coding, strict=False) if p.precision == GeoPrecision.COUNTRY])
+    ranked = (place_candidates(article, places, coding, revision=revision)
+              or [(p, w) for p, w in place_candidates(article, places, coding, strict=False) if p.precision == GeoPrecision.COUNTRY])
     if not ranked:
         return None
     place, strength = ranked[0]
     key = place.geonameid or (place.name or place.text).lower()
-    vote.cast("place", key, place.name or place.text, _detail(place), _sentence_of(article, place.start), place.start, place.end,
+    vote.cast("place", key, place.name or place.text, place_detail(place), _sentence_of(article, place.start), place.start, place.end,
               strength)
     return entities_stage.normalise(place.country, "GPE") if place.country else None
 
