@@ -19,6 +19,7 @@ from typing import Iterable, Mapping, Sequence
 from ..comparison import Comparison
 from ..model import Article, EventRecord, Mention, Place, Relay
 from ..model import DatePrecision as P
+from ..pipeline.compare.memory import Alignment
 from ..pipeline.record.build import ArticleCoding, code_article
 from ..pipeline.record.eventtype import EventTyper
 from ..pipeline.record.kind import KindCoding, KindTyper
@@ -28,7 +29,7 @@ from ..store import Store
 from .components import Components
 from .timing import StageTimer
 
-__all__ = ["RecordBuilder", "ArticleCodings", "RememberedKinds", "Tallies", "StoredAnalyses", "relays_from_dict"]
+__all__ = ["RecordBuilder", "ArticleCodings", "RememberedKinds", "Tallies", "StoredAnalyses", "alignments", "relays_from_dict"]
 
 #: the comparison stage's seconds are reported apart from the record's (the ingest summary's stage_seconds)
 COMPARE_STAGE = "compare"
@@ -39,9 +40,10 @@ def relays_from_dict(data: dict) -> EventRelays:
                        int(data["n_independent_reports"]))
 
 
-def _takes(recorder, parameter: str) -> bool:
+def _takes(function, parameter: str) -> bool:
+    """Does ``function`` (a recorder: its ``build``) take ``parameter``?"""
     try:
-        return parameter in inspect.signature(recorder.build).parameters
+        return parameter in inspect.signature(getattr(function, "build", function)).parameters
     except (TypeError, ValueError):
         return False
 
@@ -139,9 +141,10 @@ class Tallies:
     a forgotten event's next build counts every report again.
     """
 
-    def __init__(self, limit: int = 20_000) -> None:
+    def __init__(self, limit: int = 20_000, make=Tally, size=lambda tally: len(tally.members)) -> None:
         self.limit, self._tallies, self._sizes = limit, OrderedDict(), {}
         self._total, self._last = 0, None
+        self._make, self._size = make, size
 
     def of(self, event_id: str, recorder) -> Tally:
         """The tally of ``event_id`` for ``recorder`` (a tally is kept per recorder: another one counts afresh)."""
@@ -149,7 +152,7 @@ class Tallies:
         key = (event_id, getattr(recorder, "name", type(recorder).__name__), id(recorder))
         found = self._tallies.get(key)
         if found is None:
-            found = self._tallies[key] = Tally()
+            found = self._tallies[key] = self._make()
         self._tallies.move_to_end(key)
         while self._total > self.limit and len(self._tallies) > 1:
             old, _ = self._tallies.popitem(last=False)
@@ -159,9 +162,15 @@ class Tallies:
 
     def _measure(self) -> None:
         if self._last in self._tallies:
-            size = len(self._tallies[self._last].members)
+            size = self._size(self._tallies[self._last])
             self._total += size - self._sizes.get(self._last, 0)
             self._sizes[self._last] = size
+
+
+def alignments(limit: int = 20_000) -> Tallies:
+    """Each event's :class:`~storyline.pipeline.compare.memory.Alignment` between its comparisons, per comparer: a
+    report's arrival aligns its own claims only (the comparison is the same); forgotten as :class:`Tallies` are."""
+    return Tallies(limit, Alignment, lambda alignment: alignment.size)
 
 
 class StoredAnalyses:
@@ -198,6 +207,7 @@ class RecordBuilder:
         self.store, self.components = store, components
         self.codings = ArticleCodings()
         self.tallies = Tallies()
+        self.alignments = alignments()
         self.stored = StoredAnalyses(store)
 
     def relays(self, articles: Sequence[Article], mentions: Mapping[str, Sequence[Mention]] | None = None) -> EventRelays:
@@ -233,12 +243,14 @@ class RecordBuilder:
                               kinds=kinds, **extra)
 
     def compare(self, event_id: str, articles: Sequence[Article], relays: EventRelays | None = None,
-                mentions: Mapping[str, Sequence[Mention]] | None = None) -> Comparison:
-        """The comparison of the sources of an event reported by ``articles`` (stored articles)."""
+                mentions: Mapping[str, Sequence[Mention]] | None = None, remember: bool = False) -> Comparison:
+        """The comparison of the sources of an event reported by ``articles`` (stored articles); ``remember`` keeps
+        the event's aligned claims for its next comparison (see :func:`alignments`)."""
         mentions = mentions if mentions is not None else self._mentions(articles)
         relays = relays or self.relays(articles, mentions)
-        return self.components.get("comparer").compare(event_id, articles, mentions, relays.relays,
-                                                       self.components.sentences())
+        comparer = self.components.get("comparer")
+        extra = {"memory": self.alignments.of(event_id, comparer)} if remember and _takes(comparer.compare, "memory") else {}
+        return comparer.compare(event_id, articles, mentions, relays.relays, self.components.sentences(), **extra)
 
     def stored_comparison(self, event_id: str, articles: Sequence[Article]) -> Comparison:
         """The comparison stored with the event's record, or built now when it has none yet."""
@@ -272,7 +284,7 @@ class RecordBuilder:
             record = self.build(event_id, articles, relays, mentions, tally, places)
             self.store.save_record(event_id, dataclasses.asdict(record), len(articles), dataclasses.asdict(relays))
             with self._timer(COMPARE_STAGE):
-                comparison = self.compare(event_id, articles, relays, mentions)
+                comparison = self.compare(event_id, articles, relays, mentions, remember=True)
                 self.store.save_comparison(event_id, comparison.to_dict(), len(articles))
             date = record.fields.get("date")
             if date is not None and date.value is not None:

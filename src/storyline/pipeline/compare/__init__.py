@@ -23,6 +23,7 @@ from .align import AlignParams, align_scored
 from .claims import Claim, split_claims
 from .conflicts import find_conflict
 from .framing import Lexicons, framing_terms
+from .memory import Alignment
 
 __all__ = ["Comparer", "FactsComparer", "FactsComparerV2", "FactsComparerV3"]
 
@@ -35,7 +36,7 @@ class Comparer(Protocol):
     name: str
 
     def compare(self, event_id: str, articles: Sequence[Article], mentions: Mapping[str, Sequence[Mention]],
-                relays: Sequence[Relay], embedder) -> Comparison: ...
+                relays: Sequence[Relay], embedder, memory=None) -> Comparison: ...
 
 
 class FactsComparer:
@@ -65,22 +66,56 @@ class FactsComparer:
         """v3 tells the conflict rules which claims of a fact are near (see ``find_conflict``); v1 and v2 do not."""
         return None
 
+    def _aligned(self, articles: Sequence[Article], mentions: Mapping[str, Sequence[Mention]], relays: Sequence[Relay],
+                 embedder, memory: Alignment | None):
+        if memory is None:
+            claims = self.claims(articles, mentions, relays)
+            return (claims, *align_scored(claims, embedder.embed, self.params))
+        relayed = {a: r.name for r in relays for a in r.articles}
+        kept = [a for a in articles if not a.duplicate_of]
+        limit = _CLAIMS_IN_LARGE_EVENTS if len(kept) > _LARGE_EVENT else None
+        inputs = [(a, mentions.get(a.id, ()), relayed.get(a.id)) for a in kept]
+        key = (self.name, id(self), self.params, self.rules, limit)
+        split = lambda a, m, up: split_claims(a, m, up, self.rules)[:limit]  # noqa: E731
+        return memory.align(key, inputs, split, embedder.embed, self.params)
+
     def compare(self, event_id: str, articles: Sequence[Article], mentions: Mapping[str, Sequence[Mention]],
-                relays: Sequence[Relay], embedder) -> Comparison:
-        claims = self.claims(articles, mentions, relays)
-        groups, score = align_scored(claims, embedder.embed, self.params)
+                relays: Sequence[Relay], embedder, memory: Alignment | None = None) -> Comparison:
+        """The comparison of the event's sources; with ``memory`` (the event's :class:`.memory.Alignment`) only the
+        claims of reports that joined since its last comparison are aligned (the comparison is the same)."""
+        claims, groups, score = self._aligned(articles, mentions, relays, embedder, memory)
         group_of = _independence(articles, relays)
-        near = self._near(score)
-        facts = [_fact(f"F{k + 1}", [claims[i] for i in g], group_of, self.rules, near and near(g)) for k, g in enumerate(groups)]
+        facts = self._facts(claims, groups, score, group_of, memory)
         facts.sort(key=_fact_order)
         facts = [_renumber(f, k) for k, f in enumerate(facts)]
         sources = sorted({c.source for c in claims} | {a.source or a.id for a in articles if not a.duplicate_of})
         framing = framing_terms(self.lexicons, [[claims[i] for i in g] for g in groups]) if self.lexicons else {}
-        by_source = {s: _per_source(s, facts, sources, framing.get(s, ())) for s in sources}
+        by_source = _per_source_all(facts, sources, framing)
         upstream = tuple(Upstream(r.name, tuple(sorted({a.source or a.id for a in articles if a.id in r.articles})))
                          for r in relays)
         note = _note(sources, facts, self.lexicons)
         return Comparison(event_id, tuple(facts), by_source, upstream, note, self.name)
+
+
+    def _facts(self, claims: Sequence[Claim], groups: Sequence[Sequence[int]], score: np.ndarray,
+               group_of: Mapping[str, str], memory: Alignment | None) -> list[Fact]:
+        """One fact per group of claims, in the groups' order; with ``memory``, a group of the same claims, the same
+        independence groups and the same scores between its claims is the fact built for it before."""
+        near = self._near(score)
+        kept = memory.facts if memory is not None else None
+        seen: dict = {}
+        out = []
+        for k, g in enumerate(groups):
+            key = (tuple(g), tuple(group_of.get(claims[i].source, claims[i].source) for i in g))
+            block = score[np.ix_(g, g)] if near is not None and len(g) > 1 else None
+            hit = kept.get(key) if kept is not None else None
+            if hit is None or not (block is None or np.array_equal(hit[1], block)):
+                hit = (_fact(f"F{k + 1}", [claims[i] for i in g], group_of, self.rules, near and near(g)), block)
+            seen[key] = hit
+            out.append(hit[0])
+        if memory is not None:
+            memory.facts = seen
+        return out
 
 
 class FactsComparerV2(FactsComparer):
@@ -155,9 +190,7 @@ def _fact_order(f: Fact) -> tuple:
 
 
 def _renumber(f: Fact, k: int) -> Fact:
-    from dataclasses import replace
-
-    return replace(f, id=f"F{k + 1}")
+    return Fact(f"F{k + 1}", f.text, f.kind, f.status, f.sources, f.independent_sources, f.supports, f.values, f.note)
 
 
 def _per_source(source: str, facts: Sequence[Fact], sources: Sequence[str], framing) -> SourceComparison:
@@ -169,6 +202,29 @@ def _per_source(source: str, facts: Sequence[Fact], sources: Sequence[str], fram
                         and _minority(f, source))
     terms = tuple(FramingTerm(t, k, a, s, e) for t, k, a, s, e in framing)
     return SourceComparison(adds, omits, contradicts, terms)
+
+
+def _per_source_all(facts: Sequence[Fact], sources: Sequence[str], framing) -> dict[str, SourceComparison]:
+    """:func:`_per_source` of every source, reading the facts once (the same result)."""
+    others = len(sources) - 1
+    adds: dict[str, list[str]] = {}
+    contradicts: dict[str, list[str]] = {}
+    common = []  # facts "most other sources" state, with their sources
+    for f in facts:
+        if f.status == FactStatus.SINGLE and len(f.sources) == 1:
+            adds.setdefault(f.sources[0], []).append(f.id)
+        if len(f.sources) >= 2 and len(f.sources) * 2 > others:
+            common.append((f.id, set(f.sources)))
+        if f.status == FactStatus.CONTESTED:
+            for source in f.sources:
+                if _minority(f, source):
+                    contradicts.setdefault(source, []).append(f.id)
+    out = {}
+    for source in sources:
+        terms = tuple(FramingTerm(t, k, a, s, e) for t, k, a, s, e in framing.get(source, ()))
+        omits = tuple(i for i, among in common if source not in among)
+        out[source] = SourceComparison(tuple(adds.get(source, ())), omits, tuple(contradicts.get(source, ())), terms)
+    return out
 
 
 def _minority(fact: Fact, source: str) -> bool:

@@ -24,7 +24,7 @@ import numpy as np
 
 from .claims import Claim
 
-__all__ = ["AlignParams", "pair_scores", "align", "align_scored", "lexical_overlap"]
+__all__ = ["AlignParams", "pair_scores", "align", "align_scored", "group_links", "lexical_overlap"]
 
 #: the share of an event's claims an entity may be named in and still count as a slot (see ``_rare_entities``)
 RARE_ENTITY = 0.2
@@ -74,12 +74,17 @@ def _word_matrix(claims: Sequence[Claim]) -> np.ndarray:
         for w in c.words | {compounds[w] for w in c.words if w in compounds}:
             rows.append(i)
             cols.append(vocabulary.setdefault(w, len(vocabulary)))
+    return _weighted_words(rows, cols, len(claims), len(vocabulary))
+
+
+def _weighted_words(rows, cols, n_rows: int, n_cols: int):
+    """The claims x words matrix of ones at (``rows``, ``cols``), each row scaled to unit length."""
     from scipy import sparse
 
-    m = sparse.csr_matrix((np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=(len(claims), max(1, len(vocabulary))))
+    m = sparse.csr_matrix((np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=(n_rows, max(1, n_cols)))
     norms = np.sqrt(np.asarray(m.sum(axis=1)).ravel())
     norms[norms == 0] = 1.0
-    return sparse.diags(1.0 / norms) @ m
+    return (sparse.diags(1.0 / norms) @ m).tocsr()
 
 
 def _slot_keys(c: Claim, rare: frozenset[str] = frozenset()) -> set[str]:
@@ -175,7 +180,6 @@ def align(claims: Sequence[Claim], embed, params: AlignParams) -> list[list[int]
 def align_scored(claims: Sequence[Claim], embed, params: AlignParams) -> tuple[list[list[int]], np.ndarray]:
     """:func:`align` and the claims x claims scores it linked them by (v3 asks which claims of a fact are close)."""
     score = pair_scores(claims, embed, params)
-    n = len(claims)
     by_article: dict[str, list[int]] = {}
     for i, c in enumerate(claims):
         by_article.setdefault(c.article.id, []).append(i)
@@ -185,8 +189,15 @@ def align_scored(claims: Sequence[Claim], embed, params: AlignParams) -> tuple[l
         for b in groups[gi + 1:]:
             pick = _matches if params.matching == "greedy" else _mutual_best
             links += pick(score[np.ix_(a, b)], a, b, params.threshold)
+    return group_links([c.article.id for c in claims], [links]), score
+
+
+def group_links(report_of: Sequence, links) -> list[list[int]]:
+    """Facts as lists of claim indices, in order of their first claim: the ``links`` (lists of (score, claim, claim)),
+    strongest first, join two claims' facts unless that puts two claims of one report (``report_of``) in one."""
+    n = len(report_of)
     parent = list(range(n))
-    members = {i: {claims[i].article.id} for i in range(n)}
+    members = {i: {report_of[i]} for i in range(n)}
 
     def root(i: int) -> int:
         while parent[i] != i:
@@ -194,7 +205,7 @@ def align_scored(claims: Sequence[Claim], embed, params: AlignParams) -> tuple[l
             i = parent[i]
         return i
 
-    for _, i, j in sorted(links, reverse=True):
+    for _, i, j in sorted((link for part in links for link in part), reverse=True):
         ri, rj = root(i), root(j)
         if ri == rj or members[ri] & members[rj]:
             continue
@@ -203,4 +214,4 @@ def align_scored(claims: Sequence[Claim], embed, params: AlignParams) -> tuple[l
     facts: dict[int, list[int]] = {}
     for i in range(n):
         facts.setdefault(root(i), []).append(i)
-    return sorted(facts.values(), key=lambda f: f[0]), score
+    return sorted(facts.values(), key=lambda f: f[0])
