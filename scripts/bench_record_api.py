@@ -15,7 +15,8 @@ each (arrivals). After each request it reads the run the engine stored
 and takes the record stage's seconds. The record stage
 (``Storyline.refresh_records``) also holds the comparison (``compare``) and
 the digests (``digest``), timed inside it; the report gives the record stage
-as timed and without those two.
+as timed, without those two, and the comparison alone. It asserts that every
+comparison the arrivals stored equals the batch's (the event's articles the same).
 
 So that the records form one event as in ``bench_record_scale.py``, every
 record gets one date and the clusterer joins whatever it is offered
@@ -105,8 +106,19 @@ class Server:
 def _record_seconds(run: dict[str, Any]) -> dict[str, float]:
     wall, cpu = run.get("stage_seconds", {}), run.get("stage_cpu_seconds", {})
     return {"wall": wall.get("record", 0.0), "cpu": cpu.get("record", 0.0),
+            "wall_compare": wall.get("compare", 0.0), "cpu_compare": cpu.get("compare", 0.0),
             "wall_own": wall.get("record", 0.0) - sum(wall.get(s, 0.0) for s in NESTED),
             "cpu_own": cpu.get("record", 0.0) - sum(cpu.get(s, 0.0) for s in NESTED)}
+
+
+def comparisons(db: Path) -> dict[frozenset[str], dict[str, Any]]:
+    """Each stored comparison (without its event id), by the articles of its event."""
+    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
+        members: dict[str, set[str]] = {}
+        for event, article in conn.execute("SELECT event_id, article_id FROM event_articles"):
+            members.setdefault(event, set()).add(article)
+        rows = conn.execute("SELECT event_id, comparison FROM event_comparisons").fetchall()
+    return {frozenset(members.get(e, ())): {k: v for k, v in json.loads(c).items() if k != "event_id"} for e, c in rows}
 
 
 def one_tree(src: Path, records: list[dict[str, Any]], settings: list[str], tail: int, scratch: Path) -> dict[str, Any]:
@@ -128,8 +140,13 @@ def one_tree(src: Path, records: list[dict[str, Any]], settings: list[str], tail
     finally:
         server.stop()
     last = arrivals[-tail:]
-    out: dict[str, Any] = {"src": str(src), "articles": n, "batch_event_sizes": batch_events[:3], "arrival_event_sizes": events[:3]}
-    for key in ("wall", "cpu", "wall_own", "cpu_own"):
+    batch_comparisons = comparisons(scratch / f"batch-{src.parent.name}.db")
+    # the comparison built one arrival at a time is the one built from all the articles at once
+    assert comparisons(scratch / f"arrivals-{src.parent.name}.db") == batch_comparisons, "the comparisons differ"
+    out: dict[str, Any] = {"src": str(src), "articles": n, "batch_event_sizes": batch_events[:3], "arrival_event_sizes": events[:3],
+                           "comparisons_identical": True,
+                           "contested_facts": sum(f["status"] == "contested" for c in batch_comparisons.values() for f in c["facts"])}
+    for key in ("wall", "cpu", "wall_own", "cpu_own", "wall_compare", "cpu_compare"):
         per_article = batch[key] / n
         median = statistics.median(a[key] for a in last)
         out[f"batch_{key}_ms_per_article"] = round(1000 * per_article, 2)

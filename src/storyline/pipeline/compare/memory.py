@@ -99,7 +99,7 @@ class Alignment:
         its cap on claims (another key aligns afresh). The same as :func:`.align.align_scored` of all the claims."""
         old = self.inputs
         if key != self.key or len(inputs) < len(old) or not all(
-                a is x or (a == x and _same(m, y) and u == z) for (a, m, u), (x, y, z) in zip(old, inputs)):
+                _same(a, x) and _same(m, y) and u == z for (a, m, u), (x, y, z) in zip(old, inputs)):
             if self.key is not None:
                 self.recounts += 1
             self._reset(key)
