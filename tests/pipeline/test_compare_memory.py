@@ -118,9 +118,11 @@ def test_the_engine_keeps_an_alignment_per_event_and_stores_the_comparison_a_bui
 
 
 def test_the_alignments_of_the_events_compared_longest_ago_are_forgotten():
-    kept = alignments(limit=3)
     comparer = FactsComparerV3()
     articles = contested_event()
+    probe = Alignment()
+    comparer.compare("E0", articles[:2], {}, (), EMBEDDER, probe)
+    kept = alignments(limit=2 * probe.cells)  # room for two such events
     for event in ("E1", "E2", "E3"):
         comparer.compare(event, articles[:2], {}, (), EMBEDDER, kept.of(event, comparer))
     kept.of("E4", comparer)

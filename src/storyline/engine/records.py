@@ -167,10 +167,12 @@ class Tallies:
             self._sizes[self._last] = size
 
 
-def alignments(limit: int = 20_000) -> Tallies:
+def alignments(limit: int = 16_000_000) -> Tallies:
     """Each event's :class:`~storyline.pipeline.compare.memory.Alignment` between its comparisons, per comparer: a
-    report's arrival aligns its own claims only (the comparison is the same); forgotten as :class:`Tallies` are."""
-    return Tallies(limit, Alignment, lambda alignment: alignment.size)
+    report's arrival aligns its own claims only (the comparison is the same). The events compared longest ago are
+    forgotten once the alignments' claims x claims matrices hold more than ``limit`` cells in all (three float32
+    matrices each: 16 million cells are about 200 MB)."""
+    return Tallies(limit, Alignment, lambda alignment: alignment.cells)
 
 
 class StoredAnalyses:

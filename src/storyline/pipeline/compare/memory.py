@@ -90,8 +90,13 @@ class Alignment:
 
     @property
     def size(self) -> int:
-        """Reports remembered (what a bounded memory of alignments counts)."""
+        """Reports remembered."""
         return len(self.inputs)
+
+    @property
+    def cells(self) -> int:
+        """Cells of each of its claims x claims matrices (room included): what a bounded memory of alignments counts."""
+        return int(self.base.shape[0]) ** 2
 
     def align(self, key, inputs: Sequence[tuple], split, embed, params: AlignParams):
         """Claims, facts (lists of claim indices) and the claims x claims scores of the event whose kept reports are
