@@ -149,3 +149,11 @@ def test_a_text_with_a_letter_folded_to_ascii_is_searched_the_plain_way():
     # U+212A (Kelvin sign) matches "k" under IGNORECASE: the reference search finds "attacK"
     (trigger,) = find_triggers("They attac\u212a the town.")
     assert trigger.text == "attac\u212a" and trigger.plover == "ASSAULT"
+
+
+def test_classify_one_is_classify_and_probabilities_in_one_pass():
+    typer = LinearEventTyper.bundled()
+    text = "Police arrested 12 protesters after a rally in the capital turned violent."
+    coding, p = typer.classify_one(text, find_triggers(text))
+    assert coding == typer.classify([text])[0]
+    assert p.tolist() == typer.probabilities([text])[0].tolist()

@@ -368,6 +368,13 @@ class LinearEventTyper(NgramSoftmax):
             out.append(combine(self.classes[best], float(p[best]), find_triggers(text)))
         return out
 
+    def classify_one(self, text: str, triggers: Sequence[Trigger]) -> tuple[EventTypeCoding, np.ndarray]:
+        """``classify([text])[0]`` and ``probabilities([text])[0]`` from one pass (``triggers``: those of
+        ``text``, found by the caller)."""
+        p = self.probabilities([text])[0]
+        best = int(np.argmax(p))
+        return combine(self.classes[best], float(p[best]), triggers), p
+
 
 def combine(sub_event_type: str, confidence: float, triggers: Sequence[Trigger]) -> EventTypeCoding:
     """The PLOVER type from the classifier's ACLED choice and the text's triggers (see the module doc)."""
