@@ -175,3 +175,13 @@ def test_v2_denial_must_govern_what_the_other_asserts_and_not_be_a_passive_refus
                      "Russian forces did not attack the convoy of aid trucks near the border town on the main road.")
     conflict = find_conflict(denial, 2)
     assert conflict is not None and conflict.kind == "negation"
+
+
+def test_content_words_stems_and_drops_stop_words_the_same_way_when_remembered():
+    from storyline.pipeline.compare.claims import content_words
+
+    first = content_words("The troops attacked the villages; Russia's forces were shelling.")
+    assert {"troop", "attack", "villag", "russia", "forc", "shell"} <= first
+    assert "the" not in first and "were" not in first
+    assert content_words("The troops attacked the villages; Russia's forces were shelling.") == first
+    assert content_words("TROOPS attacked") == {"troop", "attack"}

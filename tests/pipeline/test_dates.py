@@ -118,3 +118,26 @@ def test_until_a_weekday_looks_ahead_and_is_never_an_event_date():
     assert event_date_candidates(["River levels would stay high until Wednesday."], monday) == []
     (same_day,) = find_dates("Crews will stay until Monday.", monday)
     assert same_day.date.iso() == "2023-03-06"
+
+
+# ------------------------------------------------------------------ the pretests and the lowered search
+
+@pytest.mark.parametrize("text", [
+    "On Wednesday, and LAST FRIDAY, then on 12 MARCH 2021 and March 3rd, 2020 (2021-05-04).",
+    "Yesterday and THIS MORNING; last night; earlier this week, next month, this YEAR.",
+    "Since 2011, in 2019 troops; in 2019 people; since MAY 2018; in Sept. 2017.",
+    "No date here at all, only words.",
+    "A week, a month, a year: none of them dated.",
+    "On Tue\u212ady? Not a weekday; \u017finc\u0435 2011 neither; Monday is.",
+])
+@pytest.mark.parametrize("anchor", [SATURDAY, None])
+def test_the_fast_date_search_finds_what_the_reference_finds(text, anchor):
+    from storyline.pipeline.dates import find_dates_reference
+
+    assert find_dates(text, anchor) == find_dates_reference(text, anchor)
+
+
+def test_a_text_without_digits_still_finds_its_relative_dates():
+    found = find_dates("He spoke on Wednesday and again last week.", SATURDAY)
+    assert [m.text for m in found] == ["on Wednesday", "last week"]
+    assert found[0].date.value == dt.date(2022, 6, 15)

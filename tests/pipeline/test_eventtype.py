@@ -115,3 +115,45 @@ def test_the_default_typer_is_registered_by_name():
     assert typer.name == "eventtype.linear.v1"
     (coding,) = typer.classify(["On Wednesday, Russian troops carried out an airstrike on a military base."])
     assert coding.plover == "ASSAULT"
+
+
+# ------------------------------------------------------------------ the fast search equals the reference
+
+_SEARCHED = [
+    "Rebels ATTACKED a convoy; Talks resumed. The Asia-Pacific Economic Cooperation summit met.",
+    "\nAttack on the base.",
+    " \nAttack on the base.",
+    "“Protests spread,” he said (Arrests followed) and police Detained 40.",
+    "Troops will visit the town; there was a cessation of hostilities and an end to Fighting.",
+    "The army fired three shells at the village, then shot and wounded two; they were shot dead.",
+    "KILLED: five. Killed Killing kills; skilled workers. Struck, struck, hit by a car.",
+    "He called for calm, urged restraint, asked them to leave and requested aid.",
+    "Kelvin \u212a: the attac\u212a and kil\u017fing were \u0130nvestigated.",
+]
+
+
+@pytest.mark.parametrize("text", _SEARCHED)
+def test_the_fast_trigger_search_finds_what_the_reference_finds(text):
+    from storyline.pipeline.record.eventtype import find_triggers_reference
+
+    assert find_triggers(text) == find_triggers_reference(text)
+    assert find_triggers(text.upper()) == find_triggers_reference(text.upper())
+
+
+def test_the_fast_trigger_search_still_finds_triggers():
+    found = find_triggers("\nAttack on the base; Rebels clashed and Talks followed.")
+    assert [(t.text, t.plover) for t in found] == [("Attack", "ASSAULT"), ("clashed", "FIGHT")]
+
+
+def test_a_text_with_a_letter_folded_to_ascii_is_searched_the_plain_way():
+    # U+212A (Kelvin sign) matches "k" under IGNORECASE: the reference search finds "attacK"
+    (trigger,) = find_triggers("They attac\u212a the town.")
+    assert trigger.text == "attac\u212a" and trigger.plover == "ASSAULT"
+
+
+def test_classify_one_is_classify_and_probabilities_in_one_pass():
+    typer = LinearEventTyper.bundled()
+    text = "Police arrested 12 protesters after a rally in the capital turned violent."
+    coding, p = typer.classify_one(text, find_triggers(text))
+    assert coding == typer.classify([text])[0]
+    assert p.tolist() == typer.probabilities([text])[0].tolist()

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from ..model import DatePrecision as P
 from ..model import FuzzyDate, Mention
+from .fold import ascii_lowered, is_lower_ascii_pattern
 
 __all__ = ["DateMention", "find_dates", "event_date_candidates", "date_mentions"]
 
@@ -143,6 +144,19 @@ def _resolve(kind: str, m: re.Match[str], anchor: dt.date | None) -> FuzzyDate |
 EARLIEST = dt.date(1000, 1, 1)
 LATEST = dt.date(2999, 12, 31)
 _TAKEN = b"\x01"
+#: the patterns whose every match holds a digit
+_NEED_DIGITS = frozenset({"iso", "month_day", "day_month", "month_year", "since_year", "in_year"})
+_DIGIT = re.compile(r"\d")
+#: for the others, the lower-case words one of which every match holds (found in the ASCII-lowered text)
+_NEEDS = {
+    "weekday": tuple(_WEEKDAYS),
+    "relative_day": ("yesterday", "today", "tonight", "this morning", "this afternoon", "this evening", "last night"),
+    "relative_span": ("week", "month", "year"),
+}
+assert set(_NEED_DIGITS) | set(_NEEDS) == {kind for kind, _ in _PATTERNS}
+#: the patterns, case-sensitive, for the ASCII-lowered text (:mod:`.fold`); the months and weekdays are lower-case
+_CASED = {kind: re.compile(pattern.pattern) for kind, pattern in _PATTERNS}
+assert all(is_lower_ascii_pattern(pattern.pattern) for _, pattern in _PATTERNS)
 
 
 def _in_range(value: FuzzyDate) -> bool:
@@ -156,13 +170,35 @@ def find_dates(text: str, anchor: dt.date | None) -> list[DateMention]:
     one byte array, so checking a match for overlap costs its own length (not
     the number of dates found before it). An anchor outside
     :data:`EARLIEST`..:data:`LATEST` resolves nothing relative to it.
+
+    The same dates as :func:`find_dates_reference`: a pattern is not run on a text that lacks what every match
+    of it holds (:data:`_NEEDS`), which cannot change what the others find.
     """
+    lowered = ascii_lowered(text)
+    if lowered is None:
+        return find_dates_reference(text, anchor)
+    digits = _DIGIT.search(text) is not None
+    patterns = [(kind, pattern, _CASED[kind]) for kind, pattern in _PATTERNS
+                if (digits if kind in _NEED_DIGITS else any(word in lowered for word in _NEEDS[kind]))]
+    return _find(text, anchor, patterns, lowered)
+
+
+def find_dates_reference(text: str, anchor: dt.date | None) -> list[DateMention]:
+    """:func:`find_dates` with every pattern run over the whole text (the specification)."""
+    return _find(text, anchor, [(kind, pattern, pattern) for kind, pattern in _PATTERNS], text)
+
+
+def _find(text: str, anchor: dt.date | None, patterns: list[tuple[str, re.Pattern[str], re.Pattern[str]]],
+          searched: str) -> list[DateMention]:
+    """The dates of ``text``; each pattern's places are found by its second form in ``searched`` (the text, or
+    its ASCII-lowered copy searched case-sensitively), and the match is then read from the text itself."""
     if anchor is not None and not EARLIEST <= anchor <= LATEST:
         anchor = None
     found: list[DateMention] = []
     taken = bytearray(len(text))
-    for kind, pattern in _PATTERNS:
-        for m in pattern.finditer(text):
+    for kind, pattern, search in patterns:
+        for place in search.finditer(searched):
+            m = place if searched is text else pattern.match(text, place.start())
             start = m.start() + (len(m.group(0)) - len(m.group(0).lstrip()))
             end = m.end()
             if taken.find(_TAKEN, start, end) != -1:

@@ -110,19 +110,36 @@ class Claim:
 
 def content_words(text: str) -> frozenset[str]:
     """Lower-cased content words, crudely stemmed ("troops" ~ "troop", "attacked" ~ "attack")."""
+    stems = _STEMS
+    if len(stems) > _STEMS_KEPT:
+        stems.clear()
     out = set()
-    for w in re.findall(r"[a-z0-9][a-z0-9'’-]*", text.lower()):
-        w = w.strip("'’-")
-        if w.endswith(("'s", "’s")):
-            w = w[:-2]
-        if w in _STOP or len(w) < 2:
-            continue
-        for suffix in ("ing", "ed", "es", "s"):
-            if len(w) > len(suffix) + 3 and w.endswith(suffix):
-                w = w[: -len(suffix)]
-                break
-        out.add(w)
+    for token in _TOKEN.findall(text.lower()):
+        stem = stems.get(token, _UNSEEN)
+        if stem is _UNSEEN:
+            stem = stems[token] = _stem(token)
+        if stem is not None:
+            out.add(stem)
     return frozenset(out)
+
+
+_TOKEN = re.compile(r"[a-z0-9][a-z0-9'’-]*")
+#: token -> its stem, or None for a stop word (a token's stem depends on the token alone)
+_STEMS: dict[str, str | None] = {}
+_STEMS_KEPT = 100_000
+_UNSEEN = object()
+
+
+def _stem(w: str) -> str | None:
+    w = w.strip("'’-")
+    if w.endswith(("'s", "’s")):
+        w = w[:-2]
+    if w in _STOP or len(w) < 2:
+        return None
+    for suffix in ("ing", "ed", "es", "s"):
+        if len(w) > len(suffix) + 3 and w.endswith(suffix):
+            return w[: -len(suffix)]
+    return w
 
 
 def _clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:

@@ -31,7 +31,7 @@ from .actors import Actor, assign_roles, find_actor_phrases, relabelled
 from . import finders
 from .counts import CountMention, total_counts
 from ..entities import LABELS
-from .eventtype import EventTypeCoding, EventTyper
+from .eventtype import EventTypeCoding, EventTyper, LinearEventTyper
 from .kind import KindTyper, coding_scope
 from .scoping import LEAD_SENTENCES, kind_field, scoped_field, within_scope, without_demonstrators
 from .scoping import sentence_segments as _sentence_segments
@@ -130,6 +130,9 @@ def code_article(article: Article, mentions: Sequence[Mention], typer: EventType
     span = (segments[type_sentences[0]][0], segments[type_sentences[-1]][1])
     coding.type_text = span
     text = article.text[span[0]:span[1]]
+    if type(typer).classify is LinearEventTyper.classify:  # the class probabilities computed once, not twice
+        coding.event_type, coding.type_probabilities = typer.classify_one(text, finders.triggers(text))
+        return coding
     coding.event_type = typer.classify([text])[0]
     if getattr(typer, "probabilities", None) is not None and getattr(typer, "classes", None) is not None:
         coding.type_probabilities = typer.probabilities([text])[0]

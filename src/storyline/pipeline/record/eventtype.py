@@ -68,6 +68,7 @@ from typing import Any, Protocol, Sequence
 import numpy as np
 
 from ...errors import Codes, SettingsError
+from ..fold import ascii_lowered, is_lower_ascii_pattern
 from .linear import NgramSoftmax, encode_array, ngrams
 
 __all__ = [
@@ -208,6 +209,12 @@ _LEXICON: tuple[tuple[str, str], ...] = (
     ("INVESTIGATE", rf"investigat{_W}|inquir(?:y|ies)|probe{_W}|inspect{_W}|examin{_W}|look(?:ed|ing)? into|fact-finding"),
 )
 _TRIGGER_PATTERNS = tuple((plover, re.compile(rf"\b(?:{pattern})", re.IGNORECASE)) for plover, pattern in _LEXICON)
+assert all(is_lower_ascii_pattern(pattern) for _, pattern in _LEXICON), "the fast search needs lower-case patterns"
+#: the same patterns, case-sensitive, for the lowered text
+_CASED_PATTERNS = tuple((plover, re.compile(rf"\b(?:{pattern})")) for plover, pattern in _LEXICON)
+#: the places where some category's pattern matches
+_ANY_TRIGGER = re.compile(r"\b(?=" + "|".join(f"(?:{pattern})" for _, pattern in _LEXICON) + ")")
+_OPENING = frozenset(".!?:;\"“(")
 
 
 #: an act announced rather than done: "will visit", "is prepared to lift", "offered to send"
@@ -231,7 +238,46 @@ class Trigger:
 
 
 def find_triggers(text: str) -> list[Trigger]:
-    """Every PLOVER trigger in ``text``, in text order, longest first at one start, no overlaps."""
+    """Every PLOVER trigger in ``text``, in text order, longest first at one start, no overlaps.
+
+    The same triggers as :func:`find_triggers_reference` (the specification), found faster: one scan of the
+    lowered text (:mod:`~storyline.pipeline.fold`) for the places where any category's pattern matches, then each
+    category's case-sensitive pattern tried at those places only, in order, as its own scan would find them.
+    """
+    lowered = ascii_lowered(text)
+    if lowered is None:
+        return find_triggers_reference(text)
+    starts = [m.start() for m in _ANY_TRIGGER.finditer(lowered)]
+    if not starts:
+        return []
+    found = []
+    for plover, pattern in _CASED_PATTERNS:
+        end = 0
+        for start in starts:
+            if start < end:
+                continue
+            m = pattern.match(lowered, start)
+            if m is None:
+                continue
+            end = m.end()
+            if text[start].isupper() and start > 0 and not _opens_a_sentence(text, start):
+                continue  # part of a name: "Asia-Pacific Economic Cooperation"
+            if _ENDED.search(text[max(0, start - 20): start]):
+                continue
+            found.append(Trigger(start, end, text[start:end], plover))
+    return _settle(text, found)
+
+
+def _opens_a_sentence(text: str, start: int) -> bool:
+    """Whether ``text[:start]`` ends a sentence or opens a quote or bracket, as ``(?:^|[.!?:;"“(]\\s*)$`` says."""
+    i = start - 1
+    while i >= 0 and text[i].isspace():
+        i -= 1
+    return (i >= 0 and text[i] in _OPENING) or (start == 1 and text[0] == "\n")
+
+
+def find_triggers_reference(text: str) -> list[Trigger]:
+    """:func:`find_triggers` by the plain search: every category's pattern run over the whole text."""
     found = []
     for plover, pattern in _TRIGGER_PATTERNS:
         for m in pattern.finditer(text):
@@ -240,6 +286,11 @@ def find_triggers(text: str) -> list[Trigger]:
             if _ENDED.search(text[max(0, m.start() - 20): m.start()]):
                 continue
             found.append(Trigger(m.start(), m.end(), m.group(0), plover))
+    return _settle(text, found)
+
+
+def _settle(text: str, found: list[Trigger]) -> list[Trigger]:
+    """The triggers in text order, longest first at one start, no overlaps; announced acts recoded."""
     found.sort(key=lambda t: (t.start, -(t.end - t.start)))
     out: list[Trigger] = []
     for trigger in found:
@@ -316,6 +367,13 @@ class LinearEventTyper(NgramSoftmax):
             best = int(np.argmax(p))
             out.append(combine(self.classes[best], float(p[best]), find_triggers(text)))
         return out
+
+    def classify_one(self, text: str, triggers: Sequence[Trigger]) -> tuple[EventTypeCoding, np.ndarray]:
+        """``classify([text])[0]`` and ``probabilities([text])[0]`` from one pass (``triggers``: those of
+        ``text``, found by the caller)."""
+        p = self.probabilities([text])[0]
+        best = int(np.argmax(p))
+        return combine(self.classes[best], float(p[best]), triggers), p
 
 
 def combine(sub_event_type: str, confidence: float, triggers: Sequence[Trigger]) -> EventTypeCoding:
