@@ -69,6 +69,11 @@ def test_the_gate_through_the_closest_events_asks_for_a_core_key_they_share():
     odd = event("E5", [0.6, 0.8, 0], 5, entities=("louisiana", "masks"))
     assert linker(closest=1).features(odd, story, [], v, vocab()) is None
     assert linker(closest=1, gate_closest=False).features(odd, story, [], v, vocab()) is not None
+    # core terms let an event through only with gate_terms
+    worded = StoryState("S3", [event(f"T{i}", [1, 0, 0], i, terms=("president",)) for i in range(4)])
+    speech = event("T9", [1, 0, 0], 5, terms=("president",))
+    assert linker().features(speech, worded, [], vocab(), vocab(["president"])) is None
+    assert linker(gate_terms=True).features(speech, worded, [], vocab(), vocab(["president"])) is not None
     # a story smaller than gate_events is not gated
     small = StoryState("S2", story.events[:2])
     assert linker(gate_events=3).features(event("E6", [1, 0, 0], 5, entities=("masks",)), small, [], v, vocab())

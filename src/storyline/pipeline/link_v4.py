@@ -14,8 +14,9 @@ keeps v3's features and adds what the story is about as a whole, its **core**:
   (``core_entities``, ``core_terms``).
 
 And a gate: a story of at least ``gate_events`` events is no candidate for an
-event that names none of its core entities and none of its core terms, so a
-story's subject cannot change from event to event.
+event that names none of its core entities (held by half its events), or names
+one its closest events do not, so a story's subject cannot change from event to
+event. (Core terms can take part, ``gate_terms``; off by default.)
 
 The core is computed again only when the story has grown or shrunk by a quarter
 since it was last computed (or a central event left it), so over a story's life
@@ -62,11 +63,13 @@ class LinkParamsV4:
     #: the story's keys (entities, and terms) most of its events share
     core_keys: int = 8
     #: a core key is held by at least this share of the story's events (and by two of them, in a story of two or more)
-    core_share: float = 0.25
+    core_share: float = 0.5
     #: a story of at least this many events is no candidate for an event naming none of its core keys (0: no gate)
     gate_events: int = 3
     #: the gate asks for a core key the event shares with the story's closest events (not just with the story)
     gate_closest: bool = True
+    #: core terms count for the gate too (off: a political story's core terms, "president", "house", let anything in)
+    gate_terms: bool = False
 
     @classmethod
     def bundled(cls) -> "LinkParamsV4":
@@ -132,7 +135,7 @@ class CoreLinker(NeighbourLinker):
         """Whether ``event`` names a core key of the story (one it shares with the story's closest events, when
         ``gate_closest``)."""
         entities = {k for k in core.entities if k in event.entities}
-        terms = {k for k in core.terms if k in event.terms}
+        terms = {k for k in core.terms if k in event.terms} if self.params.gate_terms else set()
         if not self.params.gate_closest or not (entities or terms):
             return bool(entities or terms)
         pool = self.pool(event, story, near)
