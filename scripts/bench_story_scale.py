@@ -14,7 +14,8 @@ event for each size and their ratio (the sizes are timed in turn, one event
 each, so that the load of a shared machine falls on both alike). ``--linker`` names the registered linker
 (its threshold set to 0 so that the new event always joins; a linker that asks for the index's neighbour
 events, as linker.continuation.v3 does, is handed the story's first event and its middle one, as the index
-would find them near the new event).
+would find them near the new event). Every event names one common key, the story's core (so that
+linker.continuation.v4's core gate lets the new event through).
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ DAY = dt.date(2024, 1, 1)
 
 def _event(rng: np.random.Generator, number: int, day: dt.date, dim: int) -> EventState:
     vector = rng.normal(size=dim).astype(np.float32)
-    entities = Counter({f"ent{int(k)}": 1 for k in rng.integers(0, 5000, 40)})
+    entities = Counter({f"ent{int(k)}": 1 for k in rng.integers(0, 5000, 40)} | {"story": 1})  # a key every event names
     terms = Counter({f"term{int(k)}": 2 for k in rng.integers(0, 50000, 200)})
     return EventState(f"E{number}", vector / np.linalg.norm(vector), size=1, first_date=day, last_date=day,
                       entities=entities, terms=terms, members=[f"a{number}"], sources=Counter({f"outlet{number % 40}": 1}))

@@ -74,6 +74,9 @@ REGISTRATIONS: tuple[Registration, ...] = (
     Registration("linker.continuation.v3", f"{_P}.link_v3:_neighbours", ("linker-continuation-v3.json",),
                  help="events to the story whose closest events they continue (entities, persons, places, terms, "
                       "cosine, days); no size term; fitted logistic"),
+    Registration("linker.continuation.v4", f"{_P}.link_v4:_core", ("linker-continuation-v4.json",),
+                 help="v3, and an event must continue the story's core: its central events and the keys most of its "
+                      "events share (a story cannot drift event by event); fitted logistic"),
     # record
     Registration("relays.attribution.v1", f"{_P}.relays:_attribution",
                  help="reports that cite one outlet's report are relays of it"),

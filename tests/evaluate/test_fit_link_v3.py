@@ -11,10 +11,11 @@ from pathlib import Path
 
 import numpy as np
 
-from storyline.evaluate.fit_link_v3 import RecordingLinkerV3, prepared_corpus
+from storyline.evaluate.fit_link_v3 import RecordingLinkerV3, RecordingLinkerV4, prepared_corpus
 from storyline.pipeline.cluster.features import EventState, Vocabulary
 from storyline.pipeline.link import StoryState
 from storyline.pipeline.link_v3 import LinkParamsV3
+from storyline.pipeline.link_v4 import LinkParamsV4
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -38,6 +39,25 @@ def test_pairs_are_labelled_from_the_gold_and_the_event_is_linked_as_the_gold_sa
     assert labels == [0, 1]
     # an event of a story nobody has started yet starts its own
     assert recorder.link(event("E4", [0, 1], 3, "a4"), ["S1", "S2"], Vocabulary(), Vocabulary()).action == "new"
+
+
+def test_the_v4_recorder_records_only_the_stories_whose_core_the_event_continues():
+    gold = {"a1": "oil", "a2": "oil", "a3": "oil", "a4": "oil", "a5": "masks"}
+    recorder = RecordingLinkerV4(gold, LinkParamsV4({"cos_max": 10.0}, -5.0, 0.5), window_days=45)
+    oil = [event(f"E{i}", [1, 0.1 * i], i, f"a{i}") for i in range(1, 5)]
+    for e in oil:
+        e.entities.update(["bp"])
+    recorder.restore([StoryState("S1", oil)], 2)
+    v = Vocabulary()
+    for _ in oil:
+        v.add(["bp"])
+    # a story of four events naming "bp": an event that does not is no candidate, so gives no pair
+    assert recorder.link(event("E5", [1, 0.4], 5, "a5"), ["S1"], v, Vocabulary()).action == "new"
+    assert recorder.events == [[]]
+    follow = event("E6", [1, 0.5], 6, "a4")
+    follow.entities.update(["bp"])
+    assert recorder.link(follow, ["S1"], v, Vocabulary()).action == "join"
+    assert [label for _, label in recorder.events[1]] == [1]
 
 
 class _Engine:

@@ -352,10 +352,10 @@ def fit_summary(obj: Context, corpus: str, output: str | None, overwrite: bool) 
 
 @fit_group.command(name="linker")
 @_CORPORA
-@click.option("--version", "version", type=click.Choice(["v2", "v3"]), default="v3", show_default=True,
-              help="Which linker to fit: linker.continuation.v3 (the default linker) or v2.")
+@click.option("--version", "version", type=click.Choice(["v2", "v3", "v4"]), default="v3",
+              show_default=True, help="Which linker to fit: linker.continuation.v3, v4 (v3 with the story's core) or v2.")
 @click.option("--whole", multiple=True, type=click.Path(exists=True, dir_okay=False),
-              help="v3: a corpus fitted on all its rows (its held-out part is other corpora, e.g. other Timeline17 "
+              help="v3, v4: a corpus fitted on all its rows (its held-out part is other corpora, e.g. other Timeline17 "
                    "topics); CORPORA are fitted on their earlier half by date.")
 @_OUTPUT
 @_OVERWRITE
@@ -370,13 +370,15 @@ def fit_linker_command(obj: Context, corpora: tuple[str, ...], version: str, who
             from ..pipeline.link_v2 import PARAMS_FILE
 
             if whole:
-                raise ValueError("--whole is for --version v3")
+                raise ValueError("--whole is for --version v3 and v4")
             document = fit_linker(corpora, options, log=_fit_log)
         else:
             from ..evaluate.fit_link_v3 import fit_linker_v3
-            from ..pipeline.link_v3 import PARAMS_FILE_V3 as PARAMS_FILE
+            from ..pipeline.link_v3 import PARAMS_FILE_V3
+            from ..pipeline.link_v4 import PARAMS_FILE_V4
 
-            document = fit_linker_v3(corpora, whole, options, log=_fit_log)
+            PARAMS_FILE = PARAMS_FILE_V4 if version == "v4" else PARAMS_FILE_V3
+            document = fit_linker_v3(corpora, whole, options, log=_fit_log, version=version)
     except ValueError as e:
         raise click.UsageError(str(e)) from e
     target = _write_fitted(document, output, PARAMS_FILE, overwrite=overwrite)

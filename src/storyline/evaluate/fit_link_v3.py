@@ -1,4 +1,4 @@
-"""``storyline fit linker --version v3``: fit linker.continuation.v3 on corpora whose gold ``story`` is the story.
+"""``storyline fit linker --version v3|v4``: fit linker.continuation.v3 (or v4, the same way) on corpora whose gold ``story`` is the story.
 
 Each corpus's fitting rows (the earlier half by date, :func:`~storyline.evaluate.fit_link.fit_rows`, or all
 of them for a corpus given as ``whole``: one whose held-out part is other corpora, such as Timeline17
@@ -18,6 +18,7 @@ topics left out) are analysed once. Then:
 
 from __future__ import annotations
 
+import dataclasses
 import tempfile
 from collections import Counter
 from pathlib import Path
@@ -30,6 +31,7 @@ from ..errors import InputError
 from ..model import Decision, RawRecord
 from ..pipeline.cluster.features import EventState, Vocabulary
 from ..pipeline.link_v3 import LINK_FEATURES_V3, LinkParamsV3, NeighbourLinker
+from ..pipeline.link_v4 import LINK_FEATURES_V4, CoreLinker, LinkParamsV4
 from ..pipeline.normalise import to_article
 from ..settings import Options, load_options
 from .clustering import load_corpus, pipeline_records
@@ -38,15 +40,16 @@ from .fit_link import fit_rows
 from .learners import fit_logistic
 from .metrics import score_clustering
 
-__all__ = ["RecordingLinkerV3", "fit_linker_v3", "prepared_corpus", "replay_stories", "THRESHOLDS_V3"]
+__all__ = ["RecordingLinkerV3", "RecordingLinkerV4", "fit_linker_v3", "prepared_corpus", "replay_stories", "THRESHOLDS_V3"]
 
 THRESHOLDS_V3 = tuple(round(0.1 * i, 1) for i in range(1, 10))
 
 
-class RecordingLinkerV3(NeighbourLinker):
-    """v3's features for every (new event, candidate story) pair, labelled from the gold; links as the gold says."""
+class _Recording:
+    """The linker's features for every (new event, candidate story) pair, labelled from the gold; links as the
+    gold says. Mixed into a linker with ``scored``, ``join`` and ``start`` (v3, v4)."""
 
-    def __init__(self, gold: dict[str, str], params: LinkParamsV3, window_days: int) -> None:
+    def __init__(self, gold: dict[str, str], params: Any, window_days: int) -> None:
         super().__init__(params, window_days)
         self.gold = gold
         #: per new event: [(features, label)] over its candidates
@@ -68,6 +71,24 @@ class RecordingLinkerV3(NeighbourLinker):
                 correct = (score, story, feats)
         self.events.append(pairs)
         return self.join(event, *correct) if correct is not None else self.start(event, ranked[0] if ranked else None)
+
+
+class RecordingLinkerV3(_Recording, NeighbourLinker):
+    """v3's features for every pair, labelled from the gold; links as the gold says."""
+
+
+class RecordingLinkerV4(_Recording, CoreLinker):
+    """v4's features for every pair, labelled from the gold; links as the gold says."""
+
+
+#: version: (linker, recording linker, starting parameters, features, model description)
+_VERSIONS = {
+    "v3": (NeighbourLinker, RecordingLinkerV3, LinkParamsV3, LINK_FEATURES_V3,
+           "linker.continuation.v3: logistic score of an event against a candidate story's closest events"),
+    "v4": (CoreLinker, RecordingLinkerV4, LinkParamsV4, LINK_FEATURES_V4,
+           "linker.continuation.v4: v3's logistic score with the story's core (central events, core keys), "
+           "and a story no candidate for an event naming none of its core keys"),
+}
 
 
 class _Analyses:
@@ -124,10 +145,13 @@ def replay_stories(rows, articles, analyses, options: Options, linker: Any, comp
 
 
 def fit_linker_v3(paths: Sequence[str | Path], whole: Sequence[str | Path] = (), options: Options | None = None,
-                  l2: float = 1.0, log: Callable[[str], None] | None = None, **components: Any) -> dict[str, Any]:
-    """The parameter document of linker.continuation.v3 fitted on the earlier half of ``paths`` and all of ``whole``."""
+                  l2: float = 1.0, log: Callable[[str], None] | None = None, version: str = "v3",
+                  **components: Any) -> dict[str, Any]:
+    """The parameter document of linker.continuation.v3 (or ``version`` v4) fitted on the earlier half of
+    ``paths`` and all of ``whole``."""
+    linker_class, recording_class, params_class, names, description = _VERSIONS[version]
     options = (options or load_options()).replace(progress=False, records=False, article_time_budget_s=1e9)
-    start = LinkParamsV3()
+    start = params_class()
     corpora = []
     with tempfile.TemporaryDirectory(prefix="storyline-fit-link-") as tmp, \
             Storyline(Path(tmp) / "analyse.db", options, **components) as engine:
@@ -138,7 +162,7 @@ def fit_linker_v3(paths: Sequence[str | Path], whole: Sequence[str | Path] = (),
     events, weights = [], []
     for path, _split, rows, articles, analyses in corpora:
         gold = {a.id: str(r.get("story")) for a, r in zip(articles, rows) if r.get("story") is not None}
-        recorder = RecordingLinkerV3(gold, start, options.story_window_days)
+        recorder = recording_class(gold, start, options.story_window_days)
         _ingest(articles, analyses, options, recorder, components)
         events.extend(recorder.events)
         n_pairs = sum(len(e) for e in recorder.events)
@@ -149,26 +173,25 @@ def fit_linker_v3(paths: Sequence[str | Path], whole: Sequence[str | Path] = (),
     pairs = [p for e in events for p in e]
     if not pairs or len({label for _, label in pairs}) < 2:
         raise ValueError("the fitting runs gave no candidate pairs of both kinds (join and not): nothing to fit")
-    x = np.array([[f[k] for k in LINK_FEATURES_V3] for f, _ in pairs], dtype=np.float64)
+    x = np.array([[f[k] for k in names] for f, _ in pairs], dtype=np.float64)
     y = np.array([label for _, label in pairs], dtype=np.float64)
     w = np.array(weights)
-    model = fit_logistic(x, y, LINK_FEATURES_V3, l2=l2, sample_weight=w / w.mean())
+    model = fit_logistic(x, y, names, l2=l2, sample_weight=w / w.mean())
     trials: dict[float, list[float]] = {}
     for threshold in THRESHOLDS_V3:
-        params = LinkParamsV3(dict(model.weights), model.bias, threshold, start.recent, start.closest)
+        params = dataclasses.replace(start, weights=dict(model.weights), bias=model.bias, threshold=threshold)
         trials[threshold] = [replay_stories(rows, articles, analyses, options,
-                                            NeighbourLinker(params, options.story_window_days), components)["b3_f1"]
+                                            linker_class(params, options.story_window_days), components)["b3_f1"]
                              for _path, _split, rows, articles, analyses in corpora]
         if log:
             log(f"threshold {threshold}: story B3-F1 " + ", ".join(f"{v:.3f}" for v in trials[threshold]))
     threshold = max(trials, key=lambda t: (float(np.mean(trials[t])), -abs(t - 0.5)))
     return {
-        "model": "linker.continuation.v3: logistic score of an event against a candidate story's closest events",
+        "model": description,
         "weights": {k: round(v, 6) for k, v in model.weights.items()},
         "bias": round(model.bias, 6),
         "threshold": threshold,
-        "recent": start.recent,
-        "closest": start.closest,
+        **{k: v for k, v in dataclasses.asdict(start).items() if k not in ("weights", "bias", "threshold")},
         "l2": l2,
         "fit_files": [{"path": Path(p).name, "sha256": sha256_of(p), "rows": "dated rows before the median date"
                        if split == "earlier half" else "all rows"} for p, split, *_ in corpora],
