@@ -142,3 +142,32 @@ MARK = {"sqlite": "?", "postgres": "%s"}
 def both_backends(request) -> str:
     """Assign to ``backend`` in a test module to run its store and engine tests on SQLite and on PostgreSQL."""
     return request.param
+
+
+# ---------------------------------------------------------------- story linkers
+
+
+def link_event(id: str, vector, day: int, entities=(), terms=(), details=(), members=None, start=None):
+    """An :class:`~storyline.pipeline.cluster.features.EventState` for the linker tests: a unit vector, a date
+    ``day`` days after ``start`` (2010-01-01), its entity and term counts (one member, ``a<id>``, unless told)."""
+    import datetime as dt
+    from collections import Counter
+
+    import numpy as np
+
+    from storyline.pipeline.cluster.features import EventState
+
+    date = (start or dt.date(2010, 1, 1)) + dt.timedelta(days=day)
+    v = np.asarray(vector, dtype=np.float32)
+    return EventState(id, v / np.linalg.norm(v), 1, date, date, Counter(entities), Counter({t: 1.0 for t in terms}),
+                      members=[f"a{id}"] if members is None else list(members), details=Counter(details))
+
+
+def vocabulary(*keysets):
+    """A :class:`~storyline.pipeline.cluster.features.Vocabulary` that has seen each key set as one document."""
+    from storyline.pipeline.cluster.features import Vocabulary
+
+    v = Vocabulary()
+    for keys in keysets:
+        v.add(keys)
+    return v

@@ -2,29 +2,22 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from collections import Counter
 
 import numpy as np
 import pytest
 
 from storyline.evaluate.fit_link import fit_rows, heldout_rows
-from storyline.pipeline.cluster.features import EventState, Vocabulary
+from storyline.pipeline.cluster.features import EventState
 from storyline.pipeline.link import StoryState
 from storyline.pipeline.link_v2 import LINK_FEATURES, ContinuationLinker, LinkParams
+from support import link_event, vocabulary
 
 
 def event(id: str, vector, day: int, entities=(), terms=()) -> EventState:
-    date = dt.date(2010, 1, 1) + dt.timedelta(days=day)
-    v = np.asarray(vector, dtype=np.float32)
-    return EventState(id, v / np.linalg.norm(v), 1, date, date, Counter(entities), Counter({t: 1.0 for t in terms}))
+    return link_event(id, vector, day, entities, terms, members=())
 
 
-def vocab(*keysets) -> Vocabulary:
-    v = Vocabulary()
-    for keys in keysets:
-        v.add(keys)
-    return v
+vocab = vocabulary
 
 
 def test_the_closest_event_counts_even_when_the_storys_centroid_has_drifted():

@@ -2,29 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from collections import Counter
 
-import numpy as np
 import pytest
 
-from storyline.pipeline.cluster.features import EventState, Vocabulary
 from storyline.pipeline.link import StoryState
 from storyline.pipeline.link_v3 import LINK_FEATURES_V3, LinkParamsV3, NeighbourLinker
-
-
-def event(id: str, vector, day: int, entities=(), terms=(), details=()) -> EventState:
-    date = dt.date(2010, 1, 1) + dt.timedelta(days=day)
-    v = np.asarray(vector, dtype=np.float32)
-    return EventState(id, v / np.linalg.norm(v), 1, date, date, Counter(entities), Counter({t: 1.0 for t in terms}),
-                      members=[f"a{id}"], details=Counter(details))
-
-
-def vocab(*keysets) -> Vocabulary:
-    v = Vocabulary()
-    for keys in keysets:
-        v.add(keys)
-    return v
+from support import link_event as event, vocabulary as vocab
 
 
 def test_the_closest_events_give_the_features_and_the_storys_size_is_not_one():

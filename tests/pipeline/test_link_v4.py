@@ -3,28 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 
-import numpy as np
 
-from storyline.pipeline.cluster.features import EventState, Vocabulary
+from storyline.pipeline.cluster.features import EventState
 from storyline.pipeline.link import StoryState
 from storyline.pipeline.link_v3 import LINK_FEATURES_V3
 from storyline.pipeline.link_v4 import LINK_FEATURES_V4, CoreLinker, LinkParamsV4
+from support import link_event, vocabulary
 
 
 def event(id: str, vector, day: int, entities=(), terms=()) -> EventState:
-    date = dt.date(2021, 8, 1) + dt.timedelta(days=day)
-    v = np.asarray(vector, dtype=np.float32)
-    return EventState(id, v / np.linalg.norm(v), 1, date, date, Counter(entities), Counter({t: 1.0 for t in terms}),
-                      members=[f"a{id}"])
+    return link_event(id, vector, day, entities, terms, start=dt.date(2021, 8, 1))
 
 
-def vocab(*keysets) -> Vocabulary:
-    v = Vocabulary()
-    for keys in keysets:
-        v.add(keys)
-    return v
+vocab = vocabulary
 
 
 def linker(**kw) -> CoreLinker:

@@ -60,10 +60,11 @@ def heldout_rows(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     return [r for r in rows if not r.get("date") or str(r["date"])[:10] >= cut]
 
 
-class RecordingLinker(ContinuationLinker):
-    """v2's features for every (new event, candidate story) pair, labelled from the gold; links as the gold says."""
+class GoldLabels:
+    """Mixed into a linker that fitting drives: the gold story of each article, and each new event's (features,
+    label) pairs over its candidates (v2 here, v3 and v4 in :mod:`.fit_link_v3`)."""
 
-    def __init__(self, gold: dict[str, str], params: LinkParams, window_days: int) -> None:
+    def __init__(self, gold: dict[str, str], params: Any, window_days: int) -> None:
         super().__init__(params, window_days)
         self.gold = gold
         #: per new event: [(features, label)] over its candidates
@@ -72,6 +73,10 @@ class RecordingLinker(ContinuationLinker):
     def _gold_of(self, keys: Iterable[str]) -> str | None:
         votes = Counter(self.gold[k] for k in keys if k in self.gold)
         return votes.most_common(1)[0][0] if votes else None
+
+
+class RecordingLinker(GoldLabels, ContinuationLinker):
+    """v2's features for every (new event, candidate story) pair, labelled from the gold; links as the gold says."""
 
     def link(self, event: EventState, candidates: Iterable[str], entity_vocab: Vocabulary, term_vocab: Vocabulary) -> Decision:
         mine = self._gold_of(event.members[:1])

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import dataclasses
 import tempfile
-from collections import Counter
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
@@ -36,6 +35,7 @@ from ..pipeline.normalise import to_article
 from ..settings import Options, load_options
 from .clustering import load_corpus, pipeline_records
 from .files import sha256_of
+from .fit_link import GoldLabels
 from .fit_link import fit_rows
 from .learners import fit_logistic
 from .metrics import score_clustering
@@ -45,19 +45,9 @@ __all__ = ["RecordingLinkerV3", "RecordingLinkerV4", "fit_linker_v3", "prepared_
 THRESHOLDS_V3 = tuple(round(0.1 * i, 1) for i in range(1, 10))
 
 
-class _Recording:
+class _Recording(GoldLabels):
     """The linker's features for every (new event, candidate story) pair, labelled from the gold; links as the
     gold says. Mixed into a linker with ``scored``, ``join`` and ``start`` (v3, v4)."""
-
-    def __init__(self, gold: dict[str, str], params: Any, window_days: int) -> None:
-        super().__init__(params, window_days)
-        self.gold = gold
-        #: per new event: [(features, label)] over its candidates
-        self.events: list[list[tuple[dict[str, float], int]]] = []
-
-    def _gold_of(self, keys: Iterable[str]) -> str | None:
-        votes = Counter(self.gold[k] for k in keys if k in self.gold)
-        return votes.most_common(1)[0][0] if votes else None
 
     def link(self, event: EventState, candidates: Iterable[str], entity_vocab: Vocabulary, term_vocab: Vocabulary,
              near: Sequence[EventState] = ()) -> Decision:

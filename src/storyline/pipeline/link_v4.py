@@ -29,15 +29,15 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from importlib import resources
-from typing import Iterable, Mapping
+from typing import Iterable
 
 import numpy as np
 
 from .cluster.features import EventState, Vocabulary
 from .link import StoryState
-from .link_v3 import LINK_FEATURES_V3, NeighbourLinker
+from .link_v3 import LINK_FEATURES_V3, LinkParamsV3, NeighbourLinker
 
 __all__ = ["CoreLinker", "LinkParamsV4", "LINK_FEATURES_V4", "PARAMS_FILE_V4", "StoryCore"]
 
@@ -50,14 +50,9 @@ LINK_FEATURES_V4 = LINK_FEATURES_V3
 
 
 @dataclass(frozen=True)
-class LinkParamsV4:
-    weights: Mapping[str, float] = field(default_factory=lambda: {
-        "cos_centroid": 2.0, "cos_max": 4.0, "entities_near": 2.0, "persons_near": 1.0, "places_near": 1.0,
-        "terms_near": 2.0, "gap_near": -1.0})
-    bias: float = -6.0
-    threshold: float = 0.5
-    recent: int = 5
-    closest: int = 3
+class LinkParamsV4(LinkParamsV3):
+    """v3's weights, pool and threshold, and the story core's gate."""
+
     #: the story's events most similar to its centroid
     core_events: int = 3
     #: the story's keys (entities, and terms) most of its events share
