@@ -100,3 +100,12 @@ def test_an_opinion_column_reports_no_protest():
     assert is_opinion(by_address) and plover(record(by_address, 5, "conflict")) != "PROTEST"
     report = article(text, "Police fire tear gas at marchers")
     assert not is_opinion(report) and plover(record(report, 5, "conflict")) == "PROTEST"
+
+
+def test_a_toll_a_disease_has_taken_so_far_is_background_and_a_request_for_comment_is_reporting():
+    assert cumulative_toll("COVID-19, which emerged in China in late 2019, has killed 3.34 million people.")
+    assert not cumulative_toll("The gunman has killed three people in the town, police said on Monday.")
+    b = article("The FDA rejected a Reuters request for comment on Monday.", "FDA")
+    found = mentions(b, [("FDA", "ORG"), ("Reuters", "ORG")])
+    assert record(b, 4, found=found).get("actor2") == "Reuters"  # the error
+    assert record(b, 5, found=found).get("actor2") is None

@@ -20,8 +20,8 @@ report only mentions. Revision 5 reads five things apart:
   event word to the record (:func:`past_year`).
 * **A cumulative toll is background.** "COVID-19 has killed 3,000,000 people
   worldwide", "the war has killed more than 10,000 since 2014": a disease's
-  or a war's toll over a country, the world or months is not the count of the
-  reported event (:func:`cumulative_toll`).
+  or a war's toll over a country, the world or months, or one it "has
+  killed" so far, is not the count of the reported event (:func:`cumulative_toll`).
 * **An opinion column reports no act.** A column, editorial or op-ed (its
   address or headline says so) argues; the protests or attacks it names are
   its subject, not an event it reports, so it gives no protest, attack or
@@ -66,7 +66,8 @@ _REPORTING_AFTER = re.compile(r"^\s*(?:[’']s\b|(?:first\s+|previously\s+|also\
                               r"had\s+reported|learned|has\s+learned|obtained|confirmed|said|says|wrote|writes|noted|notes|"
                               r"cited|quoted|published|aired|broadcast|projected|projects|called|calls|asked|interviewed|"
                               r"polled|poll|survey|analysis|reporting|report|host|hosts|anchor|reporter|correspondent|"
-                              r"contributor|interview|News\b|Digital\b|affiliate|headline|story|article|investigation))",
+                              r"contributor|interview|News\b|Digital\b|affiliate|headline|story|article|investigation|requests?\s+for|"
+                              r"inquir(?:y|ies)|quer(?:y|ies)|questions?))",
                               re.IGNORECASE)
 #: the parties and the words reports write for them
 _PARTY = re.compile(r"(?:the\s+)?(?P<word>Republicans?|GOP|Democrats?|Democratic|Dems?)(?:\s+Party)?", re.IGNORECASE)
@@ -122,9 +123,15 @@ def past_year(sentence: str, article: Article) -> bool:
     return any(int(m.group("year")) < article.published.year for m in _YEAR.finditer(sentence))
 
 
+#: a disease or a war as the subject of a toll in the perfect: "COVID-19, which emerged in 2019, has killed 3.34 million"
+_AFFLICTION_HAS_KILLED = re.compile(r"\b(?:covid(?:-19)?|coronavirus|pandemic|epidemic|virus|disease|flu|influenza|ebola|"
+                                    r"cholera|malaria|measles|overdoses?|opioids?|the war)\b[^.;]{0,80}?\b(?:has|have)\s+"
+                                    r"(?:now\s+|already\s+|so\s+far\s+)?(?:killed|claimed(?:\s+the\s+lives\s+of)?)\b", re.IGNORECASE)
+
+
 def cumulative_toll(sentence: str) -> bool:
     """Is a toll in ``sentence`` the cumulative toll of a disease or a war (see the module doc)?"""
-    return bool(_AFFLICTION.search(sentence) and _CUMULATIVE.search(sentence))
+    return bool(_AFFLICTION.search(sentence) and _CUMULATIVE.search(sentence)) or bool(_AFFLICTION_HAS_KILLED.search(sentence))
 
 
 def _source_outlet(article: Article) -> str | None:
