@@ -109,3 +109,29 @@ def test_a_toll_a_disease_has_taken_so_far_is_background_and_a_request_for_comme
     found = mentions(b, [("FDA", "ORG"), ("Reuters", "ORG")])
     assert record(b, 4, found=found).get("actor2") == "Reuters"  # the error
     assert record(b, 5, found=found).get("actor2") is None
+
+
+def test_a_sentence_with_a_past_year_and_a_day_of_the_report_is_the_reports_own():
+    a = article("The gymnast, champion in 2016, withdrew from the team final on Tuesday.", "Gymnast withdraws")
+    assert not past_year(a.text, a)
+    assert plover(record(a, 5)) == plover(record(a, 4)) == "RETREAT"
+    assert not past_year("She has won every title since 2013.", a)
+
+
+def test_a_weekends_toll_across_the_country_is_the_events_count():
+    a = article("At least 150 people were killed by gun violence across the country over the holiday weekend, data show.", "Weekend shootings")
+    assert not cumulative_toll(a.text)
+    assert record(a, 5, "crime").get("fatalities") == record(a, 4, "crime").get("fatalities") == 150
+
+
+def test_a_party_word_is_no_place():
+    from storyline.model import GeoPrecision, Place
+
+    a = article("Democratic leaders criticised the plan on Monday.", "Plan criticised")
+    place = Place(a.id, 0, 10, "Democratic", name="Democratic", geonameid=None, latitude=None, longitude=None,
+                  country_code=None, country=None, admin1=None, precision=GeoPrecision.CITY, confidence=0.5)
+    found = mentions(a, [("Democratic", "NORP")])
+    old = build_record("E1", [a], found, {a.id: [place]}, typer=ProtestTyper(), kinds=FixedKind("politics"), revision=4)
+    new = build_record("E1", [a], found, {a.id: [place]}, typer=ProtestTyper(), kinds=FixedKind("politics"), revision=5)
+    assert old.get("actor1") == "Democratic"  # the error: set aside as the actor, the word was no place either
+    assert new.get("actor1") is None and new.get("place") is None  # an adjective, so neither actor nor place

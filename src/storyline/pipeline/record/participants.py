@@ -14,10 +14,11 @@ report only mentions. Revision 5 reads five things apart:
   ("Republican Party", "Democratic Party"), so reports that write it
   differently agree; "Republican" before another noun ("Republican senators",
   "GOP Sen. X") only qualifies that noun and is no actor of its own
-  (:func:`party_actor`).
+  (:func:`party_actor`), nor a place (:func:`party_place`).
 * **A sentence about a past year is background.** "enslaved people were freed
-  in 1865": a sentence that names a year before the report's own gives no
-  event word to the record (:func:`past_year`).
+  in 1865": a sentence that names a year before the report's own, and no day
+  of the reporting window, gives no event word to the record (:func:`past_year`);
+  an earlier event's own record (:mod:`.background`) keeps them.
 * **A cumulative toll is background.** "COVID-19 has killed 3,000,000 people
   worldwide", "the war has killed more than 10,000 since 2014": a disease's
   or a war's toll over a country, the world or months, or one it "has
@@ -38,11 +39,12 @@ import re
 from typing import Any, Sequence
 
 from ...model import Article, Mention
+from . import finders
 from .actors import Actor
 from .eventtype import LEXICON_CONFIDENCE, EventTypeCoding, EventTyper, Trigger
 from .reading import _combined_again, keeps_actor, not_an_event
 
-__all__ = ["OUTLETS", "is_opinion", "past_year", "cumulative_toll", "reporting_outlet", "party_actor", "background_triggers", "reread_participants"]
+__all__ = ["OUTLETS", "is_opinion", "past_year", "cumulative_toll", "reporting_outlet", "party_actor", "party_place", "background_triggers", "reread_participants"]
 
 #: news outlets by the names reports give them (a report's own source is added to these)
 OUTLETS = (r"CNN|CNBC|MSNBC|Fox(?: News| Business)?|NBC(?: News)?|ABC(?: News)?|CBS(?: News)?|NPR|PBS|BBC|C-SPAN|"
@@ -85,13 +87,12 @@ _QUALIFIED = re.compile(rf"^(?:-(?:led|controlled|backed|held|run)\b|\s+(?:(?:st
                         rf"fellow|moderate|conservative|progressive|centrist|leading|rank-and-file)\s+)?(?i:{_QUALIFIED_NOUNS})\b|"
                         r"\s+(?!(?:Party|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b)[A-Z][a-z]+\b)")
 #: a year the sentence is about: "in 1865", "since 2014", "by 1990"
-_YEAR = re.compile(r"\b(?:in|since|by|of|until|from|during|before|after)\s+(?:the\s+)?(?:(?:early|late|mid-?|summer|spring|"
+_YEAR = re.compile(r"\b(?:in|by|of|until|during|before)\s+(?:the\s+)?(?:(?:early|late|mid-?|summer|spring|"
                    r"fall|autumn|winter|January|February|March|April|May|June|July|August|September|October|November|"
                    r"December)\s+)?(?:\d{1,2},?\s+)?(?P<year>1[0-9]{3}|20[0-9]{2})s?\b", re.IGNORECASE)
 #: what a cumulative toll is the toll of: a disease, a pandemic, a war
 _AFFLICTION = re.compile(r"\b(?:covid(?:-19)?|coronavirus|virus|pandemic|epidemic|outbreak|disease|flu|influenza|ebola|"
-                         r"cholera|malaria|measles|h[iI][vV]|aids|overdoses?|opioids?|war|conflict|insurgency|fighting|"
-                         r"civil war|violence)\b", re.IGNORECASE)
+                         r"cholera|malaria|measles|h[iI][vV]|aids|overdoses?|opioids?|war|civil war|insurgency)\b", re.IGNORECASE)
 #: how a cumulative toll is counted: over a country, the world, or a long time
 _CUMULATIVE = re.compile(r"\b(?:worldwide|globally|around the (?:world|globe)|across the (?:world|globe|country|nation|"
                          r"united states|u\.s\.?)|world-?wide|nationwide|national(?:ly)?|in the (?:u\.s\.?|united states|"
@@ -117,10 +118,11 @@ def is_opinion(article: Article) -> bool:
 
 
 def past_year(sentence: str, article: Article) -> bool:
-    """Does ``sentence`` name a year before the report's own ("were freed in 1865")?"""
-    if article.published is None:
+    """Is ``sentence`` about a year before the report's own ("were freed in 1865"): it names one ("in", "by",
+    "of", "until", "during", "before" a year; "since 2014" lasts until now) and no day of the reporting window?"""
+    if article.published is None or not any(int(m.group("year")) < article.published.year for m in _YEAR.finditer(sentence)):
         return False
-    return any(int(m.group("year")) < article.published.year for m in _YEAR.finditer(sentence))
+    return not finders.event_days(sentence, article.published)  # "since 2018, Biles withdrew on Tuesday" is today's
 
 
 #: a disease or a war as the subject of a toll in the perfect: "COVID-19, which emerged in 2019, has killed 3.34 million"
@@ -132,6 +134,11 @@ _AFFLICTION_HAS_KILLED = re.compile(r"\b(?:covid(?:-19)?|coronavirus|pandemic|ep
 def cumulative_toll(sentence: str) -> bool:
     """Is a toll in ``sentence`` the cumulative toll of a disease or a war (see the module doc)?"""
     return bool(_AFFLICTION.search(sentence) and _CUMULATIVE.search(sentence)) or bool(_AFFLICTION_HAS_KILLED.search(sentence))
+
+
+def party_place(place: Any) -> bool:
+    """Is ``place`` (a :class:`~storyline.model.Place`) a party word the geoparser took for a place ("Democratic")?"""
+    return bool(_PARTY.fullmatch(" ".join(place.text.split())))
 
 
 def _source_outlet(article: Article) -> str | None:
