@@ -135,3 +135,10 @@ def test_a_party_word_is_no_place():
     new = build_record("E1", [a], found, {a.id: [place]}, typer=ProtestTyper(), kinds=FixedKind("politics"), revision=5)
     assert old.get("actor1") == "Democratic"  # the error: set aside as the actor, the word was no place either
     assert new.get("actor1") is None and new.get("place") is None  # an adjective, so neither actor nor place
+
+
+def test_a_past_years_sentence_gives_no_actor_either():
+    a = article("Elected in 1996, the prime minister warned then of Islamic terrorism and of Iran.", "A career")
+    found = mentions(a, [("Islamic", "NORP"), ("Iran", "GPE")])
+    assert record(a, 4, found=found).get("actor1") == "Government"  # the error: the prime minister of 1996
+    assert record(a, 5, found=found).get("actor1") is None

@@ -215,6 +215,10 @@ def reread_participants(coding: Any, mentions: Sequence[Mention], typer: EventTy
             continue
         recoded = code_sentence(text, sc.start, sc.end, mentions, event_triggers(sc.text, 5, None if recalled else article),
                                 adjust=lambda s, found: _participants(s, found, article, conflict))
+        if not recalled and past_year(sc.text, article):
+            # the past year's sentence is background altogether: no actors ("Islamic terrorism" of a career), no counts
+            recoded = dataclasses.replace(recoded, actor1=None, actor2=None, counts=())
+            counted = counted or bool(sc.counts)
         if cumulative_toll(sc.text) and recoded.counts:
             recoded, counted = dataclasses.replace(recoded, counts=()), True
         coding.sentences[i] = recoded
