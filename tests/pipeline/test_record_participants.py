@@ -142,13 +142,3 @@ def test_a_past_years_sentence_gives_no_actor_either():
     found = mentions(a, [("Islamic", "NORP"), ("Iran", "GPE")])
     assert record(a, 4, found=found).get("actor1") == "Government"  # the error: the prime minister of 1996
     assert record(a, 5, found=found).get("actor1") is None
-
-
-def test_a_past_years_place_is_not_where_the_event_happened():
-    from test_record_reading import _place
-
-    a = article("The governor signed the bill on Monday. A similar law was passed in Ohio in 1998.", "Bill signed")
-    places = {a.id: [_place(a, "Ohio", "Ohio", "US")]}
-    old = build_record("E1", [a], {}, places, typer=ProtestTyper(), kinds=FixedKind("politics"), revision=4)
-    assert old.get("place") == "Ohio"  # the error: the place of 1998
-    assert build_record("E1", [a], {}, places, typer=ProtestTyper(), kinds=FixedKind("politics"), revision=5).get("place") is None

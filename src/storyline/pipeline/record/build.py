@@ -39,7 +39,7 @@ from .tally import Tally
 from .votes import FIELDS, _Ballot, _fields, _local, _pooled_type_probabilities, _Vote, _vote_actors, _vote_counts
 from .votes import _vote_date, _vote_place, _vote_type
 from .reading import reread
-from .participants import background_places, reread_participants
+from .participants import party_place, reread_participants
 
 __all__ = ["SentenceCoding", "ArticleCoding", "Coder", "code_sentence", "code_sentences", "code_article", "build_record", "FIELDS"]
 
@@ -226,7 +226,7 @@ def _count(tally: Tally, names: set[str], typer: EventTyper, scope: Any, revisio
         if article.published:
             tally.publication.append(article.published)
         _vote_type(vote, coding)
-        places = background_places(member.places, coding, scope.recalled) if revision >= 5 else member.places
+        places = [p for p in member.places if not party_place(p)] if revision >= 5 else member.places  # "Democratic"
         where = _vote_place(vote, coding, places, revision)
         _vote_actors(vote, coding, where)
         _vote_date(vote, coding)

@@ -44,7 +44,7 @@ from .actors import Actor
 from .eventtype import LEXICON_CONFIDENCE, EventTypeCoding, EventTyper, Trigger
 from .reading import _combined_again, keeps_actor, not_an_event
 
-__all__ = ["OUTLETS", "is_opinion", "past_year", "cumulative_toll", "reporting_outlet", "party_actor", "party_place", "background_places", "background_triggers", "reread_participants"]
+__all__ = ["OUTLETS", "is_opinion", "past_year", "cumulative_toll", "reporting_outlet", "party_actor", "party_place", "background_triggers", "reread_participants"]
 
 #: news outlets by the names reports give them (a report's own source is added to these)
 OUTLETS = (r"CNN|CNBC|MSNBC|Fox(?: News| Business)?|NBC(?: News)?|ABC(?: News)?|CBS(?: News)?|NPR|PBS|BBC|C-SPAN|"
@@ -139,13 +139,6 @@ def cumulative_toll(sentence: str) -> bool:
 def party_place(place: Any) -> bool:
     """Is ``place`` (a :class:`~storyline.model.Place`) a party word the geoparser took for a place ("Democratic")?"""
     return bool(_PARTY.fullmatch(" ".join(place.text.split())))
-
-
-def background_places(places: Sequence[Any], coding: Any, recalled: bool = False) -> list[Any]:
-    """``places`` without party words and, unless the event is ``recalled``, without those of a past year's sentence
-    of ``coding``: where the report's background happened is not where its event did."""
-    past = [] if recalled else [(sc.start, sc.end) for sc in coding.sentences if past_year(sc.text, coding.article)]
-    return [p for p in places if not party_place(p) and not any(s <= p.start < e for s, e in past)]
 
 
 def _source_outlet(article: Article) -> str | None:
