@@ -98,6 +98,8 @@ REGISTRATIONS: tuple[Registration, ...] = (
                  help="v2 where an uncertain kind gives no event type, and people in general news are not civilians"),
     Registration("recorder.agreement.v4", f"{_P}.recorder:_agreement_v4",
                  help="v3 reading words with their object: no RETREAT for a released report, no bare 'force' or 'people' actor"),
+    Registration("recorder.agreement.v5", f"{_P}.recorder:_agreement_v5",
+                 help="v4 where a reporting outlet, a party adjective, a past year, a cumulative toll or a column is no part of the event"),
     # summaries and timelines
     Registration("summariser.cited.v1", f"{_P}.summarise:_cited", ("summariser-cited-v1.json",),
                  help="extractive event summaries: agreed sentences first, every sentence cited"),

@@ -19,7 +19,7 @@ from .record.eventtype import EventTyper
 from .record.kind import KindTyper
 from .record.tally import Tally
 
-__all__ = ["Recorder", "AgreementRecorder", "KindAgreementRecorder", "GeneralNewsRecorder", "ReadingRecorder"]
+__all__ = ["Recorder", "AgreementRecorder", "KindAgreementRecorder", "GeneralNewsRecorder", "ReadingRecorder", "ParticipantRecorder"]
 
 
 class Recorder(Protocol):
@@ -82,6 +82,14 @@ class ReadingRecorder(GeneralNewsRecorder):
     revision = 4
 
 
+class ParticipantRecorder(ReadingRecorder):
+    """v4 where only participants act (:mod:`.record.participants`): an outlet that reports, a party adjective and a
+    target equal to its actor are no actors; a past year's sentence, a cumulative toll and a column are background."""
+
+    name = "recorder.agreement.v5"
+    revision = 5
+
+
 def _agreement(options) -> AgreementRecorder:
     return AgreementRecorder()
 
@@ -96,3 +104,7 @@ def _agreement_v3(options) -> GeneralNewsRecorder:
 
 def _agreement_v4(options) -> ReadingRecorder:
     return ReadingRecorder()
+
+
+def _agreement_v5(options) -> ParticipantRecorder:
+    return ParticipantRecorder()

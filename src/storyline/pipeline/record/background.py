@@ -166,7 +166,7 @@ def background_records(
             article = by_id[episode.article_id]
             segments = tuple(Segment("sentence", s, e, 0) for s, e in episode.sentences)
             views.append(dataclasses.replace(article, segments=segments, title=None))
-        record = build_record(f"{event_id}/b{n}", views, mentions, places, typer, groups, kinds, revision, coder)
+        record = build_record(f"{event_id}/b{n}", views, mentions, places, typer, groups, kinds, revision, coder, recalled=True)
         supports = []
         for episode in group:
             article = by_id[episode.article_id]

@@ -39,6 +39,7 @@ from .tally import Tally
 from .votes import FIELDS, _Ballot, _fields, _local, _pooled_type_probabilities, _Vote, _vote_actors, _vote_counts
 from .votes import _vote_date, _vote_place, _vote_type
 from .reading import reread
+from .participants import party_place, reread_participants
 
 __all__ = ["SentenceCoding", "ArticleCoding", "Coder", "code_sentence", "code_sentences", "code_article", "build_record", "FIELDS"]
 
@@ -79,14 +80,18 @@ def _entity_spans(mentions: Iterable[Mention], start: int, end: int) -> list[tup
 
 
 def code_sentence(text: str, start: int, end: int, mentions: Sequence[Mention] = (), triggers: Sequence | None = None,
-                  keep: Callable[[Actor], bool] | None = None) -> SentenceCoding:
+                  keep: Callable[[Actor], bool] | None = None,
+                  adjust: Callable[[str, list[Actor]], list[Actor]] | None = None) -> SentenceCoding:
     """Trigger, actors and counts of the sentence ``text[start:end]`` (``triggers``: its :func:`~.eventtype.find_triggers`, if known;
-    ``keep``: which of the actors found may take a role, by default all)."""
+    ``keep``: which of the actors found may take a role, by default all; ``adjust``: the actors that may, from the
+    sentence and the actors found, when given)."""
     sentence = text[start:end]
     triggers = finders.triggers(sentence) if triggers is None else triggers
     material = [t for t in triggers if t.plover in _MATERIAL]
     trigger = material[0] if material else (triggers[0] if triggers else None)
     actors = [a for a in find_actor_phrases(sentence, _entity_spans(mentions, start, end)) if keep is None or keep(a)]
+    if adjust is not None:
+        actors = adjust(sentence, actors)
     a1, a2 = assign_roles(sentence, actors, trigger.start if trigger else None, trigger.end if trigger else None,
                           trigger.plover if trigger else None)
     shift = lambda a: None if a is None else dataclasses.replace(a, start=a.start + start, end=a.end + start)  # noqa: E731
@@ -150,6 +155,7 @@ def build_record(
     revision: int = 3,
     coder: "Coder | None" = None,
     tally: Tally | None = None,
+    recalled: bool = False,
 ) -> EventRecord:
     """The event record of ``articles`` (see the module doc).
 
@@ -170,7 +176,9 @@ def build_record(
     ``mentions`` and ``places`` map an article id to its entity mentions and
     resolved places (article-relative offsets); ``groups`` maps an article id
     to its independence group (an upstream report it relays); by default an
-    article's group is its source, or itself when it has none.
+    article's group is its source, or itself when it has none. ``recalled``:
+    the articles are views of an earlier event they recall (revision 5 then
+    reads their past years as the event's own, see :mod:`.participants`).
     """
     if typer is None:
         from .eventtype import LinearEventTyper
@@ -184,6 +192,8 @@ def build_record(
     tally.follow(kept, group_of, mentions, places, kinds)
     kind = tally.kind(kinds) if kinds is not None else None
     scope = coding_scope(kind, revision)
+    if recalled:
+        scope = dataclasses.replace(scope, recalled=True)
     names = tally.all_names()
     tally.start(typer, revision, scope, names)
     _count(tally, names, typer, scope, revision, coder or code_article)
@@ -199,6 +209,8 @@ def build_record(
         del fields["kind"]
     else:
         fields["kind"] = kind_field(kind, kept, len(set(group_of.values())))
+    if revision >= 5:  # "the Senate" acting on "the Senate": one body, no target
+        fields["actor2"] = _other_than(fields["actor1"], fields["actor2"])
     if revision >= 3 and kind is not None and kind.kind in _NO_ACTOR_KINDS:
         # an earthquake or a wildfire acts on nobody: the names near "struck" or "killed" are victims, places, agencies
         for name in ("actor1", "actor2"):
@@ -217,7 +229,8 @@ def _count(tally: Tally, names: set[str], typer: EventTyper, scope: Any, revisio
         if article.published:
             tally.publication.append(article.published)
         _vote_type(vote, coding)
-        where = _vote_place(vote, coding, member.places, revision)
+        places = [p for p in member.places if not party_place(p)] if revision >= 5 else member.places  # "Democratic"
+        where = _vote_place(vote, coding, places, revision)
         _vote_actors(vote, coding, where)
         _vote_date(vote, coding)
         _vote_counts(vote, coding, revision)
@@ -237,10 +250,25 @@ def _coded(article: Article, mentions: Sequence[Mention], places: Sequence[Place
     coding = coder(article, actor_mentions, typer)
     if revision >= 4:  # "released a report", "thanks to", "the task force": words read with what they govern
         coding = reread(coding, actor_mentions, typer, conflict=scope.acled)
+    if revision >= 5:  # an outlet that reports, a party word, a past year, a cumulative toll, an opinion column
+        coding = reread_participants(coding, actor_mentions, typer, conflict=scope.acled, recalled=scope.recalled)
     coding.event_type = within_scope(coding, scope)
     if not scope.acled:  # "stocks rallied": no demonstration, so nobody demonstrated
         coding.sentences = [without_demonstrators(sc, revision) for sc in coding.sentences]
     return coding
+
+
+def _other_than(actor1: RecordField, actor2: RecordField) -> RecordField:
+    """(revision 5) ``actor2`` unless it is the same body as ``actor1`` (one normalised key): then the next value
+    the reports give that is not, or none."""
+    if actor1.value is None or actor2.value is None or actor2.value.detail.get("key") != actor1.value.detail.get("key"):
+        return actor2
+    key = actor1.value.detail.get("key")
+    others = [v for v in actor2.alternatives if v.detail.get("key") != key]
+    note = f"{actor2.note}; {actor2.value.value!r} is actor1 itself, so no target of its own"
+    if not others:
+        return RecordField(actor2.name, None, actor2.alternatives, note)
+    return RecordField(actor2.name, others[0], tuple(v for v in actor2.alternatives if v is not others[0]), note)
 
 
 #: (revision 3) kinds whose events have no actor and target in PLOVER's sense, and why

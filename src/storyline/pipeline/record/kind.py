@@ -191,6 +191,8 @@ class CodingScope:
     any_word: bool = False
     #: the record builder's revision, whose trigger reading (:func:`.reading.event_triggers`) the scope's rules use
     revision: int = 3
+    #: (revision 5) the event is an earlier one the reports recall: its past years are its own, not background
+    recalled: bool = False
 
 
 def coding_scope(kind: KindCoding | None, revision: int = 3) -> CodingScope:

@@ -74,12 +74,19 @@ def not_an_event(text: str, trigger: Trigger) -> bool:
                 or _FROM_HOSPITAL.match(after))
 
 
-def event_triggers(text: str, revision: int = 3) -> list[Trigger]:
-    """:func:`.eventtype.find_triggers` of ``text``; from ``revision`` 4 without the words that name no event there."""
+def event_triggers(text: str, revision: int = 3, article: Any = None) -> list[Trigger]:
+    """:func:`.eventtype.find_triggers` of ``text``; from ``revision`` 4 without the words that name no event there;
+    from ``revision`` 5, for a ``text`` of ``article``, without the words of its background
+    (:func:`.participants.background_triggers`)."""
     found = find_triggers(text)
     if revision < 4:
         return found
-    return [t for t in found if not not_an_event(text, t)]
+    found = [t for t in found if not not_an_event(text, t)]
+    if revision >= 5 and article is not None:
+        from .participants import background_triggers  # that module builds on this one
+
+        found = background_triggers(text, found, article)
+    return found
 
 
 def keeps_actor(actor: Any, conflict: bool) -> bool:

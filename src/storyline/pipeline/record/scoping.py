@@ -76,7 +76,7 @@ def within_scope(coding: Any, scope: CodingScope) -> EventTypeCoding | None:
     et = coding.event_type
     has_word = not (scope.revision >= 4 and et is not None and et.trigger is None)
     if et is not None and scope.acled and scope.consistent and not _consistent(et, scope.worded, has_word) \
-            and not (scope.any_word and _any_word_agrees(coding, et, scope.revision)):
+            and not (scope.any_word and _any_word_agrees(coding, et, scope.revision, _background_of(coding, scope))):
         # "Israel and Hamas agree to a cease-fire": an agreement is no demonstration, whatever the classifier's ACLED guess
         # (revision 4) and a PLOVER type the classifier alone named goes with its ACLED guess
         return EventTypeCoding(et.plover if has_word else None, None, None, et.confidence, et.trigger, et.method)
@@ -85,7 +85,7 @@ def within_scope(coding: Any, scope: CodingScope) -> EventTypeCoding | None:
     if not scope.plover:
         return None
     span = coding.type_text or (0, len(coding.article.text))
-    allowed = [t for t in event_triggers(coding.article.text[span[0]:span[1]], scope.revision) if t.plover not in scope.excluded_plover]
+    allowed = [t for t in event_triggers(coding.article.text[span[0]:span[1]], scope.revision, _background_of(coding, scope)) if t.plover not in scope.excluded_plover]
     first = allowed[0] if allowed else None
     return EventTypeCoding(first.plover if first else None, None, None, LEXICON_CONFIDENCE if first else 0.0, first, "lexicon")
 
@@ -100,13 +100,19 @@ _ACLED_FAMILY = {
 }
 
 
-def _any_word_agrees(coding: Any, et: EventTypeCoding, revision: int = 3) -> bool:
+def _background_of(coding: Any, scope: CodingScope) -> Any:
+    """The article whose background (:func:`.participants.background_triggers`) gives no event word, if any: none for
+    an earlier event's record, whose past is its own."""
+    return None if scope.recalled else coding.article
+
+
+def _any_word_agrees(coding: Any, et: EventTypeCoding, revision: int = 3, article: Any = None) -> bool:
     """Does any event word of the text the type was read from agree with its ACLED type ("members and supporters
     ... held a march and protest": SUPPORT first, PROTEST after)? A gathering in support of a cause is a
     demonstration too ("people gathered in Izhevsk to show support for ..."), so SUPPORT agrees with Protests here."""
     family = (_ACLED_FAMILY.get(et.acled_event_type or "", set()) - {None}) | ({"SUPPORT"} if et.acled_event_type == "Protests" else set())
     span = coding.type_text or (0, len(coding.article.text))
-    return any(t.plover in family for t in event_triggers(coding.article.text[span[0]:span[1]], revision))
+    return any(t.plover in family for t in event_triggers(coding.article.text[span[0]:span[1]], revision, article))
 
 
 def _consistent(et: EventTypeCoding, worded: bool = False, has_word: bool = True) -> bool:
