@@ -74,15 +74,10 @@ class GoldLabels:
         votes = Counter(self.gold[k] for k in keys if k in self.gold)
         return votes.most_common(1)[0][0] if votes else None
 
-
-class RecordingLinker(GoldLabels, ContinuationLinker):
-    """v2's features for every (new event, candidate story) pair, labelled from the gold; links as the gold says."""
-
-    def link(self, event: EventState, candidates: Iterable[str], entity_vocab: Vocabulary, term_vocab: Vocabulary) -> Decision:
+    def _as_gold_says(self, event: EventState, ranked: Sequence[tuple[float, Any, dict[str, float]]]) -> Decision:
+        """Label each ranked (score, story, features) candidate, keep the pairs, and join the gold's story (else start one)."""
         mine = self._gold_of(event.members[:1])
-        ranked = self.scored(event, candidates, entity_vocab, term_vocab)
-        pairs = []
-        correct = None
+        pairs, correct = [], None
         for score, story, feats in ranked:
             label = int(mine is not None and self._gold_of(k for e in story.events for k in e.members) == mine)
             pairs.append((feats, label))
@@ -90,6 +85,13 @@ class RecordingLinker(GoldLabels, ContinuationLinker):
                 correct = (score, story, feats)
         self.events.append(pairs)
         return self.join(event, *correct) if correct is not None else self.start(event, ranked[0] if ranked else None)
+
+
+class RecordingLinker(GoldLabels, ContinuationLinker):
+    """v2's features for every (new event, candidate story) pair, labelled from the gold; links as the gold says."""
+
+    def link(self, event: EventState, candidates: Iterable[str], entity_vocab: Vocabulary, term_vocab: Vocabulary) -> Decision:
+        return self._as_gold_says(event, self.scored(event, candidates, entity_vocab, term_vocab))
 
 
 def _record(path: str | Path, options: Options, params: LinkParams, log: Callable[[str], None] | None,

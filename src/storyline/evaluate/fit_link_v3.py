@@ -51,16 +51,7 @@ class _Recording(GoldLabels):
 
     def link(self, event: EventState, candidates: Iterable[str], entity_vocab: Vocabulary, term_vocab: Vocabulary,
              near: Sequence[EventState] = ()) -> Decision:
-        mine = self._gold_of(event.members[:1])
-        ranked = self.scored(event, candidates, entity_vocab, term_vocab, near)
-        pairs, correct = [], None
-        for score, story, feats in ranked:
-            label = int(mine is not None and self._gold_of(k for e in story.events for k in e.members) == mine)
-            pairs.append((feats, label))
-            if label and correct is None:
-                correct = (score, story, feats)
-        self.events.append(pairs)
-        return self.join(event, *correct) if correct is not None else self.start(event, ranked[0] if ranked else None)
+        return self._as_gold_says(event, self.scored(event, candidates, entity_vocab, term_vocab, near))
 
 
 class RecordingLinkerV3(_Recording, NeighbourLinker):
