@@ -191,10 +191,12 @@ class CitedSummariser:
         """Mean similarity to the other reports' sentences, plus a bonus for an early position in its own report."""
         ids = {a: n for n, a in enumerate(dict.fromkeys(s.article.id for s in sentences))}
         own = np.array([ids[s.article.id] for s in sentences])
-        per_article = similar @ np.eye(len(ids), dtype=similar.dtype)[own]
-        same = per_article[np.arange(len(sentences)), own]
-        n_others = len(sentences) - np.bincount(own)[own]
-        mean = np.where(n_others > 0, (similar.sum(axis=1) - same) / np.maximum(n_others, 1), 0.0)
+        # the other reports' terms are summed on their own (not the row sum minus its own report's part, which
+        # is off in the last bits and breaks a tie differently on another BLAS)
+        others = own[:, None] != own[None, :]
+        n_others = others.sum(axis=1)
+        total = np.where(others, similar, 0.0).astype(np.float64).sum(axis=1)
+        mean = np.where(n_others > 0, total / np.maximum(n_others, 1), 0.0)
         return [float(m) + self.params.position_weight / (1 + s.rank) for m, s in zip(mean, sentences)]
 
 
