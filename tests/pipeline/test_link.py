@@ -131,6 +131,53 @@ def test_story_overlap_equals_the_weighted_overlap_for_small_and_big_stories():
             assert story_overlap(item, keys, v) == weighted_overlap(item, keys, v)
 
 
+def _random_vocab(rng, n_keys=300, docs=400):
+    v = Vocabulary()
+    for _ in range(docs):
+        v.add(f"k{int(k)}" for k in rng.integers(0, n_keys, int(rng.integers(1, 30))))
+    return v
+
+
+def test_story_overlap_is_the_very_float_of_weighted_overlap_on_random_items_and_stories():
+    from storyline.pipeline.cluster.features import weighted_overlap
+    from storyline.pipeline.link import story_overlap
+
+    rng = np.random.default_rng(11)
+    v = _random_vocab(rng)
+    sides = {"small": 0, "big": 0}
+    for _ in range(400):
+        keys = [f"k{int(k)}" for k in rng.integers(0, 330, int(rng.integers(1, 40)))]  # some unseen keys
+        story = Counter(f"k{int(k)}" for k in rng.integers(0, 330, int(rng.choice([3, 30, 300, 3000]))))
+        item = rng.choice(["list", "set", "counter"])
+        item = keys if item == "list" else set(keys) if item == "set" else Counter(keys)
+        sides["big" if len(story) >= v.total(set(keys)) else "small"] += 1
+        assert story_overlap(item, story, v) == weighted_overlap(item, story, v)
+    assert min(sides.values()) > 20  # both sides of the shortcut were compared
+    assert story_overlap([], Counter({"k1": 1}), v) == 0.0 and story_overlap(["k1"], Counter(), v) == 0.0
+
+
+def test_linking_a_stream_decides_as_the_plain_weighted_overlap_does(monkeypatch):
+    from storyline.pipeline import link
+    from storyline.pipeline.cluster.features import weighted_overlap
+
+    def stream():
+        rng = np.random.default_rng(5)
+        linker, decisions = StoryLinker(threshold=0.35), []
+        entity_vocab, term_vocab = _random_vocab(rng, 60), _random_vocab(rng, 300)
+        for i in range(150):
+            e = event(f"E{i}", rng.normal(size=4).astype(np.float32), DAY + dt.timedelta(days=int(rng.integers(0, 60))),
+                      entities=[f"k{int(k)}" for k in rng.integers(0, 60, 6)],
+                      terms=[f"k{int(k)}" for k in rng.integers(0, 300, 25)])
+            decisions.append(linker.link(e, list(linker.stories), entity_vocab, term_vocab))
+        return decisions
+
+    fast = stream()
+    monkeypatch.setattr(link, "story_overlap", weighted_overlap)
+    plain = stream()
+    assert fast == plain  # the same actions, stories, scores and features, to the last bit
+    assert {d.action for d in fast} == {"join", "new"}
+
+
 def test_linker_refresh_takes_in_the_changes_of_the_events_a_batch_touched():
     linker = StoryLinker()
     first = event("E1", [1])

@@ -22,7 +22,7 @@ from typing import Iterable, Protocol
 import numpy as np
 
 from ..model import Decision
-from .cluster.features import EventState, Vocabulary, weighted_overlap
+from .cluster.features import EventState, Vocabulary
 
 __all__ = ["LinkerBase", "StoryState", "StoryLinker", "open_story", "story_overlap"]
 
@@ -162,17 +162,19 @@ def _fixed(vector: np.ndarray) -> np.ndarray:
 
 
 def story_overlap(item: Iterable[str], keys: Counter, vocab: Vocabulary) -> float:
-    """:func:`weighted_overlap` of ``item`` with a story's keys, without summing a big story's weights:
-    every IDF weight is at least 1 (no key is in more documents than there are), so a story holding at
-    least as many keys as the item's total weight is the larger side, and the result is the same."""
-    item = set(item)
-    if not item or not keys:
+    """:func:`weighted_overlap` of ``item`` with a story's keys, the same float, at a cost that does not grow
+    with the story: each of the item's keys is weighed once (its total and the shared sum come from the one
+    table; ``math.fsum`` is exact whatever the order), the shared keys are found by a set intersection in C,
+    and a big story's weights are not summed: every IDF weight is at least 1 (no key is in more documents
+    than there are), so a story holding at least as many keys as the item's total weight is the larger side."""
+    unique = item.keys() if isinstance(item, dict) else set(item)
+    if not unique or not keys:
         return 0.0
-    own = vocab.total(item)
-    if len(keys) < own:
-        return weighted_overlap(item, keys, vocab)
-    shared = math.fsum(vocab.idf(k) for k in item if k in keys)
-    return shared / own if own else 0.0
+    weights = dict(zip(unique, vocab.idfs(unique)))
+    own = math.fsum(weights.values())
+    shared = math.fsum(map(weights.__getitem__, weights.keys() & (keys.keys() if isinstance(keys, dict) else set(keys))))
+    smaller = own if len(keys) >= own else min(own, vocab.total(keys))
+    return shared / smaller if smaller else 0.0
 
 
 @dataclass
