@@ -160,6 +160,9 @@ def test_linking_a_stream_decides_as_the_plain_weighted_overlap_does(monkeypatch
     from storyline.pipeline import link
     from storyline.pipeline.cluster.features import weighted_overlap
 
+    def plain(item, keys, vocab):  # the overlap with the story's keys as a plain Counter, summed key by key
+        return weighted_overlap(list(item), Counter(dict(keys.items())), vocab)
+
     def stream():
         rng = np.random.default_rng(5)
         linker, decisions = StoryLinker(threshold=0.35), []
@@ -169,10 +172,17 @@ def test_linking_a_stream_decides_as_the_plain_weighted_overlap_does(monkeypatch
                       entities=[f"k{int(k)}" for k in rng.integers(0, 60, 6)],
                       terms=[f"k{int(k)}" for k in rng.integers(0, 300, 25)])
             decisions.append(linker.link(e, list(linker.stories), entity_vocab, term_vocab))
+            story = linker.stories[e.story_id]
+            if i % 7 == 6 and len(story.events) > 2:  # an event leaves its story now and then
+                story.drop([story.events[int(rng.integers(0, len(story.events)))].id])
+            for story in linker.stories.values():  # the running key counts: how many events hold each key
+                for name in ("entities", "terms"):
+                    holding = Counter(k for member in story.events for k in set(getattr(member, name)))
+                    assert dict(getattr(story.totals(), name).items()) == holding
         return decisions
 
     fast = stream()
-    monkeypatch.setattr(link, "story_overlap", weighted_overlap)
+    monkeypatch.setattr(link, "story_overlap", plain)
     plain = stream()
     assert fast == plain  # the same actions, stories, scores and features, to the last bit
     assert {d.action for d in fast} == {"join", "new"}
