@@ -160,8 +160,12 @@ def test_linking_a_stream_decides_as_the_plain_weighted_overlap_does(monkeypatch
     from storyline.pipeline import link
     from storyline.pipeline.cluster.features import weighted_overlap
 
-    def plain(item, keys, vocab):  # the overlap with the story's keys as a plain Counter, summed key by key
-        return weighted_overlap(list(item), Counter(dict(keys.items())), vocab)
+    class Plain:  # the overlap with the story's keys as a plain Counter, summed key by key
+        def __init__(self, item, vocab):
+            self.item, self.vocab = list(item), vocab
+
+        def overlap(self, keys):
+            return weighted_overlap(self.item, Counter(dict(keys.items())), self.vocab)
 
     def stream():
         rng = np.random.default_rng(5)
@@ -182,7 +186,7 @@ def test_linking_a_stream_decides_as_the_plain_weighted_overlap_does(monkeypatch
         return decisions
 
     fast = stream()
-    monkeypatch.setattr(link, "story_overlap", plain)
+    monkeypatch.setattr(link, "Weighed", Plain)
     plain = stream()
     assert fast == plain  # the same actions, stories, scores and features, to the last bit
     assert {d.action for d in fast} == {"join", "new"}

@@ -17,6 +17,7 @@ import datetime as dt
 import math
 from collections import Counter
 from dataclasses import dataclass, field
+from collections.abc import Mapping
 from typing import Iterable, Protocol
 
 import numpy as np
@@ -24,7 +25,7 @@ import numpy as np
 from ..model import Decision
 from .cluster.features import EventState, Vocabulary
 
-__all__ = ["LinkerBase", "StoryState", "StoryLinker", "open_story", "story_overlap"]
+__all__ = ["LinkerBase", "StoryState", "StoryLinker", "Weighed", "open_story", "story_overlap"]
 
 #: fixed-point scale of a story's running vector sum
 _SCALE = 2.0 ** 32
@@ -161,20 +162,32 @@ def _fixed(vector: np.ndarray) -> np.ndarray:
     return np.rint(np.asarray(vector, dtype=np.float64) * _SCALE).astype(np.int64)
 
 
-def story_overlap(item: Iterable[str], keys: Counter, vocab: Vocabulary) -> float:
-    """:func:`weighted_overlap` of ``item`` with a story's keys, the same float, at a cost that does not grow
-    with the story: each of the item's keys is weighed once (its total and the shared sum come from the one
-    table; ``math.fsum`` is exact whatever the order), the shared keys are found by a set intersection in C,
-    and a big story's weights are not summed: every IDF weight is at least 1 (no key is in more documents
-    than there are), so a story holding at least as many keys as the item's total weight is the larger side."""
-    unique = item.keys() if isinstance(item, dict) else set(item)
-    if not unique or not keys:
-        return 0.0
-    weights = dict(zip(unique, vocab.idfs(unique)))
-    own = math.fsum(weights.values())
-    shared = math.fsum(map(weights.__getitem__, weights.keys() & (keys.keys() if isinstance(keys, dict) else set(keys))))
-    smaller = own if len(keys) >= own else min(own, vocab.total(keys))
-    return shared / smaller if smaller else 0.0
+class Weighed:
+    """An event's keys weighed once, for its :func:`weighted_overlap` with any number of stories: the IDF
+    weight of each key and their total (``math.fsum``, exact whatever the order, so the very float of
+    :meth:`Vocabulary.total`)."""
+
+    def __init__(self, item: Iterable[str], vocab: Vocabulary) -> None:
+        unique = item.keys() if isinstance(item, dict) else set(item)
+        self.vocab = vocab
+        self.weights = dict(zip(unique, vocab.idfs(unique)))
+        self.own = math.fsum(self.weights.values())
+
+    def overlap(self, keys: Mapping) -> float:
+        """:func:`weighted_overlap` with a story's ``keys``, the same float, at a cost that does not grow with
+        the story's weights: the shared keys are found by a set intersection in C, and a big story's weights
+        are not summed: every IDF weight is at least 1 (no key is in more documents than there are), so a
+        story holding at least as many keys as the item's total weight is the larger side."""
+        if not self.weights or not keys:
+            return 0.0
+        shared = math.fsum(map(self.weights.__getitem__, self.weights.keys() & keys.keys()))
+        smaller = self.own if len(keys) >= self.own else min(self.own, self.vocab.total(keys))
+        return shared / smaller if smaller else 0.0
+
+
+def story_overlap(item: Iterable[str], keys: Mapping, vocab: Vocabulary) -> float:
+    """:func:`weighted_overlap` of ``item`` with a story's ``keys`` (see :class:`Weighed`)."""
+    return Weighed(item, vocab).overlap(keys)
 
 
 @dataclass
@@ -285,6 +298,7 @@ class StoryLinker(LinkerBase):
     def link(self, event: EventState, candidates: Iterable[str], entity_vocab: Vocabulary, term_vocab: Vocabulary) -> Decision:
         """Attach ``event`` to the best of the ``candidates`` story ids, or start a story."""
         best = None
+        entities, terms = Weighed(event.entities, entity_vocab), Weighed(event.terms, term_vocab)
         for story_id in sorted(set(candidates)):
             story = self.stories.get(story_id)
             if story is None or story.holds(event):
@@ -294,8 +308,8 @@ class StoryLinker(LinkerBase):
                 continue
             feats = {
                 "cosine": float(np.dot(event.centroid, story.centroid())),
-                "entities": story_overlap(event.entities, story.totals().entities, entity_vocab),
-                "terms": story_overlap(event.terms, story.totals().terms, term_vocab),
+                "entities": entities.overlap(story.totals().entities),
+                "terms": terms.overlap(story.totals().terms),
                 "gap": gap / self.window_days,
             }
             z = self.bias + sum(self.weights[k] * v for k, v in feats.items())
