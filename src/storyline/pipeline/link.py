@@ -16,8 +16,8 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import Counter
-from dataclasses import dataclass, field
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Iterable, Protocol
 
 import numpy as np
@@ -174,8 +174,8 @@ class Weighed:
         self.own = math.fsum(self.weights.values())
 
     def overlap(self, keys: Mapping) -> float:
-        """:func:`weighted_overlap` with a story's ``keys``, the same float, at a cost that does not grow with
-        the story's weights: the shared keys are found by a set intersection in C, and a big story's weights
+        """:func:`weighted_overlap` with a story's ``keys``, the same float: the shared keys are found by a set
+        intersection in C (one look-up in the story's keys for each of the event's), and a big story's weights
         are not summed: every IDF weight is at least 1 (no key is in more documents than there are), so a
         story holding at least as many keys as the item's total weight is the larger side."""
         if not self.weights or not keys:
