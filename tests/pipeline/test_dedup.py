@@ -78,3 +78,41 @@ def test_signature_is_the_minimum_of_each_hash_over_all_shingles():
     expected = [min(((int(a) * x + int(b)) % prime) & mask for x in shingles) for a, b in zip(hasher._a, hasher._b)]
 
     assert hasher.signature(text).tolist() == expected
+
+
+def _signatures(rng, n: int) -> np.ndarray:
+    return rng.integers(0, 2**32, size=(n, 64), dtype=np.uint64).astype(np.uint32)
+
+
+def test_originals_added_at_once_are_found_as_when_added_one_by_one():
+    rng = np.random.default_rng(5)
+    originals = _signatures(rng, 300)
+    originals[10] = originals[3]  # a tie: the first added wins in both
+    originals[20, 8:] = originals[4, 8:]  # shares 14 of 16 bands with another
+    ids = [f"a{i}" for i in range(len(originals))]
+    one_by_one, at_once = DuplicateIndex(threshold=0.5), DuplicateIndex(threshold=0.5)
+    for article_id, signature in zip(ids, originals):
+        one_by_one.add(article_id, signature)
+    at_once.add_many(ids, originals)
+    later = _signatures(rng, 1)[0]
+    one_by_one.add("new", later)
+    at_once.add("new", later)
+    queries = [originals[i].copy() for i in (3, 4, 20, 150)] + [later.copy(), _signatures(rng, 1)[0]]
+    queries[1][:4] += 1  # an edit in the first band only
+
+    assert [at_once.find(q) for q in queries] == [one_by_one.find(q) for q in queries]
+    assert [m and m.original_id for m in (at_once.find(q) for q in queries)] == ["a3", "a4", "a20", "a150", "new", None]
+    assert len(at_once) == len(one_by_one) == 301
+
+
+def test_adding_many_after_one_by_one_keeps_the_order_of_arrival():
+    rng = np.random.default_rng(6)
+    first, more = _signatures(rng, 1), _signatures(rng, 2)
+    more[0] = first[0]
+    index = DuplicateIndex()
+    index.add("first", first[0])
+
+    index.add_many(["copy", "other"], more)
+
+    assert index.find(first[0]).original_id == "first"
+    assert index.find(more[1]).original_id == "other"

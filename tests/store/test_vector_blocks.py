@@ -85,7 +85,7 @@ def test_the_migration_packs_a_store_written_with_one_row_per_vector(tmp_path, m
                     old.conn.execute("INSERT INTO embeddings (article_id, model, vector_id, vector) VALUES (?, ?, ?, ?)",
                                      (f"a{i}", "m", 1000 - i, v.tobytes()))
     with Store(tmp_path / "s.db") as new:
-        assert new.migrations()[-1] == "0010_vector_blocks"
+        assert "0010_vector_blocks" in new.migrations()
         rows = list(new.embeddings())
         assert [vid for _, vid, _ in rows] == sorted(1000 - i for i in range(len(vectors)))
         assert {k: v.tobytes() for k, _, v in rows} == {f"a{i}": v.tobytes() for i, v in enumerate(vectors)}

@@ -72,6 +72,31 @@ def test_index_file_is_loaded_when_it_matches(tmp_path):
     assert sorted(k for k, _ in loaded.search(unit(0), 5)) == ["k1", "k2"]
 
 
+def test_a_matching_index_file_loads_from_the_keys_without_reading_a_vector(tmp_path):
+    data = rows([0, 1])
+    index_of(data).save(tmp_path / "x.faiss")
+    read = []
+
+    def vectors():
+        for row in data:
+            read.append(row[0])
+            yield row
+
+    loaded = VectorIndex.load_or_build(tmp_path / "x.faiss", 4, vectors(), len(data), keys=[(k, vid) for k, vid, _ in data])
+
+    assert read == []
+    assert sorted(k for k, _ in loaded.search(unit(0), 5)) == ["k1", "k2"]
+
+
+def test_a_stale_index_file_given_keys_is_rebuilt_from_the_vectors(tmp_path):
+    index_of(rows([0])).save(tmp_path / "x.faiss")
+    data = rows([0, 1])
+
+    loaded = VectorIndex.load_or_build(tmp_path / "x.faiss", 4, iter(data), len(data), keys=[(k, vid) for k, vid, _ in data])
+
+    assert sorted(k for k, _ in loaded.search(unit(0), 5)) == ["k1", "k2"]
+
+
 def test_stale_index_file_with_fewer_vectors_is_rebuilt(tmp_path):
     data = rows([0, 1, 2])
     index_of(data[:2]).save(tmp_path / "x.faiss")

@@ -89,16 +89,26 @@ def load_state(store: Store, components: Components, index_path: Path | None) ->
     story_numbers = [0] + [s.number for s in store.stories()]
     linker.restore(stories.values(), max(story_numbers) + 1)
     duplicates = components.fresh("dedup")
-    for article_id, signature in store.signatures():
-        duplicates.add(article_id, signature)
+    _restore_duplicates(duplicates, store.signatures())
     index = store.vector_index(embedder.dim, index_path)
     return ClusterState(clusterer, linker, duplicates, index)
+
+
+def _restore_duplicates(duplicates: Any, signatures: Iterable[tuple[str, np.ndarray]]) -> None:
+    """Give the deduplicator every stored original's signature: all at once where it can take them so."""
+    pairs = list(signatures)
+    add_many = getattr(duplicates, "add_many", None)
+    if add_many is not None and pairs and len({len(s) for _, s in pairs}) == 1:
+        add_many([a for a, _ in pairs], np.vstack([s for _, s in pairs]))
+        return
+    for article_id, signature in pairs:
+        duplicates.add(article_id, signature)
 
 
 def _restore_memory(store: Store, clusterer: Any) -> None:
     rows, pairs = store.cluster_memory()
     vectors = store.vectors(k for k, _ in rows)
-    published = {a.id: a.published for a in store.articles(k for k, _ in rows)}
+    published = {a.id: dt.date.fromisoformat(a.date) if a.date else None for a in store.article_summaries(k for k, _ in rows)}
     items, reports = [], {}
     for key, data in rows:
         if key not in vectors:

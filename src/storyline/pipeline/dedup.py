@@ -59,6 +59,41 @@ class DuplicateMatch:
     similarity: float
 
 
+class _Sorted:
+    """Originals added all at once (a writer's start-up), kept as arrays rather than as buckets: per band, a
+    64-bit hash of each row's band sorted once, so a lookup is a binary search and the exact band is checked
+    on what it finds. Within one band key the rows come back in the order they were given, as a bucket's do."""
+
+    _MIX = np.uint64(0x9E3779B97F4A7C15)
+
+    def __init__(self, article_ids: list[str], signatures: np.ndarray, bands: int) -> None:
+        self.ids = list(article_ids)
+        self.matrix = np.ascontiguousarray(signatures)
+        self.rows = self.matrix.shape[1] // bands
+        hashes = np.stack([self._hash(self._band(self.matrix, b)) for b in range(bands)], axis=1)
+        self.order = np.argsort(hashes, axis=0, kind="stable")
+        self.hashes = np.take_along_axis(hashes, self.order, axis=0)
+
+    def _band(self, matrix: np.ndarray, band: int) -> np.ndarray:
+        return matrix[..., band * self.rows : (band + 1) * self.rows]
+
+    def _hash(self, values: np.ndarray) -> np.ndarray:
+        out = np.zeros(values.shape[:-1], dtype=np.uint64)
+        with np.errstate(over="ignore"):
+            for j in range(values.shape[-1]):
+                out = (out ^ values[..., j].astype(np.uint64)) * self._MIX
+        return out
+
+    def positions(self, band: int, signature: np.ndarray) -> np.ndarray:
+        """Rows whose ``band`` equals the signature's, in the order they were added."""
+        value = self._band(signature, band)
+        key = self._hash(value[None, :])[0]
+        column = self.hashes[:, band]
+        lo, hi = np.searchsorted(column, key, "left"), np.searchsorted(column, key, "right")
+        found = self.order[lo:hi, band]
+        return found[np.all(self._band(self.matrix[found], band) == value, axis=1)]
+
+
 class DuplicateIndex:
     """In-memory LSH index of signatures of the originals seen so far."""
 
@@ -67,9 +102,10 @@ class DuplicateIndex:
         self.bands = bands
         self._buckets: dict[tuple[int, bytes], list[str]] = defaultdict(list)
         self._signatures: dict[str, np.ndarray] = {}
+        self._sorted: list[_Sorted] = []  # originals added by add_many, before those in the buckets
 
     def __len__(self) -> int:
-        return len(self._signatures)
+        return len(self._signatures) + sum(len(part.ids) for part in self._sorted)
 
     def _keys(self, signature: np.ndarray) -> list[tuple[int, bytes]]:
         rows = len(signature) // self.bands
@@ -80,18 +116,36 @@ class DuplicateIndex:
         for key in self._keys(signature):
             self._buckets[key].append(article_id)
 
+    def add_many(self, article_ids: list[str], signatures: np.ndarray) -> None:
+        """:meth:`add` of each row of ``signatures`` in turn (a writer's start-up adds every stored original), kept
+        sorted by band rather than bucketed: :meth:`find` gives the same answers. Only before any :meth:`add`,
+        so that the originals are looked at in the order they came."""
+        if self._signatures:
+            for article_id, signature in zip(article_ids, signatures):
+                self.add(article_id, signature)
+        elif article_ids:
+            self._sorted.append(_Sorted(article_ids, signatures, self.bands))
+
+    def _candidates(self, signature: np.ndarray):
+        """(id, signature) of every original sharing a band with ``signature``: band by band, in the order added."""
+        for band, key in enumerate(self._keys(signature)):
+            for part in self._sorted:
+                for row in part.positions(band, signature).tolist():
+                    yield part.ids[row], part.matrix[row]
+            for candidate in self._buckets.get(key, ()):
+                yield candidate, self._signatures[candidate]
+
     def find(self, signature: np.ndarray) -> DuplicateMatch | None:
         """The most similar stored original at or above the threshold."""
         seen: set[str] = set()
         best: DuplicateMatch | None = None
-        for key in self._keys(signature):
-            for candidate in self._buckets.get(key, ()):
-                if candidate in seen:
-                    continue
-                seen.add(candidate)
-                similarity = float(np.mean(self._signatures[candidate] == signature))
-                if similarity >= self.threshold and (best is None or similarity > best.similarity):
-                    best = DuplicateMatch(candidate, similarity)
+        for candidate, stored in self._candidates(signature):
+            if candidate in seen:
+                continue
+            seen.add(candidate)
+            similarity = float(np.mean(stored == signature))
+            if similarity >= self.threshold and (best is None or similarity > best.similarity):
+                best = DuplicateMatch(candidate, similarity)
         return best
 
 
@@ -124,6 +178,9 @@ class NearDuplicates:
 
     def add(self, article_id: str, signature: np.ndarray) -> None:
         self.index.add(article_id, signature)
+
+    def add_many(self, article_ids: list[str], signatures: np.ndarray) -> None:
+        self.index.add_many(article_ids, signatures)
 
     def find(self, signature: np.ndarray) -> DuplicateMatch | None:
         return self.index.find(signature)

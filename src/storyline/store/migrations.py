@@ -199,6 +199,12 @@ CREATE INDEX events_story_date ON events (story_id, date)
 #: Embeddings as blocks of vectors (``store/vector_blocks.py``); the old rows are converted by the step below.
 _VECTOR_BLOCKS = vector_blocks.SCHEMA
 
+#: A writer's start-up reads the duplicates (few) and the originals' signatures: a partial index of the
+#: duplicates spares both a scan of every article's row.
+_DUPLICATES = """
+CREATE INDEX articles_duplicates ON articles (duplicate_of) WHERE duplicate_of IS NOT NULL
+"""
+
 #: (name, SQL script) in the order they apply.
 MIGRATIONS: tuple[tuple[str, str], ...] = (
     ("0001_initial", _INITIAL),
@@ -211,6 +217,7 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
     ("0008_digests", _DIGESTS),
     ("0009_story_scale", _STORY_SCALE),
     ("0010_vector_blocks", _VECTOR_BLOCKS),
+    ("0011_duplicates", _DUPLICATES),
 )
 
 #: what a migration does after its script, in the same transaction (data that SQL alone cannot reshape)

@@ -205,6 +205,10 @@ CREATE INDEX events_story_date ON events (story_id, date);
 #: so both backends carry the same list of migrations.
 _VECTOR_BLOCKS = "SELECT 1"
 
+_DUPLICATES = """
+CREATE INDEX articles_duplicates ON articles (duplicate_of) WHERE duplicate_of IS NOT NULL;
+"""
+
 POSTGRES_MIGRATIONS: dict[str, str] = {
     "0001_initial": _INITIAL,
     "0002_places": _PLACES,
@@ -216,6 +220,7 @@ POSTGRES_MIGRATIONS: dict[str, str] = {
     "0008_digests": _DIGESTS,
     "0009_story_scale": _STORY_SCALE,
     "0010_vector_blocks": _VECTOR_BLOCKS,
+    "0011_duplicates": _DUPLICATES,
 }
 
 #: an advisory lock key (transaction scope) that serialises two processes migrating one new database

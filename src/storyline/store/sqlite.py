@@ -210,8 +210,9 @@ class SQLiteStore:
         self.conn.execute("INSERT INTO signatures (article_id, minhash) VALUES (?, ?)", (article_id, signature.tobytes()))
 
     def signatures(self) -> Iterator[tuple[str, np.ndarray]]:
-        for row in self.conn.execute(
-            "SELECT s.article_id, s.minhash FROM signatures s JOIN articles a ON a.id = s.article_id WHERE a.duplicate_of IS NULL"
+        for row in self.conn.execute(  # the few duplicates from their partial index, not a scan of every article
+            "SELECT article_id, minhash FROM signatures WHERE article_id NOT IN"
+            " (SELECT id FROM articles WHERE duplicate_of IS NOT NULL) ORDER BY rowid"
         ):
             yield row[0], np.frombuffer(row[1], dtype=np.uint32)
 
@@ -225,7 +226,8 @@ class SQLiteStore:
 
     def vector_index(self, dim: int, cache: Path | None = None) -> FaissIndex:
         """The faiss index of the stored embeddings: loaded from ``cache`` when it matches them, else rebuilt."""
-        return FaissIndex.load_or_build(cache or Path(str(self.path) + ".faiss"), dim, self.embeddings(), self.count("embeddings"))
+        return FaissIndex.load_or_build(cache or Path(str(self.path) + ".faiss"), dim, self.embeddings(), self.count("embeddings"),
+                                        keys=vector_blocks.keys(self.conn))
 
     def embedding_models(self) -> list[str]:
         return [r[0] for r in self.conn.execute("SELECT DISTINCT model FROM vector_keys")]

@@ -112,6 +112,12 @@ def rows(conn: sqlite3.Connection) -> Iterator[tuple[str, str, int, bytes]]:
             yield key[0], key[1], key[2], vector
 
 
+def keys(conn: sqlite3.Connection) -> Iterator[tuple[str, int]]:
+    """Every (article_id, vector_id) in vector id order, without reading a vector."""
+    for article_id, vid in conn.execute("SELECT article_id, vector_id FROM vector_keys ORDER BY vector_id"):
+        yield article_id, vid
+
+
 def lookup(conn: sqlite3.Connection, article_ids: Iterable[str]) -> dict[str, np.ndarray]:
     """The vectors of ``article_ids`` that have one."""
     ids = list(article_ids)

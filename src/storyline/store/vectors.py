@@ -160,25 +160,31 @@ class FaissIndex:
         os.replace(partial, path)
 
     @classmethod
-    def load_or_build(cls, path: Path, dim: int, rows: Iterable[tuple[str, int, np.ndarray]], expected: int) -> "FaissIndex":
+    def load_or_build(cls, path: Path, dim: int, rows: Iterable[tuple[str, int, np.ndarray]], expected: int,
+                      keys: Iterable[tuple[str, int]] | None = None) -> "FaissIndex":
         """Load the index file when it holds exactly the vector ids of ``rows``; else rebuild from ``rows``.
 
-        ``expected`` is the number of stored embeddings (a cheap first check).
-        A file with the right count but other ids (say, left beside a database
-        that was replaced) is stale too.
+        ``expected`` is the number of stored embeddings (a cheap first check). ``keys``, the (key, vector
+        id) of every row without its vector, lets a matching file load without reading a vector: ``rows``
+        (an iterator) is then never consumed. A file with the right count but other ids (say, left beside
+        a database that was replaced) is stale too.
         """
         index = cls(dim)
-        rows = list(rows)
         if path.exists():
+            if keys is None:
+                rows = list(rows)
+                keys = [(key, vid) for key, vid, _ in rows]
+            known = list(keys)
             try:
                 loaded = index._faiss.read_index(str(path))
-                if loaded.ntotal == expected == len(rows) and loaded.d == dim and _ids(index._faiss, loaded) == {vid for _, vid, _ in rows}:
+                if loaded.ntotal == expected == len(known) and loaded.d == dim and _ids(index._faiss, loaded) == {vid for _, vid in known}:
                     index.index = loaded
-                    index.keys = {vid: key for key, vid, _ in rows}
+                    index.keys = {vid: key for key, vid in known}
                     index._note(index._faiss.vector_to_array(loaded.id_map).tolist())
                     return index
             except (RuntimeError, AttributeError):
                 pass  # a damaged cache or another kind of index: rebuild below
+        rows = list(rows)
         if rows:
             index.add((vid for _, vid, _ in rows), (key for key, _, _ in rows), np.vstack([v for _, _, v in rows]))
         return index
