@@ -98,13 +98,18 @@ class Digests:
                 self._digests.popitem(last=False)
         return self._digests[key], articles
 
-    def refresh(self, events: Iterable[str], batch_size: int = 64, timer: StageTimer | None = None) -> tuple[int, int]:
+    def refresh(self, events: Iterable[str], batch_size: int = 64, timer: StageTimer | None = None,
+                waiting: Iterable[str] = ()) -> tuple[int, int]:
         """Store the digest of every event of ``events`` or stale, then the timeline of every story they belong
-        to or stale; returns how many of each were built."""
+        to or stale, except the events ``waiting`` for their record (:mod:`.deferral`) and the stories whose only
+        changed events wait; returns how many of each were built."""
         timer = timer or StageTimer({})
         stale_events, stale_stories = self.store.stale_digests(self._name)
-        todo = self.store.events(sorted(set(events) | set(stale_events)))
-        stories = sorted(set(stale_stories) | {e.story_id for e in todo if e.story_id})
+        waiting = set(waiting)
+        todo = self.store.events(sorted((set(events) | set(stale_events)) - waiting))
+        rebuilt = {e.story_id for e in todo if e.story_id}
+        held = {e.story_id for e in self.store.events(sorted(waiting)) if e.story_id} - rebuilt if waiting else set()
+        stories = sorted((set(stale_stories) | rebuilt) - held)
         sentences = self.components.sentences()
         sentences.timer = timer  # the sentences' embedding is a model stage of its own
         try:
