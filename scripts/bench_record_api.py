@@ -166,24 +166,25 @@ def known_settings(src: Path, settings: list[str]) -> list[str]:
     return [s for s in settings if s.split("=", 1)[0] in names]
 
 
-def stored_records(db: Path) -> dict[frozenset[str], dict[str, Any]]:
-    """Each stored record, by the articles of its event."""
+def _by_members(db: Path, table: str) -> dict[frozenset[str], dict[str, Any]]:
+    """Each stored record (``table`` event_records) or comparison (event_comparisons), without its event id, by the
+    articles of its event."""
+    sql = {"event_records": "SELECT event_id, record FROM event_records",
+           "event_comparisons": "SELECT event_id, comparison FROM event_comparisons"}[table]
     with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
         members: dict[str, set[str]] = {}
         for event, article in conn.execute("SELECT event_id, article_id FROM event_articles"):
             members.setdefault(event, set()).add(article)
-        rows = conn.execute("SELECT event_id, record FROM event_records").fetchall()
-    return {frozenset(members.get(e, ())): json.loads(r) for e, r in rows}
+        rows = conn.execute(sql).fetchall()
+    return {frozenset(members.get(e, ())): {k: v for k, v in json.loads(c).items() if k != "event_id"} for e, c in rows}
+
+
+def stored_records(db: Path) -> dict[frozenset[str], dict[str, Any]]:
+    return _by_members(db, "event_records")
 
 
 def comparisons(db: Path) -> dict[frozenset[str], dict[str, Any]]:
-    """Each stored comparison (without its event id), by the articles of its event."""
-    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
-        members: dict[str, set[str]] = {}
-        for event, article in conn.execute("SELECT event_id, article_id FROM event_articles"):
-            members.setdefault(event, set()).add(article)
-        rows = conn.execute("SELECT event_id, comparison FROM event_comparisons").fetchall()
-    return {frozenset(members.get(e, ())): {k: v for k, v in json.loads(c).items() if k != "event_id"} for e, c in rows}
+    return _by_members(db, "event_comparisons")
 
 
 def _arrivals(server: Server, records: list[dict[str, Any]]) -> tuple[list[dict[str, float]], dict[str, float], float]:

@@ -94,7 +94,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("record_defer_reports", 50, "A new article's event smaller than this (articles) has its record, comparison and digest "
             "rebuilt at once; a bigger one's may wait (`record_defer_growth`). Only ingests through the web server's API "
             "defer; `storyline ingest` never does.", 1),
-    Setting("record_defer_growth", 0.15, "Through the API, a big event's record is rebuilt once its articles have grown by "
+    Setting("record_defer_growth", 0.20, "Through the API, a big event's record is rebuilt once its articles have grown by "
             "more than this fraction since its stored record was built; until then the rebuild waits (the record may "
             "lag by up to this fraction of its articles until the idle refresh or `storyline db refresh`).", 0),
     Setting("serve_refresh_idle_s", 2.0, "storyline serve: once no ingest has arrived for this many seconds, the server "

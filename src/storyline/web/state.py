@@ -186,10 +186,6 @@ class ServerState:
         except Exception as exc:  # noqa: BLE001  (a background rebuild must not stop the server: say why, go on)
             print(f"storyline serve: the idle refresh of deferred records failed: {type(exc).__name__}: {exc}", file=sys.stderr)
 
-    def refresh_now(self) -> int:
-        """Rebuild every deferred record at once, on the writer thread (what the idle timer does); returns how many."""
-        return self._in_writer(lambda: self._as_writer(lambda writer: writer.refresh_stale())[0])
-
     def _as_writer(self, work: Any) -> Any:
         """Run ``work(writer)`` holding the writer role for this request only, so a CLI ingest can run between
         requests (StoreLocked -> 503 while another process writes)."""
