@@ -9,11 +9,25 @@ import json
 import pytest
 from click.testing import CliRunner
 
+import storyline
 from storyline.cli import cli
+from storyline.pipeline.embed import HashingEmbedder
 from storyline.engine import deferral
-from support import FAKE_SETS, ONE_EVENT, both_backends, flood_report as report
+from support import FAKE_SETS, ONE_EVENT, both_backends, flood_report as report, options
 
 backend = both_backends
+
+class Recording:
+    """A summariser that notes each event it summarises."""
+
+    def __init__(self, inner, calls: list) -> None:
+        self.inner, self.calls = inner, calls
+        self.name, self.uses_comparison = inner.name, getattr(inner, "uses_comparison", False)
+
+    def summarise(self, key, *args, **kwargs):
+        self.calls.append(key)
+        return self.inner.summarise(key, *args, **kwargs)
+
 
 def sizes(engine) -> list[tuple[int, int | None]]:
     """(articles, articles its stored record was built from) of each event."""
@@ -27,7 +41,8 @@ def stored(engine) -> tuple[dict, dict]:
     return engine.store.record(event.id), engine.store.comparison(event.id)
 
 
-def test_one_at_a_time_a_big_event_waits_within_its_growth_and_a_refresh_gives_the_batch_record(fake_engine, new_store):
+def test_one_at_a_time_a_big_event_waits_within_its_growth_and_a_refresh_gives_the_batch_record(fake_engine, new_store,
+                                                                                               store_location):
     engine = fake_engine(**ONE_EVENT)
     seen = []
     for i in range(14):
@@ -44,8 +59,15 @@ def test_one_at_a_time_a_big_event_waits_within_its_growth_and_a_refresh_gives_t
     assert waiting == [event.id]
     lag = engine.event(event.id).to_dict()
     assert lag["record_articles"] < lag["n_articles"] == 14
-    # its digest waits with it
-    assert engine.store.digest("event", event.id).n_articles == lag["record_articles"]
+    # its digest waits with it, and is the summary read meanwhile (the one of what the record reflects), not a new one
+    digest = engine.store.digest("event", event.id)
+    assert digest.n_articles == lag["record_articles"]
+    reader = storyline.Storyline(store_location, options(**ONE_EVENT), readonly=True, embedder=HashingEmbedder())
+    summarised = []
+    summariser = reader.components.get("summariser")
+    reader.components._built["summariser"] = Recording(summariser, summarised)
+    assert reader.summary(event.id).to_dict() == digest.digest and summarised == []
+    reader.close()
 
     built, summary = engine.refresh_stale()
     assert built == 1 and engine.waiting_records() == [] and sizes(engine) == [(14, 14)]
