@@ -54,6 +54,19 @@ def options(**overrides: Any) -> storyline.Options:
 
 # ---------------------------------------------------------------- inputs built by hand
 
+FLOOD_SOURCES = ["Valley Post", "River Times", "Daily Planet", "Herald", "Courier", "Gazette", "Tribune", "Observer"]
+#: settings under which every report joins one event, and events of 4+ articles may wait up to half their size
+ONE_EVENT = {"clusterer": "clusterer.online.v1", "event_threshold": 0, "event_window_days": 36500,
+             "record_defer_reports": 4, "record_defer_growth": 0.5}
+
+
+def flood_report(i: int) -> dict:
+    """The ``i``-th of many reports of one flood (all join one event under :data:`ONE_EVENT`)."""
+    return {"id": f"flood-{i}", "date": "2023-03-06", "source": FLOOD_SOURCES[i % len(FLOOD_SOURCES)],
+            "title": f"Thames floods Marlow, report {i}",
+            "text": (f"The Thames burst its banks in Marlow on Monday, flooding {10 + i} homes on the high street. "
+                     f"Officials in Marlow said {i % 3 + 1} people were injured and rescue teams from Reading helped.")}
+
 
 def write_jsonl(path: Path, records: list[dict[str, Any] | str]) -> Path:
     """One line per record; a ``str`` record is written verbatim (for malformed lines)."""

@@ -13,6 +13,7 @@ from typing import Any
 
 # the read models of summaries and timelines live beside this module (this one would pass 600 lines)
 from .digests import Citation, EventDigest, StoredDigest, SummarySentence, Timeline, TimelineDay
+from .story_filter import StoryFilter, StoryKey
 
 __all__ = [
     "PLACE_LABELS",
@@ -383,27 +384,6 @@ class StoredDecision:
     explanation: str
 
 
-@dataclass(frozen=True)
-class StoryKey:
-    """Where a page of stories ends: the sort key of its last story."""
-
-    last_date: str
-    n_articles: int
-    number: int
-
-
-@dataclass(frozen=True)
-class StoryFilter:
-    """Which stories to list; every part is optional and they combine with AND."""
-
-    date_from: str | None = None  # ISO dates; a story matches when its dates overlap the range
-    date_to: str | None = None
-    source: str | None = None  # outlet name, exact
-    place_key: str | None = None  # a normalised place key (see pipeline.entities.normalise)
-    place_text: str | None = None  # the place as typed, matched against resolved place names and countries
-    query: str | None = None  # free text, matched against article titles and texts
-
-
 # ---------------------------------------------------------------- read models
 @dataclass(frozen=True)
 class ArticleSummary(_View):
@@ -479,6 +459,9 @@ class Event(EventSummary):
     #: independent reports once relays of one upstream report count once
     n_independent_reports: int = 0
     record: dict[str, Any] | None = None
+    #: the articles the stored record was built from: fewer than ``n_articles`` while a big event's rebuild waits
+    #: (articles posted one at a time through the API; see engine.deferral); None without a stored record
+    record_articles: int | None = None
     why: tuple[Why, ...] = ()
     #: where this page of the event's articles starts (``articles``, ``articles_by_source`` and ``why``
     #: hold that page; ``n_articles`` counts them all), and where the next page starts (None: the last)

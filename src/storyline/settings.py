@@ -91,6 +91,14 @@ SETTINGS: tuple[Setting, ...] = (
             "`*` for any); it always answers to the served host, localhost, 127.0.0.1 and ::1 (a check against DNS rebinding)."),
     Setting("serve_header_timeout", 10.0, "storyline serve: seconds a client has to send its request headers before "
             "the connection is closed (HTTP 408).", 0.1),
+    Setting("record_defer_reports", 50, "A new article's event smaller than this (articles) has its record, comparison and digest "
+            "rebuilt at once; a bigger one's may wait (`record_defer_growth`). Only ingests through the web server's API "
+            "defer; `storyline ingest` never does.", 1),
+    Setting("record_defer_growth", 0.20, "Through the API, a big event's record is rebuilt once its articles have grown by "
+            "more than this fraction since its stored record was built; until then the rebuild waits (the record may "
+            "lag by up to this fraction of its articles until the idle refresh or `storyline db refresh`).", 0),
+    Setting("serve_refresh_idle_s", 2.0, "storyline serve: once no ingest has arrived for this many seconds, the server "
+            "rebuilds the records whose rebuild waits, in the background.", 0),
     Setting("serve_page_size", 20, "storyline serve: stories, search hits, a story's events or an event's articles per page when the request names no limit.", 1, 200),
 )
 

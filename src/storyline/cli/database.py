@@ -1,4 +1,4 @@
-"""The db commands: copy a store between backends, migrate one, check one."""
+"""The db commands: copy a store between backends, migrate one, check one, rebuild its stale records."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from .app import Context, cli, emit_json
 
 @cli.group(name="db")
 def db_group() -> None:
-    """Copy, migrate and check stores (a SQLite file or a postgresql:// URL)."""
+    """Copy, migrate, check and refresh stores (a SQLite file or a postgresql:// URL)."""
 
 
 def _table(summary) -> None:
@@ -50,6 +50,22 @@ def db_migrate(obj: Context) -> None:
     with open_store(store_location(obj.db), wait=obj_wait(obj)) as store:
         applied = [name for name in store.migrations() if name not in done]
     click.echo(f"applied {len(applied)} migrations" + (f": {', '.join(applied)}" if applied else " (up to date)"))
+
+
+@db_group.command(name="refresh")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.pass_obj
+def db_refresh(obj: Context, as_json: bool) -> None:
+    """Rebuild every record whose event has more articles than it was built from (a rebuild the server deferred
+    while articles arrived one at a time, or one a crash left behind), with its comparison, digest and timeline."""
+    with obj.engine() as engine:
+        waiting = len(engine.waiting_records())
+        built, summary = engine.refresh_stale()
+    if as_json:
+        emit_json({"waiting": waiting, "records_built": built, "seconds": round(summary.seconds, 3),
+                   "stage_seconds": summary.stage_seconds})
+    else:
+        click.echo(f"rebuilt {built} of {waiting} stale records in {summary.seconds:.1f}s")
 
 
 def _has_migrations(store) -> bool:

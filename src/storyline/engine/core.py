@@ -11,6 +11,8 @@ registered name), :mod:`.state` (clustering state in and out of the store),
 
 from __future__ import annotations
 
+import dataclasses
+import time
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Sequence
 
@@ -19,6 +21,7 @@ from ..model import (Article, ArticleSummary, ArticleView, Event, EventDigest, E
                      Place, Rejection, SearchPage, Story, StoryOverview, StoryPage, SummarySentence, Timeline, TimelineDay)
 from ..settings import Options, load_options
 from ..store import Store, index_location, open_store, store_location
+from . import deferral
 from .analyse import Analysis, analyse
 from .components import Components
 from .digests import Digests
@@ -122,14 +125,15 @@ class Storyline:
         return self.ingest_records(read_items(paths, fmt, options=self.options, fetch=fetch), source=source, progress=progress)
 
     def ingest_records(self, items: Iterable[RawRecord | Rejection | dict], *, source: str | None = None,
-                       progress: Progress | None = None) -> IngestSummary:
-        """Ingest raw records (or plain dicts with the corpus JSONL fields)."""
+                       progress: Progress | None = None, defer: bool = False) -> IngestSummary:
+        """Ingest raw records (or plain dicts with the corpus JSONL fields); ``defer``: a big event's record may wait
+        for more articles (:mod:`.deferral`; the web server's API defers, a batch ingest does not)."""
         writer = self._writer()
 
         def records(timer) -> None:
             if self.options.records:
                 with timer("record"):
-                    self.refresh_records(timer=timer)
+                    self.refresh_records(timer=timer, defer=defer)
 
         return writer.run(items, source=source, progress=progress, after=records)
 
@@ -149,16 +153,40 @@ class Storyline:
         return analyse(articles, self.components, self.options.embed_chars)
 
     # ------------------------------------------------------------ records
-    def refresh_records(self, batch_size: int = 64, timer: StageTimer | None = None) -> int:
+    def refresh_records(self, batch_size: int = 64, timer: StageTimer | None = None, defer: bool = False) -> int:
         """Build the record (and comparison) of every event whose articles changed since its record was built, then
-        (the ``digests`` setting) the digest of each such event and the timeline of each story it belongs to."""
+        (the ``digests`` setting) the digest of each such event and the timeline of each story it belongs to.
+        ``defer``: the events whose rebuild may wait (:func:`.deferral.waiting`) are left as they are."""
         dirty: set[str] = set()
+        regrouped: set[str] = set()
         if self._ingester is not None:
             dirty, self._ingester.dirty_events = self._ingester.dirty_events, set()
-        built = self.records.refresh(dirty, batch_size, timer)
+            regrouped, self._ingester.regrouped_events = self._ingester.regrouped_events, set()
+        stale = self.store.stale_records()
+        waits = deferral.waiting(self.store, self.options, dirty | set(stale), regrouped) if defer else set()
+        built = self.records.refresh(dirty, batch_size, timer, stale=stale, waiting=waits)
         if self.options.digests:
-            self.digests.refresh(dirty, batch_size, timer)
+            self.digests.refresh(dirty - waits, batch_size, timer, waiting=waits)
         return built
+
+    def waiting_records(self) -> list[str]:
+        """The events whose stored record is behind their articles (a deferred rebuild, or a crash before the
+        records stage): what :meth:`refresh_stale` rebuilds."""
+        return self.store.stale_records()
+
+    def refresh_stale(self) -> tuple[int, IngestSummary]:
+        """Rebuild every stale record, comparison, digest and timeline now (the server's idle refresh, ``storyline
+        db refresh``); recorded as a run that ingested nothing, whose ``stage_seconds`` time the rebuild. Returns
+        how many records were built, and the run's summary."""
+        summary = IngestSummary()
+        timer = StageTimer(summary.stage_seconds, summary.stage_cpu_seconds)
+        started = time.perf_counter()
+        run_id = self.store.start_run(self.components.names(), dict(self.options))
+        with timer("record"):
+            built = self.refresh_records(timer=timer)
+        summary.seconds = time.perf_counter() - started
+        self.store.finish_run(run_id, dataclasses.asdict(summary))
+        return built, summary
 
     def build_record(self, event_id: str, articles: Sequence[Article]) -> EventRecord:
         """The record of an event reported by ``articles`` (stored articles: their mentions and places are read)."""

@@ -30,6 +30,7 @@ from ..model import Article, EventDigest, StoredEvent, StoredStory, SummarySente
 from ..pipeline.summarise_v2 import agreed_from_comparison
 from ..pipeline.embed import Embedder, HashingEmbedder
 from ..store import Store
+from . import deferral
 from .components import Components
 from .records import RecordBuilder, relays_from_dict
 from .timing import StageTimer
@@ -80,11 +81,19 @@ class Digests:
         return self._summarise(event_id, articles, relays.groups(), (r.name for r in relays.relays), semantic,
                                self.store.record(event_id), self.store.comparison(event_id))
 
-    def _stored_event(self, event_id: str, n_articles: int) -> EventDigest | None:
+    def _stored_event(self, event_id: str, n_articles: int, waiting: bool = False) -> EventDigest | None:
+        """The stored digest of an event of ``n_articles``; ``waiting``: also one that lags with the event's record
+        while its rebuild waits (:mod:`.deferral`), the summary of what the shown record reflects."""
         stored = self.store.digest("event", event_id)
-        if stored is None or stored.n_articles != n_articles or stored.built_by != self._name:
+        if stored is None or stored.built_by != self._name:
+            return None
+        if stored.n_articles != n_articles and not (waiting and self._lags_with_record(event_id, n_articles, stored.n_articles)):
             return None
         return EventDigest.from_dict(stored.digest)
+
+    def _lags_with_record(self, event_id: str, n_articles: int, built_from: int) -> bool:
+        return (deferral.is_waiting(n_articles, built_from, self.components.options)
+                and self.store.record_counts([event_id]).get(event_id) == built_from)
 
     def _event(self, event_id: str, semantic: bool = True) -> tuple[EventDigest, list[Article]]:
         articles = self.store.articles(self.store.event_members(event_id))
@@ -98,13 +107,18 @@ class Digests:
                 self._digests.popitem(last=False)
         return self._digests[key], articles
 
-    def refresh(self, events: Iterable[str], batch_size: int = 64, timer: StageTimer | None = None) -> tuple[int, int]:
+    def refresh(self, events: Iterable[str], batch_size: int = 64, timer: StageTimer | None = None,
+                waiting: Iterable[str] = ()) -> tuple[int, int]:
         """Store the digest of every event of ``events`` or stale, then the timeline of every story they belong
-        to or stale; returns how many of each were built."""
+        to or stale, except the events ``waiting`` for their record (:mod:`.deferral`) and the stories whose only
+        changed events wait; returns how many of each were built."""
         timer = timer or StageTimer({})
         stale_events, stale_stories = self.store.stale_digests(self._name)
-        todo = self.store.events(sorted(set(events) | set(stale_events)))
-        stories = sorted(set(stale_stories) | {e.story_id for e in todo if e.story_id})
+        waiting = set(waiting)
+        todo = self.store.events(sorted((set(events) | set(stale_events)) - waiting))
+        rebuilt = {e.story_id for e in todo if e.story_id}
+        held = {e.story_id for e in self.store.events(sorted(waiting)) if e.story_id} - rebuilt if waiting else set()
+        stories = sorted((set(stale_stories) | rebuilt) - held)
         sentences = self.components.sentences()
         sentences.timer = timer  # the sentences' embedding is a model stage of its own
         try:
@@ -139,7 +153,7 @@ class Digests:
             raise NotFoundError(f"no event {event_id!r}")
         cached = self._digests.get((event_id, rows[0].n_articles, True))  # without reading every article again
         if cached is None:
-            cached = self._stored_event(event_id, rows[0].n_articles)
+            cached = self._stored_event(event_id, rows[0].n_articles, waiting=True)
         return cached if cached is not None else self._event(event_id)[0]
 
     def story_timeline(self, story_id: str) -> Timeline:

@@ -109,6 +109,8 @@ class Ingester:
         self.index_path = index_path
         #: events changed since their records were last built
         self.dirty_events: set[str] = set()
+        #: events among them that the clusterer's second pass changed (split, moved out of, merged): never deferred
+        self.regrouped_events: set[str] = set()
         #: ids of the events and stories this run created and that still exist (the second pass may merge them away)
         self._created: dict[str, set[str]] = {"event": set(), "story": set()}
         #: analyses of the articles of a batch that is tried again without an article over its time budget
@@ -372,6 +374,7 @@ class Ingester:
         for event_id in refined.changed:
             event = clusterer.events[event_id]
             touched[event_id] = event
+            self.regrouped_events.add(event_id)
             self.store.set_event_members(event_id, event.members)
         new_events.extend(clusterer.events[e] for e in refined.created if e in clusterer.events)
         decisions.extend((d, "event") for d in refined.decisions)

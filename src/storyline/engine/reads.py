@@ -102,6 +102,7 @@ class Reads:
         listed = [a for e in rows for a in members[e.id]]
         summaries = {a.id: a for a in self.store.article_summaries(listed)}
         derived = self.store.derived_of([e.id for e in rows])
+        built_from = self.store.record_counts([e.id for e in rows])
         decisions: dict[str, list[StoredDecision]] = {}
         for d in self.store.decisions(listed):
             if d.level == "event":
@@ -127,6 +128,7 @@ class Reads:
                 first_date=row.first_date, last_date=row.last_date, n_articles=row.n_articles, n_reports=row.size,
                 n_sources=row.n_sources, articles_by_source={k: tuple(v) for k, v in by_source.items()},
                 relays=relays.relays, n_independent_reports=relays.n_independent_reports, record=record,
+                record_articles=built_from.get(row.id),
                 why=tuple(Why(d.subject_id, d.action, d.score, d.threshold, d.explanation) for d in why),
                 articles_offset=offset, next_articles=offset + len(page) if more else None))
         return out

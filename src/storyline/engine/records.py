@@ -259,10 +259,13 @@ class RecordBuilder:
         data = self.store.comparison(event_id)
         return Comparison.from_dict(data) if data is not None else self.compare(event_id, articles)
 
-    def refresh(self, dirty: Iterable[str], batch_size: int = 64, timer: StageTimer | None = None) -> int:
-        """Build the record and the comparison of every event in ``dirty`` or stale; returns how many were built."""
+    def refresh(self, dirty: Iterable[str], batch_size: int = 64, timer: StageTimer | None = None,
+                stale: Iterable[str] | None = None, waiting: Iterable[str] = ()) -> int:
+        """Build the record and the comparison of every event in ``dirty`` or stale (``stale``: the store's stale
+        records, when already read), except the events ``waiting`` (:mod:`.deferral`); returns how many were built."""
         self._timer = timer or StageTimer({})
-        stale = set(dirty) | set(self.store.stale_records())
+        stale = set(dirty) | set(self.store.stale_records() if stale is None else stale)
+        stale -= set(waiting)
         existing = {e.id for e in self.store.events(sorted(stale))}
         todo = sorted(existing, key=lambda i: int(i[1:]) if i[1:].isdigit() else 0)
         sentences = self.components.sentences()

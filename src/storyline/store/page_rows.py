@@ -17,7 +17,7 @@ from typing import Any, Callable, Iterable, Sequence
 
 from ..model import ArticleSummary, Place, Segment, StoredDecision, StoredDigest
 
-__all__ = ["article_summaries", "members_of", "derived_of", "places_of", "digests_of", "decisions_of", "segments_of",
+__all__ = ["article_summaries", "members_of", "derived_of", "record_counts", "places_of", "digests_of", "decisions_of", "segments_of",
            "summary_date", "CHUNK"]
 
 #: ids bound in one query (SQLite allows 32,766 parameters; a page holds far fewer)
@@ -64,6 +64,11 @@ def derived_of(conn: sqlite3.Connection, event_ids: Sequence[str]) -> dict[str, 
     """Each event's stored record and relays (events without a record are left out), each parsed once."""
     return {r[0]: (json.loads(r[1]), json.loads(r[2]) if r[2] else None)
             for r in _rows(conn, "SELECT event_id, record, relays FROM event_records WHERE event_id IN ({marks})", event_ids)}
+
+
+def record_counts(conn: sqlite3.Connection, event_ids: Sequence[str]) -> dict[str, int]:
+    """How many articles each event's stored record was built from (an event without a record is left out)."""
+    return {r[0]: int(r[1]) for r in _rows(conn, "SELECT event_id, n_articles FROM event_records WHERE event_id IN ({marks})", event_ids)}
 
 
 def places_of(conn: sqlite3.Connection, article_ids: Sequence[str]) -> dict[str, list[Place]]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Any
+from typing import Any, Iterable
 
 from ..model import StoredDigest
 
@@ -47,6 +47,12 @@ class DerivedRows:
             " LEFT JOIN event_comparisons c ON c.event_id = e.id"
             " WHERE r.event_id IS NULL OR r.n_articles != e.n_articles OR c.event_id IS NULL OR c.n_articles != e.n_articles"
             " ORDER BY e.number")]
+
+    def record_counts(self, event_ids: Iterable[str]) -> dict[str, int]:
+        """How many articles each event's stored record was built from (an event without a record is left out): a record
+        saved with fewer articles than its event holds waits for a rebuild (engine.deferral)."""
+        sql = "SELECT event_id, n_articles FROM event_records WHERE event_id = ANY(%s)"
+        return {r["event_id"]: int(r["n_articles"]) for r in self._all(sql, (list(event_ids),))}
 
     def drop_orphan_records(self) -> None:
         """Records and comparisons of events merged away."""

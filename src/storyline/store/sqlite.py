@@ -490,6 +490,11 @@ class SQLiteStore:
             " WHERE r.event_id IS NULL OR r.n_articles != e.n_articles OR c.event_id IS NULL OR c.n_articles != e.n_articles"
         )]
 
+    def record_counts(self, event_ids: Iterable[str]) -> dict[str, int]:
+        """How many articles each event's stored record was built from (an event without a record is left out): a record
+        saved with fewer articles than its event holds waits for a rebuild (engine.deferral)."""
+        return page_rows.record_counts(self.conn, list(event_ids))
+
     def drop_orphan_records(self) -> None:
         """Records and comparisons of events merged away."""
         self.conn.execute("DELETE FROM event_records WHERE event_id NOT IN (SELECT id FROM events)")

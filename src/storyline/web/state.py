@@ -8,6 +8,7 @@ one engine on one thread and need the server's token.
 from __future__ import annotations
 
 import hmac
+import sys
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -65,6 +66,11 @@ class ServerState:
         self._local = threading.local()
         self._readers: list[Storyline] = []
         self._readers_lock = threading.Lock()
+        #: the idle refresh of deferred records (engine.deferral): restarted by every ingest, run once none arrives
+        self._idle_timer: threading.Timer | None = None
+        self._idle_lock = threading.Lock()
+        self._ingests = 0  # ingests so far: an idle refresh started before the last one gives way
+        self._closed = False
 
     def _in_writer(self, fn: Any, *args: Any) -> Any:
         return self._write_thread.submit(fn, *args).result()
@@ -134,7 +140,11 @@ class ServerState:
         return self._in_writer(self._ingest, records)
 
     def _ingest(self, records: list[dict[str, Any]]) -> dict[str, Any]:
-        summary = self._as_writer(lambda writer: writer.ingest_records(records))
+        self._ingests += 1
+        try:
+            summary = self._as_writer(lambda writer: writer.ingest_records(records, defer=True))
+        finally:
+            self._schedule_refresh()
         return {
             "articles": self._stored_ids(records, {r.line for r in summary.rejections}),
             "ingested": summary.ingested, "duplicates": summary.duplicates, "unchanged": summary.unchanged,
@@ -146,6 +156,35 @@ class ServerState:
     def ingest_paths(self, paths: list[str]) -> Any:
         """Ingest files on the writer thread (``storyline serve --watch``): the one writer POST /api/articles uses."""
         return self._in_writer(lambda: self._as_writer(lambda writer: writer.ingest(list(paths))))
+
+    def _schedule_refresh(self) -> None:
+        """(Re)start the idle timer: ``serve_refresh_idle_s`` after the last ingest, deferred records are rebuilt."""
+        with self._idle_lock:
+            if self._idle_timer is not None:
+                self._idle_timer.cancel()
+            if self._closed:
+                return
+            self._idle_timer = threading.Timer(float(self.options.serve_refresh_idle_s), self._idle_refresh, (self._ingests,))
+            self._idle_timer.daemon = True
+            self._idle_timer.start()
+
+    def _idle_refresh(self, ingests: int) -> None:
+        try:
+            self._write_thread.submit(self._refresh_if_idle, ingests)
+        except RuntimeError:  # the server is closing: its writer thread takes no more work
+            pass
+
+    def _refresh_if_idle(self, ingests: int) -> None:
+        """On the writer thread: rebuild what waits, unless an ingest came after the timer started (its own
+        timer will) or another process holds the writer lock (it rebuilds stale records itself)."""
+        if ingests != self._ingests or self._closed:
+            return
+        try:
+            self._as_writer(lambda writer: writer.refresh_stale() if writer.waiting_records() else None)
+        except StoreLocked:
+            pass
+        except Exception as exc:  # noqa: BLE001  (a background rebuild must not stop the server: say why, go on)
+            print(f"storyline serve: the idle refresh of deferred records failed: {type(exc).__name__}: {exc}", file=sys.stderr)
 
     def _as_writer(self, work: Any) -> Any:
         """Run ``work(writer)`` holding the writer role for this request only, so a CLI ingest can run between
@@ -183,6 +222,10 @@ class ServerState:
         return out
 
     def close(self) -> None:
+        with self._idle_lock:
+            self._closed = True
+            if self._idle_timer is not None:
+                self._idle_timer.cancel()
         with self._readers_lock:
             for engine in self._readers:
                 engine.close()
