@@ -87,3 +87,12 @@ def test_a_fact_shows_the_conflict_of_its_closest_pair_of_claims():
     (v4,) = contested(FactsComparerV4, a, b, c)
     assert len(v4["supports"]) == 3 and v3["kind"] == "count"
     assert v4["kind"] == "negation" and {v["value"] for v in v4["values"]} == {"asserted", "denied"}
+
+
+def test_two_shares_each_claim_states_beside_a_shared_one_are_not_compared():
+    a = article("a", "Outlet A", "Consumer prices in June rose 0.9% from May and 5.4% over the past year, the Labor Department said.")
+    b = article("b", "Outlet B", "Consumer prices in June rose 0.9% from May after they rose 0.6% in April, the Labor Department said.")
+    assert not contested(FactsComparerV4, a, b)
+    yards = [article(k, k, f"Bush will finish the year with {n} yards rushing, as well as 52 catches for 440 yards.")
+             for k, n in (("a", 811), ("b", 404))]
+    assert contested(FactsComparerV4, *yards)

@@ -46,6 +46,8 @@ _SCOPE_WORDS = 12
 _DATE_CONTEXT = 3
 _CLAUSE_END = re.compile(r"[,;:.!?()\u2014\u2013]|\s(?:and|but|or|while|whereas|because|although|though|as|so|yet|"
                          r"when|where|which|who|whose|after|before|since|until|unless|if)\s", re.IGNORECASE)
+#: units that measure nothing of their own: two of them in one claim are often two quantities (a month's and a year's rise)
+_SHARES_AND_SUMS = frozenset(("$", "€", "£", "%"))
 #: v4: as :data:`_CLAUSE_END` without "as" (a preposition far more often than a clause word after a denial)
 _CLAUSE_END_V4 = re.compile(_CLAUSE_END.pattern.replace("|as|", "|"), re.IGNORECASE)
 #: v3: the negative words of a claim that is not itself "negated" ("had no motive", "nobody was", "without a", "an end to")
@@ -107,7 +109,7 @@ def _quantities(claims: Sequence[Claim], parts: bool = False) -> Conflict | None
                 ids.append(i)
             slot[q.value] = (ids, approx or q.approx, text)
     for unit, slot in by_unit.items():
-        if parts and len(claims) == 2:  # v4: two claims compare the numbers of the unit they do not share
+        if parts and len(claims) == 2 and unit not in _SHARES_AND_SUMS:  # v4: two claims compare the numbers they do not share
             slot = _unshared(slot)
         # a unit each claim states once: a claim with two numbers of one unit compares nothing
         if len(slot) < 2 or any(sum(i in ids for ids, _, _ in slot.values()) > 1 for i in range(len(claims))):
