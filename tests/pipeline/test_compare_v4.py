@@ -2,24 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
-from storyline.model import Article, Segment
 from storyline.pipeline.compare import FactsComparerV3, FactsComparerV4
 from storyline.pipeline.compare.align import _slot_keys
 from storyline.pipeline.compare.claims import split_claims
 from storyline.pipeline.embed import HashingEmbedder
-
-DAY = dt.date(2022, 6, 18)
-
-
-def article(aid: str, source: str, *sentences: str) -> Article:
-    text, segments = "", []
-    for k, s in enumerate(sentences):
-        start = len(text)
-        text += s + " "
-        segments.append(Segment("sentence", start, start + len(s), k))
-    return Article(aid, text, source=source, published=DAY, segments=tuple(segments))
+from test_compare import article
 
 
 def contested(comparer, *articles: Article) -> list[dict]:
