@@ -107,11 +107,16 @@ def _candidates(claims: list[Claim]) -> dict[str, tuple[Claim, Claim]]:
     return out
 
 
-def _alter(kind: str, claim: Claim) -> tuple[str, int, int, set[str]] | None:
-    """(new claim text, start, end of the claim in the article, the values expected back) or None."""
+def _alter(kind: str, claim: Claim, other: Claim | None = None) -> tuple[str, int, int, set[str]] | None:
+    """(new claim text, start, end of the claim in the article, the values expected back) or None; the value altered
+    is one ``other`` (the other source's claim) states the same way, when it does."""
     text = claim.text
     if kind == "count":
-        shared = next((c for c in claim.counts if c.exact and c.value > 0), None)
+        theirs = {(c.kind, c.value) for c in other.counts} if other is not None else set()
+        exact = [c for c in claim.counts if c.exact and c.value > 0]
+        units = {(q.unit, q.value) for q in other.quantities} if other is not None else set()
+        in_both = any((q.unit, q.value) in units for q in claim.quantities)
+        shared = next((c for c in exact if (c.kind, c.value) in theirs), exact[0] if exact and not in_both else None)
         if shared is not None:
             s, e, new = shared.start - claim.start, shared.end - claim.start, shared.value * 2 + 3
             number = re.search(r"\d[\d,]*", text[s:e]) or re.search(_NUMBER_WORDS, text[s:e], re.IGNORECASE)
@@ -119,14 +124,15 @@ def _alter(kind: str, claim: Claim) -> tuple[str, int, int, set[str]] | None:
                 return None
             s2 = s + number.start()
             return text[:s2] + str(new) + text[s2 + len(number.group(0)):], claim.start, claim.end, {f"{shared.value} {shared.kind}", f"{new} {shared.kind}"}
-        q = claim.quantities[0]
+        q = next((q for q in claim.quantities if (q.unit, q.value) in units), claim.quantities[0])
         s = q.start - claim.start
         digits = re.search(r"\d[\d,.]*", text[s:])
         old = digits.group(0)
         new = str(int(float(old.replace(",", "")) * 2 + 3)) if "." not in old else f"{float(old) * 2 + 3:.1f}"
         return text[:s + digits.start()] + new + text[s + digits.end():], claim.start, claim.end, {f"#{old}", f"#{new}"}
     if kind == "date":
-        iso, s, e = claim.dates[0]
+        days = {d[0] for d in other.dates} if other is not None else set()
+        iso, s, e = next((d for d in claim.dates if d[0] in days), claim.dates[0])
         phrase = text[s - claim.start:e - claim.start]
         day = dt.date.fromisoformat(iso)
         moved = day - dt.timedelta(days=3)
@@ -142,9 +148,10 @@ def _alter(kind: str, claim: Claim) -> tuple[str, int, int, set[str]] | None:
         new = text[:s - claim.start] + replaced + text[e - claim.start:]
         return new, claim.start, claim.end, {iso, moved.isoformat()}
     if kind == "actors":
+        # an actor's span is into the claim's text (``record.actors`` reads the claim alone), not the article's
         a, b = sorted((claim.actor1, claim.actor2), key=lambda x: x.start)
-        sa, ea, sb, eb = (a.start - claim.start, a.end - claim.start, b.start - claim.start, b.end - claim.start)
-        if ea > sb:
+        sa, ea, sb, eb = a.start, a.end, b.start, b.end
+        if ea > sb or text[sa:ea] != a.text or text[sb:eb] != b.text or a.text == b.text:
             return None
         new = text[:sa] + text[sb:eb] + text[ea:sb] + text[sa:ea] + text[eb:]
         forward, backward = f"{claim.actor1.name} \u2192 {claim.actor2.name}", f"{claim.actor2.name} \u2192 {claim.actor1.name}"
@@ -224,7 +231,7 @@ def _score(bench: Bench, analyses: Analyses, events: list[list[dict]], n_example
             false_alarm_events += 1
             examples.append({"event": group[0]["event"], "false_alarm": [[f.note, *(s.text for s in f.supports)] for f in contested[:2]]})
         for kind, (claim, other) in _candidates(claims).items():
-            altered = _alter(kind, claim)
+            altered = _alter(kind, claim, other)
             if altered is None:
                 continue
             new_claim, start, end, expected = altered

@@ -11,7 +11,7 @@ from storyline.model import Article, Relay, Segment
 import numpy as np
 
 from storyline.model import Mention
-from storyline.pipeline.compare import FactsComparer, FactsComparerV2, FactsComparerV3
+from storyline.pipeline.compare import FactsComparer, FactsComparerV2, FactsComparerV3, FactsComparerV4
 from storyline.pipeline.compare.align import AlignParams, _matches, _mutual_best
 from storyline.pipeline.compare.framing import Lexicons
 from storyline.pipeline.embed import HashingEmbedder
@@ -35,7 +35,7 @@ def article(aid: str, source: str, *sentences: str) -> Article:
 COMPARER = [FactsComparer]
 
 
-@pytest.fixture(autouse=True, params=[FactsComparer, FactsComparerV2, FactsComparerV3], ids=["v1", "v2", "v3"])
+@pytest.fixture(autouse=True, params=[FactsComparer, FactsComparerV2, FactsComparerV3, FactsComparerV4], ids=["v1", "v2", "v3", "v4"])
 def version(request):
     """Every behaviour below holds for every version of the comparer."""
     COMPARER[0] = request.param

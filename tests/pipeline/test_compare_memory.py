@@ -12,7 +12,7 @@ from test_compare import article
 from test_record_tally import allsides, mentions_of
 from storyline.engine.records import RecordBuilder, alignments
 from storyline.model import Relay
-from storyline.pipeline.compare import FactsComparer, FactsComparerV2, FactsComparerV3
+from storyline.pipeline.compare import FactsComparer, FactsComparerV2, FactsComparerV3, FactsComparerV4
 from storyline.pipeline.compare.memory import Alignment
 from storyline.pipeline.embed import HashingEmbedder
 
@@ -34,10 +34,11 @@ def contested(comparison) -> int:
     return sum(f["status"] == "contested" for f in comparison["facts"])
 
 
-def test_allsides_reports_forced_into_one_event_give_the_batch_comparison_at_every_arrival():
+@pytest.mark.parametrize("version", [FactsComparerV3, FactsComparerV4], ids=["v3", "v4"])
+def test_allsides_reports_forced_into_one_event_give_the_batch_comparison_at_every_arrival(version):
     articles, _ = allsides(46)  # past 40 reports a report gives at most 12 claims: the event aligns afresh once
     mentions = {a.id: mentions_of(a) for a in articles}
-    comparer = FactsComparerV3()
+    comparer = version()
     steps, memory = grown(comparer, articles, mentions)
     for n, step in enumerate(steps, 1):
         assert step == batch(comparer, articles[:n], mentions), n
@@ -62,7 +63,8 @@ def contested_event():
     ]
 
 
-@pytest.mark.parametrize("version", [FactsComparer, FactsComparerV2, FactsComparerV3], ids=["v1", "v2", "v3"])
+@pytest.mark.parametrize("version", [FactsComparer, FactsComparerV2, FactsComparerV3, FactsComparerV4],
+                         ids=["v1", "v2", "v3", "v4"])
 def test_an_event_with_contested_tolls_grown_one_report_at_a_time_equals_its_batch_comparison(version):
     articles = contested_event()
     relays = (Relay("reuters", "Reuters", ("a", "c")),)

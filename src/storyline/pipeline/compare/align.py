@@ -42,6 +42,9 @@ class AlignParams:
     matching: str = "mutual"
     #: entities rare in the event count as a slot two claims agree on (v2)
     entity_slots: bool = False
+    #: two dated claims share the slot "date" whatever their days (v4: a claim giving another day for the same act
+    #: is scored as close as one giving the same day; the conflict rules then compare the days)
+    any_date: bool = False
 
     def __post_init__(self) -> None:
         if self.matching not in ("mutual", "greedy"):
@@ -87,8 +90,8 @@ def _weighted_words(rows, cols, n_rows: int, n_cols: int):
     return (sparse.diags(1.0 / norms) @ m).tocsr()
 
 
-def _slot_keys(c: Claim, rare: frozenset[str] = frozenset()) -> set[str]:
-    keys = {f"date:{d[0]}" for d in c.dates}
+def _slot_keys(c: Claim, rare: frozenset[str] = frozenset(), any_date: bool = False) -> set[str]:
+    keys = ({"date"} if c.dates else set()) if any_date else {f"date:{d[0]}" for d in c.dates}
     keys |= {f"count:{m.kind}" for m in c.counts}
     keys |= {f"qty:{q.unit}" for q in c.quantities}
     keys |= {f"actor:{a.key}" for a in (c.actor1, c.actor2) if a is not None}
@@ -134,7 +137,7 @@ def pair_scores(claims: Sequence[Claim], embed, params: AlignParams) -> np.ndarr
     cosine = np.clip(vectors @ vectors.T, 0.0, 1.0).astype(np.float32)
     score = params.cosine * cosine + params.lexical * lexical
     rare = _rare_entities(claims) if params.entity_slots else frozenset()
-    slots = [_slot_keys(c, rare) for c in claims]
+    slots = [_slot_keys(c, rare, params.any_date) for c in claims]
     for i in range(n):
         if not slots[i]:
             continue

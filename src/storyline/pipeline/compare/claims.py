@@ -61,6 +61,10 @@ _SHORT_MULTIPLIER = re.compile(r"(k|m|bn|b|tn)(?![A-Za-z])", re.IGNORECASE)
 _SHORT_MULTIPLIERS = {"k": 1e3, "m": 1e6, "b": 1e9, "bn": 1e9, "tn": 1e12}
 #: v2: words the unit pattern may take for a noun that measure nothing ("412,000 last week", "121 still missing")
 _NOT_A_UNIT = frozenset("last next past previous first second third new other additional still only just less fewer".split())
+#: v4: a number naming a place or a thing, not an amount ("the 12000 block of East 223rd Street", "Route 66", "Room 101")
+_ADDRESS_UNITS = frozenset("block street avenue road route highway lane floor room suite gate pier terminal".split())
+#: v4: a currency written with its country ("$US1 million", "US$5", "A$3"): the amount is in that currency
+_CODED_CURRENCY = re.compile(r"(?:[$€£](?:US|AU|A|NZ|C|HK|S)|(?:US|AU|A|NZ|C|HK|S)[$])(?=\d)")
 _STOP = frozenset("""a an the of to in on at by for with from and or but as is are was were be been being has have had do does
 did that this these those it its their his her they them he she we you i which who whom whose what when where while
 there here than then so such into over under about after before between also not no said says say told according
@@ -164,7 +168,11 @@ def _clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 def _quantities(text: str, start: int, end: int, counted: Sequence[tuple[int, int]], rules: int = 1) -> tuple[Quantity, ...]:
     out = []
-    for m in _NUMBER.finditer(text, start, end):
+    # v4: "$US1 million" is read as "  $1 million" (same offsets), so the claim's two sums "$US1 million ($1.52 million)"
+    # are both seen and the claim compares neither
+    view = _CODED_CURRENCY.sub(lambda m: " " * (len(m.group(0)) - 1) + "$", text[start:end]) if rules >= 4 else None
+    found = _NUMBER.finditer(text if view is None else text[:start] + view + text[end:], start, end)
+    for m in found:
         if any(s <= m.start() < e for s, e in counted):
             continue  # a count of killed or injured has its own slot
         if rules >= 2 and (_NAMED_OR_TALLY.search(text, max(start, m.start() - 2), m.start())
@@ -176,6 +184,8 @@ def _quantities(text: str, start: int, end: int, counted: Sequence[tuple[int, in
         short = _SHORT_MULTIPLIER.match(text, m.end()) if rules >= 2 and not m.group("mult") else None
         if short:  # "60m doses", "$5bn", "10k runners"
             num *= _SHORT_MULTIPLIERS[short.group(1).lower()]
+        elif rules >= 4 and not m.group("mult") and m.end() < end and text[m.end()].isalpha():
+            continue  # v4: a number glued to letters is a name ("76ers", "3M", "4th"), not an amount
         if 1900 <= num <= 2100 and not m.group("cur"):
             continue  # a year
         unit_m = _UNIT.match(text, short.end() if short else m.end())
@@ -188,7 +198,7 @@ def _quantities(text: str, start: int, end: int, counted: Sequence[tuple[int, in
         else:
             continue
         if unit in _STOP or unit in ("year", "month", "day", "week", "hour", "minute", "am", "pm") or (
-                rules >= 2 and unit in _NOT_A_UNIT):
+                rules >= 2 and unit in _NOT_A_UNIT) or (rules >= 4 and unit in _ADDRESS_UNITS):
             continue
         before = text[max(start, m.start() - 20):m.start()].lower()
         approx = bool(re.search(r"(?:about|around|nearly|almost|roughly|some|over|more than|at least|up to|approximately|estimated)\s*$", before))

@@ -46,6 +46,10 @@ _SCOPE_WORDS = 12
 _DATE_CONTEXT = 3
 _CLAUSE_END = re.compile(r"[,;:.!?()\u2014\u2013]|\s(?:and|but|or|while|whereas|because|although|though|as|so|yet|"
                          r"when|where|which|who|whose|after|before|since|until|unless|if)\s", re.IGNORECASE)
+#: units that measure nothing of their own: two of them in one claim are often two quantities (a month's and a year's rise)
+_SHARES_AND_SUMS = frozenset(("$", "€", "£", "%"))
+#: v4: as :data:`_CLAUSE_END` without "as" (a preposition far more often than a clause word after a denial)
+_CLAUSE_END_V4 = re.compile(_CLAUSE_END.pattern.replace("|as|", "|"), re.IGNORECASE)
 #: v3: the negative words of a claim that is not itself "negated" ("had no motive", "nobody was", "without a", "an end to")
 _PLAIN_NEGATIVE = re.compile(r"\b(?:not|never|no|none|nothing|nobody|neither|nor|without|no longer|n[o’']t|yet to|"
                              r"(?:an?|the)\s+(?:planned\s+)?end\s+(?:to|of)|ending|halted?|stop(?:ped|s)?|lack\s+of|absence\s+of|"
@@ -93,7 +97,9 @@ def _counts(claims: Sequence[Claim]) -> Conflict | None:
     return None
 
 
-def _quantities(claims: Sequence[Claim]) -> Conflict | None:
+def _quantities(claims: Sequence[Claim], parts: bool = False) -> Conflict | None:
+    """Numbers of one unit that differ; with ``parts`` (v4) a number a claim giving the other value also states, or the
+    sum of two of its numbers, is a part of it, not a rival ("12 Somali and 11 Yemeni pirates" and "23 pirates")."""
     by_unit: dict[str, dict[float, tuple[list[int], bool, str]]] = {}
     for i, c in enumerate(claims):
         for q in c.quantities:
@@ -103,9 +109,15 @@ def _quantities(claims: Sequence[Claim]) -> Conflict | None:
                 ids.append(i)
             slot[q.value] = (ids, approx or q.approx, text)
     for unit, slot in by_unit.items():
+        if parts and len(claims) == 2 and unit not in _SHARES_AND_SUMS:  # v4: two claims compare the numbers they do not share
+            slot = _unshared(slot)
         # a unit each claim states once: a claim with two numbers of one unit compares nothing
         if len(slot) < 2 or any(sum(i in ids for ids, _, _ in slot.values()) > 1 for i in range(len(claims))):
             continue
+        if parts:
+            slot = _without_parts(claims, slot)
+            if len(slot) < 2:
+                continue
         values = sorted(slot)
         low, high = values[0], values[-1]
         tolerance = 0.25 if any(a for _, a, _ in slot.values()) else 0.01
@@ -116,6 +128,32 @@ def _quantities(claims: Sequence[Claim]) -> Conflict | None:
             if _different_sources(claims, named) and _related(claims, {k: v for k, v in named.items()}, minimum):
                 return Conflict("count", named, f"different numbers of {unit}: " + " vs ".join(named))
     return None
+
+
+def _without_parts(claims: Sequence[Claim], slot: dict) -> dict:
+    """The values of ``slot`` (value -> (claim indices, approx, text)) that no claim giving another value states as
+    one of its numbers or as the sum of two of them."""
+    numbers = {}
+    for ids, _, _ in slot.values():
+        for i in ids:
+            found = [float(n.replace(",", "")) for n in _DIGITS.findall(claims[i].text)]
+            numbers[i] = set(found) | {a + b for k, a in enumerate(found) for b in found[k + 1:]}
+    return {v: entry for v, entry in slot.items()
+            if not any(v in numbers[j] for other, (js, _, _) in slot.items() if other != v for j in js)}
+
+
+def _unshared(slot: dict) -> dict:
+    """The values of one unit in two claims (indices 0 and 1) that only one of them states, when each has exactly one
+    such value ("811 yards rushing ... 52 catches for 440 yards" against "404 yards ... 52 passes for 440 yards"
+    compares 811 with 404); else ``slot`` unchanged."""
+    only = {k: [v for v, (ids, _, _) in slot.items() if ids == [k]] for k in (0, 1)}
+    if len(only[0]) == 1 and len(only[1]) == 1 and len(slot) > 2:
+        return {v: slot[v] for v in (only[0][0], only[1][0])}
+    return slot
+
+
+def _quantities_v4(claims: Sequence[Claim]) -> Conflict | None:
+    return _quantities(claims, parts=True)
 
 
 def _dates(claims: Sequence[Claim]) -> Conflict | None:
@@ -231,28 +269,28 @@ def _negation_v2(claims: Sequence[Claim]) -> Conflict | None:
     return _negation(claims, _negates_asserted)
 
 
-def _scopes(text: str, cue: re.Pattern) -> list[tuple[int, int, int]]:
+def _scopes(text: str, cue: re.Pattern, clause_end: re.Pattern = _CLAUSE_END) -> list[tuple[int, int, int]]:
     """(cue start, scope start, scope end) of each negation in ``text``: the scope runs from the cue to the end of its
     clause (the next punctuation mark), at most :data:`_SCOPE_WORDS` words."""
     out = []
     for m in cue.finditer(text):
-        stop = _CLAUSE_END.search(text, m.end())
+        stop = clause_end.search(text, m.end())
         end = stop.start() if stop else len(text)
         words = list(re.finditer(r"\S+", text[m.end():end]))[:_SCOPE_WORDS]
         out.append((m.start(), m.end(), m.end() + (words[-1].end() if words else 0)))
     return out
 
 
-def _negates_asserted_v3(negated: Claim, plain: Claim) -> bool:
+def _negates_asserted_v3(negated: Claim, plain: Claim, clause_end: re.Pattern = _CLAUSE_END) -> bool:
     """v3 of :func:`_negates_asserted`: a denial governs the rest of its clause ("is not expected to announce that
     everyone in K-12 schools should wear a mask" denies what "students should wear masks in K-12 schools" asserts),
     not only the next four words; and what it governs must be asserted by the other claim, not denied there too
     ("would not discuss a possible motive" and "had no motive" agree)."""
     text = _REFUSAL.sub(lambda m: " " * len(m.group(0)), _PASSIVE_DENIED.sub(lambda m: " " * len(m.group(0)), negated.text))
     denied_there = set()
-    for cue, _, e in _scopes(plain.text, _PLAIN_NEGATIVE):  # the negative words ("an end to") and what they govern
+    for cue, _, e in _scopes(plain.text, _PLAIN_NEGATIVE, clause_end):  # the negative words ("an end to") and what they govern
         denied_there |= content_words(plain.text[cue:e])
-    for cue, s, e in _scopes(text, _NEGATION_CUE):
+    for cue, s, e in _scopes(text, _NEGATION_CUE, clause_end):
         after = content_words(text[s:e])
         rest = content_words(text[:cue] + " " + text[e:])
         if (after & plain.words) - rest - denied_there:
@@ -262,6 +300,16 @@ def _negates_asserted_v3(negated: Claim, plain: Claim) -> bool:
 
 def _negation_v3(claims: Sequence[Claim]) -> Conflict | None:
     return _negation(claims, _negates_asserted_v3)
+
+
+def _negates_asserted_v4(negated: Claim, plain: Claim) -> bool:
+    """v4 of :func:`_negates_asserted_v3`: "as" does not end a denial's clause ("is not out as head coach" denies "was
+    fired as coach")."""
+    return _negates_asserted_v3(negated, plain, _CLAUSE_END_V4)
+
+
+def _negation_v4(claims: Sequence[Claim]) -> Conflict | None:
+    return _negation(claims, _negates_asserted_v4)
 
 
 def _different_sources(claims: Sequence[Claim], values: dict) -> bool:
@@ -275,9 +323,12 @@ CHECKS: tuple[Callable[[Sequence[Claim]], Conflict | None], ...] = (_counts, _qu
 CHECKS_V2: tuple[Callable[[Sequence[Claim]], Conflict | None], ...] = (_counts, _quantities, _dates, _actors, _negation_v2)
 #: the checks of comparer.facts.v3: a denial governs its clause, and is no conflict with a claim that denies it too
 CHECKS_V3: tuple[Callable[[Sequence[Claim]], Conflict | None], ...] = (_counts, _quantities, _dates_v3, _actors, _negation_v3)
+#: the checks of comparer.facts.v4: parts and sums of a number are no rivals, "as" ends no denial
+CHECKS_V4: tuple[Callable[[Sequence[Claim]], Conflict | None], ...] = (_counts, _quantities_v4, _dates_v3, _actors, _negation_v4)
 
 
-def find_conflict(claims: Sequence[Claim], rules: int = 1, near: Callable[[int, int], bool] | None = None) -> Conflict | None:
+def find_conflict(claims: Sequence[Claim], rules: int = 1, near: Callable[[int, int], bool] | None = None,
+                  closeness: Callable[[int, int], float] | None = None) -> Conflict | None:
     """The first incompatibility among the claims of one fact (counts, numbers, dates, actors, negation), if any.
 
     ``near(i, j)`` (v3) says whether two claims of the fact are close enough to have been linked on their own: a
@@ -285,9 +336,11 @@ def find_conflict(claims: Sequence[Claim], rules: int = 1, near: Callable[[int, 
     must hold between two claims that are near (else it is looked for within each near pair)."""
     if len({c.source for c in claims}) < 2:
         return None
+    if rules >= 4 and near is not None and closeness is not None:
+        return _closest_conflict(claims, near, closeness)
     if rules >= 3 and near is not None:
         return _near_conflict(claims, near)
-    for check in CHECKS_V3 if rules >= 3 else CHECKS_V2 if rules >= 2 else CHECKS:
+    for check in CHECKS_V4 if rules >= 4 else CHECKS_V3 if rules >= 3 else CHECKS_V2 if rules >= 2 else CHECKS:
         found = check(claims)
         if found is not None:
             return found
@@ -313,3 +366,29 @@ def _holds_near(conflict: Conflict, claims: Sequence[Claim], pairs: Sequence[tup
     """Do two near claims of different sources give two different values of the conflict?"""
     value_of = {i: v for v, ids in conflict.values.items() for i in ids}
     return any(i in value_of and j in value_of and value_of[i] != value_of[j] for i, j in pairs)
+
+
+def _closest_conflict(claims: Sequence[Claim], near: Callable[[int, int], bool],
+                      closeness: Callable[[int, int], float]) -> Conflict | None:
+    """v4 of :func:`_near_conflict`: the conflict of the closest pair of near claims of different sources that has one
+    (a fact may hold a rival toll between two far claims and a denial between its two closest), given with every
+    claim of the fact that gives one of its values when the same check over the whole fact agrees on that pair."""
+    pairs = sorted(((closeness(i, j), i, j) for i in range(len(claims)) for j in range(i + 1, len(claims))
+                    if claims[i].source != claims[j].source and near(i, j)), key=lambda p: -p[0])
+    for _, i, j in pairs:
+        for check in CHECKS_V4:
+            found = check([claims[i], claims[j]])
+            if found is None:
+                continue
+            whole = check(claims)
+            if whole is not None and whole.kind == found.kind and _separates(whole, i, j):
+                return whole
+            back = (i, j)
+            return Conflict(found.kind, {v: [back[k] for k in ids] for v, ids in found.values.items()}, found.note)
+    return None
+
+
+def _separates(conflict: Conflict, i: int, j: int) -> bool:
+    """Does the conflict give claims ``i`` and ``j`` two different values?"""
+    value_of = {k: v for v, ids in conflict.values.items() for k in ids}
+    return i in value_of and j in value_of and value_of[i] != value_of[j]

@@ -150,7 +150,7 @@ class Alignment:
             self.report_of += [r] * len(cl)
         self._score(n0, np.asarray(reread, dtype=np.int64), embed, params)
 
-    def _word_rows(self, redo: Sequence[int]):
+    def _word_rows(self, redo: Sequence[int], any_date: bool = False):
         """The claims' content words and the compounds they end with, as the rows of a normalised word matrix (the
         claims in ``redo`` and the new ones read again)."""
         for i in list(redo) + list(range(len(self.static), len(self.claims))):
@@ -161,7 +161,7 @@ class Alignment:
                 self.cols[i] = cols
             else:
                 self.cols.append(cols)
-                self.static.append(frozenset(_slot_keys(c)))
+                self.static.append(frozenset(_slot_keys(c, any_date=any_date)))
         n = len(self.claims)
         rows = np.repeat(np.arange(n, dtype=np.int64), [len(c) for c in self.cols])
         cols = np.concatenate(self.cols) if n else np.zeros(0, dtype=np.int64)
@@ -171,7 +171,7 @@ class Alignment:
         """Score the claims from ``n0`` on, and the earlier ones whose words were ``reread`` or whose embedding a new
         claim changes, against every claim."""
         n = len(self.claims)
-        words = self._word_rows(reread.tolist())
+        words = self._word_rows(reread.tolist(), params.any_date)
         before = self.lex[:n0, reread] if len(reread) else None
         report = np.asarray(self.report_of, dtype=np.int64)
         lexed = np.concatenate([reread, np.arange(n0, n)]).astype(np.int64)
