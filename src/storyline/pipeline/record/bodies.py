@@ -34,7 +34,8 @@ to rocket fire. Revision 6 reads these apart:
   "killed") then took the classifier's protest type. Where the text has no
   word of a demonstration at all ("protest", "rally", "gathered", "vigil",
   "blocked", ...), the violence word stands and the ACLED type is the
-  classifier's best violent one (:func:`no_protest_without_demonstrators`).
+  classifier's best violent one (:func:`no_protest_without_demonstrators`); a riot
+  is violence by nature, so a riot type stays.
 * **A political event whose area is unsure is still political.** When the kind
   typer is unsure which kind an event is but gives politics, conflict and crime
   together at least its bar, the event's kind is the most probable of the three
@@ -189,7 +190,7 @@ def no_protest_without_demonstrators(et: EventTypeCoding | None, text: str, prob
                                      classes: Sequence[str] | None) -> EventTypeCoding | None:
     """The event type of ``text`` once a protest type that no word of a demonstration supports gives way to its violence
     word (see the module doc); ``et`` itself otherwise."""
-    if (et is None or et.plover != "PROTEST" or et.acled_event_type not in ("Protests", "Riots") or et.trigger is None
+    if (et is None or et.plover != "PROTEST" or et.acled_event_type != "Protests" or et.trigger is None
             or et.trigger.plover not in _VIOLENT_ACLED or _DEMONSTRATION.search(text)):
         return et  # only where the classifier's protest overrode the violence word that decided the type
     word = et.trigger
