@@ -102,6 +102,8 @@ REGISTRATIONS: tuple[Registration, ...] = (
                  help="v3 reading words with their object: no RETREAT for a released report, no bare 'force' or 'people' actor"),
     Registration("recorder.agreement.v5", f"{_P}.recorder:_agreement_v5",
                  help="v4 where a reporting outlet, a party adjective, a past year, a cumulative toll or a column is no part of the event"),
+    Registration("recorder.agreement.v6", f"{_P}.recorder:_agreement_v6",
+                 help="v5 with one key per body (acronyms, 'U.S.' names), seats of government as governments, no group words or protest without demonstrators"),
     # summaries and timelines
     Registration("summariser.cited.v1", f"{_P}.summarise:_cited", ("summariser-cited-v1.json",),
                  help="extractive event summaries: agreed sentences first, every sentence cited"),

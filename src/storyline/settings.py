@@ -43,7 +43,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("dates", "dates.rules.v1", "Registered name of the date recogniser (dates resolved against the publication date)."),
     Setting("quotes", "quotes.rules.v1", "Registered name of the quote and attribution finder."),
     Setting("relays", "relays.attribution.v1", "Registered name of the stage that tells relays of one upstream report."),
-    Setting("recorder", "recorder.agreement.v5", "Registered name of the event record builder."),
+    Setting("recorder", "recorder.agreement.v6", "Registered name of the event record builder."),
     Setting("comparer", "comparer.facts.v4", "Registered name of the stage that compares the sources of each event."),
     Setting("lexicons", "", "Folder of the framing lexicons (bias lexicon, hedges, assertives, subjectivity clues; "
             "the layout of ../shared/data/lexicons); empty: comparisons carry no framing terms."),

@@ -19,7 +19,7 @@ from .record.eventtype import EventTyper
 from .record.kind import KindTyper
 from .record.tally import Tally
 
-__all__ = ["Recorder", "AgreementRecorder", "KindAgreementRecorder", "GeneralNewsRecorder", "ReadingRecorder", "ParticipantRecorder"]
+__all__ = ["Recorder", "AgreementRecorder", "KindAgreementRecorder", "GeneralNewsRecorder", "ReadingRecorder", "ParticipantRecorder", "BodyRecorder"]
 
 
 class Recorder(Protocol):
@@ -90,6 +90,15 @@ class ParticipantRecorder(ReadingRecorder):
     revision = 5
 
 
+class BodyRecorder(ParticipantRecorder):
+    """v5 where one body has one name (:mod:`.record.bodies`): "CDC" is the Centers for Disease Control, "the White House"
+    the US government (and, as a place, Washington); group words and bare populations take no part in general news; no
+    protest type without a demonstration; an unsure kind within politics, conflict and crime is still a political event."""
+
+    name = "recorder.agreement.v6"
+    revision = 6
+
+
 def _agreement(options) -> AgreementRecorder:
     return AgreementRecorder()
 
@@ -108,3 +117,7 @@ def _agreement_v4(options) -> ReadingRecorder:
 
 def _agreement_v5(options) -> ParticipantRecorder:
     return ParticipantRecorder()
+
+
+def _agreement_v6(options) -> BodyRecorder:
+    return BodyRecorder()

@@ -40,6 +40,7 @@ from .votes import FIELDS, _Ballot, _fields, _local, _pooled_type_probabilities,
 from .votes import _vote_date, _vote_place, _vote_type
 from .reading import reread
 from .participants import party_place, reread_participants
+from . import bodies
 
 __all__ = ["SentenceCoding", "ArticleCoding", "Coder", "code_sentence", "code_sentences", "code_article", "build_record", "FIELDS"]
 
@@ -191,13 +192,17 @@ def build_record(
     tally = tally if tally is not None else Tally()
     tally.follow(kept, group_of, mentions, places, kinds)
     kind = tally.kind(kinds) if kinds is not None else None
-    scope = coding_scope(kind, revision)
+    family = bodies.family_kind(kind, getattr(kinds, "abstain_below", 0.5)) if revision >= 6 and kind is not None else None
+    scope = coding_scope(kind, revision) if family is None else family_scope(family, revision)
+    kind = family or kind
     if recalled:
         scope = dataclasses.replace(scope, recalled=True)
     names = tally.all_names()
     tally.start(typer, revision, scope, names)
     _count(tally, names, typer, scope, revision, coder or code_article)
     ballots = tally.finished()
+    if revision >= 6:  # "the U.S. Supreme Court" and "the Supreme Court", "CDC" and its long name: one body
+        ballots = bodies.merged_bodies(ballots)
     if scope.acled:
         typed = ballots["event_type"] = _Ballot()
         typed.candidates = tally.ballots["event_type"].candidates
@@ -209,6 +214,8 @@ def build_record(
         del fields["kind"]
     else:
         fields["kind"] = kind_field(kind, kept, len(set(group_of.values())))
+        if family is not None:
+            fields["kind"] = family_field(fields["kind"], family)
     if revision >= 5:  # "the Senate" acting on "the Senate": one body, no target
         fields["actor2"] = _other_than(fields["actor1"], fields["actor2"])
     if revision >= 3 and kind is not None and kind.kind in _NO_ACTOR_KINDS:
@@ -230,6 +237,8 @@ def _count(tally: Tally, names: set[str], typer: EventTyper, scope: Any, revisio
             tally.publication.append(article.published)
         _vote_type(vote, coding)
         places = [p for p in member.places if not party_place(p)] if revision >= 5 else member.places  # "Democratic"
+        if revision >= 6:  # "at the White House" is in Washington; "Justice" of "Justice Department" is no place
+            places = [bodies.seat_place(p) for p in places if not bodies.title_place(p, article.text)]
         where = _vote_place(vote, coding, places, revision)
         _vote_actors(vote, coding, where)
         _vote_date(vote, coding)
@@ -251,7 +260,8 @@ def _coded(article: Article, mentions: Sequence[Mention], places: Sequence[Place
     if revision >= 4:  # "released a report", "thanks to", "the task force": words read with what they govern
         coding = reread(coding, actor_mentions, typer, conflict=scope.acled)
     if revision >= 5:  # an outlet that reports, a party word, a past year, a cumulative toll, an opinion column
-        coding = reread_participants(coding, actor_mentions, typer, conflict=scope.acled, recalled=scope.recalled)
+        coding = reread_participants(coding, actor_mentions, typer, conflict=scope.acled, recalled=scope.recalled,
+                                     revision=revision)
     coding.event_type = within_scope(coding, scope)
     if not scope.acled:  # "stocks rallied": no demonstration, so nobody demonstrated
         coding.sentences = [without_demonstrators(sc, revision) for sc in coding.sentences]
@@ -269,6 +279,26 @@ def _other_than(actor1: RecordField, actor2: RecordField) -> RecordField:
     if not others:
         return RecordField(actor2.name, None, actor2.alternatives, note)
     return RecordField(actor2.name, others[0], tuple(v for v in actor2.alternatives if v is not others[0]), note)
+
+
+def family_scope(family: Any, revision: int) -> Any:
+    """(revision 6) What an event of the political family whose kind is unsure may be coded with: a political event's types."""
+    politics = dataclasses.replace(family, kind="politics")
+    share = family.probabilities.get(family.kind, 0.0)
+    reason = (f"no ACLED type: politics, conflict or crime ({family.confidence:.2f} together), at best "
+              f"{family.kind} ({share:.2f}), so coded as a political event")
+    return dataclasses.replace(coding_scope(politics, revision), reason=reason)
+
+
+def family_field(found: RecordField, family: Any) -> RecordField:
+    """(revision 6) The kind field of an event whose kind was decided within the political family, saying so."""
+    share = family.probabilities.get(family.kind, 0.0)
+    note = (f"{found.note.rsplit('; probability', 1)[0]}; politics, conflict or crime together {family.confidence:.2f}, "
+            f"the most probable of them {family.kind} ({share:.2f}): which of the three is unsure")
+    value = found.value
+    if value is not None:
+        value = dataclasses.replace(value, detail=dict(value.detail, decided="political family", confidence=round(share, 4)))
+    return RecordField(found.name, value, found.alternatives, note)
 
 
 #: (revision 3) kinds whose events have no actor and target in PLOVER's sense, and why

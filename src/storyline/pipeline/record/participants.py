@@ -39,7 +39,7 @@ import re
 from typing import Any, Sequence
 
 from ...model import Article, Mention
-from . import finders
+from . import bodies, finders
 from .actors import Actor
 from .eventtype import LEXICON_CONFIDENCE, EventTypeCoding, EventTyper, Trigger
 from .reading import _combined_again, keeps_actor, not_an_event
@@ -188,7 +188,7 @@ _SUSPECT = re.compile(rf"\b(?:{OUTLETS}|Republican|GOP|Democrat|Dems?\b|1[0-9]{{
                       r"\b(?:kill|die|dead|death|toll)", re.IGNORECASE)
 
 
-def _participants(sentence: str, actors: Sequence[Actor], article: Article, conflict: bool) -> list[Actor]:
+def _participants(sentence: str, actors: Sequence[Actor], article: Article, conflict: bool, revision: int = 5) -> list[Actor]:
     out = []
     for actor in actors:
         if not keeps_actor(actor, conflict) or reporting_outlet(sentence, actor, article):
@@ -196,12 +196,18 @@ def _participants(sentence: str, actors: Sequence[Actor], article: Article, conf
         actor = party_actor(sentence, actor)
         if actor is not None:
             out.append(actor)
+    if revision >= 6:  # "the White House" is the government; "Native American", "residents" take no part in general news
+        out = bodies.seats_as_governments(out)
+        if not conflict:
+            out = bodies.kept_in_general_news(sentence, out)
     return out
 
 
-def reread_participants(coding: Any, mentions: Sequence[Mention], typer: EventTyper, conflict: bool, recalled: bool = False) -> Any:
+def reread_participants(coding: Any, mentions: Sequence[Mention], typer: EventTyper, conflict: bool, recalled: bool = False,
+                        revision: int = 5) -> Any:
     """``coding`` (an :class:`.build.ArticleCoding`, as revision 4 reads it) as revision 5 reads it (see the module doc);
-    ``recalled``: the coding is of an earlier event the report recalls, whose past years are its own."""
+    ``recalled``: the coding is of an earlier event the report recalls, whose past years are its own. ``revision`` 6 adds
+    the rules of :mod:`.bodies` (seats of government, group words, bare populations, protest types without demonstrators)."""
     from .build import code_sentence  # the record builder imports this module
     from .reading import event_triggers
 
@@ -211,10 +217,11 @@ def reread_participants(coding: Any, mentions: Sequence[Mention], typer: EventTy
     opinion = is_opinion(article)
     counted = False
     for i, sc in enumerate(coding.sentences):
-        if not (opinion or _SUSPECT.search(sc.text) or (own and own.lower() in sc.text.lower())):
+        if not (opinion or _SUSPECT.search(sc.text) or (own and own.lower() in sc.text.lower())
+                or (revision >= 6 and bodies.suspect(sc.text, conflict))):
             continue
         recoded = code_sentence(text, sc.start, sc.end, mentions, event_triggers(sc.text, 5, None if recalled else article),
-                                adjust=lambda s, found: _participants(s, found, article, conflict))
+                                adjust=lambda s, found: _participants(s, found, article, conflict, revision))
         if not recalled and past_year(sc.text, article):
             # the past year's sentence is background altogether: no actors ("Islamic terrorism" of a career), no counts
             recoded = dataclasses.replace(recoded, actor1=None, actor2=None, counts=())
@@ -226,6 +233,10 @@ def reread_participants(coding: Any, mentions: Sequence[Mention], typer: EventTy
         coding.totals = None  # counted again from the sentences kept
     if not recalled:
         coding.event_type = _type_without_background(coding, article)
+    if revision >= 6 and coding.type_text is not None:  # rocket fire that the classifier took for a protest
+        typed = text[coding.type_text[0]:coding.type_text[1]]
+        coding.event_type = bodies.no_protest_without_demonstrators(coding.event_type, typed, coding.type_probabilities,
+                                                                    getattr(typer, "classes", None))
     return coding
 
 
