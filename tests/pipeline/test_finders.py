@@ -44,3 +44,15 @@ def test_the_claims_of_a_coded_report_search_its_lead_sentences_no_more():
     assert [c.text for c in claims][0] == SENTENCE
     after = finders.triggers.cache_info()
     assert after.hits > coded.hits  # the lead sentence's triggers were read, not searched again
+
+
+def test_remembered_actor_phrases_equal_a_fresh_search_and_cannot_be_changed_by_a_caller():
+    from storyline.pipeline.record.actors import find_actor_phrases
+
+    sentence = "Syrian government forces and Islamic State militants clashed near Palmyra, police said."
+    spans = ((30, 42, "ORG"), (66, 73, "GPE"))
+    found = finders.actors(sentence, spans)
+    assert list(found) == find_actor_phrases(sentence, spans)
+    assert found and isinstance(found, tuple)
+    assert finders.actors(sentence, spans) is found  # searched once
+    assert list(finders.actors(sentence, ())) == find_actor_phrases(sentence, ())

@@ -19,7 +19,7 @@ from typing import Sequence
 
 from ...model import Article, Mention
 from ..entities import LABELS
-from ..record.actors import Actor, assign_roles, find_actor_phrases
+from ..record.actors import Actor, assign_roles
 from ..record import finders
 from ..record.counts import CountMention
 from .furniture import is_furniture, is_headline, lead_furniture
@@ -238,7 +238,7 @@ def _actors(claim: Claim, sentence: str, mentions: Sequence[Mention]) -> None:
     if not triggers:  # who did what to whom needs an act
         return
     spans = [(m.start - s, m.end - s, m.label) for m in mentions if m.label in LABELS and s <= m.start and m.end <= e]
-    actors = find_actor_phrases(sentence, spans)
+    actors = list(finders.actors(sentence, tuple(spans)))
     if actors:
         t = triggers[0]
         claim.actor1, claim.actor2 = assign_roles(sentence, actors, t.start, t.end, t.plover)

@@ -27,7 +27,7 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 
 
 from ...model import Article, EventRecord, Mention, Place, RecordField
-from .actors import Actor, assign_roles, find_actor_phrases, relabelled
+from .actors import Actor, assign_roles, relabelled
 from . import finders
 from .counts import CountMention, total_counts
 from ..entities import LABELS
@@ -90,7 +90,7 @@ def code_sentence(text: str, start: int, end: int, mentions: Sequence[Mention] =
     triggers = finders.triggers(sentence) if triggers is None else triggers
     material = [t for t in triggers if t.plover in _MATERIAL]
     trigger = material[0] if material else (triggers[0] if triggers else None)
-    actors = [a for a in find_actor_phrases(sentence, _entity_spans(mentions, start, end)) if keep is None or keep(a)]
+    actors = [a for a in finders.actors(sentence, tuple(_entity_spans(mentions, start, end))) if keep is None or keep(a)]
     if adjust is not None:
         actors = adjust(sentence, actors)
     a1, a2 = assign_roles(sentence, actors, trigger.start if trigger else None, trigger.end if trigger else None,

@@ -15,9 +15,10 @@ import functools
 from ...model import FuzzyDate
 from .. import dates as dates_stage
 from .counts import CountMention, find_counts
+from .actors import Actor, find_actor_phrases
 from .eventtype import Trigger, find_triggers
 
-__all__ = ["triggers", "counts", "dates", "event_days", "REMEMBERED"]
+__all__ = ["triggers", "counts", "actors", "dates", "event_days", "REMEMBERED"]
 
 #: texts remembered per finder
 REMEMBERED = 32_768
@@ -45,3 +46,9 @@ def dates(text: str, anchor: dt.date | None) -> tuple[dates_stage.DateMention, .
 def event_days(text: str, anchor: dt.date | None) -> tuple[FuzzyDate, ...]:
     """:func:`~storyline.pipeline.dates.event_date_candidates` of the one sentence ``text``."""
     return tuple(dates_stage.event_date_candidates([text], anchor))
+
+
+@functools.lru_cache(maxsize=REMEMBERED)
+def actors(sentence: str, entities: tuple[tuple[int, int, str], ...]) -> tuple[Actor, ...]:
+    """:func:`~.actors.find_actor_phrases` of ``sentence`` with its entity spans ``entities``."""
+    return tuple(find_actor_phrases(sentence, entities))
