@@ -59,6 +59,8 @@ REGISTRATIONS: tuple[Registration, ...] = (
     Registration("geoparser.geonames.v6", f"{_P}.geo.origins:_geonames_v6", ("geoparser-spans-v1.json", "geoparser-ranker-v1.json"),
                  help="v5 where an actor's origin ('Russian forces') is no evidence of place, enclosing names place unknown "
                       "ones, 'X University' is not the town X, a US county is in the state the article names"),
+    Registration("geoparser.geonames.v7", f"{_P}.geo.followers:_geonames_v7", ("geoparser-spans-v1.json", "geoparser-ranker-v1.json"),
+                 help="v6 where the names after a place ('X, Y, Z', 'X in Y', 'X town in Y') in one country place it there"),
     # cluster and link
     Registration("clusterer.online.v1", f"{_P}.cluster.online:OnlineClustererV1.from_options", ("clusterer-online-v1.json",),
                  help="online logistic join model"),
