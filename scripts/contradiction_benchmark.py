@@ -161,16 +161,25 @@ def _alter(kind: str, claim: Claim, other: Claim | None = None) -> tuple[str, in
 
 
 def _found(comparison, article_id: str, start: int, expected: set[str], kind: str) -> bool:
+    """Does a contested fact hold the altered claim (among its claims, or a value's claims: comparer.facts.v5 cites a
+    claim of another fact stating the same act) with both values in one of its conflicts (v5 lists several)?"""
+    holds = lambda supports: any(s.article == article_id and s.start <= start < max(s.end, start + 1) for s in supports)  # noqa: E731
     for fact in comparison.facts:
         if fact.status != "contested":
             continue
-        if not any(s.article == article_id and s.start <= start < max(s.end, start + 1) for s in fact.supports):
+        conflicts = [(c.kind, c.values) for c in getattr(fact, "conflicts", ())] or [(fact.kind, fact.values)]
+        if not holds(fact.supports) and not any(holds(v.supports) for _, vs in conflicts for v in vs):
             continue
-        values = {v.value for v in fact.values}
-        if all(e.startswith("#") for e in expected):  # a number with its unit: both numbers among the values
-            shown = " | ".join(values)
-            return fact.kind == "count" and all(re.search(rf"(?<![\d.,]){re.escape(e[1:])}(?![\d]|[.,]\d)", shown) for e in expected)
-        return expected <= values or expected <= {v.split()[0] for v in values} | values
+        for fact_kind, fact_values in conflicts:
+            values = {v.value for v in fact_values}
+            if all(e.startswith("#") for e in expected):  # a number with its unit: both numbers among the values
+                shown = " | ".join(values)
+                if fact_kind == "count" and all(re.search(rf"(?<![\d.,]){re.escape(e[1:])}(?![\d]|[.,]\d)", shown) for e in expected):
+                    return True
+            elif expected <= values or expected <= {v.split()[0] for v in values} | values:
+                return True
+        if not getattr(fact, "conflicts", ()):
+            return False  # before v5: the first contested fact holding the claim decides, as the script always did
     return False
 
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from .model import _View, plain
 
-__all__ = ["FactStatus", "ClaimSupport", "FactValue", "Fact", "FramingTerm", "SourceComparison", "Upstream", "Comparison"]
+__all__ = ["FactStatus", "ClaimSupport", "FactValue", "FactConflict", "Fact", "FramingTerm", "SourceComparison", "Upstream", "Comparison"]
 
 
 class FactStatus:
@@ -47,6 +47,15 @@ class FactValue(_View):
 
 
 @dataclass(frozen=True)
+class FactConflict(_View):
+    """One incompatibility a contested fact shows: its kind, the values with their sources, and why."""
+
+    kind: str
+    values: tuple[FactValue, ...]
+    note: str = ""
+
+
+@dataclass(frozen=True)
 class Fact(_View):
     """A statement made by one or more reports of an event."""
 
@@ -63,6 +72,10 @@ class Fact(_View):
     values: tuple[FactValue, ...] = ()
     #: why the status ("2 sources give different counts of killed: 5 vs 7")
     note: str = ""
+    #: comparer.facts.v5: every conflict the fact shows, the first being ``kind`` / ``values`` / ``note`` above (a
+    #: fact may give two counts and two days); a value's supports may include a claim of another fact that states
+    #: the same act in other words (see ``pipeline/compare``); empty before v5
+    conflicts: tuple[FactConflict, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -110,10 +123,11 @@ class Comparison(_View):
     def from_dict(data: dict[str, Any]) -> "Comparison":
         """The comparison stored as JSON (its ``to_dict()``), as model objects again."""
         support = lambda s: ClaimSupport(**s)  # noqa: E731
+        values = lambda vs: tuple(FactValue(v["value"], tuple(v["sources"]), tuple(map(support, v["supports"]))) for v in vs)  # noqa: E731
         facts = tuple(Fact(f["id"], f["text"], f["kind"], f["status"], tuple(f["sources"]), f["independent_sources"],
-                           tuple(map(support, f["supports"])),
-                           tuple(FactValue(v["value"], tuple(v["sources"]), tuple(map(support, v["supports"]))) for v in f["values"]),
-                           f.get("note", "")) for f in data.get("facts", ()))
+                           tuple(map(support, f["supports"])), values(f["values"]), f.get("note", ""),
+                           tuple(FactConflict(c["kind"], values(c["values"]), c.get("note", "")) for c in f.get("conflicts", ())))
+                      for f in data.get("facts", ()))
         by_source = {name: SourceComparison(tuple(s["adds"]), tuple(s["omits"]), tuple(s["contradicts"]),
                                             tuple(FramingTerm(**t) for t in s["framing"]))
                      for name, s in data.get("by_source", {}).items()}

@@ -92,6 +92,8 @@ REGISTRATIONS: tuple[Registration, ...] = (
                  help="v2 with no claims from page furniture (datelines, bylines, time stamps, credits) and v3 conflict rules"),
     Registration("comparer.facts.v4", f"{_P}.compare:_facts_v4",
                  help="v3 with any two days as one slot, no amounts in names or addresses, parts and sums no rivals, the closest conflict"),
+    Registration("comparer.facts.v5", f"{_P}.compare:_facts_v5",
+                 help="v4 whose facts show every conflict, and conflicts between two wordings of one act sharing a slot"),
     Registration("kind.linear.v1", f"{_P}.record.kind:_linear", ("kind-linear-v1.json",),
                  help="event kind (politics, conflict, economy, health, ...; IPTC top level), linear model over word n-grams"),
     Registration("recorder.agreement.v1", f"{_P}.recorder:_agreement",

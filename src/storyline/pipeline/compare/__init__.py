@@ -17,15 +17,16 @@ from typing import Mapping, Protocol, Sequence
 
 import numpy as np
 
-from ...comparison import ClaimSupport, Comparison, Fact, FactStatus, FactValue, FramingTerm, SourceComparison, Upstream
+from ...comparison import ClaimSupport, Comparison, Fact, FactConflict, FactStatus, FactValue, FramingTerm, SourceComparison, Upstream
 from ...model import Article, Mention, Relay
 from .align import AlignParams, align_scored
 from .claims import Claim, split_claims
-from .conflicts import find_conflict
+from .conflicts import Conflict, find_conflict, find_conflicts
 from .framing import Lexicons, framing_terms
 from .memory import Alignment
+from .slotpairs import slot_pair_conflicts
 
-__all__ = ["Comparer", "FactsComparer", "FactsComparerV2", "FactsComparerV3", "FactsComparerV4"]
+__all__ = ["Comparer", "FactsComparer", "FactsComparerV2", "FactsComparerV3", "FactsComparerV4", "FactsComparerV5"]
 
 #: claims per report when an event has many reports (the cost of one event stays bounded)
 _LARGE_EVENT = 40
@@ -104,22 +105,35 @@ class FactsComparer:
     def _facts(self, claims: Sequence[Claim], groups: Sequence[Sequence[int]], score: np.ndarray,
                group_of: Mapping[str, str], memory: Alignment | None) -> list[Fact]:
         """One fact per group of claims, in the groups' order; with ``memory``, a group of the same claims, the same
-        independence groups and the same scores between its claims is the fact built for it before."""
+        independence groups and the same scores between its claims is the fact built for it before (a v5 fact that
+        shows a conflict with another fact's claim is always built afresh, and not kept)."""
         near, close = self._near(score), self._closeness(score)
+        extra = self._other_conflicts(claims, groups, score)
         kept = memory.facts if memory is not None else None
         seen: dict = {}
         out = []
         for k, g in enumerate(groups):
+            if k in extra:
+                out.append(self._fact(k, [claims[i] for i in g], group_of, near and near(g), close and close(g),
+                                      [(c, [claims[i] for i in ij]) for c, ij in extra[k]]))
+                continue
             key = (tuple(g), tuple(group_of.get(claims[i].source, claims[i].source) for i in g))
             block = score[np.ix_(g, g)] if near is not None and len(g) > 1 else None
             hit = kept.get(key) if kept is not None else None
             if hit is None or not (block is None or np.array_equal(hit[1], block)):
-                hit = (_fact(f"F{k + 1}", [claims[i] for i in g], group_of, self.rules, near and near(g), close and close(g)), block)
+                hit = (self._fact(k, [claims[i] for i in g], group_of, near and near(g), close and close(g), ()), block)
             seen[key] = hit
             out.append(hit[0])
         if memory is not None:
             memory.facts = seen
         return out
+
+    def _fact(self, k: int, members: list[Claim], group_of: Mapping[str, str], near, close, others) -> Fact:
+        return _fact(f"F{k + 1}", members, group_of, self.rules, near, close)
+
+    def _other_conflicts(self, claims: Sequence[Claim], groups: Sequence[Sequence[int]], score: np.ndarray) -> dict:
+        """v5 looks for conflicts between claims of two facts (see :mod:`.slotpairs`); v1 to v4 do not."""
+        return {}
 
 
 class FactsComparerV2(FactsComparer):
@@ -158,6 +172,23 @@ class FactsComparerV4(FactsComparerV3):
 
     def _closeness(self, score: np.ndarray):
         return lambda group: (lambda i, j: float(score[group[i], group[j]]))
+
+
+class FactsComparerV5(FactsComparerV4):
+    """v4 whose facts show every conflict they hold (not only the closest pair's), and which looks for conflicts
+    between claims the aligner left in two facts when they carry a comparable slot and score close enough to be about
+    one act (:mod:`.slotpairs`; the facts' claims do not change)."""
+
+    name = "comparer.facts.v5"
+    default_params = AlignParams(matching="greedy", entity_slots=True, any_date=True, slot_pairs=0.3)
+    rules = 5
+
+    def _other_conflicts(self, claims: Sequence[Claim], groups: Sequence[Sequence[int]], score: np.ndarray) -> dict:
+        return slot_pair_conflicts(claims, groups, score, self.params.slot_pairs)
+
+    def _fact(self, k: int, members: list[Claim], group_of: Mapping[str, str], near, close, others) -> Fact:
+        found = find_conflicts(members, near, close) if len({c.source for c in members}) > 1 else []
+        return _fact_v5(f"F{k + 1}", members, group_of, found, others)
 
 
 def _near_pairs(score: np.ndarray, threshold: float):
@@ -202,6 +233,36 @@ def _fact(fact_id: str, claims: list[Claim], group_of: Mapping[str, str], rules:
     return Fact(fact_id, claims[0].text, _kind(claims), status, sources, independent, supports, (), note)
 
 
+def _values(conflict: Conflict, claims: Sequence[Claim]) -> tuple[FactValue, ...]:
+    return tuple(FactValue(v, tuple(sorted({claims[i].source for i in ids})), tuple(_support(claims[i]) for i in ids))
+                 for v, ids in conflict.values.items())
+
+
+def _fact_v5(fact_id: str, claims: list[Claim], group_of: Mapping[str, str], found: Sequence[Conflict],
+             others: Sequence[tuple[Conflict, list[Claim]]]) -> Fact:
+    """A v5 fact: contested when its claims conflict (``found``) or one of them conflicts with a claim of another fact
+    (``others``: each conflict with the two claims its indices 0 and 1 name); every conflict is listed."""
+    sources = tuple(sorted({c.source for c in claims}))
+    independent = len({group_of.get(s, s) for s in sources})
+    supports = tuple(_support(c) for c in claims)
+    shown = [FactConflict(c.kind, _values(c, claims), c.note) for c in found]
+    keys = {(c.kind, frozenset(v.value for v in c.values)) for c in shown}
+    for conflict, pair in others:
+        item = FactConflict(conflict.kind, _values(conflict, pair), conflict.note + " (another wording of this act)")
+        key = (item.kind, frozenset(v.value for v in item.values))
+        if key not in keys:
+            keys.add(key)
+            shown.append(item)
+    if shown:
+        first = shown[0]
+        return Fact(fact_id, claims[0].text, first.kind, FactStatus.CONTESTED, sources, independent, supports, first.values,
+                    first.note, tuple(shown))
+    status = FactStatus.AGREED if len(sources) > 1 else FactStatus.SINGLE
+    note = (f"stated by {len(sources)} sources, {independent} independent" if len(sources) > 1
+            else f"only {sources[0]} states this")
+    return Fact(fact_id, claims[0].text, _kind(claims), status, sources, independent, supports, (), note)
+
+
 def _fact_order(f: Fact) -> tuple:
     rank = {FactStatus.CONTESTED: 0, FactStatus.AGREED: 1, FactStatus.SINGLE: 2}[f.status]
     first = f.supports[0]
@@ -209,7 +270,8 @@ def _fact_order(f: Fact) -> tuple:
 
 
 def _renumber(f: Fact, k: int) -> Fact:
-    return Fact(f"F{k + 1}", f.text, f.kind, f.status, f.sources, f.independent_sources, f.supports, f.values, f.note)
+    return Fact(f"F{k + 1}", f.text, f.kind, f.status, f.sources, f.independent_sources, f.supports, f.values, f.note,
+                f.conflicts)
 
 
 def _per_source(source: str, facts: Sequence[Fact], sources: Sequence[str], framing) -> SourceComparison:
@@ -284,3 +346,7 @@ def _facts_v3(options) -> FactsComparerV3:
 
 def _facts_v4(options) -> FactsComparerV4:
     return FactsComparerV4(_lexicons(options))
+
+
+def _facts_v5(options) -> FactsComparerV5:
+    return FactsComparerV5(_lexicons(options))

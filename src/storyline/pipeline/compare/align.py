@@ -45,6 +45,9 @@ class AlignParams:
     #: two dated claims share the slot "date" whatever their days (v4: a claim giving another day for the same act
     #: is scored as close as one giving the same day; the conflict rules then compare the days)
     any_date: bool = False
+    #: v5: pairs of claims left in two facts that carry a comparable slot and score at least this are checked for a
+    #: conflict (:mod:`.slotpairs`); 0 = never
+    slot_pairs: float = 0.0
 
     def __post_init__(self) -> None:
         if self.matching not in ("mutual", "greedy"):

@@ -31,7 +31,7 @@ from typing import Callable, Sequence
 
 from .claims import REFUSAL as _REFUSAL, Claim, content_words
 
-__all__ = ["Conflict", "find_conflict"]
+__all__ = ["Conflict", "find_conflict", "find_conflicts", "slot_conflict"]
 
 #: share of the smaller claim's content words the other must contain for a negation to contradict it
 NEGATION_OVERLAP = 0.6
@@ -392,3 +392,50 @@ def _separates(conflict: Conflict, i: int, j: int) -> bool:
     """Does the conflict give claims ``i`` and ``j`` two different values?"""
     value_of = {k: v for v, ids in conflict.values.items() for k in ids}
     return i in value_of and j in value_of and value_of[i] != value_of[j]
+
+
+#: comparer.facts.v5: the checks a pair of claims of two different facts is put to (the slots they share; no denial,
+#: which needs the two claims to say nearly the same words, i.e. to be one fact)
+SLOT_CHECKS: tuple[Callable[[Sequence[Claim]], Conflict | None], ...] = (_counts, _quantities_v4, _dates_v3, _actors)
+
+
+def find_conflicts(claims: Sequence[Claim], near: Callable[[int, int], bool],
+                   closeness: Callable[[int, int], float]) -> list[Conflict]:
+    """v5 of :func:`_closest_conflict`: every conflict of the fact, not only the first -- each near pair of claims of
+    different sources, closest first, put to every check; a conflict is listed once (the same kind and values), the
+    first being the one v4 shows."""
+    pairs = sorted(((closeness(i, j), i, j) for i in range(len(claims)) for j in range(i + 1, len(claims))
+                    if claims[i].source != claims[j].source and near(i, j)), key=lambda p: -p[0])
+    out: list[Conflict] = []
+    seen: set = set()
+    wholes: dict = {}
+    for _, i, j in pairs:
+        for k, check in enumerate(CHECKS_V4):
+            found = check([claims[i], claims[j]])
+            if found is None:
+                continue
+            if k not in wholes:
+                wholes[k] = check(claims)
+            whole = wholes[k]
+            if whole is not None and whole.kind == found.kind and _separates(whole, i, j):
+                found = whole
+            else:
+                back = (i, j)
+                found = Conflict(found.kind, {v: [back[n] for n in ids] for v, ids in found.values.items()}, found.note)
+            key = (found.kind, frozenset(found.values))
+            if key not in seen:
+                seen.add(key)
+                out.append(found)
+    return out
+
+
+def slot_conflict(a: Claim, b: Claim) -> Conflict | None:
+    """v5: the first conflict of two claims of different facts on a slot both carry (a count of one kind, a number of
+    one unit, a day, one pair of actors), indices 0 for ``a`` and 1 for ``b``; None when they share no such slot."""
+    if a.source == b.source:
+        return None
+    for check in SLOT_CHECKS:
+        found = check([a, b])
+        if found is not None:
+            return found
+    return None
