@@ -9,8 +9,10 @@
     candidate there is chosen instead (v6's rule 7 did so only for a name
     written with its kind word). A country's own name is never moved, and a
     list whose names share no single country ("Dublin, Paris") says nothing.
-    Unlike rule 7, a name with no candidate there keeps its choice: without a
-    kind word, "X, Y" may be a list in prose.
+    A name with no candidate there keeps its choice ("X, Y" may be a list in
+    prose), unless it is a small town and the names after it are divisions
+    or joined strongly ("X town in Y", "X (Y)"): then it is a homonym abroad,
+    left unresolved and placed at the names after it.
 """
 
 from __future__ import annotations
@@ -38,8 +40,8 @@ _STRONG = re.compile(rf"(?:\s+(?:No\.?\s*)?\d[\w/-]*)?(?:(?:\s+(?:{_KIND}))?(?:\
 _SEPARATOR = re.compile(r"\s*,\s*")
 #: at most this many names after a place are read
 _MAX_NAMES = 3
-#: a chosen town smaller than this with no candidate where the names after it are is a homonym abroad (fitted on
-#: the ACLED train split); a bigger one keeps its choice ("Paris, London" may be a list in prose)
+#: a chosen town smaller than this with no candidate where the names after it are is a homonym abroad (a first
+#: guess, not fitted); a bigger one keeps its choice ("Paris, London" may be a list in prose)
 SMALL = 100_000
 
 
@@ -48,7 +50,7 @@ def enclosing_names(text: str, end: int) -> list[tuple[int, str]]:
     join = _JOIN.match(text, end)
     if not join:
         return []
-    out: list[str] = []
+    out: list[tuple[int, str]] = []
     pos = join.end()
     while len(out) < _MAX_NAMES:
         name = _NAME.match(text, pos)
