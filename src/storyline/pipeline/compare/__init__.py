@@ -223,10 +223,14 @@ def _fact(fact_id: str, claims: list[Claim], group_of: Mapping[str, str], rules:
     supports = tuple(_support(c) for c in claims)
     conflict = find_conflict(claims, rules, near, closeness)
     if conflict is not None:
-        values = tuple(FactValue(v, tuple(sorted({claims[i].source for i in ids})), tuple(_support(claims[i]) for i in ids))
-                       for v, ids in conflict.values.items())
-        return Fact(fact_id, claims[0].text, conflict.kind, FactStatus.CONTESTED, sources, independent, supports, values,
-                    conflict.note)
+        return Fact(fact_id, claims[0].text, conflict.kind, FactStatus.CONTESTED, sources, independent, supports,
+                    _values(conflict, claims), conflict.note)
+    return _uncontested(fact_id, claims, sources, independent, supports)
+
+
+def _uncontested(fact_id: str, claims: Sequence[Claim], sources: tuple[str, ...], independent: int,
+                 supports: tuple[ClaimSupport, ...]) -> Fact:
+    """A fact whose claims do not conflict: agreed by two or more sources, or what one source adds."""
     status = FactStatus.AGREED if len(sources) > 1 else FactStatus.SINGLE
     note = (f"stated by {len(sources)} sources, {independent} independent" if len(sources) > 1
             else f"only {sources[0]} states this")
@@ -257,10 +261,7 @@ def _fact_v5(fact_id: str, claims: list[Claim], group_of: Mapping[str, str], fou
         first = shown[0]
         return Fact(fact_id, claims[0].text, first.kind, FactStatus.CONTESTED, sources, independent, supports, first.values,
                     first.note, tuple(shown))
-    status = FactStatus.AGREED if len(sources) > 1 else FactStatus.SINGLE
-    note = (f"stated by {len(sources)} sources, {independent} independent" if len(sources) > 1
-            else f"only {sources[0]} states this")
-    return Fact(fact_id, claims[0].text, _kind(claims), status, sources, independent, supports, (), note)
+    return _uncontested(fact_id, claims, sources, independent, supports)
 
 
 def _fact_order(f: Fact) -> tuple:
