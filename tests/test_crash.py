@@ -76,7 +76,7 @@ def test_killed_ingest_resumes_without_losing_or_doubling_articles(tmp_path):
     assert 0 < seen <= at_kill < N_ARTICLES
     assert at_kill % 4 == 0  # whole batches only
 
-    rerun = run_cli(*args)
+    rerun = run_cli(*args, timeout=600)  # a guard against a hang, not a speed test: ~400 articles, slow on a loaded machine
 
     assert rerun.returncode == 0, rerun.stderr
     assert f"ingested {N_ARTICLES - at_kill} new articles" in rerun.stdout
