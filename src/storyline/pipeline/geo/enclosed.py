@@ -1,0 +1,138 @@
+"""``geoparser.geonames.v8``: v7 where the names written in parentheses after a place are read as places.
+
+12. **Names in parentheses after a name are places the gazetteer knows.**
+    "Fotokol (Fotokol, Logone-et-Chari, Extreme-Nord)", "in front of the
+    Provincial Office (Cheongju)", "the Bosingak Pavilion (Seoul City -
+    Jongno)": the tagger often reads these as persons or organisations, and
+    the span model then drops them. A name inside such parentheses (the
+    pieces split at commas and at " - ", leading lowercase words such as
+    "coded to" skipped) is a toponym when the gazetteer has a division or a
+    country of that name, or a town of at least ``min_city_population``. A
+    piece in capitals ("(WB)", "(J&K)", "(AP)") is not read, nor a party-state
+    tag ("(D-R.I.)"): neither is a capitalised name.
+13. **The names after a place are read through parentheses.** "Awara, Abuna
+    Ginde Beret (West Shewa, Oromia)", "Arile village, in Rumu groupement
+    (Aru, Ituri)": v7's rule 11 stopped at the parenthesis; v8 reads on (up to
+    ``max_followers`` names), so the names that share one country place the
+    first name there.
+14. **An unresolved name is placed at the names after it before the article's
+    country.** "Chelhar town (Tharparkar, Sindh)" in an article about India's
+    government: a name the gazetteer lacks (or a homonym abroad that rule 11
+    unresolved) is placed at the names written after it when they share one
+    country, not at the country the rest of the article names most.
+
+The settings are data (:class:`EnclosedParams`); they are first guesses, not fitted.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ...model import GeoPrecision, Place
+from .context import Context, Toponym, overlaps
+from .followers import FollowerGeoparser, _shared
+from .origins import _most_specific, origin
+
+__all__ = ["EnclosedGeoparser", "EnclosedParams", "parenthesised_names"]
+
+
+@dataclass(frozen=True)
+class EnclosedParams:
+    #: at most this many names after a place are read (rule 13; v7 reads 3 and stops at a parenthesis)
+    max_followers: int = 5
+    #: a town named alone in parentheses is read as a place from this many people (rule 12; a guess, not fitted)
+    min_city_population: int = 100_000
+
+
+#: "(A, B, C)" right after a word or a closing parenthesis (not at the start of a text or after a full stop)
+_GROUP = re.compile(r"(?<=[\w’'.)])\s*\(([^()\n]{2,120})\)")
+_PIECE_SEPARATOR = re.compile(r"\s*,\s*|\s+-\s+")
+#: a capitalised name of at most five words, with the particles of Arabic, Romance and Dutch names between
+_CAPITALISED = re.compile(r"[A-Z][a-z][\w’'\-]*(?:\s+(?:(?:al|el|as|ad|ar|ash|az|ez|de|del|la|le|du|do|da|di|wa|van|von)\s+)?"
+                          r"[A-Z][\w’'\-]*){0,4}")
+#: leading lowercase words ("coded to", "coded to zone capital", "formerly")
+_LEADING_LOWER = re.compile(r"(?:[a-z][\w-]*\s+)+")
+
+
+def parenthesised_names(text: str) -> list[tuple[int, int]]:
+    """The (start, end) of the capitalised names written inside parentheses that follow a word."""
+    out: list[tuple[int, int]] = []
+    for group in _GROUP.finditer(text):
+        start = group.start(1)
+        inner = group.group(1)
+        pos = 0
+        for sep in [*_PIECE_SEPARATOR.finditer(inner), None]:
+            stop = sep.start() if sep else len(inner)
+            piece_start = start + pos
+            lead = _LEADING_LOWER.match(text, piece_start, start + stop)
+            if lead:
+                piece_start = lead.end()
+            name = _CAPITALISED.match(text, piece_start, start + stop)
+            if name and name.end() == start + stop:
+                out.append((name.start(), name.end()))
+            pos = sep.end() if sep else len(inner)
+    return out
+
+
+class EnclosedGeoparser(FollowerGeoparser):
+    """v7 plus rules 12 to 14 of the module doc."""
+
+    read_through = True
+
+    def __init__(self, *args, params: EnclosedParams | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.params = params or EnclosedParams()
+        self.max_followers = self.params.max_followers
+        self.name = "geoparser.geonames.v8"
+
+    def _more_toponyms(self, text: str, toponyms: list[Toponym]) -> list[Toponym]:
+        added: list[Toponym] = []
+        replaced: set[int] = set()
+        for start, end in parenthesised_names(text):
+            over = [t for t in toponyms if overlaps((start, end), (t.start, t.end))]
+            # a toponym the gazetteer knows nothing of ("Seoul City - Jongno") gives way to the names inside it
+            if any(self._known(t) for t in over):
+                continue
+            topo = self._make(text, start, end, "GPE")
+            if topo is None or not self._known_enclosing(topo):
+                continue
+            topo.origin = origin(text, topo.start, topo.end)
+            added.append(topo)
+            replaced |= {id(t) for t in over}
+        if not added:
+            return toponyms
+        return sorted([t for t in toponyms if id(t) not in replaced] + added, key=lambda t: t.start)
+
+    def _known(self, topo: Toponym) -> bool:
+        return any(self.gazetteer.lookup(key) for key, _ in topo.keys)
+
+    def _known_enclosing(self, topo: Toponym) -> bool:
+        """Does the gazetteer have a division or country, or a big enough town, of this name?"""
+        for key, _ in topo.keys:  # "Seoul City" under the key of Seoul too
+            for e in self.gazetteer.lookup(key):
+                if e.feature_class == "A" or (e.feature_class == "P" and e.population >= self.params.min_city_population):
+                    return True
+        return False
+
+    def _place(self, article_id: str, t: Toponym, context: Context):
+        pieces = getattr(t, "followers", ())
+        if t.choice is None and pieces:
+            country, admin1 = _shared(pieces)
+            inside = [e for p in pieces for e in p if e.country_code == country and (admin1 is None or e.admin1_code == admin1)]
+            if country is not None and inside:
+                q = _most_specific(inside)
+                return Place(article_id, t.start, t.end, t.text, latitude=q.latitude, longitude=q.longitude,
+                             country_code=q.country_code or None, country=self.gazetteer.country_name(q.country_code),
+                             admin1=self._admin1(q), precision=GeoPrecision.UNRESOLVED, confidence=0.0)
+        return super()._place(article_id, t, context)
+
+
+def _geonames_v8(options) -> EnclosedGeoparser:
+    """v7 where names in parentheses after a name are places, and the names after a place are read through them."""
+    from .places import default_gazetteer_path
+    from .ranker import PlaceRanker
+    from .spans import SpanModel
+
+    return EnclosedGeoparser(imported=options.gazetteer or str(default_gazetteer_path()), span_model=SpanModel.load(),
+                             ranker=PlaceRanker.load())
