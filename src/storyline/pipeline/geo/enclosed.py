@@ -31,7 +31,7 @@ from dataclasses import dataclass
 
 from ...model import GeoPrecision, Place
 from .context import Context, Toponym, overlaps
-from .followers import FollowerGeoparser, _shared
+from .followers import FollowerGeoparser, _shared, enclosing_names
 from .origins import _most_specific, origin
 
 __all__ = ["EnclosedGeoparser", "EnclosedParams", "parenthesised_names"]
@@ -115,17 +115,44 @@ class EnclosedGeoparser(FollowerGeoparser):
                     return True
         return False
 
+    def _toponyms(self, text: str, entities):
+        toponyms, demonyms = super()._toponyms(text, entities)
+        at = {t.start: t for t in toponyms}
+        for t in toponyms:  # the toponyms written as the names after it, in order (None where a name is no toponym)
+            t.follower_toponyms = [at.get(start) for start, _ in
+                                   enclosing_names(text, t.end, through=True, limit=self.max_followers)]
+        return toponyms, demonyms
+
     def _place(self, article_id: str, t: Toponym, context: Context):
+        place = super()._place(article_id, t, context)
         pieces = getattr(t, "followers", ())
-        if t.choice is None and pieces:
-            country, admin1 = _shared(pieces)
-            inside = [e for p in pieces for e in p if e.country_code == country and (admin1 is None or e.admin1_code == admin1)]
-            if country is not None and inside:
-                q = _most_specific(inside)
-                return Place(article_id, t.start, t.end, t.text, latitude=q.latitude, longitude=q.longitude,
-                             country_code=q.country_code or None, country=self.gazetteer.country_name(q.country_code),
-                             admin1=self._admin1(q), precision=GeoPrecision.UNRESOLVED, confidence=0.0)
-        return super()._place(article_id, t, context)
+        if t.choice is not None or not pieces:
+            return place
+        country, admin1 = _shared(pieces)
+        if country is None or place.country_code == country:
+            return place  # v7 placed it in the country the names after it share (at the place the article is about)
+        q = self._enclosing_point(t, pieces, country, admin1)
+        if q is None:
+            return place
+        return Place(article_id, t.start, t.end, t.text, latitude=q.latitude, longitude=q.longitude,
+                     country_code=q.country_code or None, country=self.gazetteer.country_name(q.country_code),
+                     admin1=self._admin1(q), precision=GeoPrecision.UNRESOLVED, confidence=0.0)
+
+    @staticmethod
+    def _enclosing_point(t: Toponym, pieces, country: str, admin1: str | None):
+        """The nearest name after ``t`` in ``country`` (and ``admin1``): its toponym's choice, else its entry there."""
+        def inside(e) -> bool:
+            return e is not None and e.country_code == country and (admin1 is None or e.admin1_code == admin1)
+
+        written = getattr(t, "follower_toponyms", [])
+        for i, entries in enumerate(pieces):
+            topo = written[i] if i < len(written) else None
+            if topo is not None and inside(topo.choice):
+                return topo.choice
+            there = [e for e in entries if inside(e)]
+            if there:
+                return _most_specific(there)
+        return None
 
 
 def _geonames_v8(options) -> EnclosedGeoparser:
