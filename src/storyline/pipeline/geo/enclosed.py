@@ -21,6 +21,20 @@
     unresolved) is placed at the names written after it when they share one
     country, not at the country the rest of the article names most.
 
+15. **"X - Y (Z, W)" is one name.** "Al Quds - Shaykh Jarrah (Al Quds, West
+    Bank)", "Dhaka - Paltan (Paltan)": a city and its quarter written with a
+    spaced dash; the names after the quarter place the city too, even when
+    they repeat it (Al Quds, a name of Jerusalem in Israel and in the West
+    Bank, is then the one in the West Bank). A capital keeps its choice
+    ("Bogota - Kennedy (Bogota, D.C.)").
+16. **A division named by a compass word is looked up with its kind.**
+    "Nuwara Eliya town (Central)", "Negombo (Western)": Sri Lanka's
+    provinces are "Central Province", "Western Province" in the gazetteer,
+    while "Central" and "Western" alone are Uganda's, Ghana's, Zambia's...;
+    so a bare compass word ("Central", "North Western", ...) written as a
+    place is also looked up as "<word> Province" and "<word> Region", as are
+    the enclosing names after a place.
+
 The settings are data (:class:`EnclosedParams`); they are first guesses, not fitted.
 """
 
@@ -31,6 +45,7 @@ from dataclasses import dataclass
 
 from ...model import GeoPrecision, Place
 from .context import Context, Toponym, overlaps
+from .gazetteer import name_key
 from .followers import FollowerGeoparser, _shared, enclosing_names
 from .origins import _most_specific, origin
 
@@ -45,12 +60,26 @@ class EnclosedParams:
     min_city_population: int = 100_000
 
 
+#: (rule 16) compass words that name a division only with their kind word in some countries
+COMPASS = frozenset(("central", "western", "northern", "eastern", "southern", "north western", "north eastern",
+                     "south western", "south eastern", "north central", "north west", "north east", "south west",
+                     "south east", "northwest", "northeast", "southwest", "southeast", "north", "south", "east", "west"))
+#: (rule 16) the kinds looked up with a compass word
+COMPASS_KINDS = ("province", "region")
+#: (rule 16) right after a name and an opening parenthesis or a comma: "Negombo (", "Kandy town, "
+_ENCLOSING_BEFORE = re.compile(r"[A-Z][\w’'-]*(?:\s+[a-z][a-z-]+)?\s*(?:,|\()\s*$")
+#: (rule 15) a quarter after a spaced dash, then an opening parenthesis: "Al Quds - Shaykh Jarrah ("
+_QUARTER = re.compile(r"\s+-\s+[A-Z][\w’'\-]*(?:\s+[A-Z][\w’'\-]*){0,3}(?=\s*\()")
 #: "(A, B, C)" right after a word or a closing parenthesis (not at the start of a text or after a full stop)
 _GROUP = re.compile(r"(?<=[\w’'.)])\s*\(([^()\n]{2,120})\)")
 _PIECE_SEPARATOR = re.compile(r"\s*,\s*|\s+-\s+")
 #: a capitalised name of at most five words, with the particles of Arabic, Romance and Dutch names between
 _CAPITALISED = re.compile(r"[A-Z][a-z][\w’'\-]*(?:\s+(?:(?:al|el|as|ad|ar|ash|az|ez|de|del|la|le|du|do|da|di|wa|van|von)\s+)?"
                           r"[A-Z][\w’'\-]*){0,4}")
+#: a short word with a capital inside is an abbreviation ("(PoP)", "(MoD)"), not a name
+_ACRONYM = re.compile(r"[A-Z]\w{0,4}[A-Z]\w{0,3}")
+#: (rule 14) the names after a place are in parentheses: "Chelhar town (", "Al Jubah district (", "Kanombe ("
+_PARENTHESIS_AFTER = re.compile(r"(?:\s+[a-z][a-z-]+)?\s*\(")
 #: leading lowercase words ("coded to", "coded to zone capital", "formerly")
 _LEADING_LOWER = re.compile(r"(?:[a-z][\w-]*\s+)+")
 
@@ -69,7 +98,7 @@ def parenthesised_names(text: str) -> list[tuple[int, int]]:
             if lead:
                 piece_start = lead.end()
             name = _CAPITALISED.match(text, piece_start, start + stop)
-            if name and name.end() == start + stop:
+            if name and name.end() == start + stop and not _ACRONYM.fullmatch(name.group(0)):
                 out.append((name.start(), name.end()))
             pos = sep.end() if sep else len(inner)
     return out
@@ -104,6 +133,50 @@ class EnclosedGeoparser(FollowerGeoparser):
             return toponyms
         return sorted([t for t in toponyms if id(t) not in replaced] + added, key=lambda t: t.start)
 
+    def _followers_from(self, text: str, t: Toponym) -> int:
+        quarter = _QUARTER.match(text, t.end)
+        t.quarter = bool(quarter)
+        return quarter.end() if quarter else t.end
+
+    def _choose(self, t: Toponym, context: Context | None) -> None:
+        if not getattr(t, "quarter", False):
+            super()._choose(t, context)
+            return
+        # a capital keeps its choice ("Bogota - Kennedy (Bogota, D.C.)" is not the Bogota of New Jersey)
+        candidates = list(t.candidates)
+        t.quarter = False
+        super()._choose(t, context)
+        t.quarter = True
+        if t.choice is not None and t.choice.feature_code == "PPLC":
+            return
+        t.candidates = candidates
+        super()._choose(t, context)
+
+    def _make(self, text: str, start: int, end: int, label: str) -> Toponym | None:
+        topo = super()._make(text, start, end, label)
+        # only where an enclosing name is written ("Negombo (Western)"): "the Central region" of a country the
+        # article names keeps v7's candidates
+        if topo is not None and topo.keys and topo.keys[0][0] in COMPASS and _ENCLOSING_BEFORE.search(text, max(0, start - 60), start):
+            topo.keys = topo.keys + [(f"{topo.keys[0][0]} {kind}", 0.0) for kind in COMPASS_KINDS]
+        return topo
+
+    def _qualifiers(self, text: str, end: int):
+        entries = super()._qualifiers(text, end)
+        match = re.match(r"(?:\s+[a-z][a-z-]+)?(?:\s*,\s*|\s*\()([A-Z][a-z]+(?:[ -][A-Z][a-z]+)?)\b", text[end:end + 60])
+        if match and name_key(match.group(1)) in COMPASS:
+            key = name_key(match.group(1))
+            entries = entries + [e for kind in COMPASS_KINDS for e in self.gazetteer.lookup(f"{key} {kind}")
+                                 if e.feature_class == "A"]
+        return entries
+
+    def _entries(self, name: str, toponym: Toponym | None):
+        entries = super()._entries(name, toponym)
+        key = name_key(name)
+        if key in COMPASS:
+            entries = entries + [e for kind in COMPASS_KINDS for e in self.gazetteer.lookup(f"{key} {kind}")
+                                 if e.feature_class == "A" and e not in entries]
+        return entries
+
     def _known(self, topo: Toponym) -> bool:
         return any(self.gazetteer.lookup(key) for key, _ in topo.keys)
 
@@ -119,8 +192,10 @@ class EnclosedGeoparser(FollowerGeoparser):
         toponyms, demonyms = super()._toponyms(text, entities)
         at = {t.start: t for t in toponyms}
         for t in toponyms:  # the toponyms written as the names after it, in order (None where a name is no toponym)
+            begin = self._followers_from(text, t)
             t.follower_toponyms = [at.get(start) for start, _ in
-                                   enclosing_names(text, t.end, through=True, limit=self.max_followers)]
+                                   enclosing_names(text, begin, through=True, limit=self.max_followers)]
+            t.parenthesised = bool(_PARENTHESIS_AFTER.match(text, begin))
         return toponyms, demonyms
 
     def _place(self, article_id: str, t: Toponym, context: Context):
@@ -128,6 +203,8 @@ class EnclosedGeoparser(FollowerGeoparser):
         pieces = getattr(t, "followers", ())
         if t.choice is not None or not pieces:
             return place
+        if not getattr(t, "parenthesised", False):
+            return place  # "Kilburn, Grannum", "Ramor Theatre, Virginia": a list in prose may say nothing
         country, admin1 = _shared(pieces)
         if country is None or place.country_code == country:
             return place  # v7 placed it in the country the names after it share (at the place the article is about)

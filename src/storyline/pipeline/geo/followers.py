@@ -101,11 +101,15 @@ class FollowerGeoparser(OriginGeoparser):
         toponyms = self._more_toponyms(text, toponyms)
         at = {t.start: t for t in toponyms}
         for t in toponyms:
-            t.followers = [self._entries(name, at.get(start))
-                           for start, name in enclosing_names(text, t.end, through=self.read_through, limit=self.max_followers)]
+            t.followers = [self._entries(name, at.get(start)) for start, name in
+                           enclosing_names(text, self._followers_from(text, t), through=self.read_through, limit=self.max_followers)]
             # "X town in Y", "X (Y)": not a list in prose, so a town named Y says where X is as a division does
             t.follow_strong = bool(t.followers) and bool(_STRONG.match(text, t.end))
         return toponyms, demonyms
+
+    def _followers_from(self, text: str, t: Toponym) -> int:
+        """(v8) where the names after ``t`` are read from; v7: right after it."""
+        return t.end
 
     def _more_toponyms(self, text: str, toponyms: list[Toponym]) -> list[Toponym]:
         """(v8) the toponyms a later version recognises besides v6's; v7 adds none."""
@@ -130,7 +134,8 @@ class FollowerGeoparser(OriginGeoparser):
         country, admin1 = _shared(pieces)
         if country is None or (t.choice.country_code == country and admin1 in (None, t.choice.admin1_code)):
             return
-        named = {e.geonameid for p in pieces for e in p}
+        # the names after it are other places ("X, Y"), unless it is written with its quarter ("X - Q (X, Y)", v8)
+        named = set() if getattr(t, "quarter", False) else {e.geonameid for p in pieces for e in p}
         inside = [(e, p) for e, p in t.candidates if e.country_code == country and e.geonameid not in named]
         if admin1 is not None:
             inside = [(e, p) for e, p in inside if e.admin1_code == admin1] or inside
