@@ -61,6 +61,9 @@ REGISTRATIONS: tuple[Registration, ...] = (
                       "ones, 'X University' is not the town X, a US county is in the state the article names"),
     Registration("geoparser.geonames.v7", f"{_P}.geo.followers:_geonames_v7", ("geoparser-spans-v1.json", "geoparser-ranker-v1.json"),
                  help="v6 where the names after a place ('X, Y, Z', 'X in Y', 'X town in Y') in one country place it there"),
+    Registration("geoparser.geonames.v8", f"{_P}.geo.enclosed:_geonames_v8", ("geoparser-spans-v1.json", "geoparser-ranker-v1.json"),
+                 help="v7 where names in parentheses after a name are places, the names after a place are read through "
+                      "parentheses, and an unresolved name is placed at them"),
     # cluster and link
     Registration("clusterer.online.v1", f"{_P}.cluster.online:OnlineClustererV1.from_options", ("clusterer-online-v1.json",),
                  help="online logistic join model"),

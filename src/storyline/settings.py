@@ -33,7 +33,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("entities", "entities.spacy-en.v1", "Registered name of the named-entity extractor."),
     Setting("clusterer", "clusterer.online.v3", "Registered name of the article-to-event clusterer."),
     Setting("linker", "linker.stories.v1", "Registered name of the event-to-story linker."),
-    Setting("geoparser", "geoparser.geonames.v7", "Registered name of the toponym recogniser and resolver."),
+    Setting("geoparser", "geoparser.geonames.v8", "Registered name of the toponym recogniser and resolver."),
     Setting("gazetteer", "", "SQLite file of an imported GeoNames dump (`storyline gazetteer import`), consulted in "
             "addition to the built-in gazetteer; empty: $XDG_DATA_HOME/storyline/gazetteer.sqlite "
             "(~/.local/share/storyline/gazetteer.sqlite)."),

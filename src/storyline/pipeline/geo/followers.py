@@ -38,6 +38,8 @@ _NAME = re.compile(rf"[A-Z][\w’'\-]*(?:\s+(?:(?:al|el|as|ad|ar|ash|az|ez|de|de
                    rf"(?:\s+(?:{_KIND}))?")
 _STRONG = re.compile(rf"(?:\s+(?:No\.?\s*)?\d[\w/-]*)?(?:(?:\s+(?:{_KIND}))?(?:\s*\(|\s+in\s+)|\s+(?:{_KIND})\s*,)")
 _SEPARATOR = re.compile(r"\s*,\s*")
+#: (v8) between the names after a place, also an opening parenthesis and ", in": "Y township (Z district, W)"
+_SEPARATOR_THROUGH = re.compile(r"\s*(?:,\s*(?:in\s+(?:the\s+)?)?|\(\s*)")
 #: at most this many names after a place are read
 _MAX_NAMES = 3
 #: a chosen town smaller than this with no candidate where the names after it are is a homonym abroad (a first
@@ -45,19 +47,22 @@ _MAX_NAMES = 3
 SMALL = 100_000
 
 
-def enclosing_names(text: str, end: int) -> list[tuple[int, str]]:
-    """The capitalised names (offset, name) right after ``text[:end]``: "X, Y, Z" / "X (Y, Z)" / "X town in Y" -> Y, Z."""
+def enclosing_names(text: str, end: int, *, through: bool = False, limit: int = _MAX_NAMES) -> list[tuple[int, str]]:
+    """The capitalised names (offset, name) right after ``text[:end]``: "X, Y, Z" / "X (Y, Z)" / "X town in Y" -> Y, Z.
+
+    ``through`` (v8) reads on past an opening parenthesis or ", in": "X, Y (Z, W)" -> Y, Z, W."""
     join = _JOIN.match(text, end)
     if not join:
         return []
+    separator = _SEPARATOR_THROUGH if through else _SEPARATOR
     out: list[tuple[int, str]] = []
     pos = join.end()
-    while len(out) < _MAX_NAMES:
+    while len(out) < limit:
         name = _NAME.match(text, pos)
         if not name:
             break
         out.append((name.start(), re.sub(rf"\s+(?:{_KIND})$", "", name.group(0))))
-        sep = _SEPARATOR.match(text, name.end())
+        sep = separator.match(text, name.end())
         if not sep:
             break
         pos = sep.end()
@@ -83,18 +88,32 @@ def _shared(pieces: Sequence[Sequence[Entry]]) -> tuple[str | None, str | None]:
 class FollowerGeoparser(OriginGeoparser):
     """v6 plus rule 11 of the module doc."""
 
+    #: (v8) read the names after a place through parentheses, and how many
+    read_through = False
+    max_followers = _MAX_NAMES
+
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.name = "geoparser.geonames.v7"
 
     def _toponyms(self, text: str, entities: Sequence[Span]):
         toponyms, demonyms = super()._toponyms(text, entities)
+        toponyms = self._more_toponyms(text, toponyms)
         at = {t.start: t for t in toponyms}
         for t in toponyms:
-            t.followers = [self._entries(name, at.get(start)) for start, name in enclosing_names(text, t.end)]
+            t.followers = [self._entries(name, at.get(start)) for start, name in
+                           enclosing_names(text, self._followers_from(text, t), through=self.read_through, limit=self.max_followers)]
             # "X town in Y", "X (Y)": not a list in prose, so a town named Y says where X is as a division does
             t.follow_strong = bool(t.followers) and bool(_STRONG.match(text, t.end))
         return toponyms, demonyms
+
+    def _followers_from(self, text: str, t: Toponym) -> int:
+        """(v8) where the names after ``t`` are read from; v7: right after it."""
+        return t.end
+
+    def _more_toponyms(self, text: str, toponyms: list[Toponym]) -> list[Toponym]:
+        """(v8) the toponyms a later version recognises besides v6's; v7 adds none."""
+        return toponyms
 
     def _entries(self, name: str, toponym: Toponym | None) -> list[Entry]:
         """The divisions and countries a name may be (under the keys of the toponym written there, if one is:
@@ -115,7 +134,8 @@ class FollowerGeoparser(OriginGeoparser):
         country, admin1 = _shared(pieces)
         if country is None or (t.choice.country_code == country and admin1 in (None, t.choice.admin1_code)):
             return
-        named = {e.geonameid for p in pieces for e in p}
+        # the names after it are other places ("X, Y"), unless it is written with its quarter ("X - Q (X, Y)", v8)
+        named = set() if getattr(t, "quarter", False) else {e.geonameid for p in pieces for e in p}
         inside = [(e, p) for e, p in t.candidates if e.country_code == country and e.geonameid not in named]
         if admin1 is not None:
             inside = [(e, p) for e, p in inside if e.admin1_code == admin1] or inside
