@@ -38,7 +38,7 @@ def _run(db: Path, parts: list[list[dict]], clusterer: str) -> dict[str, tuple[s
         return engine.store.assignments()
 
 
-@pytest.mark.parametrize("clusterer", ["clusterer.online.v3", "clusterer.online.v4"])
+@pytest.mark.parametrize("clusterer", ["clusterer.online.v3", "clusterer.online.v4", "clusterer.online.v5"])
 def test_a_run_resumed_after_a_stop_ends_with_the_events_of_an_uninterrupted_run(tmp_path, clusterer):
     records = _records()
 

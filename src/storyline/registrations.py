@@ -73,6 +73,8 @@ REGISTRATIONS: tuple[Registration, ...] = (
                  help="v2 with its own event model for the second pass"),
     Registration("clusterer.online.v4", f"{_P}.cluster.online:OnlineClustererV4.from_options", ("clusterer-online-v3.json",),
                  help="v3 with IDF weights per batch and a second pass bounded to the batch's events"),
+    Registration("clusterer.online.v5", f"{_P}.cluster.online_v5:OnlineClustererV5.from_options", ("clusterer-online-v3.json",),
+                 help="v4 whose second pass moves only the reports of the events the batch touched"),
     Registration("linker.stories.v1", f"{_P}.link:_linker", help="events to stories by a looser rule over a longer window"),
     Registration("linker.continuation.v2", f"{_P}.link_v2:_continuation", ("linker-continuation-v2.json",),
                  help="events to the story they continue: closest-event cosine, entities, terms, gap; fitted logistic"),

@@ -3,7 +3,8 @@
 :mod:`.features` holds what the models compare (an article's
 :class:`ClusterItem`, an event's :class:`EventState`), :mod:`.scoring` the
 scorers (logistic, a small network) and :mod:`.params` the bundled models;
-:mod:`.online` the clusterer and its second pass (split, move, merge).
+:mod:`.online` the clusterer and its second pass (split, move, merge), :mod:`.online_v5` the v5 whose
+second pass moves only the reports of the events a batch touched.
 """
 
 from typing import Iterable, Protocol, Sequence

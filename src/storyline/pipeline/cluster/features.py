@@ -69,6 +69,10 @@ def core_details(event: Counter) -> frozenset[str]:
     return frozenset(k for k, n in event.items() if 2 * n >= top)
 
 
+#: (match feature, conflict feature, key prefix) per kind of detail, in :data:`FEATURES` order
+_DETAIL_NAMES = tuple((f"{kind}_match", f"{kind}_conflict", prefix) for kind, prefix in DETAIL_KINDS.items())
+
+
 def detail_features(item: Iterable[str], event: Counter, core: frozenset[str] | None = None) -> dict[str, float]:
     """Per kind of detail: the share of the article's details that the event's core has, and a conflict
     flag when both name some and none is shared.
@@ -78,13 +82,18 @@ def detail_features(item: Iterable[str], event: Counter, core: frozenset[str] | 
     joined) does not make every later article "match". ``core``: :func:`core_details` of ``event``, when known.
     """
     core = core_details(event) if core is None else core
+    mine: dict[str, int] = {}
+    shared: dict[str, int] = {}
+    for key in item:  # one pass over the article's details, counted by kind
+        mine[key[0]] = mine.get(key[0], 0) + 1
+        if key in core:
+            shared[key[0]] = shared.get(key[0], 0) + 1
+    named = {k[0] for k in core}
     out = {}
-    for kind, prefix in DETAIL_KINDS.items():
-        mine = [k for k in item if k[0] == prefix]
-        shared = sum(1 for k in mine if k in core)
-        out[f"{kind}_match"] = shared / len(mine) if mine else 0.0
-        named = any(k[0] == prefix for k in core)
-        out[f"{kind}_conflict"] = 1.0 if mine and named and not shared else 0.0
+    for match, conflict, prefix in _DETAIL_NAMES:
+        n, hits = mine.get(prefix, 0), shared.get(prefix, 0)
+        out[match] = hits / n if n else 0.0
+        out[conflict] = 1.0 if n and prefix in named and not hits else 0.0
     return out
 
 
@@ -287,8 +296,12 @@ def tfidf_cosine(item: dict[str, float], event: Counter, vocab: Vocabulary, even
 
 
 def _jaccard(a: set[str] | frozenset[str], b: Iterable[str]) -> float:
-    b = set(b)
-    return len(a & b) / len(a | b) if a and b else 0.0
+    if not isinstance(b, dict):
+        b = set(b)
+    if not a or not b:
+        return 0.0
+    shared = sum(1 for k in a if k in b)  # a dict's keys are its set: no copy
+    return shared / (len(a) + len(b) - shared)
 
 
 def _range_gap(a: EventState, b: EventState) -> float:

@@ -420,31 +420,37 @@ class OnlineClusterer:
 
     def _move(self, scope: Sequence[EventState], candidates: int, out: "Refinement",
               movers: Sequence[EventState] | None = None) -> None:
-        """Move reports of ``movers`` (default: all of ``scope``) to the event of ``scope`` they fit best."""
-        live, centroids = None, None  # the events of scope and their centroids, until a move changes two of them
+        """Move reports of ``movers`` (default: all of ``scope``) to the event of ``scope`` they fit best.
+
+        A report's score in its own event (without it) is computed only when a candidate reaches the threshold:
+        the move needs both, and the best candidate is the one that decides. After a move only the two changed
+        events' rows of the centroid matrix are computed again (the events of scope stay the same objects)."""
+        live = [self.events[e.id] for e in scope if e.id in self.events]
+        row_of = {e.id: n for n, e in enumerate(live)}
+        centroids = np.array([e.unit() for e in live]) if live else None
         for event in list(scope if movers is None else movers):
             for item in self._originals(event):
                 own = self.events[self.event_of[item.key]]
                 if own.size < 2:
                     continue  # a report on its own is a merge, not a move
-                p_own, _ = self._item_score(item, self._without(own, item))
-                if live is None:
-                    live = [self.events[e.id] for e in scope if e.id in self.events]
-                    centroids = np.array([e.unit() for e in live])
                 best = None
                 for other in self._nearest(item.vector, live, own.id, candidates, centroids):
                     if other.gap_days(item.date) > self.window_days:
                         continue
                     p, feats = self._item_score(item, other)
-                    if p >= self.threshold and p > p_own and (best is None or p > best[0]):
+                    if p >= self.threshold and (best is None or p > best[0]):
                         best = (p, other, feats)
                 if best is None:
+                    continue
+                p_own, _ = self._item_score(item, self._without(own, item))
+                if not best[0] > p_own:
                     continue
                 p, other, feats = best
                 moving = [item.key] + [d for d, o in self.duplicate_of.items() if o == item.key and d in own.members]
                 self._rebuild(own.id, [k for k in own.members if k not in moving], own.story_id)
                 self._rebuild(other.id, other.members + moving, other.story_id)
-                live, centroids = None, None
+                for changed in (own, other):
+                    centroids[row_of[changed.id]] = changed.unit()
                 out.changed.update({own.id, other.id})
                 out.decisions.append(Decision(item.key, other.id, "move", p, self.threshold, feats,
                                               f"moved from {own.id} to {other.id} in the second pass: score {p:.2f} "
