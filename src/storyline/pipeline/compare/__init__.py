@@ -209,7 +209,8 @@ class FactsComparerV6(FactsComparerV5):
 
     def _other_conflicts(self, claims: Sequence[Claim], groups: Sequence[Sequence[int]], score: np.ndarray) -> dict:
         holds = lambda conflict, a, b: about_one_act(conflict, a, b, self.conflict_rules)  # noqa: E731
-        return slot_pair_conflicts(claims, groups, score, self.params.slot_pairs, self._slot_checks, holds)
+        return slot_pair_conflicts(claims, groups, score, self.params.slot_pairs, self._slot_checks, holds,
+                                   self.conflict_rules.negation_pairs)
 
     def _fact(self, k: int, members: list[Claim], group_of: Mapping[str, str], near, close, others) -> Fact:
         found = find_conflicts(members, near, close, self._checks) if len({c.source for c in members}) > 1 else []

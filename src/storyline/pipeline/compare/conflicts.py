@@ -97,10 +97,12 @@ def _counts(claims: Sequence[Claim]) -> Conflict | None:
     return None
 
 
-def _quantities(claims: Sequence[Claim], parts: bool = False, share_overlap: float | None = None) -> Conflict | None:
+def _quantities(claims: Sequence[Claim], parts: bool = False, share_overlap: float | None = None,
+                share_related: Callable[[Sequence[Claim], dict], bool] | None = None) -> Conflict | None:
     """Numbers of one unit that differ; with ``parts`` (v4) a number a claim giving the other value also states, or the
     sum of two of its numbers, is a part of it, not a rival ("12 Somali and 11 Yemeni pirates" and "23 pirates");
-    ``share_overlap`` (v6) is the share of words asked of two claims giving sums or shares (else 0.5)."""
+    ``share_overlap`` (v6) is the share of words asked of two claims giving sums or shares (else 0.5), and
+    ``share_related`` (v6) another test that may find two such claims about one quantity."""
     by_unit: dict[str, dict[float, tuple[list[int], bool, str]]] = {}
     for i, c in enumerate(claims):
         for q in c.quantities:
@@ -126,7 +128,9 @@ def _quantities(claims: Sequence[Claim], parts: bool = False, share_overlap: flo
             named = {f"{slot[v][2]} {unit}".strip() if unit not in ("$", "€", "£", "%") else slot[v][2]: slot[v][0] for v in values}
             # a share or a sum says nothing of what it measures: the claims must share more words to be about one quantity
             minimum = (0.5 if share_overlap is None else share_overlap) if unit in ("$", "€", "£", "%") else VALUE_OVERLAP
-            if _different_sources(claims, named) and _related(claims, {k: v for k, v in named.items()}, minimum):
+            related = _related(claims, {k: v for k, v in named.items()}, minimum) or (
+                share_related is not None and unit in _SHARES_AND_SUMS and share_related(claims, named))
+            if _different_sources(claims, named) and related:
                 return Conflict("count", named, f"different numbers of {unit}: " + " vs ".join(named))
     return None
 

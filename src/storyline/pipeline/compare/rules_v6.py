@@ -61,6 +61,12 @@ class RulesV6:
     no_forecasts: bool = True
     #: the claims of one fact giving two numbers of a unit (not killed / injured counts) must share context words too
     fact_context: bool = False
+    #: two claims of one fact giving two sums or shares are also about one quantity when the words around the two
+    #: numbers share a word ("rose 13% in May" / "the Consumer Price Index (CPI) surged 5% in May": "index")
+    share_context: bool = False
+    #: slot pairs also compare a claim with a denial of it (a report's denial left out of the fact by the one-to-one
+    #: matching, its report having a closer claim); the denial check keeps its own guards
+    negation_pairs: bool = False
 
     @classmethod
     def from_dict(cls, data: dict) -> "RulesV6":
@@ -79,7 +85,8 @@ class RulesV6:
 def checks_v6(rules: RulesV6) -> tuple[Callable[[Sequence[Claim]], Conflict | None], ...]:
     """The checks of the claims of one fact: v4's, with sums and shares asked ``share_overlap`` of shared words, and
     (``fact_context``) two numbers of a unit asked to share the words around them."""
-    quantities = partial(_quantities, parts=True, share_overlap=rules.share_overlap)
+    quantities = partial(_quantities, parts=True, share_overlap=rules.share_overlap,
+                         share_related=partial(_numbers_share_context, rules.context_words) if rules.share_context else None)
     if rules.fact_context and rules.context_words > 0:
         quantities = partial(_numbers_in_context, quantities, rules.context_words)
     return (_counts, quantities, _dates_v3, _actors, _negation_v4)
@@ -104,8 +111,26 @@ def _numbers_in_context(check: Callable[[Sequence[Claim]], Conflict | None], n: 
 
 
 def slot_checks_v6(rules: RulesV6) -> tuple[Callable[[Sequence[Claim]], Conflict | None], ...]:
-    """The checks of a slot pair (claims of two facts): v5's, with the v6 share of words for sums and shares."""
-    return (_counts, partial(_quantities, parts=True, share_overlap=rules.share_overlap), _dates_v3, _actors)
+    """The checks of a slot pair (claims of two facts): v5's, and the denial check with ``negation_pairs``."""
+    checks = (_counts, partial(_quantities, parts=True), _dates_v3, _actors)
+    return checks + (_negation_v4,) if rules.negation_pairs else checks
+
+
+def _numbers_share_context(n: int, claims: Sequence[Claim], named: dict) -> bool:
+    """Do two claims of different sources giving two of the values (``named``: value -> claim indices) share a word
+    within ``n`` words of their numbers?"""
+    groups = list(named.values())
+    for k, ids in enumerate(groups):
+        for other in groups[k + 1:]:
+            for i in ids:
+                for j in other:
+                    if claims[i].source == claims[j].source:
+                        continue
+                    ci = [_context(claims[i], q.start, q.end, n) for q in claims[i].quantities]
+                    cj = [_context(claims[j], q.start, q.end, n) for q in claims[j].quantities]
+                    if any(x & y for x in ci for y in cj):
+                        return True
+    return False
 
 
 def _context(claim: Claim, start: int, end: int, n: int) -> frozenset[str]:

@@ -26,8 +26,10 @@ from .conflicts import SLOT_CHECKS, Conflict, slot_conflict
 __all__ = ["slot_pair_conflicts"]
 
 
-def _comparable(a: Claim, b: Claim) -> bool:
-    """Do the two claims carry a slot the slot checks compare?"""
+def _comparable(a: Claim, b: Claim, negations: bool = False) -> bool:
+    """Do the two claims carry a slot the slot checks compare (with ``negations``, v6: or is one of them negated)?"""
+    if negations and a.negated != b.negated:
+        return True
     if a.dates and b.dates:
         return True
     if {c.kind for c in a.counts} & {c.kind for c in b.counts}:
@@ -40,7 +42,7 @@ def _comparable(a: Claim, b: Claim) -> bool:
 
 def slot_pair_conflicts(claims: Sequence[Claim], groups: Sequence[Sequence[int]], score: np.ndarray,
                         threshold: float, checks: Sequence[Callable] = SLOT_CHECKS,
-                        holds: Callable[[Conflict, Claim, Claim], bool] | None = None
+                        holds: Callable[[Conflict, Claim, Claim], bool] | None = None, negations: bool = False
                         ) -> dict[int, list[tuple[Conflict, tuple[int, int]]]]:
     """Group index -> the conflicts to show there: (conflict with value indices 0 / 1, the two claims' indices);
     ``checks`` are v5's unless given, and ``holds`` (v6) may reject a conflict found (see :mod:`.rules_v6`)."""
@@ -56,7 +58,7 @@ def slot_pair_conflicts(claims: Sequence[Claim], groups: Sequence[Sequence[int]]
     for k in order:
         i, j = int(rows[k]), int(cols[k])
         a, b = claims[i], claims[j]
-        if a.source == b.source or not _comparable(a, b):
+        if a.source == b.source or not _comparable(a, b, negations):
             continue
         found = slot_conflict(a, b, checks)
         if found is None or (holds is not None and not holds(found, a, b)):
