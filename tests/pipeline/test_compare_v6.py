@@ -34,7 +34,8 @@ def test_one_act_on_two_days_is_still_contested_in_v6():
     # "signed the budget on Tuesday" / "signed it on Friday": the words before the two days share "signed"
     a = article("a", "Outlet A", "The governor signed the budget on Tuesday, aides said.", "Schools will get more money.")
     b = article("b", "Outlet B", "After weeks of bitter wrangling with lawmakers over school funding, the governor signed it on Friday.")
-    v6 = contested(FactsComparerV6(None), a, b)
+    # the hashing embedder scores the two wordings 0.3 - 0.35: the slot-pair threshold is set to 0.3 for this test
+    v6 = contested(FactsComparerV6(None, rules=replace(RulesV6.bundled(), slot_pairs=0.3)), a, b)
     assert len(v6) == 1 and v6[0]["kind"] == "date"
     assert {v["value"] for v in v6[0]["values"]} == {"2022-06-14", "2022-06-17"}
     assert {s["article"] for v in v6[0]["values"] for s in v["supports"]} == {"a", "b"}
@@ -50,7 +51,8 @@ def test_a_forecast_is_no_rival_of_the_figure():
     assert [sorted(v["value"] for v in f["values"]) for f in v5] == [["870,000 job", "943,000 job"]]
     assert contested(FactsComparerV6(None), a, b) == []
     # without the forecast rule and the context rule, v6 finds what v5 finds
-    loose = FactsComparerV6(None, rules=replace(RulesV6.bundled(), no_forecasts=False, context_words=0))
+    loose = FactsComparerV6(None, rules=replace(RulesV6.bundled(), no_forecasts=False, context_words=0,
+                                                slot_pairs=0.3))
     assert [f["values"] for f in contested(loose, a, b)] == [f["values"] for f in v5]
 
 
@@ -84,3 +86,20 @@ def test_v6_is_registered_with_its_params_file():
     comparer = registry.create("comparer.facts.v6", load_options(environ={}))
     assert isinstance(comparer, FactsComparerV6) and comparer.name == "comparer.facts.v6"
     assert PARAMS_FILE_V6 in registry.registration("comparer.facts.v6").params
+
+
+def test_a_denial_left_out_of_the_fact_is_found_as_a_slot_pair():
+    # report b's first sentence is a closer match for a's, so the one-to-one matching leaves b's denial in a fact of
+    # its own; v5 never compares the two, v6 does (negation_pairs)
+    a = article("a", "Outlet A", "President Biden will unveil a budget proposal on Friday that would push federal spending to "
+                                 "its highest levels since World War II.")
+    b = article("b", "Outlet B", "President Biden will unveil a budget proposal on Friday that would push federal spending to "
+                                 "its highest levels.",
+                "Biden's plan would not push federal spending to its highest levels since World War II, critics said.")
+    assert contested(FactsComparerV5(None), a, b) == []
+    (fact,) = contested(FactsComparerV6(None), a, b)
+    assert fact["kind"] == "negation"
+    by_value = {v["value"]: {s["article"] for s in v["supports"]} for v in fact["values"]}
+    assert by_value == {"asserted": {"a"}, "denied": {"b"}}
+    off = FactsComparerV6(None, rules=replace(RulesV6.bundled(), negation_pairs=False))
+    assert contested(off, a, b) == []
