@@ -2,7 +2,8 @@
 
     python scripts/contradiction_benchmark.py ../shared/data/clustering/allsides_dev.jsonl \
         ../shared/data/clustering/ecbplus_dev.jsonl [--json] [--max-reports 6] [--limit N] [--offset N] \
-        [--comparer comparer.facts.v2 --comparer comparer.facts.v3] [--split fit|heldout] [--cache FILE] [--misses N]
+        [--comparer comparer.facts.v2 --comparer comparer.facts.v3] [--split fit|heldout] [--cache FILE] [--misses N] \
+        [--alterations 1|2]
 
 Several ``--comparer`` are scored side by side on the same analysed reports
 (one run). ``--split`` keeps one half of the events, by a hash of the event
@@ -47,7 +48,7 @@ from pathlib import Path
 import storyline
 from storyline.evaluate.clustering import load_corpus
 from storyline.model import RawRecord
-from storyline.pipeline.compare.claims import Claim
+from storyline.pipeline.compare.claims import Claim, content_words
 from storyline.pipeline.normalise import to_article
 from storyline.pipeline.relays import Report
 from storyline.settings import load_options
@@ -82,7 +83,17 @@ class Bench:
         return self.comparer.compare("E", articles, mentions, relays, self.embedder), claims
 
 
-def _candidates(claims: list[Claim]) -> dict[str, tuple[Claim, Claim]]:
+def _denies_shared(x: Claim, y: Claim) -> bool:
+    """Alterations 2: would "not" after ``x``'s first auxiliary govern a word ``y`` states (the next four words, within
+    the clause)?"""
+    m = _AUX.search(x.text)
+    if m is None:
+        return False
+    clause = re.split(r"[,;:.!?()\u2014\u2013]", x.text[m.end():], maxsplit=1)[0]
+    return bool(content_words(" ".join(clause.split()[:4])) & y.words)
+
+
+def _candidates(claims: list[Claim], alterations: int = 2) -> dict[str, tuple[Claim, Claim]]:
     """One (claim to alter, the other source's claim stating the same thing) per kind, when the event has one."""
     out: dict[str, tuple[Claim, Claim]] = {}
     for i, a in enumerate(claims):
@@ -102,14 +113,16 @@ def _candidates(claims: list[Claim]) -> dict[str, tuple[Claim, Claim]]:
                     out["actors"] = (x, y)
                 small = min(len(x.words), len(y.words))
                 if ("negation" not in out and not x.negated and not y.negated and small >= 5
-                        and len(x.words & y.words) / small >= 0.6 and _AUX.search(x.text)):
+                        and len(x.words & y.words) / small >= 0.6 and _AUX.search(x.text)
+                        and (alterations < 2 or _denies_shared(x, y))):
                     out["negation"] = (x, y)
     return out
 
 
-def _alter(kind: str, claim: Claim, other: Claim | None = None) -> tuple[str, int, int, set[str]] | None:
-    """(new claim text, start, end of the claim in the article, the values expected back) or None; the value altered
-    is one ``other`` (the other source's claim) states the same way, when it does."""
+def _alter(kind: str, claim: Claim, other: Claim | None = None, alterations: int = 2) -> tuple[str, int, int, set[str] | list[set[str]]] | None:
+    """(new claim text, start, end of the claim in the article, the values expected back -- or, alterations 2, a list
+    of sets of values any one of which is right) or None; the value altered is one ``other`` (the other source's claim)
+    states the same way, when it does."""
     text = claim.text
     if kind == "count":
         theirs = {(c.kind, c.value) for c in other.counts} if other is not None else set()
@@ -138,6 +151,10 @@ def _alter(kind: str, claim: Claim, other: Claim | None = None) -> tuple[str, in
         moved = day - dt.timedelta(days=3)
         if any(w in phrase for w in _WEEKDAYS):
             replaced = re.sub("|".join(_WEEKDAYS), _WEEKDAYS[moved.weekday()], phrase, count=1)
+            if alterations >= 2:  # the weekday name means the day 3 days before or the same weekday 4 days after
+                new = text[:s - claim.start] + replaced + text[e - claim.start:]
+                later = moved + dt.timedelta(days=7)
+                return new, claim.start, claim.end, [{iso, moved.isoformat()}, {iso, later.isoformat()}]
         else:
             m = re.search(r"\b\d{1,2}\b", phrase)
             if m is None:
@@ -160,9 +177,12 @@ def _alter(kind: str, claim: Claim, other: Claim | None = None) -> tuple[str, in
     return text[:m.end()] + " not" + text[m.end():], claim.start, claim.end, {"asserted", "denied"}
 
 
-def _found(comparison, article_id: str, start: int, expected: set[str], kind: str) -> bool:
+def _found(comparison, article_id: str, start: int, expected: set[str] | list[set[str]], kind: str) -> bool:
     """Does a contested fact hold the altered claim (among its claims, or a value's claims: comparer.facts.v5 cites a
-    claim of another fact stating the same act) with both values in one of its conflicts (v5 lists several)?"""
+    claim of another fact stating the same act) with both values in one of its conflicts (v5 lists several)? A list
+    of expected sets: any one of them."""
+    if isinstance(expected, list):
+        return any(_found(comparison, article_id, start, e, kind) for e in expected)
     holds = lambda supports: any(s.article == article_id and s.start <= start < max(s.end, start + 1) for s in supports)  # noqa: E731
     for fact in comparison.facts:
         if fact.status != "contested":
@@ -227,7 +247,8 @@ def _events(paths: list[str], max_reports: int, limit: int | None, split: str, o
     return out
 
 
-def _score(bench: Bench, analyses: Analyses, events: list[list[dict]], n_examples: int, n_misses: int) -> dict:
+def _score(bench: Bench, analyses: Analyses, events: list[list[dict]], n_examples: int, n_misses: int,
+           alterations: int = 2) -> dict:
     totals, found, missed = Counter(), Counter(), Counter()
     false_alarm_events, examples, misses = 0, [], defaultdict(list)
     started = time.process_time()
@@ -239,8 +260,8 @@ def _score(bench: Bench, analyses: Analyses, events: list[list[dict]], n_example
         if contested:
             false_alarm_events += 1
             examples.append({"event": group[0]["event"], "false_alarm": [[f.note, *(s.text for s in f.supports)] for f in contested[:2]]})
-        for kind, (claim, other) in _candidates(claims).items():
-            altered = _alter(kind, claim, other)
+        for kind, (claim, other) in _candidates(claims, alterations).items():
+            altered = _alter(kind, claim, other, alterations)
             if altered is None:
                 continue
             new_claim, start, end, expected = altered
@@ -277,7 +298,7 @@ def _score(bench: Bench, analyses: Analyses, events: list[list[dict]], n_example
 
 def run(paths: list[str], max_reports: int, limit: int | None, comparer: str | None = None, n_examples: int = 40,
         comparers: list[str] | None = None, split: str = "all", cache: str | None = None, n_misses: int = 0,
-        offset: int = 0) -> dict:
+        offset: int = 0, alterations: int = 2) -> dict:
     """Score the default comparer (or ``comparer``), or each of ``comparers`` side by side on the same analyses."""
     names = comparers or [comparer]
     events = _events(paths, max_reports, limit, split, offset)
@@ -290,7 +311,8 @@ def run(paths: list[str], max_reports: int, limit: int | None, comparer: str | N
 
         for name in names:
             bench.comparer = registry.create(name, engine.options) if name else engine.components.get("comparer")
-            results.append({"corpora": [Path(p).name for p in paths], "split": split, **_score(bench, analyses, events, n_examples, n_misses)})
+            results.append({"corpora": [Path(p).name for p in paths], "split": split, "alterations": alterations,
+                            **_score(bench, analyses, events, n_examples, n_misses, alterations)})
             analyses.save()
         engine.close()
     return results[0] if len(results) == 1 else {"side_by_side": results}
@@ -309,10 +331,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cache", default=None, help="A pickle file keeping the reports' analyses between runs.")
     parser.add_argument("--misses", type=int, default=0, help="Show this many misses of each kind.")
     parser.add_argument("--examples", type=int, default=40, help="At most this many false alarms and misses shown.")
+    parser.add_argument("--alterations", type=int, choices=(1, 2), default=2,
+                        help="1: the alterations before comparer.facts.v6; 2: denials of what the other claim states, "
+                             "weekday names read either way (see the module doc).")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
     result = run(args.corpora, args.max_reports, args.limit, n_examples=args.examples, comparers=args.comparer or None,
-                 split=args.split, cache=args.cache, n_misses=args.misses, offset=args.offset)
+                 split=args.split, cache=args.cache, n_misses=args.misses, offset=args.offset,
+                 alterations=args.alterations)
     if args.json:
         print(json.dumps(result, indent=1, ensure_ascii=False))
     else:

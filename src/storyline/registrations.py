@@ -99,6 +99,9 @@ REGISTRATIONS: tuple[Registration, ...] = (
                  help="v3 with any two days as one slot, no amounts in names or addresses, parts and sums no rivals, the closest conflict"),
     Registration("comparer.facts.v5", f"{_P}.compare:_facts_v5",
                  help="v4 whose facts show every conflict, and conflicts between two wordings of one act sharing a slot"),
+    Registration("comparer.facts.v6", f"{_P}.compare:_facts_v6", ("comparer-facts-v6.json",),
+                 help="v5 whose slot pairs must share the words around their values (no forecasts), sums and shares "
+                      "of one fact compared with a fitted word overlap"),
     Registration("kind.linear.v1", f"{_P}.record.kind:_linear", ("kind-linear-v1.json",),
                  help="event kind (politics, conflict, economy, health, ...; IPTC top level), linear model over word n-grams"),
     Registration("recorder.agreement.v1", f"{_P}.recorder:_agreement",

@@ -13,6 +13,7 @@ it never opens the store.
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 from typing import Mapping, Protocol, Sequence
 
 import numpy as np
@@ -24,9 +25,11 @@ from .claims import Claim, split_claims
 from .conflicts import Conflict, find_conflict, find_conflicts
 from .framing import Lexicons, framing_terms
 from .memory import Alignment
+from .rules_v6 import RulesV6, about_one_act, checks_v6, slot_checks_v6
 from .slotpairs import slot_pair_conflicts
 
-__all__ = ["Comparer", "FactsComparer", "FactsComparerV2", "FactsComparerV3", "FactsComparerV4", "FactsComparerV5"]
+__all__ = ["Comparer", "FactsComparer", "FactsComparerV2", "FactsComparerV3", "FactsComparerV4", "FactsComparerV5",
+           "FactsComparerV6"]
 
 #: claims per report when an event has many reports (the cost of one event stays bounded)
 _LARGE_EVENT = 40
@@ -191,6 +194,29 @@ class FactsComparerV5(FactsComparerV4):
         return _fact_v5(f"F{k + 1}", members, group_of, found, others)
 
 
+class FactsComparerV6(FactsComparerV5):
+    """v5 whose slot pairs must be about one act (the words either side of their two values share a word; no value a
+    forecast gives), and whose facts compare two sums or shares of two claims the aligner linked with a fitted share
+    of shared words (:mod:`.rules_v6`; settings in ``params/comparer-facts-v6.json``). Its claims are v5's."""
+
+    name = "comparer.facts.v6"
+
+    def __init__(self, lexicons: Lexicons | None = None, params: AlignParams | None = None,
+                 rules: RulesV6 | None = None) -> None:
+        self.conflict_rules = rules or RulesV6.bundled()
+        super().__init__(lexicons, params or replace(FactsComparerV5.default_params, slot_pairs=self.conflict_rules.slot_pairs))
+        self._checks, self._slot_checks = checks_v6(self.conflict_rules), slot_checks_v6(self.conflict_rules)
+
+    def _other_conflicts(self, claims: Sequence[Claim], groups: Sequence[Sequence[int]], score: np.ndarray) -> dict:
+        holds = lambda conflict, a, b: about_one_act(conflict, a, b, self.conflict_rules)  # noqa: E731
+        return slot_pair_conflicts(claims, groups, score, self.params.slot_pairs, self._slot_checks, holds,
+                                   self.conflict_rules.negation_pairs)
+
+    def _fact(self, k: int, members: list[Claim], group_of: Mapping[str, str], near, close, others) -> Fact:
+        found = find_conflicts(members, near, close, self._checks) if len({c.source for c in members}) > 1 else []
+        return _fact_v5(f"F{k + 1}", members, group_of, found, others)
+
+
 def _near_pairs(score: np.ndarray, threshold: float):
     """For a fact (claim indices) the test ``near(i, j)`` of two of its claims: scored at least ``threshold``."""
     return lambda group: (lambda i, j: bool(score[group[i], group[j]] >= threshold))
@@ -351,3 +377,7 @@ def _facts_v4(options) -> FactsComparerV4:
 
 def _facts_v5(options) -> FactsComparerV5:
     return FactsComparerV5(_lexicons(options))
+
+
+def _facts_v6(options) -> FactsComparerV6:
+    return FactsComparerV6(_lexicons(options))

@@ -97,9 +97,12 @@ def _counts(claims: Sequence[Claim]) -> Conflict | None:
     return None
 
 
-def _quantities(claims: Sequence[Claim], parts: bool = False) -> Conflict | None:
+def _quantities(claims: Sequence[Claim], parts: bool = False, share_overlap: float | None = None,
+                share_related: Callable[[Sequence[Claim], dict], bool] | None = None) -> Conflict | None:
     """Numbers of one unit that differ; with ``parts`` (v4) a number a claim giving the other value also states, or the
-    sum of two of its numbers, is a part of it, not a rival ("12 Somali and 11 Yemeni pirates" and "23 pirates")."""
+    sum of two of its numbers, is a part of it, not a rival ("12 Somali and 11 Yemeni pirates" and "23 pirates");
+    ``share_overlap`` (v6) is the share of words asked of two claims giving sums or shares (else 0.5), and
+    ``share_related`` (v6) another test that may find two such claims about one quantity."""
     by_unit: dict[str, dict[float, tuple[list[int], bool, str]]] = {}
     for i, c in enumerate(claims):
         for q in c.quantities:
@@ -124,8 +127,10 @@ def _quantities(claims: Sequence[Claim], parts: bool = False) -> Conflict | None
         if high - low > tolerance * max(abs(high), 1e-9):
             named = {f"{slot[v][2]} {unit}".strip() if unit not in ("$", "€", "£", "%") else slot[v][2]: slot[v][0] for v in values}
             # a share or a sum says nothing of what it measures: the claims must share more words to be about one quantity
-            minimum = 0.5 if unit in ("$", "€", "£", "%") else VALUE_OVERLAP
-            if _different_sources(claims, named) and _related(claims, {k: v for k, v in named.items()}, minimum):
+            minimum = (0.5 if share_overlap is None else share_overlap) if unit in ("$", "€", "£", "%") else VALUE_OVERLAP
+            related = _related(claims, {k: v for k, v in named.items()}, minimum) or (
+                share_related is not None and unit in _SHARES_AND_SUMS and share_related(claims, named))
+            if _different_sources(claims, named) and related:
                 return Conflict("count", named, f"different numbers of {unit}: " + " vs ".join(named))
     return None
 
@@ -400,17 +405,17 @@ SLOT_CHECKS: tuple[Callable[[Sequence[Claim]], Conflict | None], ...] = (_counts
 
 
 def find_conflicts(claims: Sequence[Claim], near: Callable[[int, int], bool],
-                   closeness: Callable[[int, int], float]) -> list[Conflict]:
+                   closeness: Callable[[int, int], float], checks: Sequence[Callable] = CHECKS_V4) -> list[Conflict]:
     """v5 of :func:`_closest_conflict`: every conflict of the fact, not only the first -- each near pair of claims of
     different sources, closest first, put to every check; a conflict is listed once (the same kind and values), the
-    first being the one v4 shows."""
+    first being the one v4 shows; ``checks`` are v4's unless given (v6 gives its own)."""
     pairs = sorted(((closeness(i, j), i, j) for i in range(len(claims)) for j in range(i + 1, len(claims))
                     if claims[i].source != claims[j].source and near(i, j)), key=lambda p: -p[0])
     out: list[Conflict] = []
     seen: set = set()
     wholes: dict = {}
     for _, i, j in pairs:
-        for k, check in enumerate(CHECKS_V4):
+        for k, check in enumerate(checks):
             found = check([claims[i], claims[j]])
             if found is None:
                 continue
@@ -429,12 +434,12 @@ def find_conflicts(claims: Sequence[Claim], near: Callable[[int, int], bool],
     return out
 
 
-def slot_conflict(a: Claim, b: Claim) -> Conflict | None:
+def slot_conflict(a: Claim, b: Claim, checks: Sequence[Callable] = SLOT_CHECKS) -> Conflict | None:
     """v5: the first conflict of two claims of different facts on a slot both carry (a count of one kind, a number of
     one unit, a day, one pair of actors), indices 0 for ``a`` and 1 for ``b``; None when they share no such slot."""
     if a.source == b.source:
         return None
-    for check in SLOT_CHECKS:
+    for check in checks:
         found = check([a, b])
         if found is not None:
             return found

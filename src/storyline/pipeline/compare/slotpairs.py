@@ -16,18 +16,20 @@ state, as the odd one out), its values citing both claims.
 
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Callable, Sequence
 
 import numpy as np
 
 from .claims import Claim
-from .conflicts import Conflict, slot_conflict
+from .conflicts import SLOT_CHECKS, Conflict, slot_conflict
 
 __all__ = ["slot_pair_conflicts"]
 
 
-def _comparable(a: Claim, b: Claim) -> bool:
-    """Do the two claims carry a slot the slot checks compare?"""
+def _comparable(a: Claim, b: Claim, negations: bool = False) -> bool:
+    """Do the two claims carry a slot the slot checks compare (with ``negations``, v6: or is one of them negated)?"""
+    if negations and a.negated != b.negated:
+        return True
     if a.dates and b.dates:
         return True
     if {c.kind for c in a.counts} & {c.kind for c in b.counts}:
@@ -39,8 +41,11 @@ def _comparable(a: Claim, b: Claim) -> bool:
 
 
 def slot_pair_conflicts(claims: Sequence[Claim], groups: Sequence[Sequence[int]], score: np.ndarray,
-                        threshold: float) -> dict[int, list[tuple[Conflict, tuple[int, int]]]]:
-    """Group index -> the conflicts to show there: (conflict with value indices 0 / 1, the two claims' indices)."""
+                        threshold: float, checks: Sequence[Callable] = SLOT_CHECKS,
+                        holds: Callable[[Conflict, Claim, Claim], bool] | None = None, negations: bool = False
+                        ) -> dict[int, list[tuple[Conflict, tuple[int, int]]]]:
+    """Group index -> the conflicts to show there: (conflict with value indices 0 / 1, the two claims' indices);
+    ``checks`` are v5's unless given, and ``holds`` (v6) may reject a conflict found (see :mod:`.rules_v6`)."""
     if not len(claims) or threshold <= 0:
         return {}
     fact_of = np.empty(len(claims), dtype=int)
@@ -53,10 +58,10 @@ def slot_pair_conflicts(claims: Sequence[Claim], groups: Sequence[Sequence[int]]
     for k in order:
         i, j = int(rows[k]), int(cols[k])
         a, b = claims[i], claims[j]
-        if a.source == b.source or not _comparable(a, b):
+        if a.source == b.source or not _comparable(a, b, negations):
             continue
-        found = slot_conflict(a, b)
-        if found is None:
+        found = slot_conflict(a, b, checks)
+        if found is None or (holds is not None and not holds(found, a, b)):
             continue
         fi, fj = int(fact_of[i]), int(fact_of[j])
         home = fi if (sources[fi], -fi) < (sources[fj], -fj) else fj
