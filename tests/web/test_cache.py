@@ -58,7 +58,10 @@ def test_a_kept_answer_is_served_until_another_process_commits_then_the_new_one(
     with live_server(store) as url, httpx.Client(base_url=url, timeout=30) as c:
         first_json, first_html = c.get("/api/stories"), c.get("/")
         assert cached(first_json) == cached(first_html) == "miss"
-        again_json, again_html = c.get("/api/stories"), c.get("/")
+        for _ in range(20):  # on PostgreSQL any transaction on the server moves the snapshot: retry a few times
+            again_json, again_html = c.get("/api/stories"), c.get("/")
+            if cached(again_json) == cached(again_html) == "hit":
+                break
         assert cached(again_json) == cached(again_html) == "hit"  # the cache is in play: the test below can fail
         assert again_json.content == first_json.content and again_html.content == first_html.content
         assert NEW["title"] not in first_html.text
@@ -77,8 +80,8 @@ def test_a_kept_answer_is_served_until_another_process_commits_then_the_new_one(
 def test_a_write_through_the_servers_own_api_changes_the_next_answer(store):
     auth = {"Authorization": f"Bearer {TOKEN}"}
     with live_server(store, token=TOKEN) as url, httpx.Client(base_url=url, timeout=60) as c:
-        c.get("/api/stories")
-        assert cached(c.get("/api/stories")) == "hit"
+        # PostgreSQL's snapshot moves with any transaction on the server (the writer's start-up, autovacuum): retry
+        assert "hit" in [cached(c.get("/api/stories")) for _ in range(20)]
         assert c.post("/api/articles", json=NEW, headers=auth).status_code == 200
         after = c.get("/api/stories")
         assert cached(after) == "miss" and after.json()["stories"][0]["title"] == NEW["title"]
