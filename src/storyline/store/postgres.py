@@ -214,6 +214,10 @@ class PostgresStore(DerivedRows, PageRows):
         row = self._one("SELECT (SELECT coalesce(max(rowid), 0) FROM articles) AS a, (SELECT count(*) FROM events) AS e")
         return int(row["a"]), int(row["e"])
 
+    def data_version(self) -> str:
+        """The server's current snapshot (``xmin:xmax:in-progress``): any commit anywhere on the server changes it."""
+        return str(self._one("SELECT pg_current_snapshot()::text AS s")["s"])
+
     # ------------------------------------------------------------ articles
     def article_fingerprint(self, article_id: str) -> str | None:
         row = self._one("SELECT fingerprint FROM articles WHERE id = %s", (article_id,))

@@ -436,6 +436,8 @@ class SQLiteStore:
         return (self.conn.execute("SELECT coalesce(max(rowid), 0) FROM articles").fetchone()[0],
                 self.conn.execute("SELECT count(*) FROM events").fetchone()[0])
 
+    def data_version(self) -> int:  # SQLite's count of other connections' commits, seen on this connection only
+        return self.conn.execute("PRAGMA data_version").fetchone()[0]
     def assignments(self) -> dict[str, tuple[str, str | None]]:
         """Every article's event and story id."""
         return {r[0]: (r[1], r[2]) for r in self.conn.execute(

@@ -140,10 +140,12 @@ def create_app(db: str | Path, options: Options | None = None, *, token: str | N
     names and the ``serve_hosts`` setting; see :mod:`storyline.web.hardening`).
     """
     from . import api, pages
+    from .cache import CacheMiddleware, ResponseCache, Watch
     from .hardening import HostCheck
     from .hardening import allowed_hosts as default_hosts
 
     state = ServerState(db, options, token=token, embedder=embedder, entity_extractor=entity_extractor)
+    versions = Watch(state.db)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -153,6 +155,7 @@ def create_app(db: str | Path, options: Options | None = None, *, token: str | N
         yield
         if watching is not None:
             watching.stop()
+        versions.close()
         state.close()
 
     app = FastAPI(
@@ -176,6 +179,8 @@ def create_app(db: str | Path, options: Options | None = None, *, token: str | N
 
     _answer_errors(app, pages.error_page)
     limit = int(max_body if max_body is not None else state.options.serve_max_body_bytes)
+    # innermost: a kept answer is served after the Host check, and the guard adds its headers to it
+    app.add_middleware(CacheMiddleware, cache=ResponseCache(int(state.options.serve_cache_bytes)), watch=versions)
     app.add_middleware(HostCheck, allowed=allowed_hosts or default_hosts(None, state.options.serve_hosts))
     # the guard wraps everything, including the error handlers' own answers
     app.add_middleware(_Guard, max_body=limit)
