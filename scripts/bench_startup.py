@@ -114,11 +114,11 @@ def fill(path: Path, memory: int = 5000, seed: int = 3) -> None:
             store.set_meta("startup_filled", FILLED)
 
 
-def _store(n: int) -> Path:
-    source = Path(f"/tmp/storyline-bench-web-{n}.db")
+def _store(n: int, folder: Path = Path("/tmp")) -> Path:
+    source = folder / f"storyline-bench-web-{n}.db"
     if not source.exists():
         bench_web.build(source, n)
-    path = Path(f"/tmp/storyline-bench-startup-{n}.db")
+    path = folder / f"storyline-bench-startup-{n}.db"
     if path.exists():
         with SQLiteStore(path, readonly=True) as store:
             if store.get_meta("startup_filled") == FILLED:
@@ -141,11 +141,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--dir", type=Path, default=Path("/tmp"), help="where the synthetic stores are kept")
     args = parser.parse_args()
     print("| articles | events | import s (CPU) | writer, no index file: s (CPU) | writer, index file: s (CPU) |")
     print("|---|---|---|---|---|")
     for n in args.sizes:
-        path = _store(n)
+        path = _store(n, args.dir)
         with SQLiteStore(path, readonly=True) as store:
             n_articles, n_events = store.count("articles"), store.count("events")
         cold, warm = [], []

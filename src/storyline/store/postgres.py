@@ -394,7 +394,7 @@ class PostgresStore(DerivedRows, PageRows):
 
     def event_states(self) -> Iterator[SavedEventState]:
         for r in self._all("SELECT * FROM events ORDER BY number"):
-            yield SavedEventState(_event(r), json.loads(r["state"]), bytes(r["vector_sum"]))
+            yield SavedEventState(_event(r), r["state"], bytes(r["vector_sum"]))
 
     def events(self, ids: Iterable[str] | None = None, story_id: str | None = None, offset: int = 0,
                limit: int | None = None) -> list[StoredEvent]:

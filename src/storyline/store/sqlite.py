@@ -392,7 +392,7 @@ class SQLiteStore:
 
     def event_states(self) -> Iterator[SavedEventState]:
         for row in self.conn.execute("SELECT * FROM events ORDER BY number"):
-            yield SavedEventState(_event(row), json.loads(row["state"]), row["vector_sum"])
+            yield SavedEventState(_event(row), row["state"], row["vector_sum"])
 
     def event_members(self, event_id: str, offset: int = 0, limit: int | None = None) -> list[str]:
         """The event's articles in the order they joined (``offset`` and ``limit`` page them)."""
