@@ -25,7 +25,7 @@ from ..pipeline.link import StoryState
 from ..store import Store, VectorIndex
 from .components import Components
 
-__all__ = ["ClusterState", "StoredEventState", "load_state", "save_state", "save_memory", "event_date"]
+__all__ = ["ClusterState", "StoredEventState", "load_state", "save_indexes", "duplicates_location", "save_state", "save_memory", "event_date"]
 
 
 def _date(value: str | None) -> dt.date | None:
@@ -82,7 +82,10 @@ def load_state(store: Store, components: Components, index_path: Path | None) ->
     story_numbers = [0] + [s.number for s in store.stories()]
     linker.restore(stories.values(), max(story_numbers) + 1)
     duplicates = components.fresh("dedup")
-    _restore_duplicates(duplicates, store.signatures())
+    saved_duplicates = duplicates_location(index_path)
+    if saved_duplicates is None or not hasattr(duplicates, "load") or \
+            not duplicates.load(saved_duplicates, store.signature_keys()):
+        _restore_duplicates(duplicates, store.signatures())
     index = store.vector_index(embedder.dim, index_path)
     return ClusterState(clusterer, linker, duplicates, index)
 
@@ -130,6 +133,20 @@ class StoredEventState(EventState):
             self.decode()
             return self.__dict__[name]
         raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+
+def duplicates_location(index_path: Path | None) -> Path | None:
+    """The near-duplicate index file, beside the vector index file (``<index>.dedup``; None without one)."""
+    return None if index_path is None else index_path.with_name(index_path.name + ".dedup")
+
+
+def save_indexes(state: ClusterState, index_path: Path | None) -> None:
+    """Write the vector index and the near-duplicate index beside the store (as the end of an ingest does), so
+    that the next writer loads them instead of rebuilding them; both are checked against the store on load."""
+    state.index.save(index_path)
+    saved_duplicates = duplicates_location(index_path)
+    if saved_duplicates is not None and hasattr(state.duplicates, "save"):
+        state.duplicates.save(saved_duplicates)
 
 
 def _restore_duplicates(duplicates: Any, signatures: Iterable[tuple[str, np.ndarray]]) -> None:

@@ -216,6 +216,12 @@ class SQLiteStore:
         ):
             yield row[0], np.frombuffer(row[1], dtype=np.uint32)
 
+    def signature_keys(self) -> list[str]:
+        """The ids of :meth:`signatures`, in the same order, without reading a signature."""
+        return [row[0] for row in self.conn.execute(
+            "SELECT article_id FROM signatures WHERE article_id NOT IN"
+            " (SELECT id FROM articles WHERE duplicate_of IS NOT NULL) ORDER BY rowid")]
+
     def embeddings(self) -> Iterator[tuple[str, int, np.ndarray]]:
         for article_id, _model, vid, vector in vector_blocks.rows(self.conn):
             yield article_id, vid, np.frombuffer(vector, dtype=np.float32)
