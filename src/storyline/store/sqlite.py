@@ -59,6 +59,9 @@ def _set_wal(conn: sqlite3.Connection, attempts: int = 200) -> None:
             time.sleep(0.05)
 
 
+_ORIGINALS_SIGNED = "FROM signatures WHERE article_id NOT IN (SELECT id FROM articles WHERE duplicate_of IS NOT NULL) ORDER BY rowid"
+
+
 class SQLiteStore:
     """The embedded store (implements :class:`storyline.store.base.Store`). Use as a context manager or call :meth:`close`."""
 
@@ -210,17 +213,11 @@ class SQLiteStore:
         self.conn.execute("INSERT INTO signatures (article_id, minhash) VALUES (?, ?)", (article_id, signature.tobytes()))
 
     def signatures(self) -> Iterator[tuple[str, np.ndarray]]:
-        for row in self.conn.execute(  # the few duplicates from their partial index, not a scan of every article
-            "SELECT article_id, minhash FROM signatures WHERE article_id NOT IN"
-            " (SELECT id FROM articles WHERE duplicate_of IS NOT NULL) ORDER BY rowid"
-        ):
+        for row in self.conn.execute("SELECT article_id, minhash " + _ORIGINALS_SIGNED):  # duplicates by their index
             yield row[0], np.frombuffer(row[1], dtype=np.uint32)
 
-    def signature_keys(self) -> list[str]:
-        """The ids of :meth:`signatures`, in the same order, without reading a signature."""
-        return [row[0] for row in self.conn.execute(
-            "SELECT article_id FROM signatures WHERE article_id NOT IN"
-            " (SELECT id FROM articles WHERE duplicate_of IS NOT NULL) ORDER BY rowid")]
+    def signature_keys(self) -> list[str]:  # the ids of signatures(), in order, without reading one
+        return [row[0] for row in self.conn.execute("SELECT article_id " + _ORIGINALS_SIGNED)]
 
     def embeddings(self) -> Iterator[tuple[str, int, np.ndarray]]:
         for article_id, _model, vid, vector in vector_blocks.rows(self.conn):
