@@ -7,10 +7,12 @@ an article is ever formatted into SQL text.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import sqlite3
 import time
 from contextlib import contextmanager
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 from urllib.parse import quote
@@ -403,10 +405,8 @@ class SQLiteStore:
                                                 " LIMIT ? OFFSET ?", (event_id, -1 if limit is None else limit, offset))]
 
     def all_event_members(self) -> dict[str, list[str]]:
-        out: dict[str, list[str]] = {}
-        for article_id, event_id in self.conn.execute("SELECT article_id, event_id FROM event_articles ORDER BY event_id, position"):
-            out.setdefault(event_id, []).append(article_id)
-        return out
+        rows = self.conn.execute("SELECT event_id, article_id FROM event_articles ORDER BY event_id, position")
+        return {event_id: [r[1] for r in group] for event_id, group in itertools.groupby(rows, key=itemgetter(0))}
 
     def event_of_article(self, article_id: str) -> str | None:
         row = self.conn.execute("SELECT event_id FROM event_articles WHERE article_id = ?", (article_id,)).fetchone()
