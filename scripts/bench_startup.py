@@ -9,7 +9,10 @@ running vector sum and term, entity, title and source counts (from its base arti
 entity vocabularies and the clusterer's memory of the most recent articles. Then, each in a fresh process,
 it times importing storyline, and opening a writer (``Storyline._writer()``: every event's state, the
 stories, the signatures, the vector index), the models loaded first and outside the timing: once with no
-saved faiss index beside the store (it is rebuilt from the stored vectors) and then with it.
+saved faiss index beside the store (it is rebuilt from the stored vectors) and then with it. The first run
+saves what the end of an ingest saves (the faiss index and, where the code has one, the near-duplicate index
+``<db>.faiss.dedup``); the cold run removes both. ``--dir`` keeps the stores elsewhere than /tmp; a store built
+here (no web benchmark store to copy) has no digests, which a writer never reads.
 """
 
 from __future__ import annotations
@@ -49,8 +52,14 @@ with storyline.Storyline(sys.argv[1]) as engine:
     writer = engine._writer()
     print(json.dumps({"import_s": imported[0], "import_cpu_s": imported[1],
                       "writer_s": time.perf_counter() - wall, "writer_cpu_s": time.process_time() - cpu}))
-    if not engine.index_path.exists():  # as the end of an ingest saves it
-        writer.state.index.save(engine.index_path)
+    try:  # the end of an ingest saves the vector index and (since issue 17's second step) the near-duplicate index
+        from storyline.engine.state import duplicates_location, save_indexes
+    except ImportError:  # an older storyline: the vector index alone
+        if not engine.index_path.exists():
+            writer.state.index.save(engine.index_path)
+    else:
+        if not engine.index_path.exists() or not duplicates_location(engine.index_path).exists():
+            save_indexes(writer.state, engine.index_path)
 """
 
 
@@ -114,18 +123,19 @@ def fill(path: Path, memory: int = 5000, seed: int = 3) -> None:
             store.set_meta("startup_filled", FILLED)
 
 
-def _store(n: int) -> Path:
-    source = Path(f"/tmp/storyline-bench-web-{n}.db")
-    if not source.exists():
-        bench_web.build(source, n)
-    path = Path(f"/tmp/storyline-bench-startup-{n}.db")
+def _store(n: int, folder: Path = Path("/tmp")) -> Path:
+    source = folder / f"storyline-bench-web-{n}.db"
+    path = folder / f"storyline-bench-startup-{n}.db"
     if path.exists():
         with SQLiteStore(path, readonly=True) as store:
             if store.get_meta("startup_filled") == FILLED:
                 return path
     for stale in path.parent.glob(path.name + "*"):
         stale.unlink()
-    shutil.copyfile(source, path)
+    if source.exists():
+        shutil.copyfile(source, path)
+    else:  # built here, without the digests the web pages read: a writer's start-up does not read them
+        bench_web.build(path, n, digests=False)
     started = time.perf_counter()
     fill(path)
     print(f"filled {path} in {time.perf_counter() - started:.0f} s", file=sys.stderr)
@@ -141,11 +151,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--dir", type=Path, default=Path("/tmp"), help="where the synthetic stores are kept")
     args = parser.parse_args()
     print("| articles | events | import s (CPU) | writer, no index file: s (CPU) | writer, index file: s (CPU) |")
     print("|---|---|---|---|---|")
     for n in args.sizes:
-        path = _store(n)
+        path = _store(n, args.dir)
         with SQLiteStore(path, readonly=True) as store:
             n_articles, n_events = store.count("articles"), store.count("events")
         cold, warm = [], []

@@ -178,8 +178,9 @@ class _Builder:
         return story_id
 
 
-def build(path: Path, n_articles: int, seed: int = 7) -> None:
-    """Stories of 1-4 events of 1-8 articles, then (``bench_big``) a story of 1,000 events and an event of 500 articles."""
+def build(path: Path, n_articles: int, seed: int = 7, digests: bool = True) -> None:
+    """Stories of 1-4 events of 1-8 articles, then (``bench_big``) a story of 1,000 events and an event of 500 articles;
+    ``digests``: every event's summary and story's timeline stored (what the pages read; a writer does not)."""
     start = time.perf_counter()
     with Store(path) as store:
         conn = store.conn
@@ -197,7 +198,8 @@ def build(path: Path, n_articles: int, seed: int = 7) -> None:
             store.set_meta("bench_articles", str(n_articles))
             store.set_meta("bench_version", BENCH_VERSION)
         conn.execute("ANALYZE")
-    _store_digests(path)
+    if digests:
+        _store_digests(path)
     print(f"built {path}: {builder.article_no} articles, {builder.event_no} events, {builder.story_no} stories"
           f" in {time.perf_counter() - start:.0f}s", file=sys.stderr)
 

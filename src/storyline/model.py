@@ -8,6 +8,7 @@ module and nothing else of each other; derived values keep their provenance
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass, field, fields, is_dataclass
 from typing import Any
 
@@ -365,11 +366,17 @@ class StoredStory(_View):
 
 @dataclass(frozen=True)
 class SavedEventState:
-    """The clusterer's memory of one event as stored: its row, counters and vector sum."""
+    """The clusterer's memory of one event as stored: its row, counters (the JSON text as stored, decoded by
+    :attr:`state`) and vector sum."""
 
     event: StoredEvent
-    state: dict[str, Any]
+    raw_state: str
     vector_sum: bytes
+
+    @property
+    def state(self) -> dict[str, Any]:
+        """The counters, decoded (each read decodes them again: a writer's start-up decodes only what it needs)."""
+        return json.loads(self.raw_state)
 
 
 @dataclass(frozen=True)

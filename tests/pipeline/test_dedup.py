@@ -116,3 +116,63 @@ def test_adding_many_after_one_by_one_keeps_the_order_of_arrival():
 
     assert index.find(first[0]).original_id == "first"
     assert index.find(more[1]).original_id == "other"
+
+
+def _saved(tmp_path, rng) -> tuple[DuplicateIndex, list[str], np.ndarray, object]:
+    """An index of 200 originals added at once and 5 one by one (one a copy of an earlier one), saved."""
+    originals = _signatures(rng, 205)
+    originals[150] = originals[7]  # a tie: the first added wins
+    originals[203] = originals[9]  # a tie across the two ways of adding
+    originals[60, 8:] = originals[61, 8:]  # shares 14 of 16 bands with another
+    ids = [f"a{i}" for i in range(len(originals))]
+    index = DuplicateIndex(threshold=0.5)
+    index.add_many(ids[:200], originals[:200])
+    for article_id, signature in zip(ids[200:], originals[200:]):
+        index.add(article_id, signature)
+    path = tmp_path / "x.faiss.dedup"
+    index.save(path)
+    return index, ids, originals, path
+
+
+def test_a_saved_index_loads_as_the_index_rebuilt_from_its_originals(tmp_path):
+    rng = np.random.default_rng(8)
+    saved, ids, originals, path = _saved(tmp_path, rng)
+    loaded, rebuilt = DuplicateIndex(threshold=0.5), DuplicateIndex(threshold=0.5)
+    rebuilt.add_many(ids, originals)
+
+    assert loaded.load(path, ids)
+
+    queries = [originals[i].copy() for i in (7, 9, 60, 61, 120, 202, 204)] + [_signatures(rng, 1)[0]]
+    queries[3][:4] += 1  # an edit in the first band only
+    found = [loaded.find(q) for q in queries]
+    assert found == [rebuilt.find(q) for q in queries] == [saved.find(q) for q in queries]
+    assert [m and m.original_id for m in found] == ["a7", "a9", "a60", "a61", "a120", "a202", "a204", None]
+    assert len(loaded) == 205
+    later = _signatures(rng, 1)[0]
+    loaded.add("new", later)  # a loaded index goes on taking originals
+    assert loaded.find(later).original_id == "new"
+
+
+def test_a_saved_index_of_other_originals_or_damaged_is_never_loaded(tmp_path):
+    rng = np.random.default_rng(9)
+    _, ids, _, path = _saved(tmp_path, rng)
+    stale = [ids[:-1], ids + ["a-new"], ids[1:] + ids[:1], ids[:100] + ["b100"] + ids[101:]]
+    for other in stale:
+        index = DuplicateIndex(threshold=0.5)
+        assert not index.load(path, other) and len(index) == 0
+    assert not DuplicateIndex(threshold=0.5, bands=8).load(path, ids)  # another banding
+    with np.load(path) as saved:
+        arrays = {k: saved[k] for k in saved.files}
+    arrays["hashes"] = arrays["hashes"][::-1].copy()  # rows out of order: a search would miss
+    tampered = tmp_path / "tampered.dedup"
+    with open(tampered, "wb") as out:
+        np.savez(out, **arrays)
+    assert not DuplicateIndex(threshold=0.5).load(tampered, ids)
+    cut = tmp_path / "cut.dedup"
+    cut.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+    garbage = tmp_path / "garbage.dedup"
+    garbage.write_bytes(b"not numpy at all" * 100)
+    for damaged in (cut, garbage, tmp_path / "missing.dedup"):
+        index = DuplicateIndex(threshold=0.5)
+        assert not index.load(damaged, ids) and len(index) == 0
+    assert DuplicateIndex(threshold=0.5).load(path, ids)  # the file itself still loads

@@ -211,3 +211,11 @@ def test_what_a_page_lists_is_read_for_many_events_and_articles_at_once(store):
     digests = store.digests_of("event", ["E1", "E2"])
     assert list(digests) == ["E2"] and (digests["E2"].digest, digests["E2"].built_by) == ({"title": "two"}, "summariser.x")
     assert store.digests_of("story", ["E2"]) == {}
+
+
+def test_signature_keys_are_the_ids_of_the_originals_signatures_in_the_same_order(store):
+    for n, article_id in enumerate(["b", "a", "copy", "c"]):
+        store.add_article(article(article_id, duplicate_of="a" if article_id == "copy" else None))
+        store.add_signature(article_id, np.full(64, n, dtype=np.uint32))
+
+    assert store.signature_keys() == [k for k, _ in store.signatures()] == ["b", "a", "c"]

@@ -186,3 +186,22 @@ def test_an_undated_article_is_compared_with_the_clusterers_memory_with_the_scor
     found = neighbours(index, item, options, memory)
     assert {k for k, _ in found} == {"recent", "undated"} and all(dict(whole)[k] == s for k, s in found)
     assert neighbours(index, item, options, SimpleNamespace(items={})) == whole  # no memory: every vector
+
+
+def test_many_vectors_added_at_once_are_filed_by_day_as_when_added_one_by_one():
+    rng = np.random.default_rng(12)
+    days = [dt.date(2023, 1, 1) + dt.timedelta(days=int(d)) for d in rng.integers(0, 40, size=700)]
+    ids = [vector_id(day, n) for n, day in enumerate(days, start=1)]
+    keys = [f"a{n}" for n in range(len(ids))]
+    vectors = rng.standard_normal((len(ids), 8)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    at_once, one_by_one = VectorIndex(8), VectorIndex(8)
+    at_once.add(ids[:20], keys[:20], vectors[:20])  # a few first, then many: positions continue
+    at_once.add(ids[20:], keys[20:], vectors[20:])
+    for i in range(len(ids)):
+        one_by_one.add([ids[i]], [keys[i]], vectors[i : i + 1])
+
+    assert at_once._days == one_by_one._days
+    query = vectors[5] + 0.1 * vectors[9]
+    window = day_range(dt.date(2023, 1, 20), 3)
+    assert at_once.search(query, 10, window) == one_by_one.search(query, 10, window)

@@ -92,7 +92,7 @@ def demo(obj: Context, as_json: bool, db: str, then_serve: bool, port: int) -> N
         with Storyline(db, load_options(obj.config, obj.overrides)) as previous:
             if previous.store.get_meta("demo") != "1":
                 raise click.UsageError(f"{db} exists and was not made by `storyline demo`; choose another --path")
-    for suffix in ("", "-wal", "-shm", ".faiss"):
+    for suffix in ("", "-wal", "-shm", ".faiss", ".faiss.dedup"):
         Path(db + suffix).unlink(missing_ok=True)
     with obj.engine(db) as engine:
         engine.store.set_meta("demo", "1")

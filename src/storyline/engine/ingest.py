@@ -26,7 +26,7 @@ from ..store import Store
 from ..store.vectors import FaissIndex, day_range, search_among, vector_id
 from .analyse import Analysis, Overrun, analyse
 from .components import Components
-from .state import ClusterState, load_state, save_memory, save_state
+from .state import ClusterState, load_state, save_indexes, save_memory, save_state
 from .timing import StageTimer
 
 
@@ -144,7 +144,7 @@ class Ingester:
             after(timer)
         with timer("store"):
             if fresh:
-                self.state.index.save(self.index_path)
+                save_indexes(self.state, self.index_path)
             summary.seconds = time.perf_counter() - started
             self.store.finish_run(run_id, dataclasses.asdict(summary))
         return summary

@@ -9,6 +9,8 @@ written back in the same transaction as the batch that changed them.
 from __future__ import annotations
 
 import datetime as dt
+import gc
+import json
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,13 +20,13 @@ import numpy as np
 
 from ..errors import Codes, StoreError
 from ..model import DatePrecision as P
-from ..model import StoredEvent, StoredStory
+from ..model import SavedEventState, StoredEvent, StoredStory
 from ..pipeline.cluster import ClusterItem, EventState, Vocabulary
 from ..pipeline.link import StoryState
 from ..store import Store, VectorIndex
 from .components import Components
 
-__all__ = ["ClusterState", "load_state", "save_state", "save_memory", "event_date"]
+__all__ = ["ClusterState", "StoredEventState", "load_state", "save_indexes", "duplicates_location", "save_state", "save_memory", "event_date"]
 
 
 def _date(value: str | None) -> dt.date | None:
@@ -42,6 +44,20 @@ class ClusterState:
 
 
 def load_state(store: Store, components: Components, index_path: Path | None) -> ClusterState:
+    """The writer's state from the store (and the index files beside it, when they match it).
+
+    The cyclic garbage collector is paused meanwhile: a big store's start-up makes millions of objects and no
+    garbage, and the collector would walk the growing heap several times (a third of the start-up at 100k)."""
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        return _load_state(store, components, index_path)
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _load_state(store: Store, components: Components, index_path: Path | None) -> ClusterState:
     embedder = components.get("embedder")
     stored = store.get_meta("embedder")
     if stored is not None and stored != embedder.name:
@@ -53,25 +69,17 @@ def load_state(store: Store, components: Components, index_path: Path | None) ->
     clusterer = components.fresh("clusterer")
     linker = components.fresh("linker")
     members = store.all_event_members()
+    saved = list(store.event_states())
+    window = getattr(clusterer, "window_days", None)
+    newest = _date(max((s.event.last_date for s in saved if s.event.last_date), default=None))
     events: dict[str, EventState] = {}
     numbers = [0]
-    for saved in store.event_states():
-        row, state = saved.event, saved.state
-        events[row.id] = EventState(
-            id=row.id,
-            vector_sum=np.frombuffer(saved.vector_sum, dtype=np.float32).copy(),
-            size=row.size,
-            first_date=_date(row.first_date),
-            last_date=_date(row.last_date),
-            entities=Counter(state["entities"]),
-            terms=Counter(state["terms"]),
-            title_terms=Counter(state["title_terms"]),
-            members=members.get(row.id, []),
-            story_id=row.story_id,
-            sources=Counter(state["sources"]),
-            date_votes=Counter(state["date_votes"]),
-            details=Counter(state.get("details", {})),
-        )
+    for one in saved:
+        row = one.event
+        event = StoredEventState.of(one, _date(row.first_date), _date(row.last_date), members.get(row.id, []))
+        if window is None or event.last_date is None or newest is None or (newest - event.last_date).days <= window:
+            event.decode()  # inside the window (or undated): the next batch is likely to compare with it
+        events[row.id] = event
         numbers.append(row.number)
     entity_vocab, term_vocab = Vocabulary(), Vocabulary()
     entity_vocab.df.update(store.vocabulary("entity"))
@@ -85,13 +93,78 @@ def load_state(store: Store, components: Components, index_path: Path | None) ->
     stories: dict[str, StoryState] = {}
     for event in events.values():
         if event.story_id:
-            stories.setdefault(event.story_id, StoryState(event.story_id)).events.append(event)
+            story = stories.get(event.story_id)
+            if story is None:  # one object per story, not one per event thrown away
+                story = stories[event.story_id] = StoryState(event.story_id)
+            story.events.append(event)
     story_numbers = [0] + [s.number for s in store.stories()]
     linker.restore(stories.values(), max(story_numbers) + 1)
     duplicates = components.fresh("dedup")
-    _restore_duplicates(duplicates, store.signatures())
+    saved_duplicates = duplicates_location(index_path)
+    if saved_duplicates is None or not hasattr(duplicates, "load") or \
+            not duplicates.load(saved_duplicates, store.signature_keys()):
+        _restore_duplicates(duplicates, store.signatures())
     index = store.vector_index(embedder.dim, index_path)
     return ClusterState(clusterer, linker, duplicates, index)
+
+
+class StoredEventState(EventState):
+    """An event state as stored whose counters and vector sum are decoded on their first read.
+
+    Most events of a big store lie outside the clusterer's window and are never read again unless a backfill,
+    a link to their story or the second pass reaches them; they keep the stored JSON text and vector bytes
+    until then. Every read of a field gives what an eagerly decoded :class:`EventState` holds, so clustering
+    and linking are the same either way."""
+
+    #: the fields decoded from the stored row on first read
+    LAZY = frozenset({"vector_sum", "entities", "terms", "title_terms", "sources", "date_votes", "details"})
+
+    @classmethod
+    def of(cls, saved: SavedEventState, first_date: dt.date | None, last_date: dt.date | None,
+           members: list[str]) -> "StoredEventState":
+        event = cls.__new__(cls)  # the dataclass __init__ would need the decoded fields
+        row = saved.event
+        event.__dict__.update(id=row.id, size=row.size, first_date=first_date, last_date=last_date, members=members,
+                              story_id=row.story_id, memo={}, _stored=(saved.raw_state, saved.vector_sum))
+        return event
+
+    @property
+    def decoded(self) -> bool:
+        return "_stored" not in self.__dict__
+
+    def decode(self) -> None:
+        """Decode the stored counters and vector sum (a no-op once done; a field set before keeps its value)."""
+        stored = self.__dict__.pop("_stored", None)
+        if stored is None:
+            return
+        raw, vector = stored
+        state = json.loads(raw)
+        fields = {"vector_sum": np.frombuffer(vector, dtype=np.float32).copy(),
+                  "entities": Counter(state["entities"]), "terms": Counter(state["terms"]),
+                  "title_terms": Counter(state["title_terms"]), "sources": Counter(state["sources"]),
+                  "date_votes": Counter(state["date_votes"]), "details": Counter(state.get("details", {}))}
+        for name, value in fields.items():
+            self.__dict__.setdefault(name, value)
+
+    def __getattr__(self, name: str) -> Any:  # only called for a field not yet in the instance's __dict__
+        if name in StoredEventState.LAZY and "_stored" in self.__dict__:
+            self.decode()
+            return self.__dict__[name]
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+
+def duplicates_location(index_path: Path | None) -> Path | None:
+    """The near-duplicate index file, beside the vector index file (``<index>.dedup``; None without one)."""
+    return None if index_path is None else index_path.with_name(index_path.name + ".dedup")
+
+
+def save_indexes(state: ClusterState, index_path: Path | None) -> None:
+    """Write the vector index and the near-duplicate index beside the store (as the end of an ingest does), so
+    that the next writer loads them instead of rebuilding them; both are checked against the store on load."""
+    state.index.save(index_path)
+    saved_duplicates = duplicates_location(index_path)
+    if saved_duplicates is not None and hasattr(state.duplicates, "save"):
+        state.duplicates.save(saved_duplicates)
 
 
 def _restore_duplicates(duplicates: Any, signatures: Iterable[tuple[str, np.ndarray]]) -> None:

@@ -9,11 +9,15 @@ chain ends at one independent report.
 
 from __future__ import annotations
 
+import hashlib
+import os
 import re
+import zipfile
 import zlib
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Protocol
+from pathlib import Path
+from typing import Protocol, Sequence
 
 import numpy as np
 
@@ -66,10 +70,14 @@ class _Sorted:
 
     _MIX = np.uint64(0x9E3779B97F4A7C15)
 
-    def __init__(self, article_ids: list[str], signatures: np.ndarray, bands: int) -> None:
+    def __init__(self, article_ids: list[str], signatures: np.ndarray, bands: int,
+                 sorted_as: tuple[np.ndarray, np.ndarray] | None = None) -> None:
         self.ids = list(article_ids)
         self.matrix = np.ascontiguousarray(signatures)
         self.rows = self.matrix.shape[1] // bands
+        if sorted_as is not None:  # (order, hashes) as an earlier sort of the same rows left them (a saved file)
+            self.order, self.hashes = sorted_as
+            return
         hashes = np.stack([self._hash(self._band(self.matrix, b)) for b in range(bands)], axis=1)
         self.order = np.argsort(hashes, axis=0, kind="stable")
         self.hashes = np.take_along_axis(hashes, self.order, axis=0)
@@ -94,6 +102,16 @@ class _Sorted:
         return found[np.all(self._band(self.matrix[found], band) == value, axis=1)]
 
 
+#: the layout of a file written by :meth:`DuplicateIndex.save`
+_FILE_VERSION = 1
+
+
+def _digest(article_ids: Sequence[str]) -> bytes:
+    """sha256 of the ids in order and of each one's length (no two lists of ids give the same bytes to hash)."""
+    lengths = np.fromiter(map(len, article_ids), dtype=np.int64, count=len(article_ids))
+    return hashlib.sha256("".join(article_ids).encode("utf-8", "surrogatepass") + lengths.tobytes()).digest()
+
+
 class DuplicateIndex:
     """In-memory LSH index of signatures of the originals seen so far."""
 
@@ -103,6 +121,8 @@ class DuplicateIndex:
         self._buckets: dict[tuple[int, bytes], list[str]] = defaultdict(list)
         self._signatures: dict[str, np.ndarray] = {}
         self._sorted: list[_Sorted] = []  # originals added by add_many, before those in the buckets
+        #: the originals are those of the file last saved or loaded (None: changed since, or never saved)
+        self._file: Path | None = None
 
     def __len__(self) -> int:
         return len(self._signatures) + sum(len(part.ids) for part in self._sorted)
@@ -112,6 +132,7 @@ class DuplicateIndex:
         return [(b, signature[b * rows : (b + 1) * rows].tobytes()) for b in range(self.bands)]
 
     def add(self, article_id: str, signature: np.ndarray) -> None:
+        self._file = None
         self._signatures[article_id] = signature
         for key in self._keys(signature):
             self._buckets[key].append(article_id)
@@ -120,11 +141,60 @@ class DuplicateIndex:
         """:meth:`add` of each row of ``signatures`` in turn (a writer's start-up adds every stored original), kept
         sorted by band rather than bucketed: :meth:`find` gives the same answers. Only before any :meth:`add`,
         so that the originals are looked at in the order they came."""
+        self._file = None
         if self._signatures:
             for article_id, signature in zip(article_ids, signatures):
                 self.add(article_id, signature)
         elif article_ids:
             self._sorted.append(_Sorted(article_ids, signatures, self.bands))
+
+    def save(self, path: Path) -> None:
+        """Write the originals, sorted by band as :meth:`add_many` keeps them, to ``path`` (numpy arrays; written
+        beside it and moved into place, so a kill mid-write leaves the old file). Not written when nothing was
+        added since the file was last saved or loaded, nor when signatures of several widths were added (the
+        file is then removed: it would be stale)."""
+        path = Path(path)
+        if self._file == path and path.exists():
+            return
+        ids = [i for part in self._sorted for i in part.ids] + list(self._signatures)
+        signatures = [part.matrix for part in self._sorted] + [s[None, :] for s in self._signatures.values()]
+        if not ids or len({m.shape[1] for m in signatures}) != 1:
+            path.unlink(missing_ok=True)
+            return
+        whole = (self._sorted[0] if len(self._sorted) == 1 and not self._signatures
+                 else _Sorted(ids, np.vstack(signatures), self.bands))
+        partial = path.with_name(path.name + ".partial")
+        with open(partial, "wb") as out:
+            np.savez(out, version=np.array([_FILE_VERSION]), bands=np.array([self.bands]), count=np.array([len(ids)]),
+                     ids=np.frombuffer(_digest(ids), dtype=np.uint8), matrix=whole.matrix,
+                     order=whole.order.astype(np.int32), hashes=whole.hashes)
+        os.replace(partial, path)
+        self._sorted, self._signatures, self._buckets = [whole], {}, defaultdict(list)  # as a load of the file
+        self._file = path
+
+    def load(self, path: Path, article_ids: Sequence[str]) -> bool:
+        """Take the originals from a file :meth:`save` wrote, when it holds exactly ``article_ids`` (the stored
+        originals with a signature, in the order they were added) and this index is empty; False (and nothing
+        changed) when the file is missing, damaged, of another shape or stale."""
+        path = Path(path)
+        if len(self) or not article_ids or not path.exists():
+            return False
+        try:
+            with np.load(path, allow_pickle=False) as saved:
+                if int(saved["version"][0]) != _FILE_VERSION or int(saved["bands"][0]) != self.bands \
+                        or int(saved["count"][0]) != len(article_ids) or saved["ids"].tobytes() != _digest(article_ids):
+                    return False
+                matrix, order, hashes = saved["matrix"], saved["order"].astype(np.int64), saved["hashes"]
+        except (OSError, ValueError, KeyError, IndexError, EOFError, zipfile.BadZipFile):
+            return False  # not a file of ours, or cut short: rebuilt by the caller
+        n = len(article_ids)
+        if matrix.dtype != np.uint32 or matrix.ndim != 2 or matrix.shape[0] != n or matrix.shape[1] % self.bands \
+                or order.shape != (n, self.bands) or hashes.shape != (n, self.bands) or hashes.dtype != np.uint64 \
+                or order.min() < 0 or order.max() >= n or np.any(hashes[1:] < hashes[:-1]):
+            return False
+        self._sorted = [_Sorted(list(article_ids), matrix, self.bands, sorted_as=(order, hashes))]
+        self._file = path
+        return True
 
     def _candidates(self, signature: np.ndarray):
         """(id, signature) of every original sharing a band with ``signature``: band by band, in the order added."""
@@ -181,6 +251,12 @@ class NearDuplicates:
 
     def add_many(self, article_ids: list[str], signatures: np.ndarray) -> None:
         self.index.add_many(article_ids, signatures)
+
+    def save(self, path: Path) -> None:
+        self.index.save(path)
+
+    def load(self, path: Path, article_ids: Sequence[str]) -> bool:
+        return self.index.load(path, article_ids)
 
     def find(self, signature: np.ndarray) -> DuplicateMatch | None:
         return self.index.find(signature)

@@ -362,6 +362,11 @@ class PostgresStore(DerivedRows, PageRows):
                            " WHERE a.duplicate_of IS NULL ORDER BY a.rowid"):
             yield r["article_id"], np.frombuffer(r["minhash"], dtype=np.uint32)
 
+    def signature_keys(self) -> list[str]:
+        """The ids of :meth:`signatures`, in the same order, without reading a signature."""
+        return [r["article_id"] for r in self._all("SELECT s.article_id FROM signatures s JOIN articles a ON a.id = s.article_id"
+                                                   " WHERE a.duplicate_of IS NULL ORDER BY a.rowid")]
+
     def duplicates(self) -> dict[str, str]:
         """Every duplicate article's original."""
         return {r["id"]: r["duplicate_of"] for r in self._all("SELECT id, duplicate_of FROM articles WHERE duplicate_of IS NOT NULL")}
@@ -398,7 +403,7 @@ class PostgresStore(DerivedRows, PageRows):
 
     def event_states(self) -> Iterator[SavedEventState]:
         for r in self._all("SELECT * FROM events ORDER BY number"):
-            yield SavedEventState(_event(r), json.loads(r["state"]), bytes(r["vector_sum"]))
+            yield SavedEventState(_event(r), r["state"], bytes(r["vector_sum"]))
 
     def events(self, ids: Iterable[str] | None = None, story_id: str | None = None, offset: int = 0,
                limit: int | None = None) -> list[StoredEvent]:

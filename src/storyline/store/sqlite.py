@@ -7,10 +7,12 @@ an article is ever formatted into SQL text.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import sqlite3
 import time
 from contextlib import contextmanager
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 from urllib.parse import quote
@@ -57,6 +59,9 @@ def _set_wal(conn: sqlite3.Connection, attempts: int = 200) -> None:
             if "locked" not in str(exc) or attempt == attempts - 1:
                 raise
             time.sleep(0.05)
+
+
+_ORIGINALS_SIGNED = "FROM signatures WHERE article_id NOT IN (SELECT id FROM articles WHERE duplicate_of IS NOT NULL) ORDER BY rowid"
 
 
 class SQLiteStore:
@@ -210,11 +215,11 @@ class SQLiteStore:
         self.conn.execute("INSERT INTO signatures (article_id, minhash) VALUES (?, ?)", (article_id, signature.tobytes()))
 
     def signatures(self) -> Iterator[tuple[str, np.ndarray]]:
-        for row in self.conn.execute(  # the few duplicates from their partial index, not a scan of every article
-            "SELECT article_id, minhash FROM signatures WHERE article_id NOT IN"
-            " (SELECT id FROM articles WHERE duplicate_of IS NOT NULL) ORDER BY rowid"
-        ):
+        for row in self.conn.execute("SELECT article_id, minhash " + _ORIGINALS_SIGNED):  # duplicates by their index
             yield row[0], np.frombuffer(row[1], dtype=np.uint32)
+
+    def signature_keys(self) -> list[str]:  # the ids of signatures(), in order, without reading one
+        return [row[0] for row in self.conn.execute("SELECT article_id " + _ORIGINALS_SIGNED)]
 
     def embeddings(self) -> Iterator[tuple[str, int, np.ndarray]]:
         for article_id, _model, vid, vector in vector_blocks.rows(self.conn):
@@ -392,7 +397,7 @@ class SQLiteStore:
 
     def event_states(self) -> Iterator[SavedEventState]:
         for row in self.conn.execute("SELECT * FROM events ORDER BY number"):
-            yield SavedEventState(_event(row), json.loads(row["state"]), row["vector_sum"])
+            yield SavedEventState(_event(row), row["state"], row["vector_sum"])
 
     def event_members(self, event_id: str, offset: int = 0, limit: int | None = None) -> list[str]:
         """The event's articles in the order they joined (``offset`` and ``limit`` page them)."""
@@ -400,10 +405,8 @@ class SQLiteStore:
                                                 " LIMIT ? OFFSET ?", (event_id, -1 if limit is None else limit, offset))]
 
     def all_event_members(self) -> dict[str, list[str]]:
-        out: dict[str, list[str]] = {}
-        for article_id, event_id in self.conn.execute("SELECT article_id, event_id FROM event_articles ORDER BY event_id, position"):
-            out.setdefault(event_id, []).append(article_id)
-        return out
+        rows = self.conn.execute("SELECT event_id, article_id FROM event_articles ORDER BY event_id, position")
+        return {event_id: [r[1] for r in group] for event_id, group in itertools.groupby(rows, key=itemgetter(0))}
 
     def event_of_article(self, article_id: str) -> str | None:
         row = self.conn.execute("SELECT event_id FROM event_articles WHERE article_id = ?", (article_id,)).fetchone()

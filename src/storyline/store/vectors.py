@@ -91,9 +91,18 @@ class FaissIndex:
             grown[:start] = self._ids[:start]
             self._ids = grown
         self._ids[start : len(self)] = ids
-        for position, vid in enumerate(ids, start):
-            day = vid >> _SHIFT
-            self._days.setdefault(day, []).append(position)
+        if len(ids) < 256:
+            for position, vid in enumerate(ids, start):
+                day = vid >> _SHIFT
+                self._days.setdefault(day, []).append(position)
+                self._day_arrays.pop(day, None)
+            return
+        # many at once (an index loaded or rebuilt): grouped by day with numpy, each day's positions in order
+        days = self._ids[start : len(self)] >> _SHIFT
+        order = np.argsort(days, kind="stable")
+        found, first = np.unique(days[order], return_index=True)
+        for day, positions in zip(found.tolist(), np.split(order + start, first[1:])):
+            self._days.setdefault(day, []).extend(positions.tolist())
             self._day_arrays.pop(day, None)
 
     def _scratch(self):
