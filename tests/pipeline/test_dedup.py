@@ -176,3 +176,21 @@ def test_a_saved_index_of_other_originals_or_damaged_is_never_loaded(tmp_path):
         index = DuplicateIndex(threshold=0.5)
         assert not index.load(damaged, ids) and len(index) == 0
     assert DuplicateIndex(threshold=0.5).load(path, ids)  # the file itself still loads
+
+
+def test_a_saved_file_is_rewritten_only_once_the_additions_are_a_share_of_the_whole(tmp_path):
+    rng = np.random.default_rng(10)
+    index, ids, _, path = _saved(tmp_path, rng)  # 205 originals: 1% is 2.05
+    written = path.read_bytes()
+    more = _signatures(rng, 3)
+    index.add("b0", more[0])
+    index.add("b1", more[1])
+    index.save(path)
+    assert path.read_bytes() == written  # two of 207: the file stays as it was (stale)
+    assert not DuplicateIndex(threshold=0.5).load(path, ids + ["b0", "b1"])  # and a start-up will not trust it
+    assert index.find(more[1]).original_id == "b1"  # the index in memory has them all
+    index.add("b2", more[2])
+    index.save(path)  # three of 208: written
+    reloaded = DuplicateIndex(threshold=0.5)
+    assert reloaded.load(path, ids + ["b0", "b1", "b2"])
+    assert reloaded.find(more[0]).original_id == "b0"

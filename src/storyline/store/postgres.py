@@ -37,6 +37,7 @@ from .pg_migrations import apply_pg_migrations
 from .pg_derived import DerivedRows, now as _now
 from .pg_pages import PageRows
 from .pg_session import Session, reason
+from .values import iso as _iso
 from .pgvectors import PgVectorIndex, as_array, index_vectors, set_vector_column
 
 __all__ = ["PostgresStore", "is_postgres_url", "redacted"]
@@ -64,10 +65,6 @@ def redacted(url: str) -> str:
     return urlunsplit(parts._replace(netloc=f"{shown}@{hostport}"))
 
 
-
-
-def _iso(day: dt.date | None) -> str | None:
-    return day.isoformat() if day else None
 
 
 def _psycopg() -> Any:

@@ -22,27 +22,13 @@ import numpy as np
 from ..errors import Codes, StoreError
 from ..model import (Article, ArticleSummary, Decision, Mention, Place, Rejection, SavedEventState, SearchHit, Segment, StoredDecision,
                      StoredEvent, StoredStory, StoryFilter, StoryKey, StoredDigest)
-from . import browse, page_rows
+from . import browse, page_rows, vector_blocks
 from .lock import WriterLock
 from .migrations import apply_migrations
-from . import vector_blocks
+from .values import chunks as _chunks, iso as _iso, now as _now
 from .vectors import FaissIndex
 
 __all__ = ["SQLiteStore"]
-
-
-def _now() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
-
-
-def _iso(day: dt.date | None) -> str | None:
-    return day.isoformat() if day else None
-
-
-def _chunks(values: list[str], size: int = 500) -> Iterator[list[str]]:
-    """``values`` in pieces of at most ``size`` (parameters of one statement)."""
-    for start in range(0, len(values), size):
-        yield values[start : start + size]
 
 
 def _set_wal(conn: sqlite3.Connection, attempts: int = 200) -> None:
@@ -441,6 +427,7 @@ class SQLiteStore:
 
     def data_version(self) -> int:  # SQLite's count of other connections' commits, seen on this connection only
         return self.conn.execute("PRAGMA data_version").fetchone()[0]
+
     def assignments(self) -> dict[str, tuple[str, str | None]]:
         """Every article's event and story id."""
         return {r[0]: (r[1], r[2]) for r in self.conn.execute(
