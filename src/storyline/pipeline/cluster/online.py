@@ -336,11 +336,15 @@ class OnlineClusterer:
         if len(scope) < 2:
             return out
         active = (touched | out.changed) if self.bounded_refine else None
-        self._move(scope, candidates, out, None if active is None else self._around(scope, active, candidates))
+        self._move(scope, candidates, out, None if active is None else self._movers(scope, active, candidates))
         if active is not None:
             active |= out.changed
         self._merge(self._scope(), candidates, out, active)
         return out
+
+    def _movers(self, scope: Sequence[EventState], active: set[str], candidates: int) -> list[EventState]:
+        """The events whose reports a bounded second pass considers moving: the active ones and their nearest."""
+        return self._around(scope, active, candidates)
 
     def _around(self, scope: Sequence[EventState], active: set[str], candidates: int) -> list[EventState]:
         """The events of ``scope`` in ``active`` and the nearest ``candidates`` of each, in scope order."""

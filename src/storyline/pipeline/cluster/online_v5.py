@@ -17,7 +17,7 @@ from typing import Sequence
 import numpy as np
 
 from .features import EventState
-from .online import OnlineClustererV4, Refinement
+from .online import OnlineClustererV4
 
 __all__ = ["OnlineClustererV5"]
 
@@ -27,23 +27,9 @@ class OnlineClustererV5(OnlineClustererV4):
 
     name = "clusterer.online.v5"
 
-    def refine(self, candidates: int = 3) -> Refinement:
-        """Split the touched events, move their reports, merge pairs found from them (see the module doc)."""
-        out = Refinement()
-        self.entity_vocab.commit()  # the batch's articles count in the weights from here on
-        self.term_vocab.commit()
-        touched, self._touched = self._touched, set()
-        if self.memory <= 0:
-            return out
-        for event in [e for e in self._scope() if e.id in touched]:
-            self._split(event, out)
-        scope = self._scope()
-        if len(scope) < 2:
-            return out
-        active = touched | out.changed
-        self._move(scope, candidates, out, [e for e in scope if e.id in active])
-        self._merge(self._scope(), candidates, out, active | out.changed)
-        return out
+    def _movers(self, scope: Sequence[EventState], active: set[str], candidates: int) -> list[EventState]:
+        """Only the events the batch touched (v4: those and their nearest events)."""
+        return [e for e in scope if e.id in active]
 
     def _nearest(self, vector: np.ndarray, scope: Sequence[EventState], exclude: str, candidates: int,
                  centroids: np.ndarray | None = None) -> list[EventState]:
