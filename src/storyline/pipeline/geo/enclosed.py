@@ -46,7 +46,7 @@ from dataclasses import dataclass
 from ...model import GeoPrecision, Place
 from .context import Context, Toponym, overlaps
 from .gazetteer import name_key
-from .followers import FollowerGeoparser, _shared, enclosing_names
+from .followers import PARTICLES, FollowerGeoparser, _shared, enclosing_names
 from .origins import _most_specific, origin
 
 __all__ = ["EnclosedGeoparser", "EnclosedParams", "parenthesised_names"]
@@ -74,7 +74,7 @@ _QUARTER = re.compile(r"\s+-\s+[A-Z][\w’'\-]*(?:\s+[A-Z][\w’'\-]*){0,3}(?=\s
 _GROUP = re.compile(r"(?<=[\w’'.)])\s*\(([^()\n]{2,120})\)")
 _PIECE_SEPARATOR = re.compile(r"\s*,\s*|\s+-\s+")
 #: a capitalised name of at most five words, with the particles of Arabic, Romance and Dutch names between
-_CAPITALISED = re.compile(r"[A-Z][a-z][\w’'\-]*(?:\s+(?:(?:al|el|as|ad|ar|ash|az|ez|de|del|la|le|du|do|da|di|wa|van|von)\s+)?"
+_CAPITALISED = re.compile(rf"[A-Z][a-z][\w’'\-]*(?:\s+(?:(?:{PARTICLES}|wa|van|von)\s+)?"
                           r"[A-Z][\w’'\-]*){0,4}")
 #: a short word with a capital inside is an abbreviation ("(PoP)", "(MoD)"), not a name
 _ACRONYM = re.compile(r"[A-Z]\w{0,4}[A-Z]\w{0,3}")

@@ -34,7 +34,9 @@ _KIND = "|".join(sorted(SETTLEMENT_WORDS | DIVISION_WORDS, key=len, reverse=True
 #: what joins a name to the names after it: ", ", " (", " in ", after an optional number ("Mine 6/7, Y") and kind word
 #: ("X town in Y")
 _JOIN = re.compile(rf"(?:\s+(?:No\.?\s*)?\d[\w/-]*)?(?:\s+(?:{_KIND}))?(?:\s*,\s*|\s*\(\s*|\s+in\s+(?:the\s+)?)")
-_NAME = re.compile(rf"[A-Z][\w’'\-]*(?:\s+(?:(?:al|el|as|ad|ar|ash|az|ez|de|del|la|le|du|do|da|di)\s+)?[A-Z][\w’'\-]*){{0,3}}"
+#: the particles of Arabic and Romance names that may stand between two capitalised words ("Deir ez Zor")
+PARTICLES = "al|el|as|ad|ar|ash|az|ez|de|del|la|le|du|do|da|di"
+_NAME = re.compile(rf"[A-Z][\w’'\-]*(?:\s+(?:(?:{PARTICLES})\s+)?[A-Z][\w’'\-]*){{0,3}}"
                    rf"(?:\s+(?:{_KIND}))?")
 _STRONG = re.compile(rf"(?:\s+(?:No\.?\s*)?\d[\w/-]*)?(?:(?:\s+(?:{_KIND}))?(?:\s*\(|\s+in\s+)|\s+(?:{_KIND})\s*,)")
 _SEPARATOR = re.compile(r"\s*,\s*")
