@@ -123,8 +123,11 @@ def render_comparison(data: dict[str, Any]) -> str:
         for f in facts:
             lines.append(f"  {f['id']} [{f['kind']}] {f['text']}")
             lines.append(f"      {len(f['sources'])} sources ({f['independent_sources']} independent): {', '.join(f['sources'])}")
-            for v in f["values"]:
-                lines.append(f"      {v['value']}: {', '.join(v['sources'])}")
+            for conflict in f.get("conflicts") or [f]:
+                if len(f.get("conflicts") or ()) > 1:
+                    lines.append(f"      {conflict['note']}")
+                for v in conflict["values"]:
+                    lines.append(f"      {v['value']}: {', '.join(v['sources'])}")
     texts = {f["id"]: f["text"] for f in data["facts"]}
     for source, parts in data["by_source"].items():
         lines.append(f"{source}:")

@@ -350,18 +350,21 @@ def safe_url(url: str | None) -> str | None:
 def fact_highlights(comparison: dict[str, Any] | None, fact_id: str | None) -> dict[str, tuple[dict, list[Span]]]:
     """Per article: the sentences and exact spans of the claims that state fact ``fact_id``.
 
-    A contested fact's first value is ``support``, the values other sources give ``support-alt`` (as record fields).
+    In each conflict of a contested fact the first value is ``support``, the values other sources give ``support-alt``
+    (as record fields); a sentence keeps the first kind it gets.
     """
     out: dict[str, tuple[dict, list[Span]]] = {}
     fact = next((f for f in (comparison or {}).get("facts", ()) if f["id"] == fact_id), None)
     if fact is None:
         return out
-    groups = [(("support" if k == 0 else "support-alt"), v["value"], v["supports"]) for k, v in enumerate(fact["values"])]
+    conflicts = fact.get("conflicts") or [fact]
+    groups = [(("support" if k == 0 else "support-alt"), v["value"], v["supports"])
+              for c in conflicts for k, v in enumerate(c["values"])]
     groups = groups or [("support", fact["status"], fact["supports"])]
     for kind, label, supports in groups:
         for s in supports:
             sentences, spans = out.setdefault(s["article"], ({}, []))
-            sentences[(s["start"], s["end"])] = (kind,)
+            sentences.setdefault((s["start"], s["end"]), (kind,))
             spans.append(Span(s["start"], s["end"], f"{kind}-span", f"{fact_id}: {label}"))
     return out
 
