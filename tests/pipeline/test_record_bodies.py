@@ -153,3 +153,42 @@ def test_an_unsure_kind_within_politics_conflict_and_crime_is_a_political_event(
     assert family_kind(conflict, 0.5).kind == "conflict"  # the three together 0.55: the most probable of them
     health = KindCoding(None, 0.45, "health", {"politics": 0.1, "conflict": 0.2, "crime": 0.1, "health": 0.45})
     assert family_kind(health, 0.5) is None
+
+
+def _state(a, name, latitude, longitude):
+    start = a.text.index(name)
+    return Place(a.id, start, start + len(name), name, name=name, latitude=latitude, longitude=longitude,
+                 country_code="US", country="United States", admin1=name, precision=GeoPrecision.REGION, confidence=0.9)
+
+
+def test_a_lawmakers_state_in_parentheses_is_no_place_of_the_event():
+    a = article("Sen. Brian Schatz (D., Hawaii) said Monday that inflation would pass as the economy reopens.", "Inflation")
+    found = mentions(a, [("Brian Schatz", "PERSON")])
+    hawaii = _state(a, "Hawaii", 20.75, -156.5)
+    assert build([a], found, {a.id: [hawaii]}, revision=5).get("place") == "Hawaii"  # the error
+    assert build([a], found, {a.id: [hawaii]}).get("place") is None
+    b = article("GOP Sens. Lisa Murkowski (Alaska) and Mitt Romney (Utah) voted for the commission in Washington.", "Vote")
+    found = mentions(b, [("Lisa Murkowski", "PERSON"), ("Mitt Romney", "PERSON")])
+    start = b.text.index("Washington")
+    washington = Place(b.id, start, start + 10, "Washington", name="Washington", latitude=38.9, longitude=-77.0,
+                       country_code="US", country="United States", admin1="District of Columbia",
+                       precision=GeoPrecision.CITY, confidence=0.9)
+    places = {b.id: [_state(b, "Alaska", 64.0, -150.0), _state(b, "Utah", 39.3, -111.7), washington]}
+    assert build([b], found, places).get("place") == "Washington"
+    assert build([b], found, {b.id: places[b.id][:2]}).get("place") is None
+    c = article("The New York Democrat Chuck Schumer said on Thursday the Senate would vote on the plan next week.", "Plan")
+    start = c.text.index("New York")
+    new_york = Place(c.id, start, start + 8, "New York", name="New York", latitude=43.0, longitude=-75.5, country_code="US",
+                     country="United States", admin1="New York", precision=GeoPrecision.REGION, confidence=0.9)
+    found = mentions(c, [("Chuck Schumer", "PERSON")])
+    assert build([c], found, {c.id: [new_york]}, revision=5).get("place") == "New York"  # the error
+    assert build([c], found, {c.id: [new_york]}).get("place") is None
+
+
+def test_a_place_in_parentheses_after_a_place_still_says_where():
+    a = article("Traders protested in Nilkhet (Dhaka) on Monday against rising prices.", "Protest")
+    start = a.text.index("Dhaka")
+    dhaka = Place(a.id, start, start + 5, "Dhaka", name="Dhaka", latitude=23.7, longitude=90.4, country_code="BD",
+                  country="Bangladesh", admin1="Dhaka", precision=GeoPrecision.CITY, confidence=0.9)
+    found = mentions(a, [("Traders", "NORP")])
+    assert build([a], found, {a.id: [dhaka]}).get("place") == "Dhaka"

@@ -63,7 +63,8 @@ def test_a_city_and_its_quarter_unknown_as_a_whole_give_the_city(parsers):
 
 
 def test_abbreviations_and_party_tags_in_parentheses_are_not_places():
-    text = "The Ministry of Defence (MoD) and Sen. Jack Reed (D-R.I.) met officials (WB, J&K) on Monday."
+    text = ("The Ministry of Defence (MoD) and Sen. Jack Reed (D-R.I.) met officials (WB, J&K) on Monday, "
+            "as Sen. Brian Schatz (D., Hawaii) and Sen. Mitt Romney (R, Utah) said.")
     assert parenthesised_names(text) == []
     assert parenthesised_names("(Oromia) Officials said.") == []  # at the start it encloses nothing
     for written, names in (("Locals gathered in Awara (Shewa, Oromia).", ["Shewa", "Oromia"]),
@@ -134,3 +135,13 @@ def test_a_capital_written_with_its_quarter_keeps_its_choice(parsers):
     text = "On Monday, in Bogota - Kennedy (Bogota, D.C.), residents banged pots to protest."
     entities = spans(text, ("Bogota", "GPE"), ("D.C.", "GPE"))
     assert found(v8, text, entities)["Bogota"][0].country_code == "CO"  # not the Bogota of New Jersey
+
+
+def test_a_homonym_abroad_after_a_comma_goes_to_the_names_after_it_not_to_the_articles_country(parsers):
+    v7, v8 = parsers
+    text = ("Biden will travel in mid-June to Belgium. He will attend the G-7 summit in Cornwall, England, and then "
+            "the NATO summit in Brussels, Belgium. While in Brussels, he will meet Belgian leaders.")
+    entities = spans(text, ("Belgium", "GPE"), ("Cornwall", "GPE"), ("England", "GPE"), ("Brussels", "GPE"))
+    assert found(v7, text, entities)["Cornwall"][0].country_code == "BE"  # the error: the article's country
+    cornwall = found(v8, text, entities)["Cornwall"][0]
+    assert cornwall.country_code == "GB" and cornwall.latitude is not None

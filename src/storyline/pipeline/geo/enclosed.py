@@ -9,7 +9,8 @@
     "coded to" skipped) is a toponym when the gazetteer has a division or a
     country of that name, or a town of at least ``min_city_population``. A
     piece in capitals ("(WB)", "(J&K)", "(AP)") is not read, nor a party-state
-    tag ("(D-R.I.)"): neither is a capitalised name.
+    tag ("(D-R.I.)", "(D., Hawaii)", "(R, Utah)"): a lawmaker's state is no
+    place of the story.
 13. **The names after a place are read through parentheses.** "Awara, Abuna
     Ginde Beret (West Shewa, Oromia)", "Arile village, in Rumu groupement
     (Aru, Ituri)": v7's rule 11 stopped at the parenthesis; v8 reads on (up to
@@ -19,7 +20,10 @@
     country.** "Chelhar town (Tharparkar, Sindh)" in an article about India's
     government: a name the gazetteer lacks (or a homonym abroad that rule 11
     unresolved) is placed at the names written after it when they share one
-    country, not at the country the rest of the article names most.
+    country, not at the country the rest of the article names most. Names
+    after a comma count only for a homonym abroad ("the G-7 summit in
+    Cornwall, England" in a report about a trip to Belgium); otherwise a
+    comma list in prose may say nothing.
 
 15. **"X - Y (Z, W)" is one name.** "Al Quds - Shaykh Jarrah (Al Quds, West
     Bank)", "Dhaka - Paltan (Paltan)": a city and its quarter written with a
@@ -81,6 +85,8 @@ _ACRONYM = re.compile(r"[A-Z]\w{0,4}[A-Z]\w{0,3}")
 #: (rule 14) the names after a place are in parentheses: "Chelhar town (", "Al Jubah district (", "Kanombe ("
 _PARENTHESIS_AFTER = re.compile(r"(?:\s+[a-z][a-z-]+)?\s*\(")
 #: leading lowercase words ("coded to", "coded to zone capital", "formerly")
+#: a lawmaker's party before a state: "(D., Hawaii)", "(R, Utah)", "(D - Calif.)"
+_PARTY_FIRST = re.compile(r"[DRI]\.?\s*(?:,|-)\s*")
 _LEADING_LOWER = re.compile(r"(?:[a-z][\w-]*\s+)+")
 
 
@@ -90,6 +96,8 @@ def parenthesised_names(text: str) -> list[tuple[int, int]]:
     for group in _GROUP.finditer(text):
         start = group.start(1)
         inner = group.group(1)
+        if _PARTY_FIRST.match(inner):
+            continue
         pos = 0
         for sep in [*_PIECE_SEPARATOR.finditer(inner), None]:
             stop = sep.start() if sep else len(inner)
@@ -203,7 +211,7 @@ class EnclosedGeoparser(FollowerGeoparser):
         pieces = getattr(t, "followers", ())
         if t.choice is not None or not pieces:
             return place
-        if not getattr(t, "parenthesised", False):
+        if not getattr(t, "parenthesised", False) and not getattr(t, "abroad", False):
             return place  # "Kilburn, Grannum", "Ramor Theatre, Virginia": a list in prose may say nothing
         country, admin1 = _shared(pieces)
         if country is None or place.country_code == country:

@@ -144,6 +144,7 @@ class FollowerGeoparser(OriginGeoparser):
         if not inside:
             if t.choice.population < SMALL and (t.follow_strong or any(e.feature_class == "A" for p in pieces for e in p)):
                 t.choice, t.confidence = None, 0.0  # a small homonym abroad: placed at the names after it
+                t.abroad = True  # (v8 places it there; v7 left it at the article's country)
             return
         if all(e.geonameid == t.choice.geonameid for e, _ in inside):
             return

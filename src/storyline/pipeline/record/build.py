@@ -39,6 +39,7 @@ from .tally import Tally
 from .votes import FIELDS, _Ballot, _fields, _local, _pooled_type_probabilities, _Vote, _vote_actors, _vote_counts
 from .votes import _vote_date, _vote_place, _vote_type
 from .reading import reread
+from .where import affiliation_place
 from .participants import party_place, reread_participants
 from . import bodies
 
@@ -238,7 +239,9 @@ def _count(tally: Tally, names: set[str], typer: EventTyper, scope: Any, revisio
         _vote_type(vote, coding)
         places = [p for p in member.places if not party_place(p)] if revision >= 5 else member.places  # "Democratic"
         if revision >= 6:  # "at the White House" is in Washington; "Justice" of "Justice Department" is no place
-            places = [bodies.seat_place(p) for p in places if not bodies.title_place(p, article.text)]
+            persons = {m.end for m in member.mentions if m.label == "PERSON"}  # nor "Schumer (D-N.Y.)"'s state
+            places = [bodies.seat_place(p) for p in places if not bodies.title_place(p, article.text)
+                      and not affiliation_place(p, article.text, persons)]
         where = _vote_place(vote, coding, places, revision)
         _vote_actors(vote, coding, where)
         _vote_date(vote, coding)

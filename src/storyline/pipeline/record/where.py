@@ -16,7 +16,7 @@ from typing import Any, Sequence
 from ...model import Article, GeoPrecision, Place
 from .. import entities as entities_stage
 
-__all__ = ["place_candidates", "place_detail", "encloses", "specificity"]
+__all__ = ["place_candidates", "place_detail", "encloses", "specificity", "affiliation_place"]
 
 _LOCATIVE = re.compile(r"\b(?:in|at|near|outside|around|inside|into|across|on|(?:north|south|east|west|northeast|northwest|southeast|"
                        r"southwest|outskirts|town|city|village|district|province|region|area|suburb)\s+of)\s+(?:the\s+)?(?:\w+\s+){0,2}$",
@@ -39,6 +39,32 @@ _ACTOR_AFTER = re.compile(r"(?:['’]s)?\s+(?:armed\s+|security\s+|special\s+)?(
                           r"fighters|rebels|militias|border guards|nationals|citizens|helicopters?|bombers?|missiles?|rockets?|"
                           r"shelling|warships?|gunboats?|tanks)\b", re.IGNORECASE)
 _BORDER = re.compile(r"\b(?:border(?:s|ing)?\s+(?:with\s+)?|frontier\s+with\s+)(?:the\s+)?$", re.IGNORECASE)
+
+
+#: the opening of a lawmaker's state after the name, with or without the party: "Schumer (D-N.Y.)", "Murkowski (Alaska)"
+_AFFILIATION_OPEN = re.compile(r"\(\s*((?:[DRI]|Dem|Rep|Ind)\.?\s*[-–,]\s*)?$")
+_AFFILIATION_CLOSE = re.compile(r"\.?\s*\)")
+#: "the New York Democrat said", "a Texas Republican": a state read as the lawmaker's
+_AFFILIATION_BEFORE = re.compile(r"\b(?:the|a|an|fellow)\s+$", re.IGNORECASE)
+_AFFILIATION_AFTER = re.compile(r"\s+(?:Democrat|Republican|[Ii]ndependent|lawmaker|congressman|congresswoman|senator)\b")
+
+
+def affiliation_place(place: Place, text: str, person_ends: set[int]) -> bool:
+    """Is ``place`` the state a lawmaker stands for, written in parentheses after the name ("Sen. Brian Schatz (D.,
+    Hawaii)", "Lisa Murkowski (Alaska)") or before the party ("the New York Democrat said")? Then it says who the
+    person is, not where the event happened. Without a
+    party letter, the parenthesis must follow a person's name (``person_ends``: where the report's PERSON mentions
+    end), since "in Nilkhet (Dhaka)" gives where a place is."""
+    before = text[max(0, place.start - 12):place.start]
+    if _AFFILIATION_AFTER.match(text, place.end) and _AFFILIATION_BEFORE.search(before):
+        return True
+    opening = _AFFILIATION_OPEN.search(before)
+    if opening is None or not _AFFILIATION_CLOSE.match(text, place.end):
+        return False
+    if opening.group(1):
+        return True
+    paren = place.start - len(before) + opening.start()
+    return any(e <= paren and not text[e:paren].strip() for e in person_ends if paren - e <= 2)
 
 
 def specificity(place: Place) -> float:
