@@ -52,9 +52,11 @@ _AFFILIATION_AFTER = re.compile(r"\s+(?:Democrat|Republican|[Ii]ndependent|lawma
 def affiliation_place(place: Place, text: str, person_ends: set[int]) -> bool:
     """Is ``place`` the state a lawmaker stands for, written in parentheses after the name ("Sen. Brian Schatz (D.,
     Hawaii)", "Lisa Murkowski (Alaska)") or before the party ("the New York Democrat said")? Then it says who the
-    person is, not where the event happened. Without a
+    person is, not where the event happened. Only a US state (or an unresolved US name such as "N.Y"). Without a
     party letter, the parenthesis must follow a person's name (``person_ends``: where the report's PERSON mentions
     end), since "in Nilkhet (Dhaka)" gives where a place is."""
+    if place.country_code != "US" or place.precision not in (GeoPrecision.REGION, GeoPrecision.UNRESOLVED):
+        return False  # the convention is American, and a state is a region ("Akinyele LGA (Oyo)" says where)
     before = text[max(0, place.start - 12):place.start]
     if _AFFILIATION_AFTER.match(text, place.end) and _AFFILIATION_BEFORE.search(before):
         return True
