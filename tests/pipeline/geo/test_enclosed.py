@@ -145,3 +145,16 @@ def test_a_homonym_abroad_after_a_comma_goes_to_the_names_after_it_not_to_the_ar
     assert found(v7, text, entities)["Cornwall"][0].country_code == "BE"  # the error: the article's country
     cornwall = found(v8, text, entities)["Cornwall"][0]
     assert cornwall.country_code == "GB" and cornwall.latitude is not None
+
+
+
+def test_only_names_written_as_the_gazetteer_names_them_place_a_homonym_after_a_comma():
+    # in a GeoWebNews report "Kilburn, Grannum" had Grannum read as Granma (Cuba), so Kilburn went to Cuba
+    from types import SimpleNamespace as N
+    from storyline.pipeline.geo.enclosed import _as_written
+    england = N(followers=[[N(name="England")]], follower_toponyms=[N(text="England")])
+    grannum = N(followers=[[N(name="Granma")]], follower_toponyms=[N(text="Grannum")])
+    unwritten = N(followers=[[N(name="England")]], follower_toponyms=[None])
+    one_of_two = N(followers=[[N(name="Yala")], [N(name="Yala")]], follower_toponyms=[None, N(text="Yala")])
+    assert _as_written(england) and _as_written(one_of_two)
+    assert not _as_written(grannum) and not _as_written(unwritten)

@@ -21,9 +21,10 @@
     government: a name the gazetteer lacks (or a homonym abroad that rule 11
     unresolved) is placed at the names written after it when they share one
     country, not at the country the rest of the article names most. Names
-    after a comma count only for a homonym abroad ("the G-7 summit in
-    Cornwall, England" in a report about a trip to Belgium); otherwise a
-    comma list in prose may say nothing.
+    after a comma count only for a homonym abroad, and only when one of them
+    is written as the gazetteer names it ("the G-7 summit in Cornwall,
+    England" in a report about a trip to Belgium; not "Kilburn, Grannum",
+    Grannum read as Granma); otherwise a comma list in prose may say nothing.
 
 15. **"X - Y (Z, W)" is one name.** "Al Quds - Shaykh Jarrah (Al Quds, West
     Bank)", "Dhaka - Paltan (Paltan)": a city and its quarter written with a
@@ -88,6 +89,16 @@ _PARENTHESIS_AFTER = re.compile(r"(?:\s+[a-z][a-z-]+)?\s*\(")
 #: a lawmaker's party before a state: "(D., Hawaii)", "(R, Utah)", "(D - Calif.)"
 _PARTY_FIRST = re.compile(r"[DRI]\.?\s*(?:,|-)\s*")
 _LEADING_LOWER = re.compile(r"(?:[a-z][\w-]*\s+)+")
+
+
+def _as_written(t: Toponym) -> bool:
+    """Is one of the names after ``t`` the gazetteer's own name as written ("Cornwall, England"; "Budi, Mueang Yala
+    (Yala)"), not only a respelling (in "Kilburn, Grannum" the name after it is read as Granma, Cuba)?"""
+    written = getattr(t, "follower_toponyms", [])
+    pieces = getattr(t, "followers", ())
+    return any(i < len(written) and written[i] is not None
+               and any(name_key(e.name) == name_key(written[i].text) for e in entries)
+               for i, entries in enumerate(pieces))
 
 
 def parenthesised_names(text: str) -> list[tuple[int, int]]:
@@ -211,7 +222,7 @@ class EnclosedGeoparser(FollowerGeoparser):
         pieces = getattr(t, "followers", ())
         if t.choice is not None or not pieces:
             return place
-        if not getattr(t, "parenthesised", False) and not getattr(t, "abroad", False):
+        if not getattr(t, "parenthesised", False) and not (getattr(t, "abroad", False) and _as_written(t)):
             return place  # "Kilburn, Grannum", "Ramor Theatre, Virginia": a list in prose may say nothing
         country, admin1 = _shared(pieces)
         if country is None or place.country_code == country:
