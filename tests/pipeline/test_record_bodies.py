@@ -192,3 +192,29 @@ def test_a_place_in_parentheses_after_a_place_still_says_where():
                   country="Bangladesh", admin1="Dhaka", precision=GeoPrecision.CITY, confidence=0.9)
     found = mentions(a, [("Traders", "NORP")])
     assert build([a], found, {a.id: [dhaka]}).get("place") == "Dhaka"
+
+
+def test_a_country_named_like_the_region_another_report_places_the_event_in_is_that_region():
+    texts = ["The Justice Department sued Georgia on Friday over its new voting law.",
+             "The Justice Department filed a lawsuit against Georgia on Friday over the voting law.",
+             "The Justice Department sued the state over its voting law on Friday in Atlanta, Georgia."]
+    arts = [article(t, "Lawsuit", n=i + 1) for i, t in enumerate(texts)]
+    found, places = {}, {}
+    for a in arts:
+        found.update(mentions(a, [("The Justice Department", "ORG")]))
+        start = a.text.index("Georgia")
+        if "Atlanta" in a.text:
+            at = a.text.index("Atlanta")
+            places[a.id] = [Place(a.id, at, at + 7, "Atlanta", name="Atlanta", geonameid=4180439, latitude=33.75,
+                                  longitude=-84.39, country_code="US", country="United States", admin1="Georgia",
+                                  precision=GeoPrecision.CITY, confidence=0.9)]
+        else:
+            places[a.id] = [Place(a.id, start, start + 7, "Georgia", name="Georgia", geonameid=614540, latitude=42.0,
+                                  longitude=43.5, country_code="GE", country="Georgia", precision=GeoPrecision.COUNTRY,
+                                  confidence=0.9)]
+    old = build(arts, found, places, revision=5).fields["place"]
+    assert old.value.detail["country_code"] == "GE"  # the error: two reports outvote the one that says where
+    new = build(arts, found, places).fields["place"]
+    assert new.value.value == "Atlanta" and new.note.startswith("stated by 3 of 3")
+    georgia = [v for v in new.alternatives if v.value == "Georgia"]
+    assert georgia and georgia[0].detail["country_code"] == "US" and georgia[0].detail["latitude"] is None

@@ -32,7 +32,7 @@ from .actors import names_asked, person_names
 from .kind import CodingScope, KindCoding, KindTyper
 from .scoping import kind_rows, pooled_kind
 from .votes import FIELDS, _Ballot
-from .where import encloses
+from .where import country_as_region, encloses
 
 __all__ = ["Tally"]
 
@@ -138,6 +138,8 @@ class Tally:
         ballots = dict(self.ballots)
         place = ballots["place"] = _Ballot()
         place.candidates = {k: dataclasses.replace(c, groups=set(c.groups)) for k, c in self.ballots["place"].candidates.items()}
+        if self.key is not None and self.key[1] >= 6:  # "Georgia" the country in one report, Atlanta in another
+            country_as_region(list(place.candidates.values()))
         # a place inside another report's country or region agrees with it: the more specific name wins
         for c in place.candidates.values():
             for other in place.candidates.values():

@@ -16,7 +16,7 @@ from typing import Any, Sequence
 from ...model import Article, GeoPrecision, Place
 from .. import entities as entities_stage
 
-__all__ = ["place_candidates", "place_detail", "encloses", "specificity", "affiliation_place"]
+__all__ = ["place_candidates", "place_detail", "encloses", "specificity", "affiliation_place", "country_as_region"]
 
 _LOCATIVE = re.compile(r"\b(?:in|at|near|outside|around|inside|into|across|on|(?:north|south|east|west|northeast|northwest|southeast|"
                        r"southwest|outskirts|town|city|village|district|province|region|area|suburb)\s+of)\s+(?:the\s+)?(?:\w+\s+){0,2}$",
@@ -143,3 +143,27 @@ def encloses(outer: dict[str, Any], inner: dict[str, Any]) -> bool:
     return False
 
 
+
+
+def country_as_region(candidates: Sequence[Any]) -> None:
+    """(revision 6) One name, one place within an event: a country some reports name ("Georgia", in reports that name
+    nothing else) is the region of that name another report's place is in ("Atlanta", Georgia, United States) -- one
+    sense per event, as one sense per discourse reads a text. ``candidates`` are the place ballot's candidates (with
+    ``detail``); such a country's detail becomes that region's, its position the region's where a report named the
+    region itself, else none."""
+    for c in candidates:
+        name = (c.detail.get("text") or "").casefold()
+        if c.detail.get("precision") != GeoPrecision.COUNTRY or not name:
+            continue
+        homes = [o for o in candidates if o is not c and o.detail.get("country_code") != c.detail.get("country_code")
+                 and (o.detail.get("admin1") or "").casefold() == name]
+        if not homes:
+            continue
+        home = homes[0]
+        itself = home.detail.get("precision") == GeoPrecision.REGION
+        c.detail = dict(c.detail, precision=GeoPrecision.REGION, specificity=3.0, country=home.detail.get("country"),
+                        country_code=home.detail.get("country_code"), admin1=home.detail.get("admin1"),
+                        latitude=home.detail.get("latitude") if itself else None,
+                        longitude=home.detail.get("longitude") if itself else None,
+                        geonameid=home.detail.get("geonameid") if itself else None,
+                        read_as=f"the region another report places the event in ({home.value})")
