@@ -149,8 +149,8 @@ def test_two_cli_ingests_on_one_store_one_refuses_then_waits_and_nothing_is_corr
             time.sleep(0.01)
         refused = run_fake_cli("--db", str(db), *FAKE_SETS, "ingest", str(second_file))
         first_still_running = first.poll() is None
-        waited = run_fake_cli("--db", str(db), *FAKE_SETS, "--wait", "ingest", str(second_file), timeout=300)
-        out, err = first.communicate(timeout=300)
+        waited = run_fake_cli("--db", str(db), *FAKE_SETS, "--wait", "ingest", str(second_file), timeout=900)
+        out, err = first.communicate(timeout=900)
     finally:
         stop(first)
     assert first_still_running, "the first ingest finished before the second could try"
