@@ -22,8 +22,10 @@ Subjects (the ``stamps`` table's ``subject``):
 A bump that lands on a subject nothing reads (an article id in a decision, a
 story id an event no longer has) costs a row and is otherwise harmless: a
 stamp may move without a visible change, never the other way round. Article
-rows, their segments, mentions and places are written once, before the
-article joins an event (that join bumps the event), and never change after.
+rows, their segments and mentions are written once, before the article
+joins an event (that join bumps the event), and never change after (a change
+of an article row is stamped all the same); places are stamped as they are
+written (a store may add them later). Mentions are read by no stamped page.
 Stamps only grow; a subject never stamped reads 0.
 """
 
@@ -38,6 +40,8 @@ LIST = ":stories"
 
 #: table -> (its columns, the subjects of a row ``{r}`` as an SQL set of values ``k``)
 _EVENT_OF = "SELECT {r}.event_id AS k UNION SELECT story_id FROM events WHERE id = {r}.event_id"
+_ARTICLE_OF = ("SELECT event_id AS k FROM event_articles WHERE article_id = {a} UNION SELECT e.story_id"
+               " FROM event_articles ea JOIN events e ON e.id = ea.event_id WHERE ea.article_id = {a}")
 _TABLES: dict[str, tuple[tuple[str, ...], str]] = {
     "events": (("id", "number", "story_id", "title", "date", "date_precision", "first_date", "last_date", "size",
                 "n_articles", "n_sources", "state", "vector_sum"),
@@ -49,6 +53,8 @@ _TABLES: dict[str, tuple[tuple[str, ...], str]] = {
                 "SELECT {r}.subject_id AS k UNION SELECT story_id FROM events WHERE id = {r}.subject_id"),
     "stories": (("id", "number", "title", "first_date", "last_date", "n_events", "n_articles", "n_sources"),
                 "SELECT {r}.id AS k UNION SELECT '" + LIST + "'"),
+    "places": (("article_id", "start", "end", "text", "name", "geonameid", "latitude", "longitude", "country_code",
+                "country", "admin1", "feature_code", "precision", "confidence"), _ARTICLE_OF.format(a="{r}.article_id")),
     "decisions": (("id", "subject_id", "target_id", "level", "action", "score", "threshold", "features", "explanation",
                    "created_at"),
                   "SELECT {r}.subject_id AS k UNION SELECT {r}.target_id"
@@ -59,15 +65,26 @@ _TABLES: dict[str, tuple[tuple[str, ...], str]] = {
 }
 
 
+#: rows written once with their article, before it joins an event, and never changed: only a change is stamped
+#: (none is made today; a later one must not go unseen)
+_UPDATES_ONLY: dict[str, tuple[tuple[str, ...], str]] = {
+    "articles": (("id", "source", "url", "title", "published", "text", "language", "fingerprint", "duplicate_of",
+                  "origin", "ingested_at"), _ARTICLE_OF.format(a="{r}.id")),
+}
+
+
 def _sqlite() -> str:
     bump = ("INSERT INTO stamps (subject, n) SELECT k, 1 FROM ({keys}) WHERE k IS NOT NULL"
             " ON CONFLICT (subject) DO UPDATE SET n = n + 1;")
     out = ["CREATE TABLE stamps (subject TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;"]
-    for table, (columns, keys) in _TABLES.items():
+    for table, (columns, keys) in (_TABLES | _UPDATES_ONLY).items():
         changed = " OR ".join(f'NEW."{c}" IS NOT OLD."{c}"' for c in columns)
+        if table in _TABLES:
+            out += [
+                f"CREATE TRIGGER stamp_{table}_insert AFTER INSERT ON {table} BEGIN {bump.format(keys=keys.format(r='NEW'))} END;",
+                f"CREATE TRIGGER stamp_{table}_delete AFTER DELETE ON {table} BEGIN {bump.format(keys=keys.format(r='OLD'))} END;",
+            ]
         out += [
-            f"CREATE TRIGGER stamp_{table}_insert AFTER INSERT ON {table} BEGIN {bump.format(keys=keys.format(r='NEW'))} END;",
-            f"CREATE TRIGGER stamp_{table}_delete AFTER DELETE ON {table} BEGIN {bump.format(keys=keys.format(r='OLD'))} END;",
             f"CREATE TRIGGER stamp_{table}_update AFTER UPDATE ON {table} WHEN {changed} BEGIN "
             f"{bump.format(keys=keys.format(r='OLD'))} {bump.format(keys=keys.format(r='NEW'))} END;",
         ]
@@ -81,18 +98,20 @@ def _postgres() -> str:
         " INSERT INTO stamps (subject, n) SELECT DISTINCT k, 1 FROM unnest(keys) AS u(k) WHERE k IS NOT NULL"
         " ON CONFLICT (subject) DO UPDATE SET n = stamps.n + 1 $$;",
     ]
-    for table, (_, keys) in _TABLES.items():
+    for table, (columns, keys) in (_TABLES | _UPDATES_ONLY).items():
         old, new = (f"ARRAY({keys.format(r=r)})" for r in ("OLD", "NEW"))
+        changed = " OR ".join(f'NEW."{c}" IS DISTINCT FROM OLD."{c}"' for c in columns)  # not articles.search
         out += [
             f"CREATE FUNCTION stamp_{table}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
             f" IF TG_OP IN ('UPDATE', 'DELETE') THEN PERFORM stamps_bump({old}); END IF;"
             f" IF TG_OP IN ('UPDATE', 'INSERT') THEN PERFORM stamps_bump({new}); END IF;"
             " RETURN NULL; END $$;",
-            f"CREATE TRIGGER stamp_{table}_write AFTER INSERT OR DELETE ON {table} FOR EACH ROW"
-            f" EXECUTE FUNCTION stamp_{table}();",
             f"CREATE TRIGGER stamp_{table}_update AFTER UPDATE ON {table} FOR EACH ROW"
-            f" WHEN (OLD.* IS DISTINCT FROM NEW.*) EXECUTE FUNCTION stamp_{table}();",
+            f" WHEN ({changed}) EXECUTE FUNCTION stamp_{table}();",
         ]
+        if table in _TABLES:
+            out.append(f"CREATE TRIGGER stamp_{table}_write AFTER INSERT OR DELETE ON {table} FOR EACH ROW"
+                       f" EXECUTE FUNCTION stamp_{table}();")
     return "\n".join(out)
 
 
