@@ -139,22 +139,23 @@ def kept(n: int) -> Kept:
 
 def test_the_cache_holds_at_most_its_budget_dropping_the_least_recently_used():
     cache = ResponseCache(20_000)
-    assert cache.get(("/p0",), 1) is None  # the cache is at version 1
+    assert cache.get(("/p0",), (1,)) is None
     for i in range(100):
-        assert cache.put((f"/p{i}",), 1, kept(500))
-        assert cache.get(("/p0",), 1) is not None  # used every time: it outlives the others
+        assert cache.put((f"/p{i}",), (1,), kept(500))
+        assert cache.get(("/p0",), (1,)) is not None  # used every time: it outlives the others
         assert cache.bytes <= 20_000
     assert cache.bytes == kept(500).size * len(cache) and 10 < len(cache) < 100
-    assert cache.get(("/p99",), 1) is not None and cache.get(("/p1",), 1) is None
-    assert not cache.put(("/big",), 1, kept(20_000 // 8)) and cache.get(("/big",), 1) is None
+    assert cache.get(("/p99",), (1,)) is not None and cache.get(("/p1",), (1,)) is None
+    assert not cache.put(("/big",), (1,), kept(20_000 // 8)) and cache.get(("/big",), (1,)) is None
 
 
-def test_a_newer_version_drops_every_answer_and_an_older_one_keeps_nothing():
+def test_a_newer_tag_drops_that_answer_only_and_an_older_one_never_replaces_a_newer():
     cache = ResponseCache(100_000)
-    cache.put(("/a",), 0, kept(10))  # before the cache has seen version 0: not kept
-    assert cache.get(("/a",), 1) is None
-    assert cache.put(("/a",), 1, kept(10)) and cache.get(("/a",), 1) is not None
-    assert cache.get(("/a",), 2) is None and cache.bytes == 0  # a commit: all gone
-    assert cache.put(("/a",), 2, kept(10))
-    assert cache.get(("/a",), 1) is None and not cache.put(("/b",), 1, kept(10))  # a late request: a miss, nothing kept
-    assert cache.get(("/a",), 2) is not None  # and what version 2 kept is still there
+    assert cache.put(("/a",), (1, 5), kept(10)) and cache.put(("/b",), (1, 7), kept(10))
+    assert cache.get(("/a",), (1, 5)) is not None
+    assert cache.get(("/a",), (1, 6)) is None and len(cache) == 1  # /a's subject changed: gone; /b stays
+    assert cache.get(("/b",), (1, 7)) is not None
+    assert cache.put(("/a",), (1, 6), kept(10))
+    assert cache.get(("/a",), (1, 5)) is None and not cache.put(("/a",), (1, 5), kept(10))  # a late request
+    assert cache.get(("/a",), (1, 6)) is not None  # and what the newer tag kept is still there
+    assert cache.get(("/a",), (2, 0)) is None and cache.bytes == kept(10).size  # a new connection: newer than all

@@ -44,6 +44,11 @@ class Store(Protocol):
         """Two calls on this store object answer equal values only if no other connection committed in between
         (the web server's response cache is keyed by it); a writer's own commits need not change it."""
         ...
+    def stamp(self, subject: str, *, event: bool = False) -> tuple[Any, ...]:
+        """The version stamp of a story id or ``stamps.LIST`` as ``(n,)``; with ``event``, of an event id as
+        ``(n, its story id or "", the story's n)``. Bumped by the store's triggers in every transaction that
+        changes what the subject's pages show (:mod:`storyline.store.stamps`); one indexed query."""
+        ...
 
     # articles and what the analysis derived from them
     def article_fingerprint(self, article_id: str) -> str | None: ...

@@ -11,7 +11,7 @@ import datetime as dt
 import sqlite3
 from typing import Callable
 
-from . import vector_blocks
+from . import stamps, vector_blocks
 
 __all__ = ["MIGRATIONS", "apply_migrations", "applied_migrations", "statements"]
 
@@ -205,6 +205,10 @@ _DUPLICATES = """
 CREATE INDEX articles_duplicates ON articles (duplicate_of) WHERE duplicate_of IS NOT NULL
 """
 
+#: Version stamps per story and event, bumped by triggers in the writing transaction (``store/stamps.py``): the
+#: web server's response cache keeps a page until its story's or event's stamp moves.
+_STAMPS = stamps.SQLITE
+
 #: (name, SQL script) in the order they apply.
 MIGRATIONS: tuple[tuple[str, str], ...] = (
     ("0001_initial", _INITIAL),
@@ -218,6 +222,7 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
     ("0009_story_scale", _STORY_SCALE),
     ("0010_vector_blocks", _VECTOR_BLOCKS),
     ("0011_duplicates", _DUPLICATES),
+    ("0012_stamps", _STAMPS),
 )
 
 #: what a migration does after its script, in the same transaction (data that SQL alone cannot reshape)

@@ -22,6 +22,7 @@ import datetime as dt
 from typing import Any
 
 from ..errors import Codes, StoreError
+from . import stamps
 from .migrations import MIGRATIONS
 
 __all__ = ["POSTGRES_MIGRATIONS", "apply_pg_migrations", "applied_pg_migrations"]
@@ -221,6 +222,7 @@ POSTGRES_MIGRATIONS: dict[str, str] = {
     "0009_story_scale": _STORY_SCALE,
     "0010_vector_blocks": _VECTOR_BLOCKS,
     "0011_duplicates": _DUPLICATES,
+    "0012_stamps": stamps.POSTGRES,  # the same triggers as plpgsql functions
 }
 
 #: an advisory lock key (transaction scope) that serialises two processes migrating one new database

@@ -30,7 +30,7 @@ import numpy as np
 from ..errors import Codes, StoreError
 from ..model import (Article, Decision, Mention, Place, Rejection, SavedEventState, SearchHit, Segment, StoredDecision,
                      StoredEvent, StoredStory, StoryFilter, StoryKey)
-from . import pg_browse
+from . import pg_browse, stamps
 from .browse import split_marks
 from .lock import AdvisoryLock, application_name
 from .pg_migrations import apply_pg_migrations
@@ -214,6 +214,11 @@ class PostgresStore(DerivedRows, PageRows):
     def data_version(self) -> str:
         """The server's current snapshot (``xmin:xmax:in-progress``): any commit anywhere on the server changes it."""
         return str(self._one("SELECT pg_current_snapshot()::text AS s")["s"])
+
+    def stamp(self, subject: str, *, event: bool = False) -> tuple[int, ...] | tuple[int, str, int]:
+        """As :meth:`SQLiteStore.stamp <storyline.store.sqlite.SQLiteStore.stamp>` (one indexed query)."""
+        p = "%s::text"
+        return stamps.event_stamp(self._one, p, subject) if event else (stamps.subject_stamp(self._one, p, subject),)
 
     # ------------------------------------------------------------ articles
     def article_fingerprint(self, article_id: str) -> str | None:

@@ -22,7 +22,7 @@ import numpy as np
 from ..errors import Codes, StoreError
 from ..model import (Article, ArticleSummary, Decision, Mention, Place, Rejection, SavedEventState, SearchHit, Segment, StoredDecision,
                      StoredEvent, StoredStory, StoryFilter, StoryKey, StoredDigest)
-from . import browse, page_rows, vector_blocks
+from . import browse, page_rows, stamps, vector_blocks
 from .lock import WriterLock
 from .migrations import apply_migrations
 from .values import chunks as _chunks, iso as _iso, now as _now
@@ -427,6 +427,14 @@ class SQLiteStore:
 
     def data_version(self) -> int:  # SQLite's count of other connections' commits, seen on this connection only
         return self.conn.execute("PRAGMA data_version").fetchone()[0]
+
+    def stamp(self, subject: str, *, event: bool = False) -> tuple[int, ...] | tuple[int, str, int]:
+        """The version stamp of a story or :data:`~.stamps.LIST` (``(n,)``), or with ``event`` of an event with its
+        story's (``(n, story id, story n)``), in one indexed query (:mod:`.stamps`)."""
+        def fetch(sql: str, params: tuple[Any, ...]) -> Any:
+            return self.conn.execute(sql, params).fetchone()
+
+        return stamps.event_stamp(fetch, "?", subject) if event else (stamps.subject_stamp(fetch, "?", subject),)
 
     def assignments(self) -> dict[str, tuple[str, str | None]]:
         """Every article's event and story id."""

@@ -1,14 +1,29 @@
-"""The server's response cache: a GET answer kept in this process until the store changes.
+"""The server's response cache: a GET answer kept in this process until what it shows changes.
 
 An answer is kept under its request (method, path, query string, and the
-``HX-Request``/``HX-Target`` headers the pages vary on) and the store's data
-version as this process last read it (:class:`Watch`): ``PRAGMA data_version``
-on SQLite, the server's snapshot on PostgreSQL. Every request reads the version
-first; an answer kept under another version is never served, so no answer is
-older than the last commit the request could see (the version is read before
-the answer it tags is computed, so a kept answer holds every commit made before
-its version was read). A version that changes drops every kept answer: a commit
-can change any page (the story list, a story's events, an article's event).
+``HX-Request``/``HX-Target`` headers the pages vary on) and a **tag**: what the
+store's version was, as this process read it just before computing the answer
+(:class:`Watch`). A request is answered from the cache only when the tag it
+reads now equals the kept one, so no answer is older than the last commit the
+request could see (the tag is read before the answer it tags is computed, so a
+kept answer holds every commit made before its tag was read).
+
+What the tag is depends on the page (:func:`page_scope`):
+
+- a story's page (``/stories/S1``, ``/api/stories/S1``, its timeline): that
+  story's stamp; an event's page (``/events/E1``, ``/api/events/E1`` and its
+  comparison and summary): the event's stamp and its story's; the unfiltered
+  story list (``/``, ``/api/stories``, with a cursor, a limit or dates only): the
+  list's stamp. Stamps are counters the store's triggers bump in the
+  transaction that changes the story, event or list
+  (:mod:`storyline.store.stamps`), read in one indexed query, so an ingest that
+  touches other stories leaves these pages kept;
+- every other page (search, article pages, filtered lists, query timelines):
+  the whole store's data version, ``PRAGMA data_version`` on SQLite, the
+  server's snapshot on PostgreSQL: any commit moves it.
+
+Tags only grow: an answer kept under an older tag than the one a request reads
+is dropped; one computed under an older tag never replaces a newer one.
 
 Only ``200`` answers of HTML or JSON with a length are kept, at most
 ``max_bytes`` of them (bodies and headers), least recently used dropped first;
@@ -20,6 +35,7 @@ answered ``304`` with no body. ``X-Storyline-Cache`` says ``hit`` or ``miss``.
 from __future__ import annotations
 
 import hashlib
+import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -29,8 +45,9 @@ from typing import Any
 from starlette.concurrency import run_in_threadpool
 
 from ..store import is_postgres_url, open_store
+from ..store.stamps import LIST
 
-__all__ = ["ResponseCache", "Watch", "CacheMiddleware", "Kept"]
+__all__ = ["ResponseCache", "Watch", "CacheMiddleware", "Kept", "page_scope"]
 
 #: bytes counted for an answer besides its body and headers (the key, the record)
 _OVERHEAD = 256
@@ -53,68 +70,88 @@ class Kept:
 
 
 class ResponseCache:
-    """Answers by key, all of one data version, least recently used first out past ``max_bytes``.
+    """Answers by key, each with the tag it was computed under, least recently used first out past ``max_bytes``.
 
-    Versions are :meth:`Watch.version` numbers: a greater one drops every kept answer, a lesser one (a request
-    that read it before another request read the next) is a miss and keeps nothing.
+    Tags are tuples that only grow for a key (:meth:`Watch.tag`): a kept answer is served for an equal tag,
+    dropped for a greater one, and kept for a lesser one (a request that read its tag before another request
+    read the next), which is a miss and keeps nothing.
     """
 
     def __init__(self, max_bytes: int) -> None:
         self.max_bytes = max(0, int(max_bytes))
         self.max_entry = self.max_bytes // 8
         self._lock = threading.Lock()
-        self._entries: OrderedDict[tuple, Kept] = OrderedDict()
-        self._version = -1
+        self._entries: OrderedDict[tuple, tuple[tuple, Kept]] = OrderedDict()
         self.bytes = 0
         self.hits = self.misses = 0
 
     def __len__(self) -> int:
         return len(self._entries)
 
-    def _at(self, version: int) -> bool:
-        """Forget everything kept under an older version (called with the lock held); False for an older ``version``."""
-        if version > self._version:
-            self._entries.clear()
-            self.bytes = 0
-            self._version = version
-        return version == self._version
+    def _drop(self, key: tuple) -> None:
+        _, old = self._entries.pop(key)
+        self.bytes -= old.size
 
-    def get(self, key: tuple, version: int) -> Kept | None:
+    def get(self, key: tuple, tag: tuple) -> Kept | None:
         with self._lock:
-            kept = self._entries.get(key) if self._at(version) else None
-            if kept is None:
-                self.misses += 1
-                return None
-            self._entries.move_to_end(key)
-            self.hits += 1
-            return kept
+            found = self._entries.get(key)
+            if found is not None and found[0] == tag:
+                self._entries.move_to_end(key)
+                self.hits += 1
+                return found[1]
+            if found is not None and found[0] < tag:
+                self._drop(key)  # what it showed has changed since
+            self.misses += 1
+            return None
 
-    def put(self, key: tuple, version: int, kept: Kept) -> bool:
-        """Keep ``kept`` (computed after ``version`` was read); False when it is too large or the version moved on."""
+    def put(self, key: tuple, tag: tuple, kept: Kept) -> bool:
+        """Keep ``kept`` (computed after ``tag`` was read); False when it is too large or a newer one is kept."""
         size = kept.size
         with self._lock:
-            if size > self.max_entry or version != self._version:
+            found = self._entries.get(key)
+            if size > self.max_entry or (found is not None and found[0] > tag):
                 return False
-            old = self._entries.pop(key, None)
-            if old is not None:
-                self.bytes -= old.size
-            self._entries[key] = kept
+            if found is not None:
+                self._drop(key)
+            self._entries[key] = (tag, kept)
             self.bytes += size
             while self.bytes > self.max_bytes:
-                _, dropped = self._entries.popitem(last=False)
+                _, (_, dropped) = self._entries.popitem(last=False)
                 self.bytes -= dropped.size
             return True
 
 
-class Watch:
-    """The store's data version, numbered: the number grows by one each time the store's own value changes.
+#: the paths whose answers one story's or one event's stamp covers (the id is one path segment)
+_STORY_PATHS = re.compile(r"/(?:api/)?stories/([^/]+)|/api/stories/([^/]+)/timeline")
+_EVENT_PATHS = re.compile(r"/(?:api/)?events/([^/]+)|/api/events/([^/]+)/(?:comparison|summary)")
+_LIST_PATHS = ("/", "/api/stories")
+#: the story list's parameters that read only story rows (the others filter on articles, places, text)
+_LIST_PARAMS = frozenset({b"cursor", b"limit", b"from", b"to"})
 
-    The value is read on one read-only connection of this process's own (opened
+
+def page_scope(path: str, query: bytes) -> tuple[str, str] | None:
+    """What the answer to ``path`` depends on: ("story", id), ("event", id), ("list", LIST), or None (the whole store)."""
+    if path in _LIST_PATHS:
+        names = {part.split(b"=", 1)[0] for part in query.split(b"&") if part}
+        return ("list", LIST) if names <= _LIST_PARAMS else None
+    for kind, pattern in (("story", _STORY_PATHS), ("event", _EVENT_PATHS)):
+        found = pattern.fullmatch(path)
+        if found is not None:
+            return kind, found.group(1) or found.group(2)
+    return None
+
+
+class Watch:
+    """The store's versions as tags: the whole store's data version, or one story's, event's or the list's stamp.
+
+    Values are read on one read-only connection of this process's own (opened
     on first use): SQLite's ``data_version`` is per connection (it counts the
     commits of every other connection since this one opened), so one connection
     answers for the whole process. A failure (the store gone, its server down)
     closes it and answers None: that request is not cached, and the next one
-    opens a new connection, whose first value counts as a change.
+    opens a new connection, whose tags are all newer than the old one's (the
+    number of connections opened leads every tag). A store without stamps
+    (not yet migrated) answers the whole store's version for every page.
     """
 
     def __init__(self, db: str | Path) -> None:
@@ -124,20 +161,38 @@ class Watch:
         self._lock = threading.Lock()
         self._value: object = None
         self._number = 0
+        self._opened = 0
+
+    def _open(self) -> Any:
+        if self._store is None:
+            self._store = open_store(self.db, readonly=True)
+            self._value = None
+            self._opened += 1
+        return self._store
 
     def version(self) -> int | None:
+        """The whole store's version, numbered: the number grows by one each time the store's own value changes."""
         with self._lock:
             try:
-                if self._store is None:
-                    self._store = open_store(self.db, readonly=True)
-                    self._value = None
-                value = self._store.data_version()
+                value = self._open().data_version()
             except Exception:  # noqa: BLE001  (no version: the request goes uncached and meets the error itself)
                 self._close()
                 return None
             if value != self._value or self._value is None:
                 self._value, self._number = value, self._number + 1
             return self._number
+
+    def tag(self, what: tuple[str, str] | None) -> tuple | None:
+        """The tag of a page that depends on ``what`` (:func:`page_scope`); None when the store cannot be read."""
+        if what is not None:
+            with self._lock:
+                try:
+                    stamp = self._open().stamp(what[1], event=what[0] == "event")
+                    return (self._opened, 1, *stamp)
+                except Exception:  # noqa: BLE001  (no stamps table, or the store is gone: the whole store's version)
+                    pass
+        number = self.version()
+        return None if number is None else (self._opened, 0, number)
 
     def _close(self) -> None:
         if self._store is not None:
@@ -175,24 +230,26 @@ class CacheMiddleware:
                 or path.startswith(_SKIPPED)):
             await self.app(scope, receive, send)
             return
-        version = await run_in_threadpool(self.watch.version) if self.watch.blocking else self.watch.version()
-        if version is None:
+        query = scope.get("query_string", b"")
+        what = page_scope(path, query)
+        tag = await run_in_threadpool(self.watch.tag, what) if self.watch.blocking else self.watch.tag(what)
+        if tag is None:
             await self.app(scope, receive, send)
             return
         headers = dict(scope.get("headers") or [])
-        key = (path, scope.get("query_string", b""), *(headers.get(h) for h in _VARY))
-        kept = self.cache.get(key, version)
+        key = (path, query, *(headers.get(h) for h in _VARY))
+        kept = self.cache.get(key, tag)
         if kept is not None:
             await _answer(send, kept, headers.get(b"if-none-match"), b"hit")
             return
-        await self.app(scope, receive, _Keeper(send, self.cache, key, version, headers.get(b"if-none-match")))
+        await self.app(scope, receive, _Keeper(send, self.cache, key, tag, headers.get(b"if-none-match")))
 
 
 class _Keeper:
     """The app's ``send``: passes an answer that cannot be kept straight through, gathers and keeps the others."""
 
-    def __init__(self, send: Any, cache: ResponseCache, key: tuple, version: int, if_none_match: bytes | None) -> None:
-        self.send, self.cache, self.key, self.version, self.if_none_match = send, cache, key, version, if_none_match
+    def __init__(self, send: Any, cache: ResponseCache, key: tuple, tag: tuple, if_none_match: bytes | None) -> None:
+        self.send, self.cache, self.key, self.tag, self.if_none_match = send, cache, key, tag, if_none_match
         self.start: dict | None = None
         self.through = False
         self.chunks: list[bytes] = []
@@ -217,7 +274,7 @@ class _Keeper:
                 assert self.start is not None
                 headers = tuple((k, v) for k, v in self.start.get("headers", []) if k.lower() != b"content-length")
                 kept = Kept(headers, body, _etag(body))
-                self.cache.put(self.key, self.version, kept)
+                self.cache.put(self.key, self.tag, kept)
                 await _answer(self.send, kept, self.if_none_match, b"miss")
         else:
             await self.send(message)
