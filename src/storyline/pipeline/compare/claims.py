@@ -206,7 +206,10 @@ def _quantities(text: str, start: int, end: int, counted: Sequence[tuple[int, in
     return tuple(out)
 
 
-def _slots(claim: Claim, mentions: Sequence[Mention], anchor: dt.date | None, rules: int = 1) -> None:
+def _slots(claim: Claim, mentions: Sequence[Mention], anchor: dt.date | None, rules: int = 1,
+           words: frozenset[str] | None = None) -> None:
+    """Read the claim's slots; ``mentions`` may be only the article's entity mentions (the others are not read here),
+    ``words`` the claim's content words when already read."""
     text, s, e = claim.article.text, claim.start, claim.end
     sentence = text[s:e]
     if _MAY_COUNT.search(sentence):  # the count patterns are costly: only where a casualty word stands
@@ -215,7 +218,7 @@ def _slots(claim: Claim, mentions: Sequence[Mention], anchor: dt.date | None, ru
     claim.quantities = _quantities(text, s, e, [(c.start, c.end) for c in claim.counts], rules)
     plain = _PASSIVE_DENIED.sub(" ", sentence) if rules >= 2 else sentence
     claim.negated = bool(_NEGATION.search(REFUSAL.sub(" ", plain) if rules >= 3 else plain))
-    claim.words = content_words(sentence)
+    claim.words = content_words(sentence) if words is None else words
     claim.entities = frozenset(m.key for m in mentions if m.label in LABELS and m.key and s <= m.start and m.end <= e)
     if not _MAY_DATE.search(sentence):
         claim.dates = ()
@@ -264,17 +267,21 @@ def split_claims(article: Article, mentions: Sequence[Mention], upstream: str | 
     sentences = [seg for seg in article.segments if seg.kind == "sentence"] or []
     spans = [(seg.start, seg.end) for seg in sentences] or ([(0, len(article.text))] if article.text.strip() else [])
     out: list[Claim] = []
+    # read once per report: the slots read only the entity mentions, the attribution only the attributions
+    entities = [m for m in mentions if m.label in LABELS]
+    attributions = [m for m in mentions if m.label == "ATTRIBUTION"]
     for index, (s, e) in enumerate(spans):
         if rules >= 3:  # v3: no claim from a dateline, a byline, a time stamp, a photo credit, boilerplate or the headline
             if is_headline(article.text, s, e) or is_furniture(article.text[s:e], article.title):
                 continue
             s += lead_furniture(article.text[s:e])
-        attribution, cited = _attribution(mentions, s, e)
+        attribution, cited = _attribution(attributions, s, e)
         for cs, ce in _clauses(article.text, s, e):
-            if len(content_words(article.text[cs:ce])) < 3:
+            words = content_words(article.text[cs:ce])
+            if len(words) < 3:
                 continue
             claim = Claim(article, source, index, cs, ce, article.text[cs:ce], attribution, cited or upstream)
-            _slots(claim, mentions, article.published, rules)
+            _slots(claim, entities, article.published, rules, words)
             out.append(claim)
             if len(out) >= MAX_CLAIMS:
                 return out
