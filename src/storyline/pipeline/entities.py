@@ -18,7 +18,7 @@ from functools import lru_cache
 from typing import Iterable, Protocol, Sequence
 
 
-__all__ = ["EntityExtractor", "SpacyEntityExtractor", "normalise", "expand", "LABELS"]
+__all__ = ["EntityExtractor", "SpacyEntityExtractor", "normalise", "expand", "LABELS", "PARTY_LETTER"]
 
 #: The entity labels kept, in spaCy's (OntoNotes) scheme.
 LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT"})
@@ -83,6 +83,10 @@ _COUNTRY_ALIASES = {
     "un": "united nations", "u.n": "united nations", "nato": "nato", "isis": "islamic state", "isil": "islamic state",
     "is": "islamic state", "daesh": "islamic state",
 }
+#: a US lawmaker's party before the state in parentheses: "(D-N.Y.)", "(D., Hawaii)", "(R, Utah)" (a pattern's text:
+#: the geoparser does not read such a parenthesis as places, the recorder does not take its state for the event's)
+PARTY_LETTER = r"(?:[DRI]|Dem|Rep|Ind)\.?\s*[-–,]\s*"
+
 _DEMONYMS = {
     "american": "united states", "british": "united kingdom", "briton": "united kingdom", "english": "united kingdom",
     "chinese": "china", "french": "france", "dutch": "netherlands", "german": "germany", "greek": "greece",

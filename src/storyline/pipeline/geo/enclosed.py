@@ -49,6 +49,7 @@ import re
 from dataclasses import dataclass
 
 from ...model import GeoPrecision, Place
+from .. import entities as entities_stage
 from .context import Context, Toponym, overlaps
 from .gazetteer import name_key
 from .followers import PARTICLES, FollowerGeoparser, _shared, enclosing_names
@@ -87,7 +88,7 @@ _ACRONYM = re.compile(r"[A-Z]\w{0,4}[A-Z]\w{0,3}")
 _PARENTHESIS_AFTER = re.compile(r"(?:\s+[a-z][a-z-]+)?\s*\(")
 #: leading lowercase words ("coded to", "coded to zone capital", "formerly")
 #: a lawmaker's party before a state: "(D., Hawaii)", "(R, Utah)", "(D - Calif.)"
-_PARTY_FIRST = re.compile(r"[DRI]\.?\s*(?:,|-)\s*")
+_PARTY_FIRST = re.compile(entities_stage.PARTY_LETTER)
 _LEADING_LOWER = re.compile(r"(?:[a-z][\w-]*\s+)+")
 
 

@@ -42,7 +42,7 @@ _BORDER = re.compile(r"\b(?:border(?:s|ing)?\s+(?:with\s+)?|frontier\s+with\s+)(
 
 
 #: the opening of a lawmaker's state after the name, with or without the party: "Schumer (D-N.Y.)", "Murkowski (Alaska)"
-_AFFILIATION_OPEN = re.compile(r"\(\s*((?:[DRI]|Dem|Rep|Ind)\.?\s*[-–,]\s*)?$")
+_AFFILIATION_OPEN = re.compile(rf"\(\s*({entities_stage.PARTY_LETTER})?$")
 _AFFILIATION_CLOSE = re.compile(r"\.?\s*\)")
 #: "the New York Democrat said", "a Texas Republican": a state read as the lawmaker's
 _AFFILIATION_BEFORE = re.compile(r"\b(?:the|a|an|fellow)\s+$", re.IGNORECASE)
