@@ -6,7 +6,8 @@
 Stricter than ``store_diff.py``: every column of every row of the tables an ingest writes (articles, segments,
 events with their clustering state and vector sums, event membership, decisions with their features and
 explanations, stories, vocabulary, the clusterer's memory and pair scores, mentions, places, signatures, vectors,
-records, comparisons, digests, rejections, meta), compared exactly. Rows are taken in the table's own order
+records, comparisons, digests, rejections, meta), compared exactly (an event's clustering state as the JSON
+value it holds, see ``PARSED``). Rows are taken in the table's own order
 (rowid, so decisions in the order they were made). Columns that record when (``ingested_at``, ``created_at``,
 ``built_at``) and the ``runs`` table are left out. Exits 1 when any row differs.
 """
@@ -14,6 +15,7 @@ records, comparisons, digests, rejections, meta), compared exactly. Rows are tak
 from __future__ import annotations
 
 import argparse
+import json
 import sqlite3
 import sys
 
@@ -22,12 +24,15 @@ TABLES = {
     "articles": "rowid", "segments": "article_id, idx", "events": "number", "event_articles": "article_id",
     "decisions": "rowid", "stories": "number", "vocabulary": "kind, key", "cluster_items": "seq",
     "cluster_pairs": "a, b", "mentions": "rowid", "places": "rowid", "signatures": "article_id",
-    "vector_keys": "rowid", "vector_blocks": "rowid", "vector_pending": "rowid", "embeddings": "rowid",
+    "vector_keys": "1, 2", "vector_blocks": "1", "vector_pending": "1", "embeddings": "1",
     "event_records": "event_id", "event_comparisons": "event_id", "digests": "rowid", "rejections": "rowid",
     "meta": "key", "sources": "name",
 }
 #: columns that record when, not what
 IGNORED = {"ingested_at", "created_at", "built_at", "updated_at"}
+#: JSON columns compared as the values they hold: an event's entity counts are made from sets, whose order
+#: follows the run's string hashing (two runs of the same code order them differently)
+PARSED = {("events", "state")}
 
 
 def _columns(conn: sqlite3.Connection, table: str) -> list[str]:
@@ -39,7 +44,11 @@ def rows(conn: sqlite3.Connection, table: str) -> tuple[list[str], list[tuple]]:
         return [], []
     columns = _columns(conn, table)
     quoted = ", ".join(f'"{c}"' for c in columns)
-    return columns, conn.execute(f"SELECT {quoted} FROM {table} ORDER BY {TABLES[table]}").fetchall()
+    found = conn.execute(f"SELECT {quoted} FROM {table} ORDER BY {TABLES[table]}").fetchall()
+    parsed = [n for n, c in enumerate(columns) if (table, c) in PARSED]
+    if parsed:
+        found = [tuple(json.loads(v) if n in parsed and v is not None else v for n, v in enumerate(row)) for row in found]
+    return columns, found
 
 
 def compare(a_path: str, b_path: str, show: int) -> int:
