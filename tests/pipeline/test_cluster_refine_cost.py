@@ -194,3 +194,32 @@ def test_detail_features_and_title_overlap_are_the_very_values_and_key_order_of_
         counts = Counter({w: rng.randint(1, 3) for w in rng.sample(words, rng.randint(0, 4))})
         plain = len(title & set(counts)) / len(title | set(counts)) if title and counts else 0.0
         assert _jaccard(title, counts) == plain == _jaccard(title, set(counts))
+
+
+def _former_bisect(prob: np.ndarray, n: int) -> list[list[int]]:
+    """The split's agglomeration as it was: every link computed again at every step."""
+    groups = [[i] for i in range(n)]
+    while len(groups) > 2:
+        best, pair = -1.0, (0, 1)
+        for a in range(len(groups)):
+            for b in range(a + 1, len(groups)):
+                link = float(prob[np.ix_(groups[a], groups[b])].mean())
+                if link > best:
+                    best, pair = link, (a, b)
+        a, b = pair
+        groups[a] = groups[a] + groups[b]
+        del groups[b]
+    return groups
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_the_split_bisects_into_the_groups_the_former_agglomeration_made(seed):
+    from storyline.pipeline.cluster.online import _bisect
+
+    gen = np.random.default_rng(seed)
+    n = int(gen.integers(2, 61))
+    prob = gen.random((n, n))
+    if seed % 3 == 0:  # few distinct values: many ties between links
+        prob = np.round(prob * 4) / 4
+    prob = (prob + prob.T) / 2
+    assert _bisect(prob, n) == _former_bisect(prob, n)

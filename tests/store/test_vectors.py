@@ -205,3 +205,30 @@ def test_many_vectors_added_at_once_are_filed_by_day_as_when_added_one_by_one():
     query = vectors[5] + 0.1 * vectors[9]
     window = day_range(dt.date(2023, 1, 20), 3)
     assert at_once.search(query, 10, window) == one_by_one.search(query, 10, window)
+
+
+def test_a_kept_memory_index_finds_what_gathering_the_memory_finds_as_the_memory_slides():
+    from types import SimpleNamespace
+
+    from storyline.store.vectors import MemoryIndex, search_among
+
+    rng = np.random.default_rng(21)
+    pool = [SimpleNamespace(key=f"k{n}", vector=rng.normal(size=6).astype(np.float32)) for n in range(120)]
+    pool[7].vector = pool[3].vector.copy()  # a tie: the earlier position comes first in both
+    memory, kept = [], MemoryIndex(6)
+    steps = [("add", 30), ("add", 5), ("drop", 4), ("add", 20), ("drop", 40), ("add", 50), ("drop", 61), ("add", 10)]
+    for what, n in steps:
+        if what == "add":
+            start = max((pool.index(i) for i in memory), default=-1) + 1
+            memory = memory + pool[start : start + n]
+        else:
+            memory = memory[n:]
+        for query in (rng.normal(size=6).astype(np.float32), pool[3].vector):
+            expected = search_among(query, 8, [i.key for i in memory], [i.vector for i in memory])
+            assert kept.search(query, 8, memory) == expected
+    memory = [memory[1], memory[0]] + memory[2:]  # reordered (a restored memory): made again, still right
+    query = rng.normal(size=6).astype(np.float32)
+    assert kept.search(query, 8, memory) == search_among(query, 8, [i.key for i in memory], [i.vector for i in memory])
+    replaced = [SimpleNamespace(key=memory[0].key, vector=-memory[0].vector)] + memory[1:]  # the same key, a new item
+    assert kept.search(query, 8, replaced) == search_among(query, 8, [i.key for i in replaced], [i.vector for i in replaced])
+    assert kept.search(query, 8, []) == []

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import time
+import weakref
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Protocol, Sequence
 
@@ -23,7 +24,7 @@ from ..pipeline.normalise import excerpt as safe_excerpt
 from ..pipeline.normalise import field_limits, to_article
 from ..settings import Options
 from ..store import Store
-from ..store.vectors import FaissIndex, day_range, search_among, vector_id
+from ..store.vectors import FaissIndex, MemoryIndex, day_range, search_among, vector_id
 from .analyse import Analysis, Overrun, analyse
 from .components import Components
 from .state import ClusterState, load_state, save_indexes, save_memory, save_state
@@ -48,6 +49,20 @@ def read_items(paths: Sequence[str], fmt: str | None = None, *, options: Options
             yield from read_path(path, fmt, options=options, fetch=fetch)
 
 
+#: each clusterer's remembered vectors as a flat index, kept between the searches of its undated items
+_MEMORY_INDEXES: "weakref.WeakKeyDictionary[Any, MemoryIndex]" = weakref.WeakKeyDictionary()
+
+
+def _memory_search(clusterer: Any, item: ClusterItem, k: int, remembered: list[ClusterItem]) -> list[tuple[str, float]]:
+    try:
+        memory = _MEMORY_INDEXES.get(clusterer)
+    except TypeError:  # an object that takes no weak reference: gathered for this search
+        return search_among(item.vector, k, [i.key for i in remembered], [i.vector for i in remembered])
+    if memory is None or memory.dim != len(item.vector):
+        memory = _MEMORY_INDEXES[clusterer] = MemoryIndex(len(item.vector))
+    return memory.search(item.vector, k, remembered)
+
+
 def neighbours(index: Any, item: ClusterItem, options: Options, clusterer: Any = None) -> list[tuple[str, float]]:
     """The stored articles nearest to ``item`` inside the clusterer's time window.
 
@@ -60,7 +75,7 @@ def neighbours(index: Any, item: ClusterItem, options: Options, clusterer: Any =
     remembered = list(getattr(clusterer, "items", {}).values())
     if not remembered:
         return index.search(item.vector, options.event_candidates)
-    return search_among(item.vector, options.event_candidates, [i.key for i in remembered], [i.vector for i in remembered])
+    return _memory_search(clusterer, item, options.event_candidates, remembered)
 
 
 def stream_events(clusterer: Any, items: Sequence[ClusterItem], options: Options) -> list[str]:

@@ -20,7 +20,7 @@ from typing import Iterable
 
 import numpy as np
 
-__all__ = ["FaissIndex", "vector_id", "day_range", "search_among"]
+__all__ = ["FaissIndex", "MemoryIndex", "vector_id", "day_range", "search_among"]
 
 #: gathering a window's vector costs about as much as scanning this many vectors in place
 #: (``scripts/bench_vector_window.py``): a window larger than its share is scanned instead
@@ -54,6 +54,55 @@ def search_among(vector: np.ndarray, k: int, keys: list[str], vectors: list[np.n
     query = np.ascontiguousarray(vector.reshape(1, -1), dtype=np.float32)
     scores, found = flat.search(query, min(k, len(keys)), params=faiss.SearchParameters(sel=faiss.IDSelectorAll()))
     return [(keys[int(j)], float(s)) for s, j in zip(scores[0], found[0]) if j != -1]
+
+
+class MemoryIndex:
+    """:func:`search_among` over a sliding memory of items (a clusterer's ``items``: added at the end, forgotten
+    from the front), kept between searches instead of gathered again for each one.
+
+    Each :meth:`search` first brings the flat index level with the memory: the items forgotten since the last
+    search are removed from its front and the new ones added at its end, so it holds the memory's vectors in the
+    memory's order, as a :func:`search_among` of them would (the same kernel, the same scores to the last bit,
+    ties to the same position). When the memory changed otherwise (an item replaced or reordered, a memory
+    restored), the index is made again from the memory."""
+
+    def __init__(self, dim: int) -> None:
+        import faiss
+
+        self._faiss = faiss
+        self.dim = dim
+        self._flat = faiss.IndexFlatIP(dim)
+        self._items: list = []  # the items the index holds, in order (held, so that their ids stay theirs)
+        self._ids: list[int] = []
+        self._every = faiss.SearchParameters(sel=faiss.IDSelectorAll())
+
+    def _sync(self, items: list) -> None:
+        held, ids = self._ids, list(map(id, items))
+        start = len(held)  # where the memory's first item sits in the index (its length: none is held)
+        if ids and held:
+            try:
+                start = held.index(ids[0])
+            except ValueError:
+                pass
+        kept = len(held) - start
+        if held[start:] != ids[:kept]:  # not a slide: make it again
+            self._flat.reset()
+            kept = 0
+        elif start:
+            self._flat.remove_ids(self._faiss.IDSelectorRange(0, start))
+        fresh = items[kept:]
+        if fresh:
+            self._flat.add(np.ascontiguousarray(np.vstack([i.vector for i in fresh]), dtype=np.float32))
+        self._items, self._ids = list(items), ids
+
+    def search(self, vector: np.ndarray, k: int, items: list) -> list[tuple[str, float]]:
+        """The ``k`` nearest of ``items`` (objects with ``key`` and ``vector``) as (key, cosine)."""
+        if not items:
+            return []
+        self._sync(items)
+        query = np.ascontiguousarray(vector.reshape(1, -1), dtype=np.float32)
+        scores, found = self._flat.search(query, min(k, len(items)), params=self._every)
+        return [(items[int(j)].key, float(s)) for s, j in zip(scores[0], found[0]) if j != -1]
 
 
 class FaissIndex:
