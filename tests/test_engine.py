@@ -462,3 +462,25 @@ def test_an_article_that_breaks_a_stage_is_rejected_alone_and_the_rest_of_its_ba
     assert rejection.code == Codes.STAGE_FAILED and "the extractor fell over" in rejection.reason
     assert summary.ingested == 3 and summary.rejected == 1
     assert event_of(engine, "flood-1") == event_of(engine, "flood-2")  # the state was rebuilt, not left half-done
+    assert any("failed on a batch of 4 articles" in n and "retried in halves" in n for n in summary.notes)
+
+
+def test_a_batch_that_fails_once_and_then_goes_through_in_halves_says_so(fake_engine):
+    engine = fake_engine()
+    extractor = engine.entity_extractor
+    original = extractor.extract
+    calls = []
+
+    def fails_the_first_time(texts):
+        calls.append(len(texts))
+        if len(calls) == 1:
+            raise IndexError("a state-dependent bug")
+        return original(texts)
+
+    extractor.extract = fails_the_first_time
+
+    summary = engine.ingest_records([FLOOD_A, FLOOD_B, CHESS_A])
+
+    assert {a.id for a in engine.articles()} == {"flood-1", "flood-2", "chess-1"} and summary.rejected == 0
+    (note,) = [n for n in summary.notes if "retried in halves" in n]
+    assert "IndexError: a state-dependent bug" in note and "batch of 3 articles" in note

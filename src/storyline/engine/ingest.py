@@ -258,6 +258,9 @@ class Ingester:
             self._created = created
             self.state = load_state(self.store, self.components, self.index_path)
             if len(batch) > 1:
+                # a batch that then goes through in halves was clustered in other batches than asked: say so
+                summary.notes.append(f"a pipeline stage failed on a batch of {len(batch)} articles "
+                                     f"({type(exc).__name__}: {str(exc)[:200]}); retried in halves")
                 half = len(batch) // 2
                 self._isolated(batch[:half], summary, timer, analysed)
                 self._isolated(batch[half:], summary, timer, analysed)
