@@ -14,7 +14,8 @@ load and not a model's), and while it runs has 8 client threads request random s
 answers the server's response cache gave (``X-Storyline-Cache: hit``), and the CPU seconds of the server and of
 the ingest during the load (``/proc``). ``--cache off on`` runs the load once with the cache off
 (``serve_cache_bytes=0``) and once on, each on a fresh copy of the store; ``--dir`` is where the synthetic
-SQLite stores are built and kept.
+SQLite stores are built and kept. ``--events`` adds random event pages (``/events/{id}``, ``/api/events/{id}``)
+as a third kind of request.
 """
 
 from __future__ import annotations
@@ -127,7 +128,7 @@ def _load(base: str, kinds: dict[str, list[str]], clients: int, per_client: int,
 
 
 def run(server: PostgresServer | None, n: int, corpus: str, clients: int, per_client: int, folder: Path,
-        cache: bool) -> None:
+        cache: bool, events: bool = False) -> None:
     path = _sqlite_store(n, folder)
     if server is None:  # the same load on a copy of the SQLite store, for comparison
         url = str(Path(tempfile.mkdtemp(dir=folder)) / "bench.db")
@@ -138,6 +139,7 @@ def run(server: PostgresServer | None, n: int, corpus: str, clients: int, per_cl
         copy_s, store_type = _copy(path, url), PostgresStore
     with store_type(url, readonly=True) as store:
         n_stories, n_articles = store.count("stories"), store.count("articles")
+        n_events = store.count("events")
     proc, base = _serve(url, cache)
     ingest = None
     try:
@@ -147,6 +149,9 @@ def run(server: PostgresServer | None, n: int, corpus: str, clients: int, per_cl
             "story list (`/`, `/api/stories`, cursor pages)": ["/", "/api/stories", *_cursors(base, 20)],
             "story page (`/stories/{id}`, `/api/stories/{id}`)": [p + s for s in stories for p in ("/stories/", "/api/stories/")],
         }
+        if events:  # a third kind: random event pages, HTML and JSON
+            chosen = [f"E{rng.randint(1, n_events)}" for _ in range(400)]
+            kinds["event page (`/events/{id}`, `/api/events/{id}`)"] = [p + e for e in chosen for p in ("/events/", "/api/events/")]
         _load(base, kinds, clients, 10)  # warm up
         ingest = subprocess.Popen([sys.executable, "-c", INGEST.format(tests=str(ROOT / "tests"), url=url, corpus=corpus)],
                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -192,6 +197,7 @@ def main() -> None:
     parser.add_argument("--cache", choices=("on", "off"), nargs="+", default=["on"],
                         help="run the load with the server's response cache on and/or off (serve_cache_bytes=0)")
     parser.add_argument("--dir", type=Path, default=Path("/tmp"), help="where the synthetic SQLite stores are kept")
+    parser.add_argument("--events", action="store_true", help="request random event pages too (a third of the load)")
     args = parser.parse_args()
     if not Path(args.corpus).is_file():
         raise SystemExit(f"no corpus at {args.corpus}: pass --corpus")
@@ -200,9 +206,9 @@ def main() -> None:
         for n in args.articles:
             for cache in args.cache:
                 if args.backend != "postgres":
-                    run(None, n, args.corpus, args.clients, args.requests, args.dir, cache == "on")
+                    run(None, n, args.corpus, args.clients, args.requests, args.dir, cache == "on", args.events)
                 if server is not None:
-                    run(server, n, args.corpus, args.clients, args.requests, args.dir, cache == "on")
+                    run(server, n, args.corpus, args.clients, args.requests, args.dir, cache == "on", args.events)
     finally:
         if server is not None:
             server.close()
