@@ -16,6 +16,11 @@ each, so that the load of a shared machine falls on both alike). ``--linker`` na
 events, as linker.continuation.v3 does, is handed the story's first event and its middle one, as the index
 would find them near the new event). Every event names one common key, the story's core (so that
 linker.continuation.v4's core gate lets the new event through).
+
+The events' keys are made as the pipeline makes an analysed article's (:func:`canonical_keys`: one string
+object for each key text; ``--fresh-keys``: a new string object for every key of every event, as the code before
+canonical keys made them, for a run against that code). ``--clock cpu`` times by the process's CPU time
+(``time.process_time``) instead of the wall clock, for a machine shared with other work.
 """
 
 from __future__ import annotations
@@ -42,10 +47,19 @@ from storyline.store.sqlite import SQLiteStore
 DAY = dt.date(2024, 1, 1)
 
 
+#: how an event's keys are made: the pipeline's :func:`canonical_keys`, or (``--fresh-keys``) as they are
+KEYS = {"make": None}
+
+
+def _keys(keys):
+    make = KEYS["make"]
+    return keys if make is None else make(keys)
+
+
 def _event(rng: np.random.Generator, number: int, day: dt.date, dim: int) -> EventState:
     vector = rng.normal(size=dim).astype(np.float32)
-    entities = Counter({f"ent{int(k)}": 1 for k in rng.integers(0, 5000, 40)} | {"story": 1})  # a key every event names
-    terms = Counter({f"term{int(k)}": 2 for k in rng.integers(0, 50000, 200)})
+    entities = _keys(Counter({f"ent{int(k)}": 1 for k in rng.integers(0, 5000, 40)} | {"story": 1}))  # a key every event names
+    terms = _keys(Counter({f"term{int(k)}": 2 for k in rng.integers(0, 50000, 200)}))
     return EventState(f"E{number}", vector / np.linalg.norm(vector), size=1, first_date=day, last_date=day,
                       entities=entities, terms=terms, members=[f"a{number}"], sources=Counter({f"outlet{number % 40}": 1}))
 
@@ -53,8 +67,8 @@ def _event(rng: np.random.Generator, number: int, day: dt.date, dim: int) -> Eve
 def _vocabularies(rng: np.random.Generator) -> tuple[Vocabulary, Vocabulary]:
     entities, terms = Vocabulary(), Vocabulary()
     for _ in range(2000):
-        entities.add(f"ent{int(k)}" for k in rng.integers(0, 5000, 40))
-        terms.add(f"term{int(k)}" for k in rng.integers(0, 50000, 200))
+        entities.add(_keys([f"ent{int(k)}" for k in rng.integers(0, 5000, 40)]))
+        terms.add(_keys([f"term{int(k)}" for k in rng.integers(0, 50000, 200)]))
     return entities, terms
 
 
@@ -85,7 +99,7 @@ class Scene:
         new = _event(self.rng, self.size + self.done, DAY + dt.timedelta(days=self.size // 2), self.dim)
         with self.store.transaction():
             self.store.add_article(Article(new.members[0], "text", "outlet", title="new", published=new.first_date))
-            started = time.perf_counter()
+            started = CLOCK["now"]()
             story = self.linker.stories["S1"]
             if getattr(self.linker, "uses_neighbours", False):
                 near = [story.events[0], story.events[len(story.events) // 2]]
@@ -93,7 +107,7 @@ class Scene:
             else:
                 decision = self.linker.link(new, ["S1"], self.entity_vocab, self.term_vocab)
             save_state(self.store, self.state, "bench", [new], [])
-            seconds = time.perf_counter() - started
+            seconds = CLOCK["now"]() - started
         assert decision.target_id == "S1", decision
         story = self.linker.stories["S1"]
         if hasattr(story, "drop"):
@@ -103,13 +117,22 @@ class Scene:
         return seconds
 
 
+CLOCK = {"now": time.perf_counter}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10, 1000])
     parser.add_argument("--events", type=int, default=200)
     parser.add_argument("--dim", type=int, default=512)
     parser.add_argument("--linker", default="linker.stories.v1", help="registered name of the linker")
+    parser.add_argument("--clock", choices=("wall", "cpu"), default="wall", help="wall clock or process CPU time")
+    parser.add_argument("--fresh-keys", action="store_true", help="a new string object for every key (the code before canonical keys)")
     args = parser.parse_args()
+    CLOCK["now"] = time.perf_counter if args.clock == "wall" else time.process_time
+    if not args.fresh_keys:
+        from storyline.pipeline.cluster.features import canonical_keys
+        KEYS["make"] = canonical_keys
     results: dict[int, list[float]] = {size: [] for size in args.sizes}
     with tempfile.TemporaryDirectory() as tmp:
         scenes = [Scene(size, args.events, args.dim, Path(tmp), args.linker) for size in args.sizes]

@@ -22,6 +22,7 @@ from ..errors import Codes, StoreError
 from ..model import DatePrecision as P
 from ..model import SavedEventState, StoredEvent, StoredStory
 from ..pipeline.cluster import ClusterItem, EventState, Vocabulary
+from ..pipeline.cluster.features import canonical_keys
 from ..pipeline.link import StoryState
 from ..store import Store, VectorIndex
 from .components import Components
@@ -82,8 +83,8 @@ def _load_state(store: Store, components: Components, index_path: Path | None) -
         events[row.id] = event
         numbers.append(row.number)
     entity_vocab, term_vocab = Vocabulary(), Vocabulary()
-    entity_vocab.df.update(store.vocabulary("entity"))
-    term_vocab.df.update(store.vocabulary("term"))
+    entity_vocab.df.update(canonical_keys(store.vocabulary("entity")))
+    term_vocab.df.update(canonical_keys(store.vocabulary("term")))
     entity_vocab.documents = term_vocab.documents = int(store.get_meta("vocabulary_documents", "0"))
     # ids of events merged away are never handed out again
     next_number = max(max(numbers) + 1, int(store.get_meta("next_event_number", "1")))
@@ -140,9 +141,9 @@ class StoredEventState(EventState):
         raw, vector = stored
         state = json.loads(raw)
         fields = {"vector_sum": np.frombuffer(vector, dtype=np.float32).copy(),
-                  "entities": Counter(state["entities"]), "terms": Counter(state["terms"]),
-                  "title_terms": Counter(state["title_terms"]), "sources": Counter(state["sources"]),
-                  "date_votes": Counter(state["date_votes"]), "details": Counter(state.get("details", {}))}
+                  "entities": _keys(state["entities"]), "terms": _keys(state["terms"]),
+                  "title_terms": _keys(state["title_terms"]), "sources": Counter(state["sources"]),
+                  "date_votes": Counter(state["date_votes"]), "details": _keys(state.get("details", {}))}
         for name, value in fields.items():
             self.__dict__.setdefault(name, value)
 
@@ -151,6 +152,11 @@ class StoredEventState(EventState):
             self.decode()
             return self.__dict__[name]
         raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+
+def _keys(counts: dict) -> Counter:
+    """A stored event's key counts, their keys the process's one string of each (as an analysed article's)."""
+    return Counter(canonical_keys(counts))
 
 
 def duplicates_location(index_path: Path | None) -> Path | None:

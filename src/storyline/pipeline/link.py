@@ -5,6 +5,10 @@ range are running totals over the member events: each event's contribution is
 remembered and replaced when the event changes (an event's vector sum is a new
 array after every change, so a changed event is found by identity), so linking
 an event to a story costs the same for a story of 10 events as for one of 1,000.
+What is left to grow is memory: a big story's key counts are a big table (some 50,000 terms for 1,000 events)
+that is no longer in the processor's cache, so every look-up of a new event's key misses; every key is the
+process's one string object of its text (:func:`~storyline.pipeline.cluster.features.canonical_keys`, from the
+analysis and the store on), so a look-up is found by identity without also reading the stored key's memory.
 The centroid is summed in fixed point (2**-32), so it does not depend on the
 order the events came in: a resumed run and a clean one score alike.
 A new event joins the best story active within the window when the score
