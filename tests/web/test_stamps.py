@@ -7,6 +7,7 @@ article in them, once an ingest touches their story; ETags follow.
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import httpx
@@ -34,6 +35,13 @@ FLOOD_C = {"id": "flood-3", "date": "2023-03-07", "source": "Thames Courier",
 def built(request, tmp_path) -> tuple[str | Path, dict]:
     path = request.getfixturevalue("pg_server").database() if request.param == "postgres" else tmp_path / "web.db"
     return path, build_web_store(path)
+
+
+def next_second() -> None:
+    """Sleep until the wall clock's second changes (stored build times are to the second)."""
+    start = int(time.time())
+    while int(time.time()) == start:
+        time.sleep(0.05)
 
 
 def pages_of(ids: dict, story: str, event: str) -> list[str]:
@@ -94,12 +102,17 @@ def test_the_stamps_move_with_each_write_to_what_a_page_shows_and_only_then(buil
             return {k for k in before if after[k] != before[k]}
 
         assert stamps()["event"][1] == flood_story  # (the event's own stamp, its story)
-        record = store.record(flood_event)
-        assert moved(lambda: store.save_record(flood_event, record, 2)) == set()  # the same row again: no change
+        record, relays = store.record(flood_event), store.relays(flood_event)
+        next_second()  # rows carry the second they were built in; a rebuild of the same row must not move it
+        assert moved(lambda: store.save_record(flood_event, record, 2, relays)) == set()  # the same row: no change
         assert moved(lambda: store.save_record(flood_event, {**record, "note": "rebuilt"}, 2)) == {"event", "story"}
         assert moved(lambda: store.save_comparison(flood_event, {"facts": []}, 2)) == {"event", "story"}
         assert moved(lambda: store.save_digest("event", flood_event, {"sentences": []}, 2, 1, "test")) == {"event", "story"}
         assert moved(lambda: store.save_digest("story", flood_story, {"days": []}, 2, 1, "test")) == {"story"}
+        next_second()
+        assert moved(lambda: store.save_comparison(flood_event, {"facts": []}, 2)) == set()  # rebuilt the same
+        assert moved(lambda: store.save_digest("event", flood_event, {"sentences": []}, 2, 1, "test")) == set()
+        assert moved(lambda: store.save_digest("story", flood_story, {"days": []}, 2, 1, "test")) == set()
         assert moved(lambda: store.add_places([Place("flood-2", 0, 6, "Thames", "Thames", 1, precision="river",
                                                      confidence=0.5)])) == {"event", "story"}
         story = store.story(chess_story)

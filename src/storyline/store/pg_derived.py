@@ -26,7 +26,9 @@ class DerivedRows:
         self.session.write(
             "INSERT INTO event_records (event_id, record, n_articles, built_at, relays) VALUES (%s, %s, %s, %s, %s)"
             " ON CONFLICT (event_id) DO UPDATE SET record = excluded.record, n_articles = excluded.n_articles,"
-            " built_at = excluded.built_at, relays = excluded.relays",
+            " built_at = excluded.built_at, relays = excluded.relays WHERE (event_records.record,"
+            " event_records.n_articles, event_records.relays)"
+            " IS DISTINCT FROM (excluded.record, excluded.n_articles, excluded.relays)",
             (event_id, json.dumps(record, ensure_ascii=False), n_articles, now(),
              json.dumps(relays, ensure_ascii=False) if relays is not None else None),
         )
@@ -66,7 +68,8 @@ class DerivedRows:
         self.session.write(
             "INSERT INTO event_comparisons (event_id, comparison, n_articles, built_at) VALUES (%s, %s, %s, %s)"
             " ON CONFLICT (event_id) DO UPDATE SET comparison = excluded.comparison, n_articles = excluded.n_articles,"
-            " built_at = excluded.built_at",
+            " built_at = excluded.built_at WHERE (event_comparisons.comparison, event_comparisons.n_articles)"
+            " IS DISTINCT FROM (excluded.comparison, excluded.n_articles)",
             (event_id, json.dumps(comparison, ensure_ascii=False), n_articles, now()),
         )
 
@@ -82,7 +85,9 @@ class DerivedRows:
             "INSERT INTO digests (kind, subject_id, digest, n_articles, n_events, built_by, built_at)"
             " VALUES (%s, %s, %s, %s, %s, %s, %s) ON CONFLICT (kind, subject_id) DO UPDATE SET digest = excluded.digest,"
             " n_articles = excluded.n_articles, n_events = excluded.n_events, built_by = excluded.built_by,"
-            " built_at = excluded.built_at",
+            " built_at = excluded.built_at WHERE (digests.digest, digests.n_articles, digests.n_events,"
+            " digests.built_by) IS DISTINCT FROM (excluded.digest, excluded.n_articles, excluded.n_events,"
+            " excluded.built_by)",
             (kind, subject_id, json.dumps(digest, ensure_ascii=False), n_articles, n_events, built_by, now()))
 
     def digest(self, kind: str, subject_id: str) -> StoredDigest | None:

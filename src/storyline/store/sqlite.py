@@ -472,7 +472,8 @@ class SQLiteStore:
         self.conn.execute(
             "INSERT INTO event_records (event_id, record, n_articles, built_at, relays) VALUES (?, ?, ?, ?, ?) "
             "ON CONFLICT(event_id) DO UPDATE SET record = excluded.record, n_articles = excluded.n_articles,"
-            " built_at = excluded.built_at, relays = excluded.relays",
+            " built_at = excluded.built_at, relays = excluded.relays"
+            " WHERE (record, n_articles, relays) IS NOT (excluded.record, excluded.n_articles, excluded.relays)",
             (event_id, json.dumps(record, ensure_ascii=False), n_articles, _now(),
              json.dumps(relays, ensure_ascii=False) if relays is not None else None),
         )
@@ -507,7 +508,8 @@ class SQLiteStore:
         self.conn.execute(
             "INSERT INTO event_comparisons (event_id, comparison, n_articles, built_at) VALUES (?, ?, ?, ?) "
             "ON CONFLICT(event_id) DO UPDATE SET comparison = excluded.comparison, n_articles = excluded.n_articles,"
-            " built_at = excluded.built_at",
+            " built_at = excluded.built_at"
+            " WHERE (comparison, n_articles) IS NOT (excluded.comparison, excluded.n_articles)",
             (event_id, json.dumps(comparison, ensure_ascii=False), n_articles, _now()),
         )
 
@@ -523,7 +525,8 @@ class SQLiteStore:
             "INSERT INTO digests (kind, subject_id, digest, n_articles, n_events, built_by, built_at)"
             " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(kind, subject_id) DO UPDATE SET digest = excluded.digest,"
             " n_articles = excluded.n_articles, n_events = excluded.n_events, built_by = excluded.built_by,"
-            " built_at = excluded.built_at",
+            " built_at = excluded.built_at WHERE (digest, n_articles, n_events, built_by)"
+            " IS NOT (excluded.digest, excluded.n_articles, excluded.n_events, excluded.built_by)",
             (kind, subject_id, json.dumps(digest, ensure_ascii=False), n_articles, n_events, built_by, _now()))
 
     def digest(self, kind: str, subject_id: str) -> StoredDigest | None:
