@@ -10,10 +10,11 @@ from importlib import resources
 import pytest
 
 from storyline import registry
+from storyline.model import Article, Segment
 from storyline.pipeline.compare import FactsComparerV6, FactsComparerV7
 from storyline.pipeline.compare.claims import split_claims
 from storyline.pipeline.compare.conflicts import _actors
-from storyline.pipeline.compare.rules_v7 import PARAMS_FILE_V7, RulesV7, _actors_untyped, actor_key, without_forecasts
+from storyline.pipeline.compare.rules_v7 import PARAMS_FILE_V7, RulesV7, _actors_untyped, actor_key, checks_v7, without_forecasts
 from storyline.pipeline.embed import HashingEmbedder
 from storyline.pipeline.record.actors import Actor
 from storyline.settings import load_options
@@ -70,9 +71,10 @@ def test_a_forecast_is_left_out_of_a_claims_values():
     assert [q.value for q in kept.quantities] == [266000.0]
     b = article("b", "Outlet B", "Employers added only 532,000 jobs in April, the Labor Department said on Friday.")
     assert contested(FactsComparerV6(None), a, b) == []  # claim a gives two numbers of jobs: v6 compares neither
-    assert values(contested(FactsComparerV7(None), a, b)) == [["266,000 job", "532,000 job"]]
-    off = FactsComparerV7(None, rules=replace(RulesV7.bundled(), drop_forecasts=False))
-    assert contested(off, a, b) == []
+    on = FactsComparerV7(None, rules=replace(RulesV7.bundled(), drop_forecasts=True))
+    assert values(contested(on, a, b)) == [["266,000 job", "532,000 job"]]
+    assert not RulesV7.bundled().drop_forecasts  # measured on the fit half and left off (docs/benchmarks.md)
+    assert contested(FactsComparerV7(None), a, b) == []
 
 
 def test_settings_are_the_bundled_data_and_v7_is_registered():
@@ -85,3 +87,35 @@ def test_settings_are_the_bundled_data_and_v7_is_registered():
     assert isinstance(comparer, FactsComparerV7) and comparer.conflict_rules == rules
     assert comparer.params.slot_pairs == rules.slot_pairs
     assert PARAMS_FILE_V7 in registry.registration("comparer.facts.v7").params
+
+
+def _dated(aid: str, source: str, published, sentence: str) -> Article:
+    return Article(aid, sentence + " ", source=source, published=published,
+                   segments=(Segment("sentence", 0, len(sentence), 0),))
+
+
+def test_one_weekday_name_read_from_two_publication_dates_is_one_day():
+    import datetime as dt
+
+    said = "Energy Secretary Jennifer Granholm on Sunday slammed Senate Republicans over the stalled infrastructure talks."
+    a = _dated("a", "Outlet A", dt.date(2022, 6, 15), said)
+    b = _dated("b", "Outlet B", dt.date(2022, 6, 20), said)
+    assert [f["kind"] for f in contested(FactsComparerV6(None), a, b)] == ["date"]  # 2022-06-12 vs 2022-06-19
+    assert contested(FactsComparerV7(None), a, b) == []
+    other = _dated("c", "Outlet C", dt.date(2022, 6, 20), said.replace("Sunday", "Saturday"))
+    assert [f["kind"] for f in contested(FactsComparerV7(None), a, other)] == ["date"]
+
+
+def test_the_credited_speaker_takes_no_part_in_an_actor_swap():
+    def actor(name: str, key: str, start: int) -> Actor:
+        return Actor(name, key, "group", None, start, start + len(name), name)
+
+    a = article("a", "Outlet A", "The administration is buying doses of Pfizer's vaccine to donate, the White House said Thursday.")
+    b = article("b", "Outlet B", "The White House on Thursday announced its plan to buy and donate doses of the Pfizer vaccine.")
+    ca, cb = split_claims(a, (), rules=5)[0], split_claims(b, (), rules=5)[0]
+    ca.actor1, ca.actor2 = actor("Pfizer", "organisation:pfizer", 0), actor("the White House", "government:white house", 60)
+    cb.actor1, cb.actor2 = actor("The White House", "government:white house", 0), actor("Pfizer", "organisation:pfizer", 70)
+    ca.attribution = "the White House"
+    loose = checks_v7(replace(RulesV7.bundled(), no_speaker_actors=False))[3]
+    assert loose([ca, cb]) is not None and loose([ca, cb]).kind == "actors"
+    assert checks_v7(RulesV7.bundled())[3]([ca, cb]) is None

@@ -60,7 +60,12 @@ class RulesV7(RulesV6):
     #: actors compared by the name part of their key (a name two reports typed two ways is one actor)
     untyped_actors: bool = True
     #: a number a forecast word closely follows or precedes is left out of a claim's values
-    drop_forecasts: bool = True
+    drop_forecasts: bool = False
+    #: two days both written with one weekday name ("on Sunday" / "said Sunday") are one day (read from two
+    #: publication dates, a weekday name can come out as two days)
+    same_weekday: bool = True
+    #: an actor who is the claim's credited speaker ("..., the White House said") takes no part in an actor swap
+    no_speaker_actors: bool = True
 
     @classmethod
     def bundled(cls) -> "RulesV7":
@@ -92,12 +97,22 @@ def _measures_share(n: int, claims: Sequence[Claim], named: dict) -> bool:
         for other in groups[k + 1:]:
             for i in ids:
                 for j in other:
-                    if claims[i].source == claims[j].source:
+                    if claims[i].source == claims[j].source or _any_forecast(claims[i]) or _any_forecast(claims[j]):
                         continue
                     ci = [_measure(claims[i], q.start, q.end, n) for q in claims[i].quantities]
                     cj = [_measure(claims[j], q.start, q.end, n) for q in claims[j].quantities]
                     if any(x & y for x in ci for y in cj):
                         return True
+    return False
+
+
+def _any_forecast(claim: Claim) -> bool:
+    """Is one of the claim's numbers under a forecast word (within 8 words before it, or closely after it)?"""
+    text = claim.article.text
+    for q in claim.quantities:
+        before = " ".join(_WORD.findall(text[claim.start:max(claim.start, q.start)])[-8:])
+        if _FORECAST.search(before) or _FORECAST_AFTER.match(text[q.end:claim.end]):
+            return True
     return False
 
 
@@ -138,6 +153,47 @@ def _actors_untyped(claims: Sequence[Claim]) -> Conflict | None:
     return None
 
 
+def _speaker(claim: Claim, actor) -> bool:
+    """Is the actor the claim's credited speaker ("..., the White House said")?"""
+    if not claim.attribution or actor is None:
+        return False
+    words = content_words(actor.text)
+    return bool(words) and words <= content_words(claim.attribution)
+
+
+def _actors_v7(rules: RulesV7) -> Callable[[Sequence[Claim]], Conflict | None]:
+    check = _actors_untyped if rules.untyped_actors else _actors
+    if not rules.no_speaker_actors:
+        return check
+    return lambda claims: check([replace(c, actor1=None, actor2=None) if _speaker(c, c.actor1) or _speaker(c, c.actor2)
+                                 else c for c in claims])
+
+
+_WEEKDAY = re.compile(r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b", re.IGNORECASE)
+
+
+def _weekdays(claim: Claim, day: str) -> set[str]:
+    """The weekday names of the claim's date phrases that give ``day``."""
+    text = claim.article.text
+    return {m.group(0).lower() for iso, s, e in claim.dates if iso == day for m in _WEEKDAY.finditer(text, s, e)}
+
+
+def _dates_v7(claims: Sequence[Claim]) -> Conflict | None:
+    """v3's date check, no conflict when every two claims of different sources giving two of its days write them with
+    one weekday name."""
+    found = _dates_v3(claims)
+    if found is None:
+        return None
+    items = list(found.values.items())
+    for k, (da, ia) in enumerate(items):
+        for db, ib in items[k + 1:]:
+            for i in ia:
+                for j in ib:
+                    if claims[i].source != claims[j].source and not (_weekdays(claims[i], da) & _weekdays(claims[j], db)):
+                        return found
+    return None
+
+
 def _on_values(check: Callable[[Sequence[Claim]], Conflict | None], claims: Sequence[Claim]) -> Conflict | None:
     return check(without_forecasts(claims))
 
@@ -151,13 +207,13 @@ def checks_v7(rules: RulesV7) -> tuple[Callable[[Sequence[Claim]], Conflict | No
     """The checks of the claims of one fact: v6's, with sums and shares also related by what they measure
     (``measure_context``), actors by name (``untyped_actors``) and no forecast among the values (``drop_forecasts``)."""
     related = partial(_measures_share, rules.context_words) if rules.measure_context and rules.context_words > 0 else None
-    actors = _actors_untyped if rules.untyped_actors else _actors
-    return (_counts, _quantity_check(rules, related), _dates_v3, actors, _negation_v4)
+    dates = _dates_v7 if rules.same_weekday else _dates_v3
+    return (_counts, _quantity_check(rules, related), dates, _actors_v7(rules), _negation_v4)
 
 
 def slot_checks_v7(rules: RulesV7) -> tuple[Callable[[Sequence[Claim]], Conflict | None], ...]:
     """The checks of a slot pair (claims of two facts): v6's, with actors by name and no forecast among the values."""
-    actors = _actors_untyped if rules.untyped_actors else _actors
-    checks = (_counts, _quantity_check(rules), _dates_v3, actors)
+    dates = _dates_v7 if rules.same_weekday else _dates_v3
+    checks = (_counts, _quantity_check(rules), dates, _actors_v7(rules))
     return checks + (_negation_v4,) if rules.negation_pairs else checks
 
