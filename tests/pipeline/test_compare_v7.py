@@ -70,7 +70,10 @@ def test_actors_typed_two_ways_are_one_actor():
     assert _actors([ca, cb]) is None  # typed keys: two different actors
     found = _actors_untyped([ca, cb])
     assert found is not None and found.values == {"Donald Trump \u2192 U.S.-Mexico": [0], "U.S.-Mexico \u2192 Donald Trump": [1]}
-    assert actor_key("person:donald trump") == "donald trump" and actor_key("protesters:") == "protesters:"
+    assert actor_key("person:donald trump") == actor_key("organisation:donald trump") == "named:donald trump"
+    assert actor_key("protesters:") == "protesters:"
+    # a government and its army are two actors ("Syrian government forces" / "the Syrian government")
+    assert actor_key("government:syria") != actor_key("military:syria")
 
 
 def test_a_forecast_is_left_out_of_a_claims_values():
