@@ -102,6 +102,9 @@ REGISTRATIONS: tuple[Registration, ...] = (
     Registration("comparer.facts.v6", f"{_P}.compare:_facts_v6", ("comparer-facts-v6.json",),
                  help="v5 whose slot pairs must share the words around their values (no forecasts), sums and shares "
                       "of one fact compared with a fitted word overlap"),
+    Registration("comparer.facts.v7", f"{_P}.compare:_facts_v7", ("comparer-facts-v7.json",),
+                 help="v6 whose sums and shares of one fact may share the words naming what they measure, actors "
+                      "compared by name, no forecast among a claim's values"),
     Registration("kind.linear.v1", f"{_P}.record.kind:_linear", ("kind-linear-v1.json",),
                  help="event kind (politics, conflict, economy, health, ...; IPTC top level), linear model over word n-grams"),
     Registration("recorder.agreement.v1", f"{_P}.recorder:_agreement",

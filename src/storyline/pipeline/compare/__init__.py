@@ -26,11 +26,12 @@ from .conflicts import Conflict, find_conflict, find_conflicts
 from .framing import Lexicons, framing_terms
 from .memory import Alignment
 from .rules_v6 import RulesV6, about_one_act, checks_v6, slot_checks_v6
+from .rules_v7 import RulesV7, actor_key, checks_v7, slot_checks_v7
 from .slotpairs import slot_pair_conflicts
 from .units import ArticleClaims
 
 __all__ = ["Comparer", "FactsComparer", "FactsComparerV2", "FactsComparerV3", "FactsComparerV4", "FactsComparerV5",
-           "FactsComparerV6"]
+           "FactsComparerV6", "FactsComparerV7"]
 
 #: claims per report when an event has many reports (the cost of one event stays bounded)
 _LARGE_EVENT = 40
@@ -220,6 +221,25 @@ class FactsComparerV6(FactsComparerV5):
         return _fact_v5(f"F{k + 1}", members, group_of, found, others)
 
 
+class FactsComparerV7(FactsComparerV6):
+    """v6 whose facts also take two sums or shares for one quantity when the words naming what they measure share a
+    word, which compares actors by name whatever type a report gave them, and which leaves a forecast out of a claim's
+    values (:mod:`.rules_v7`; settings in ``params/comparer-facts-v7.json``). Its claims and alignment are v6's."""
+
+    name = "comparer.facts.v7"
+
+    def __init__(self, lexicons: Lexicons | None = None, params: AlignParams | None = None,
+                 rules: RulesV7 | None = None) -> None:
+        super().__init__(lexicons, params, rules or RulesV7.bundled())
+        self._checks, self._slot_checks = checks_v7(self.conflict_rules), slot_checks_v7(self.conflict_rules)
+
+    def _other_conflicts(self, claims: Sequence[Claim], groups: Sequence[Sequence[int]], score: np.ndarray) -> dict:
+        holds = lambda conflict, a, b: about_one_act(conflict, a, b, self.conflict_rules)  # noqa: E731
+        return slot_pair_conflicts(claims, groups, score, self.params.slot_pairs, self._slot_checks, holds,
+                                   self.conflict_rules.negation_pairs,
+                                   actor_key if self.conflict_rules.untyped_actors else None)
+
+
 def _near_pairs(score: np.ndarray, threshold: float):
     """For a fact (claim indices) the test ``near(i, j)`` of two of its claims: scored at least ``threshold``."""
     return lambda group: (lambda i, j: bool(score[group[i], group[j]] >= threshold))
@@ -384,3 +404,7 @@ def _facts_v5(options) -> FactsComparerV5:
 
 def _facts_v6(options) -> FactsComparerV6:
     return FactsComparerV6(_lexicons(options))
+
+
+def _facts_v7(options) -> FactsComparerV7:
+    return FactsComparerV7(_lexicons(options))

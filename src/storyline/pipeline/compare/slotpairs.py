@@ -26,8 +26,9 @@ from .conflicts import SLOT_CHECKS, Conflict, slot_conflict
 __all__ = ["slot_pair_conflicts"]
 
 
-def _comparable(a: Claim, b: Claim, negations: bool = False) -> bool:
-    """Do the two claims carry a slot the slot checks compare (with ``negations``, v6: or is one of them negated)?"""
+def _comparable(a: Claim, b: Claim, negations: bool = False, key: Callable[[str], str] | None = None) -> bool:
+    """Do the two claims carry a slot the slot checks compare (with ``negations``, v6: or is one of them negated)?
+    ``key`` (v7) maps an actor's key to the one its actor is compared by."""
     if negations and a.negated != b.negated:
         return True
     if a.dates and b.dates:
@@ -36,16 +37,18 @@ def _comparable(a: Claim, b: Claim, negations: bool = False) -> bool:
         return True
     if {q.unit for q in a.quantities} & {q.unit for q in b.quantities}:
         return True
-    pair = lambda c: frozenset((c.actor1.key, c.actor2.key)) if c.actor1 is not None and c.actor2 is not None else None  # noqa: E731
+    key = key or (lambda k: k)
+    pair = lambda c: frozenset((key(c.actor1.key), key(c.actor2.key))) if c.actor1 is not None and c.actor2 is not None else None  # noqa: E731
     return pair(a) is not None and pair(a) == pair(b) and len(pair(a)) == 2
 
 
 def slot_pair_conflicts(claims: Sequence[Claim], groups: Sequence[Sequence[int]], score: np.ndarray,
                         threshold: float, checks: Sequence[Callable] = SLOT_CHECKS,
-                        holds: Callable[[Conflict, Claim, Claim], bool] | None = None, negations: bool = False
-                        ) -> dict[int, list[tuple[Conflict, tuple[int, int]]]]:
+                        holds: Callable[[Conflict, Claim, Claim], bool] | None = None, negations: bool = False,
+                        actor_key: Callable[[str], str] | None = None) -> dict[int, list[tuple[Conflict, tuple[int, int]]]]:
     """Group index -> the conflicts to show there: (conflict with value indices 0 / 1, the two claims' indices);
-    ``checks`` are v5's unless given, and ``holds`` (v6) may reject a conflict found (see :mod:`.rules_v6`)."""
+    ``checks`` are v5's unless given, and ``holds`` (v6) may reject a conflict found (see :mod:`.rules_v6`);
+    ``actor_key`` (v7) is the key actors are compared by (their own key unless given)."""
     if not len(claims) or threshold <= 0:
         return {}
     fact_of = np.empty(len(claims), dtype=int)
@@ -58,7 +61,7 @@ def slot_pair_conflicts(claims: Sequence[Claim], groups: Sequence[Sequence[int]]
     for k in order:
         i, j = int(rows[k]), int(cols[k])
         a, b = claims[i], claims[j]
-        if a.source == b.source or not _comparable(a, b, negations):
+        if a.source == b.source or not _comparable(a, b, negations, actor_key):
             continue
         found = slot_conflict(a, b, checks)
         if found is None or (holds is not None and not holds(found, a, b)):
