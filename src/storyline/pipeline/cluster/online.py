@@ -21,6 +21,7 @@ import numpy as np
 from ...model import Decision
 from .features import (ClusterItem, EventState, Vocabulary, _jaccard, _number, _range_gap,
                        _without, core_details, detail_features, novel_share, tfidf_cosine, weighted_overlap)
+from .idf import kept_profile
 from .params import ClusterModel, Params
 from .scoring import Scorer
 
@@ -89,8 +90,8 @@ class OnlineClusterer:
         self._changes = MemoryChanges()
         #: events that gained a report since the last second pass
         self._touched: set[str] = set()
-        #: (item, weights it was computed with, its IDF totals): see :meth:`_item_totals`
-        self._item_memo: tuple | None = None
+        #: (weights they were computed with, {id(item): (item, its IDF totals)}): see :meth:`_item_totals`
+        self._item_memo: tuple = ((-1, -1), {})
 
     # -- state -------------------------------------------------------------
     def take_memory_changes(self) -> "MemoryChanges":
@@ -134,27 +135,39 @@ class OnlineClusterer:
     # -- decisions ---------------------------------------------------------
     def _item_totals(self, item: ClusterItem) -> tuple[float, float, float]:
         """The IDF totals of an item's entities and terms and the norm of its terms, computed once per item and
-        weights (an item is scored against many events in a row)."""
-        entity_docs, term_docs = self.entity_vocab.documents, self.term_vocab.documents
-        memo = self._item_memo
-        if memo is None or memo[0] is not item or memo[1] != (entity_docs, term_docs):
+        weights (an item is scored against many events in a row, and the second pass scores the same items
+        again and again with the same weights)."""
+        docs = (self.entity_vocab.documents, self.term_vocab.documents)
+        if self._item_memo[0] != docs:
+            self._item_memo = (docs, {})
+        memo = self._item_memo[1]
+        known = memo.get(id(item))
+        if known is None or known[0] is not item:  # the memo holds the item: its id is not reused meanwhile
             totals = (self.entity_vocab.total(set(item.entities)), self.term_vocab.total(set(item.terms)),
                       self.term_vocab.norm(item.terms))
-            memo = self._item_memo = (item, (entity_docs, term_docs), totals)
-        return memo[2]
+            known = memo[id(item)] = (item, totals)
+        return known[1]
+
+    def _event_totals(self, event: EventState) -> tuple[float, float, float]:
+        """The IDF totals of an event's entities and terms and the norm of its terms, for the weights as they stand
+        (kept in the event's memo, by the number of documents they were computed with)."""
+        entity_docs, term_docs = self.entity_vocab.documents, self.term_vocab.documents
+        return (event.cached(("entities", entity_docs), lambda: kept_profile(event, "entities", self.entity_vocab).total()),
+                event.cached(("terms", term_docs), lambda: kept_profile(event, "terms", self.term_vocab, True).total()),
+                event.cached(("norm", term_docs), lambda: kept_profile(event, "terms", self.term_vocab, True).norm()))
 
     def features(self, item: ClusterItem, event: EventState, cos_max: float) -> dict[str, float]:
         gap = event.gap_days(item.date)
-        entity_docs, term_docs = self.entity_vocab.documents, self.term_vocab.documents
         entities, terms, norm = self._item_totals(item)
+        event_entities, event_terms, event_norm = self._event_totals(event)
         return {
             "cos_centroid": float(np.dot(item.vector, event.unit())),
             "cos_max": cos_max,
-            "entities": weighted_overlap(item.entities, event.entities, self.entity_vocab, event.cached(("entities", entity_docs), lambda: self.entity_vocab.total(event.entities)), entities),
+            "entities": weighted_overlap(item.entities, event.entities, self.entity_vocab, event_entities, entities),
             "entities_new": novel_share(item.entities, event.entities, self.entity_vocab, entities),
             "title": _jaccard(item.title_terms, event.title_terms),
-            "terms": weighted_overlap(item.terms, event.terms, self.term_vocab, event.cached(("terms", term_docs), lambda: self.term_vocab.total(event.terms)), terms),
-            "tfidf": tfidf_cosine(item.terms, event.terms, self.term_vocab, event.cached(("norm", term_docs), lambda: self.term_vocab.norm(event.terms)), norm),
+            "terms": weighted_overlap(item.terms, event.terms, self.term_vocab, event_terms, terms),
+            "tfidf": tfidf_cosine(item.terms, event.terms, self.term_vocab, event_norm, norm),
             "gap": min(gap / max(self.window_days, 1), 2.0),
             "size": math.log1p(event.size),
         } | detail_features(item.details, event.details, event.cached("core_details", lambda: core_details(event.details)))
@@ -296,9 +309,7 @@ class OnlineClusterer:
         rest = _without(event, item)
         entity_docs, term_docs = self.entity_vocab.documents, self.term_vocab.documents
         eidf, tidf = self.entity_vocab.idf, self.term_vocab.idf
-        entities = event.cached(("entities", entity_docs), lambda: self.entity_vocab.total(event.entities))
-        terms = event.cached(("terms", term_docs), lambda: self.term_vocab.total(event.terms))
-        norm = event.cached(("norm", term_docs), lambda: self.term_vocab.norm(event.terms))
+        entities, terms, norm = self._event_totals(event)
         rest.memo[("entities", entity_docs)] = entities - sum(eidf(k) for k in item.entities if k not in rest.entities)
         rest.memo[("terms", term_docs)] = terms - sum(tidf(k) for k in item.terms if k not in rest.terms)
         square = norm**2 - sum((event.terms[t] ** 2 - rest.terms.get(t, 0.0) ** 2) * tidf(t) ** 2 for t in item.terms)
@@ -358,11 +369,14 @@ class OnlineClusterer:
         originals = self._originals(event)
         if not 2 <= len(originals) <= limit:
             return
-        singles = []
-        for item in originals:
-            single = EventState(item.key, np.zeros_like(item.vector))
-            single.add(item)
-            singles.append(single)
+        singles: dict[int, EventState] = {}  # made when a pair's score is not known yet
+
+        def single(j: int) -> EventState:
+            if j not in singles:
+                one = singles[j] = EventState(originals[j].key, np.zeros_like(originals[j].vector))
+                one.add(originals[j])
+            return singles[j]
+
         n = len(originals)
         vectors = np.array([i.vector for i in originals])
         cosines = vectors @ vectors.T
@@ -375,7 +389,7 @@ class OnlineClusterer:
                 if i != j:
                     pair = (originals[i].key, originals[j].key)
                     if pair not in self._pairs:
-                        self._pairs[pair] = self.params.probability(self.features(originals[i], singles[j], float(cosines[i, j])))
+                        self._pairs[pair] = self.params.probability(self.features(originals[i], single(j), float(cosines[i, j])))
                         self._changes.pairs[pair] = self._pairs[pair]
                     prob[i, j] = self._pairs[pair]
         prob = (prob + prob.T) / 2
