@@ -82,8 +82,10 @@ class FrequencyMirror:
         top = int(df.max())
         if top >= len(table) and len(table) < self.TABLE:
             upto = min(max(top + 1, 2 * len(table), 64), self.TABLE)
-            more = np.fromiter(map(weights.__getitem__, range(len(table), upto)), dtype=np.float64,
-                               count=upto - len(table))
+            # log((1 + documents) / (1 + df)) + 1.0 as _Weights computes it: the same exactly rounded quotient,
+            # the same math.log, the same addition
+            ratios = (1 + weights.documents) / (1 + np.arange(len(table), upto, dtype=np.int64))
+            more = np.fromiter(map(math.log, ratios.tolist()), dtype=np.float64, count=upto - len(table)) + 1.0
             table = np.concatenate([table, more])
         self._table = (weights, table)
         if top < len(table):
@@ -106,10 +108,11 @@ class IdfProfile:
 
     __slots__ = ("vocab", "mirror", "at", "tf", "_sums")
 
-    def __init__(self, vocab: "Vocabulary", counts: Mapping[str, float], weighted: bool) -> None:
+    def __init__(self, vocab: "Vocabulary", counts: Mapping[str, float] | Iterable[str], weighted: bool) -> None:
+        """``counts``: term weights by key (``weighted``), or the keys (distinct) alone."""
         self.vocab = vocab
         self.mirror = mirror_of(vocab)
-        self.at = self.mirror.index(counts.keys())
+        self.at = self.mirror.index(counts.keys() if isinstance(counts, Mapping) else counts)
         self.tf = np.fromiter(counts.values(), dtype=np.float64, count=len(self.at)) if weighted else None
         self._sums: tuple | None = None
 

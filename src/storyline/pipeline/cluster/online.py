@@ -21,7 +21,7 @@ import numpy as np
 from ...model import Decision
 from .features import (ClusterItem, EventState, Vocabulary, _jaccard, _number, _range_gap,
                        _without, core_details, detail_features, novel_share, tfidf_cosine, weighted_overlap)
-from .idf import kept_profile
+from .idf import IdfProfile, kept_profile
 from .params import ClusterModel, Params
 from .scoring import Scorer
 
@@ -92,6 +92,11 @@ class OnlineClusterer:
         self._touched: set[str] = set()
         #: (weights they were computed with, {id(item): (item, its IDF totals)}): see :meth:`_item_totals`
         self._item_memo: tuple = ((-1, -1), {})
+        #: {id(item): (item, IDF profile of its entities, of its terms)}, kept across weights (see :mod:`.idf`)
+        self._item_profiles: dict[int, tuple] = {}
+        #: the second pass's views of groups of reports, by their keys: those of this pass and of the one before
+        self._views: dict[tuple[str, ...], tuple] = {}
+        self._views_before: dict[tuple[str, ...], tuple] = {}
 
     # -- state -------------------------------------------------------------
     def take_memory_changes(self) -> "MemoryChanges":
@@ -143,8 +148,14 @@ class OnlineClusterer:
         memo = self._item_memo[1]
         known = memo.get(id(item))
         if known is None or known[0] is not item:  # the memo holds the item: its id is not reused meanwhile
-            totals = (self.entity_vocab.total(set(item.entities)), self.term_vocab.total(set(item.terms)),
-                      self.term_vocab.norm(item.terms))
+            profiles = self._item_profiles.get(id(item))
+            if profiles is None or profiles[0] is not item or profiles[1].vocab is not self.entity_vocab \
+                    or profiles[2].vocab is not self.term_vocab:
+                if len(self._item_profiles) > 4 * max(self.memory, 1000):
+                    self._item_profiles.clear()
+                profiles = self._item_profiles[id(item)] = (item, IdfProfile(self.entity_vocab, set(item.entities), False),
+                                                            IdfProfile(self.term_vocab, item.terms, True))
+            totals = (profiles[1].total(), profiles[2].total(), profiles[2].norm())
             known = memo[id(item)] = (item, totals)
         return known[1]
 
@@ -298,8 +309,10 @@ class OnlineClusterer:
         """Event-model probability that one event's reports, taken together, report the same event as another's."""
         vectors = np.array([i.vector for i in self._originals(small)])
         others = np.array([i.vector for i in self._originals(big)])
-        as_item = ClusterItem(small.id, None, small.centroid, frozenset(small.entities), frozenset(small.title_terms),
-                              dict(small.terms), frozenset(small.details))
+        # one item per state of the event (its memo is emptied when it changes), so that its IDF profile is kept
+        as_item = small.cached("as_item", lambda: ClusterItem(small.id, None, small.centroid, frozenset(small.entities),
+                                                              frozenset(small.title_terms), dict(small.terms),
+                                                              frozenset(small.details)))
         feats = self.features(as_item, big, float(np.max(vectors @ others.T)))
         feats["gap"] = min(_range_gap(small, big) / max(self.window_days, 1), 2.0)
         return (self.event_params or self.params).probability(feats), feats
@@ -335,6 +348,7 @@ class OnlineClusterer:
         them: the rest was looked at by an earlier pass, with the same reports.
         """
         out = Refinement()
+        self._views_before, self._views = self._views, {}
         self.entity_vocab.commit()  # the batch's articles count in the weights from here on
         self.term_vocab.commit()
         touched, self._touched = self._touched, set()
@@ -414,9 +428,18 @@ class OnlineClusterer:
                                       f"score of the two parts {score:.2f} < {self.split_threshold:.2f}"))
 
     def _view(self, keys: Sequence[str]) -> EventState:
-        view = EventState(keys[0], np.zeros_like(self.items[keys[0]].vector))
-        for key in keys:
-            view.add(self.items[key])
+        """An event state of the remembered reports ``keys``; the same object as in the pass before when made of
+        the same reports (views are only read), so that what it computed from them (its IDF profile) is kept."""
+        keys = tuple(keys)
+        items = tuple(self.items[k] for k in keys)
+        known = self._views.get(keys) or self._views_before.get(keys)
+        if known is not None and all(a is b for a, b in zip(known[0], items)):
+            self._views[keys] = known
+            return known[1]
+        view = EventState(keys[0], np.zeros_like(items[0].vector))
+        for item in items:
+            view.add(item)
+        self._views[keys] = (items, view)
         return view
 
     def _nearest(self, vector: np.ndarray, scope: Sequence[EventState], exclude: str, candidates: int,
