@@ -19,6 +19,7 @@ it), each product and square is the same IEEE operation as before, and
 from __future__ import annotations
 
 import math
+from itertools import compress
 from typing import TYPE_CHECKING, Iterable, Mapping
 
 import numpy as np
@@ -26,7 +27,7 @@ import numpy as np
 if TYPE_CHECKING:  # pragma: no cover
     from .features import EventState, Vocabulary
 
-__all__ = ["FrequencyMirror", "IdfProfile", "kept_profile", "mirror_of"]
+__all__ = ["FrequencyMirror", "IdfProfile", "kept_profile", "mirror_of", "overlaps"]
 
 
 class _Ids(dict):
@@ -106,17 +107,18 @@ def mirror_of(vocab: "Vocabulary") -> FrequencyMirror:
 class IdfProfile:
     """One fixed set of keys (and, ``weighted``, their term weights) placed in a vocabulary's mirror."""
 
-    __slots__ = ("vocab", "mirror", "at", "tf", "_sums")
+    __slots__ = ("vocab", "mirror", "keys", "at", "tf", "_sums")
 
     def __init__(self, vocab: "Vocabulary", counts: Mapping[str, float] | Iterable[str], weighted: bool) -> None:
         """``counts``: term weights by key (``weighted``), or the keys (distinct) alone."""
         self.vocab = vocab
         self.mirror = mirror_of(vocab)
-        self.at = self.mirror.index(counts.keys() if isinstance(counts, Mapping) else counts)
+        self.keys = list(counts.keys() if isinstance(counts, Mapping) else counts)
+        self.at = self.mirror.index(self.keys)
         self.tf = np.fromiter(counts.values(), dtype=np.float64, count=len(self.at)) if weighted else None
         self._sums: tuple | None = None
 
-    def _current(self) -> tuple[float, float | None]:
+    def _current(self) -> tuple:
         vocab = self.vocab
         stamp = (vocab.version, vocab.documents)
         if self._sums is None or self._sums[0] != stamp:
@@ -125,8 +127,16 @@ class IdfProfile:
             norm = None
             if self.tf is not None:
                 norm = math.sqrt(math.fsum(np.square(self.tf * idf).tolist())) if len(self.at) else 0.0
-            self._sums = (stamp, total, norm)
-        return self._sums[1], self._sums[2]
+            self._sums = (stamp, total, norm, idf)
+        return self._sums[1:]
+
+    def weights(self) -> np.ndarray:
+        """The IDF weight of each key, in :attr:`keys` order, for the vocabulary as it stands."""
+        return self._current()[2]
+
+    def frequencies(self) -> np.ndarray:
+        """The document frequency of each key, in :attr:`keys` order."""
+        return self.mirror.counts[self.at]
 
     def total(self) -> float:
         """:meth:`Vocabulary.total` of the keys, for the vocabulary as it stands."""
@@ -150,3 +160,44 @@ def kept_profile(event: "EventState", field: str, vocab: "Vocabulary", weighted:
     if profile is None or profile.vocab is not vocab or profile.mirror is not vocab.mirror:
         profile = event.memo[key] = IdfProfile(vocab, getattr(event, field), weighted)
     return profile
+
+
+def overlaps(entities: IdfProfile, terms: IdfProfile, item_terms: Mapping[str, float], event: "EventState",
+             totals: tuple[float, float, float], event_totals: tuple[float, float, float]) -> tuple[float, ...]:
+    """The join features ``entities``, ``entities_new``, ``terms`` and ``tfidf`` of an item (the profiles of its
+    entity keys and its term weights ``item_terms``, their :meth:`Vocabulary.total` and norm ``totals``) and an
+    event (its ``event_totals``): :func:`weighted_overlap`, :func:`novel_share`, :func:`weighted_overlap` and
+    :func:`tfidf_cosine`, the same floats, with the item's weights read once for all four.
+
+    The keys the two have in common are found once per kind (a look-up in the event's counter each, in C), and
+    each sum is ``math.fsum`` of the same weights and products, in another order."""
+    item_entities, item_terms_total, item_norm = totals
+    event_entities, event_terms_total, event_norm = event_totals
+    e_keys, e_counts = entities.keys, event.entities
+    if e_keys:
+        weights = entities.weights()
+        shared = np.fromiter(map(e_counts.__contains__, e_keys), dtype=bool, count=len(e_keys))
+        entity_overlap = 0.0
+        if e_counts:
+            smaller = min(item_entities, event_entities)
+            entity_overlap = math.fsum(weights[shared].tolist()) / smaller if smaller else 0.0
+        novel = math.fsum(weights[~shared].tolist()) / item_entities
+    else:
+        entity_overlap = novel = 0.0
+    t_keys, t_counts = terms.keys, event.terms
+    term_overlap = cosine = 0.0
+    if t_keys and t_counts:
+        shared = np.fromiter(map(t_counts.__contains__, t_keys), dtype=bool, count=len(t_keys))
+        smaller = min(item_terms_total, event_terms_total)
+        term_overlap = math.fsum(terms.weights()[shared].tolist()) / smaller if smaller else 0.0
+        if shared.any():
+            common = list(compress(t_keys, shared.tolist()))
+            squares = terms.vocab.weights().squares
+            square = np.fromiter(map(squares.__getitem__, terms.frequencies()[shared].tolist()), dtype=np.float64,
+                                 count=len(common))
+            theirs = np.fromiter(map(t_counts.__getitem__, common), dtype=np.float64, count=len(common))
+            # item[t] * event[t] * idf ** 2: (the item's weight times the event's) times the square, as before
+            dot = math.fsum((terms.tf[shared] * theirs * square).tolist())
+            if dot != 0.0:
+                cosine = dot / (item_norm * event_norm)
+    return entity_overlap, novel, term_overlap, cosine

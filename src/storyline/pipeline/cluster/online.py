@@ -20,8 +20,8 @@ import numpy as np
 
 from ...model import Decision
 from .features import (ClusterItem, EventState, Vocabulary, _jaccard, _number, _range_gap,
-                       _without, core_details, detail_features, novel_share, tfidf_cosine, weighted_overlap)
-from .idf import IdfProfile, kept_profile
+                       _without, core_details, detail_features)
+from .idf import IdfProfile, kept_profile, overlaps
 from .params import ClusterModel, Params
 from .scoring import Scorer
 
@@ -138,10 +138,10 @@ class OnlineClusterer:
         return event_id
 
     # -- decisions ---------------------------------------------------------
-    def _item_totals(self, item: ClusterItem) -> tuple[float, float, float]:
+    def _item_totals(self, item: ClusterItem) -> tuple[tuple[float, float, float], IdfProfile, IdfProfile]:
         """The IDF totals of an item's entities and terms and the norm of its terms, computed once per item and
         weights (an item is scored against many events in a row, and the second pass scores the same items
-        again and again with the same weights)."""
+        again and again with the same weights), and the IDF profiles of its entities and terms."""
         docs = (self.entity_vocab.documents, self.term_vocab.documents)
         if self._item_memo[0] != docs:
             self._item_memo = (docs, {})
@@ -156,7 +156,7 @@ class OnlineClusterer:
                 profiles = self._item_profiles[id(item)] = (item, IdfProfile(self.entity_vocab, set(item.entities), False),
                                                             IdfProfile(self.term_vocab, item.terms, True))
             totals = (profiles[1].total(), profiles[2].total(), profiles[2].norm())
-            known = memo[id(item)] = (item, totals)
+            known = memo[id(item)] = (item, (totals, profiles[1], profiles[2]))
         return known[1]
 
     def _event_totals(self, event: EventState) -> tuple[float, float, float]:
@@ -169,16 +169,18 @@ class OnlineClusterer:
 
     def features(self, item: ClusterItem, event: EventState, cos_max: float) -> dict[str, float]:
         gap = event.gap_days(item.date)
-        entities, terms, norm = self._item_totals(item)
-        event_entities, event_terms, event_norm = self._event_totals(event)
+        totals, entity_profile, term_profile = self._item_totals(item)
+        # weighted_overlap, novel_share, weighted_overlap and tfidf_cosine of the item and the event, the same floats
+        entities, novel, terms, tfidf = overlaps(entity_profile, term_profile, item.terms, event, totals,
+                                                 self._event_totals(event))
         return {
             "cos_centroid": float(np.dot(item.vector, event.unit())),
             "cos_max": cos_max,
-            "entities": weighted_overlap(item.entities, event.entities, self.entity_vocab, event_entities, entities),
-            "entities_new": novel_share(item.entities, event.entities, self.entity_vocab, entities),
+            "entities": entities,
+            "entities_new": novel,
             "title": _jaccard(item.title_terms, event.title_terms),
-            "terms": weighted_overlap(item.terms, event.terms, self.term_vocab, event_terms, terms),
-            "tfidf": tfidf_cosine(item.terms, event.terms, self.term_vocab, event_norm, norm),
+            "terms": terms,
+            "tfidf": tfidf,
             "gap": min(gap / max(self.window_days, 1), 2.0),
             "size": math.log1p(event.size),
         } | detail_features(item.details, event.details, event.cached("core_details", lambda: core_details(event.details)))
