@@ -13,7 +13,8 @@ import re
 import sys
 from collections import Counter
 from dataclasses import dataclass, field
-from itertools import repeat
+from itertools import filterfalse, repeat
+from operator import mul
 from typing import Any, Iterable, Iterator
 
 import numpy as np
@@ -216,9 +217,23 @@ class _Weights(dict):
     def __init__(self, documents: int) -> None:
         super().__init__()
         self.documents = documents
+        #: the square (``weight ** 2``) of each weight, by document frequency
+        self.squares = _Squares(self)
 
     def __missing__(self, df: int) -> float:
         value = self[df] = math.log((1 + self.documents) / (1 + df)) + 1.0
+        return value
+
+
+class _Squares(dict):
+    """``weight ** 2`` of a :class:`_Weights`' weights, by document frequency, each computed on its first use."""
+
+    def __init__(self, weights: _Weights) -> None:
+        super().__init__()
+        self.weights = weights
+
+    def __missing__(self, df: int) -> float:
+        value = self[df] = self.weights[df] ** 2
         return value
 
 
@@ -235,6 +250,13 @@ class Vocabulary:
     counts waits in ``pending`` until :meth:`commit` (the clusterer commits once
     per batch), so the weights, and every total cached under ``documents``,
     stay valid for a whole batch instead of one article.
+
+    :attr:`version` counts the changes of the document frequencies (an
+    article counted, a batch committed). :mod:`.idf` keeps a copy of the
+    frequencies in an array (``mirror``), counted here along with ``df``, so
+    that the frequencies of all of an event's keys are read at once;
+    frequencies set directly (a vocabulary loaded from a store) must be set
+    before the first use.
     """
 
     def __init__(self, batched: bool = False) -> None:
@@ -245,14 +267,26 @@ class Vocabulary:
         self.pending: Counter = Counter()
         self.pending_documents = 0
         self._weights = _Weights(0)
+        self.version = 0
+        #: the frequencies as an array, made by :func:`.idf.mirror_of` on first use (None until then)
+        self.mirror: Any = None
+
+    def __setstate__(self, state: dict) -> None:  # vocabularies pickled before the version and the mirror
+        self.__dict__.update(state)
+        self.__dict__.setdefault("version", 0)
+        self.__dict__.setdefault("mirror", None)
 
     def add(self, keys: Iterable[str]) -> None:
         if self.batched:
             self.pending_documents += 1
             self.pending.update(set(keys))
             return
+        keys = set(keys)
         self.documents += 1
-        self.df.update(set(keys))
+        self.df.update(keys)
+        self.version += 1
+        if self.mirror is not None:
+            self.mirror.count(keys)
 
     def commit(self) -> None:
         """Count what was added since the last commit in the weights (a no-op when nothing is pending)."""
@@ -260,6 +294,9 @@ class Vocabulary:
             return
         self.documents += self.pending_documents
         self.df.update(self.pending)
+        self.version += 1
+        if self.mirror is not None:
+            self.mirror.count(self.pending)
         self.pending, self.pending_documents = Counter(), 0
 
     def weights(self) -> _Weights:
@@ -295,7 +332,7 @@ def weighted_overlap(item: Iterable[str], event: Counter, vocab: Vocabulary, eve
     item = set(item)
     if not item or not event:
         return 0.0
-    shared = math.fsum(vocab.idfs([k for k in item if k in event]))
+    shared = math.fsum(vocab.idfs(filter(event.__contains__, item)))  # the keys in common, in the item's order
     smaller = min(vocab.total(item) if item_total is None else item_total,
                   vocab.total(event) if event_total is None else event_total)
     return shared / smaller if smaller else 0.0
@@ -308,7 +345,7 @@ def novel_share(item: Iterable[str], event: Counter, vocab: Vocabulary, total: f
     if not item:
         return 0.0
     total = vocab.total(item) if total is None else total
-    return math.fsum(vocab.idfs([k for k in item if k not in event])) / total
+    return math.fsum(vocab.idfs(filterfalse(event.__contains__, item))) / total
 
 
 def term_weights(text: str, limit: int = 200) -> dict[str, float]:
@@ -322,8 +359,10 @@ def tfidf_cosine(item: dict[str, float], event: Counter, vocab: Vocabulary, even
     """Cosine of the IDF-weighted term vectors of an article and an event."""
     if not item or not event:
         return 0.0
-    shared = [t for t in item if t in event]
-    dot = math.fsum(item[t] * event[t] * idf ** 2 for t, idf in zip(shared, vocab.idfs(shared)))
+    shared = list(filter(event.__contains__, item))
+    # item[t] * event[t] * idf ** 2 for each shared term, the same products in the same order, mapped in C
+    squares = map(vocab.weights().squares.__getitem__, map(vocab.df.get, shared, repeat(0)))
+    dot = math.fsum(map(mul, map(mul, map(item.__getitem__, shared), map(event.__getitem__, shared)), squares))
     if dot == 0.0:
         return 0.0
     norm_event = vocab.norm(event) if event_norm is None else event_norm

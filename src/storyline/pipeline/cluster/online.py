@@ -20,7 +20,8 @@ import numpy as np
 
 from ...model import Decision
 from .features import (ClusterItem, EventState, Vocabulary, _jaccard, _number, _range_gap,
-                       _without, core_details, detail_features, novel_share, tfidf_cosine, weighted_overlap)
+                       _without, core_details, detail_features)
+from .idf import IdfProfile, kept_profile, overlaps
 from .params import ClusterModel, Params
 from .scoring import Scorer
 
@@ -89,8 +90,13 @@ class OnlineClusterer:
         self._changes = MemoryChanges()
         #: events that gained a report since the last second pass
         self._touched: set[str] = set()
-        #: (item, weights it was computed with, its IDF totals): see :meth:`_item_totals`
-        self._item_memo: tuple | None = None
+        #: (weights they were computed with, {id(item): (item, its IDF totals)}): see :meth:`_item_totals`
+        self._item_memo: tuple = ((-1, -1), {})
+        #: {id(item): (item, IDF profile of its entities, of its terms)}, kept across weights (see :mod:`.idf`)
+        self._item_profiles: dict[int, tuple] = {}
+        #: the second pass's views of groups of reports, by their keys: those of this pass and of the one before
+        self._views: dict[tuple[str, ...], tuple] = {}
+        self._views_before: dict[tuple[str, ...], tuple] = {}
 
     # -- state -------------------------------------------------------------
     def take_memory_changes(self) -> "MemoryChanges":
@@ -132,29 +138,49 @@ class OnlineClusterer:
         return event_id
 
     # -- decisions ---------------------------------------------------------
-    def _item_totals(self, item: ClusterItem) -> tuple[float, float, float]:
+    def _item_totals(self, item: ClusterItem) -> tuple[tuple[float, float, float], IdfProfile, IdfProfile]:
         """The IDF totals of an item's entities and terms and the norm of its terms, computed once per item and
-        weights (an item is scored against many events in a row)."""
+        weights (an item is scored against many events in a row, and the second pass scores the same items
+        again and again with the same weights), and the IDF profiles of its entities and terms."""
+        docs = (self.entity_vocab.documents, self.term_vocab.documents)
+        if self._item_memo[0] != docs:
+            self._item_memo = (docs, {})
+        memo = self._item_memo[1]
+        known = memo.get(id(item))
+        if known is None or known[0] is not item:  # the memo holds the item: its id is not reused meanwhile
+            profiles = self._item_profiles.get(id(item))
+            if profiles is None or profiles[0] is not item or profiles[1].vocab is not self.entity_vocab \
+                    or profiles[2].vocab is not self.term_vocab:
+                if len(self._item_profiles) > 4 * max(self.memory, 1000):
+                    self._item_profiles.clear()
+                profiles = self._item_profiles[id(item)] = (item, IdfProfile(self.entity_vocab, set(item.entities), False),
+                                                            IdfProfile(self.term_vocab, item.terms, True))
+            totals = (profiles[1].total(), profiles[2].total(), profiles[2].norm())
+            known = memo[id(item)] = (item, (totals, profiles[1], profiles[2]))
+        return known[1]
+
+    def _event_totals(self, event: EventState) -> tuple[float, float, float]:
+        """The IDF totals of an event's entities and terms and the norm of its terms, for the weights as they stand
+        (kept in the event's memo, by the number of documents they were computed with)."""
         entity_docs, term_docs = self.entity_vocab.documents, self.term_vocab.documents
-        memo = self._item_memo
-        if memo is None or memo[0] is not item or memo[1] != (entity_docs, term_docs):
-            totals = (self.entity_vocab.total(set(item.entities)), self.term_vocab.total(set(item.terms)),
-                      self.term_vocab.norm(item.terms))
-            memo = self._item_memo = (item, (entity_docs, term_docs), totals)
-        return memo[2]
+        return (event.cached(("entities", entity_docs), lambda: kept_profile(event, "entities", self.entity_vocab).total()),
+                event.cached(("terms", term_docs), lambda: kept_profile(event, "terms", self.term_vocab, True).total()),
+                event.cached(("norm", term_docs), lambda: kept_profile(event, "terms", self.term_vocab, True).norm()))
 
     def features(self, item: ClusterItem, event: EventState, cos_max: float) -> dict[str, float]:
         gap = event.gap_days(item.date)
-        entity_docs, term_docs = self.entity_vocab.documents, self.term_vocab.documents
-        entities, terms, norm = self._item_totals(item)
+        totals, entity_profile, term_profile = self._item_totals(item)
+        # weighted_overlap, novel_share, weighted_overlap and tfidf_cosine of the item and the event, the same floats
+        entities, novel, terms, tfidf = overlaps(entity_profile, term_profile, item.terms, event, totals,
+                                                 self._event_totals(event))
         return {
             "cos_centroid": float(np.dot(item.vector, event.unit())),
             "cos_max": cos_max,
-            "entities": weighted_overlap(item.entities, event.entities, self.entity_vocab, event.cached(("entities", entity_docs), lambda: self.entity_vocab.total(event.entities)), entities),
-            "entities_new": novel_share(item.entities, event.entities, self.entity_vocab, entities),
+            "entities": entities,
+            "entities_new": novel,
             "title": _jaccard(item.title_terms, event.title_terms),
-            "terms": weighted_overlap(item.terms, event.terms, self.term_vocab, event.cached(("terms", term_docs), lambda: self.term_vocab.total(event.terms)), terms),
-            "tfidf": tfidf_cosine(item.terms, event.terms, self.term_vocab, event.cached(("norm", term_docs), lambda: self.term_vocab.norm(event.terms)), norm),
+            "terms": terms,
+            "tfidf": tfidf,
             "gap": min(gap / max(self.window_days, 1), 2.0),
             "size": math.log1p(event.size),
         } | detail_features(item.details, event.details, event.cached("core_details", lambda: core_details(event.details)))
@@ -285,8 +311,10 @@ class OnlineClusterer:
         """Event-model probability that one event's reports, taken together, report the same event as another's."""
         vectors = np.array([i.vector for i in self._originals(small)])
         others = np.array([i.vector for i in self._originals(big)])
-        as_item = ClusterItem(small.id, None, small.centroid, frozenset(small.entities), frozenset(small.title_terms),
-                              dict(small.terms), frozenset(small.details))
+        # one item per state of the event (its memo is emptied when it changes), so that its IDF profile is kept
+        as_item = small.cached("as_item", lambda: ClusterItem(small.id, None, small.centroid, frozenset(small.entities),
+                                                              frozenset(small.title_terms), dict(small.terms),
+                                                              frozenset(small.details)))
         feats = self.features(as_item, big, float(np.max(vectors @ others.T)))
         feats["gap"] = min(_range_gap(small, big) / max(self.window_days, 1), 2.0)
         return (self.event_params or self.params).probability(feats), feats
@@ -296,9 +324,7 @@ class OnlineClusterer:
         rest = _without(event, item)
         entity_docs, term_docs = self.entity_vocab.documents, self.term_vocab.documents
         eidf, tidf = self.entity_vocab.idf, self.term_vocab.idf
-        entities = event.cached(("entities", entity_docs), lambda: self.entity_vocab.total(event.entities))
-        terms = event.cached(("terms", term_docs), lambda: self.term_vocab.total(event.terms))
-        norm = event.cached(("norm", term_docs), lambda: self.term_vocab.norm(event.terms))
+        entities, terms, norm = self._event_totals(event)
         rest.memo[("entities", entity_docs)] = entities - sum(eidf(k) for k in item.entities if k not in rest.entities)
         rest.memo[("terms", term_docs)] = terms - sum(tidf(k) for k in item.terms if k not in rest.terms)
         square = norm**2 - sum((event.terms[t] ** 2 - rest.terms.get(t, 0.0) ** 2) * tidf(t) ** 2 for t in item.terms)
@@ -324,6 +350,7 @@ class OnlineClusterer:
         them: the rest was looked at by an earlier pass, with the same reports.
         """
         out = Refinement()
+        self._views_before, self._views = self._views, {}
         self.entity_vocab.commit()  # the batch's articles count in the weights from here on
         self.term_vocab.commit()
         touched, self._touched = self._touched, set()
@@ -358,11 +385,14 @@ class OnlineClusterer:
         originals = self._originals(event)
         if not 2 <= len(originals) <= limit:
             return
-        singles = []
-        for item in originals:
-            single = EventState(item.key, np.zeros_like(item.vector))
-            single.add(item)
-            singles.append(single)
+        singles: dict[int, EventState] = {}  # made when a pair's score is not known yet
+
+        def single(j: int) -> EventState:
+            if j not in singles:
+                one = singles[j] = EventState(originals[j].key, np.zeros_like(originals[j].vector))
+                one.add(originals[j])
+            return singles[j]
+
         n = len(originals)
         vectors = np.array([i.vector for i in originals])
         cosines = vectors @ vectors.T
@@ -375,7 +405,7 @@ class OnlineClusterer:
                 if i != j:
                     pair = (originals[i].key, originals[j].key)
                     if pair not in self._pairs:
-                        self._pairs[pair] = self.params.probability(self.features(originals[i], singles[j], float(cosines[i, j])))
+                        self._pairs[pair] = self.params.probability(self.features(originals[i], single(j), float(cosines[i, j])))
                         self._changes.pairs[pair] = self._pairs[pair]
                     prob[i, j] = self._pairs[pair]
         prob = (prob + prob.T) / 2
@@ -400,9 +430,18 @@ class OnlineClusterer:
                                       f"score of the two parts {score:.2f} < {self.split_threshold:.2f}"))
 
     def _view(self, keys: Sequence[str]) -> EventState:
-        view = EventState(keys[0], np.zeros_like(self.items[keys[0]].vector))
-        for key in keys:
-            view.add(self.items[key])
+        """An event state of the remembered reports ``keys``; the same object as in the pass before when made of
+        the same reports (views are only read), so that what it computed from them (its IDF profile) is kept."""
+        keys = tuple(keys)
+        items = tuple(self.items[k] for k in keys)
+        known = self._views.get(keys) or self._views_before.get(keys)
+        if known is not None and all(a is b for a, b in zip(known[0], items)):
+            self._views[keys] = known
+            return known[1]
+        view = EventState(keys[0], np.zeros_like(items[0].vector))
+        for item in items:
+            view.add(item)
+        self._views[keys] = (items, view)
         return view
 
     def _nearest(self, vector: np.ndarray, scope: Sequence[EventState], exclude: str, candidates: int,
