@@ -214,7 +214,7 @@ def _former_bisect(prob: np.ndarray, n: int) -> list[list[int]]:
 
 @pytest.mark.parametrize("seed", range(40))
 def test_the_split_bisects_into_the_groups_the_former_agglomeration_made(seed):
-    from storyline.pipeline.cluster.online import _bisect
+    from storyline.pipeline.cluster.bisection import bisect
 
     gen = np.random.default_rng(seed)
     n = int(gen.integers(2, 61))
@@ -222,4 +222,4 @@ def test_the_split_bisects_into_the_groups_the_former_agglomeration_made(seed):
     if seed % 3 == 0:  # few distinct values: many ties between links
         prob = np.round(prob * 4) / 4
     prob = (prob + prob.T) / 2
-    assert _bisect(prob, n) == _former_bisect(prob, n)
+    assert bisect(prob, n) == _former_bisect(prob, n)

@@ -21,6 +21,7 @@ import numpy as np
 from ...model import Decision
 from .features import (ClusterItem, EventState, Vocabulary, _jaccard, _number, _range_gap,
                        _without, core_details, detail_features)
+from .bisection import bisect
 from .idf import IdfProfile, kept_profile, overlaps
 from .params import ClusterModel, Params
 from .scoring import Scorer
@@ -409,7 +410,7 @@ class OnlineClusterer:
                         self._changes.pairs[pair] = self._pairs[pair]
                     prob[i, j] = self._pairs[pair]
         prob = (prob + prob.T) / 2
-        groups = _bisect(prob, n)
+        groups = bisect(prob, n)
         keep, part = sorted(groups, key=min)
         keys_keep = [originals[i].key for i in keep]
         keys_part = [originals[i].key for i in part]
@@ -526,39 +527,6 @@ class OnlineClusterer:
             f"{verb} {event_id}: cosine {feats['cos_centroid']:.2f} (best article {feats['cos_max']:.2f}), "
             f"shared entities {{{', '.join(shared)}}}{when}, score {score:.2f} {op} {self.threshold:.2f}"
         )
-
-
-def _bisect(prob: np.ndarray, n: int) -> list[list[int]]:
-    """Average-link agglomeration of ``n`` reports down to two groups (``prob``: their symmetric pair scores).
-
-    Each step joins the two groups of the highest mean pair score (the first such pair, in group order). The link
-    of two groups that a step left alone is the one computed before (the same mean of the same scores), so only
-    the links of the joined group are computed again: n² means in all instead of n³."""
-
-    def link(a: int, b: int) -> float:  # a < b: the rows of the earlier group, as always
-        return float(prob[np.ix_(groups[a], groups[b])].mean())
-
-    groups = [[i] for i in range(n)]
-    links = [[link(a, b) if b > a else 0.0 for b in range(n)] for a in range(n)]
-    while len(groups) > 2:
-        best, pair = -1.0, (0, 1)
-        for a in range(len(groups)):
-            row = links[a]
-            for b in range(a + 1, len(groups)):
-                if row[b] > best:
-                    best, pair = row[b], (a, b)
-        a, b = pair
-        groups[a] = groups[a] + groups[b]
-        del groups[b]
-        del links[b]
-        for row in links:
-            del row[b]
-        for c in range(len(groups)):
-            if c < a:
-                links[c][a] = link(c, a)
-            elif c > a:
-                links[a][c] = link(a, c)
-    return groups
 
 
 class OnlineClustererV1(OnlineClusterer):
