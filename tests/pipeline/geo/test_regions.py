@@ -91,3 +91,21 @@ def test_a_list_after_a_region_does_not_make_it_a_town(parsers):
     text = "The troops will leave the Middle East, Syria and Iraq within a year."
     entities = spans(text, ("the Middle East", "LOC"), ("Syria", "GPE"), ("Iraq", "GPE"))
     assert found(v9, text, entities)["Middle East"][0].country_code is None
+
+
+def test_a_small_town_alone_in_its_country_is_read_in_the_country_of_the_rest(parsers):
+    v8, v9 = parsers
+    text = "On 5 May, Houthi forces shelled military targets in Barh axis (Maqbanah, Taizz). Casualties unknown."
+    entities = spans(text, ("Houthi", "NORP"), ("Barh", "GPE"), ("Maqbanah", "GPE"), ("Taizz", "GPE"))
+    assert found(v8, text, entities)["Barh"][0].country_code == "IN"  # the error: Barh, Bihar
+    barh = found(v9, text, entities)["Barh"][0]
+    assert barh.country_code == "YE" and barh.precision == GeoPrecision.UNRESOLVED
+
+
+def test_a_small_town_abroad_keeps_its_country_when_a_nationality_names_it(parsers):
+    _, v9 = parsers
+    text = "Belarusian activists rallied in Bialystok, Poland against the arrests of teachers in Slonim."
+    entities = spans(text, ("Belarusian", "NORP"), ("Bialystok", "GPE"), ("Poland", "GPE"), ("Slonim", "GPE"))
+    assert found(v9, text, entities)["Slonim"][0].country_code == "BY"
+    alone = text.replace("Belarusian activists", "Activists")
+    assert found(v9, alone, spans(alone, ("Bialystok", "GPE"), ("Poland", "GPE"), ("Slonim", "GPE")))["Slonim"][0].country_code == "PL"

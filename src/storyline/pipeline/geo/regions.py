@@ -17,6 +17,17 @@
     name; when no toponym covers those words (an organisation, not "the
     United Arab Emirates (UAE)"), the abbreviation is not a toponym anywhere
     in the article (the headline's "GAO" is not Gao, Mali, either).
+19. **A small town alone in its country is a homonym abroad.** "Barh axis
+    (Maqbanah, Taizz)" resolved to Barh, India; "Toto area, north of Tabit
+    (Tawila locality, North Darfur state)" to Toto, India: a town (or a
+    division below the first level) smaller than ``SMALL`` people, chosen in
+    a country that nothing else in the article names (no other toponym, no
+    nationality that is not an actor's origin), while every other resolved
+    toponym of the article is in one other country, is read in that country:
+    its candidate there when it has one, else it is left unresolved and
+    placed as v8 places a homonym abroad (at the names after it, else the
+    article's country). A report of one event is in one country; a country
+    the article names once, by a small town only, is the likelier misreading.
 """
 
 from __future__ import annotations
@@ -27,6 +38,7 @@ from typing import Sequence
 from ...model import GeoPrecision, Place
 from .context import Context, Toponym, overlaps
 from .enclosed import EnclosedGeoparser, EnclosedParams
+from .followers import SMALL
 from .gazetteer import name_key
 from .places import Span
 
@@ -108,6 +120,26 @@ class RegionGeoparser(EnclosedGeoparser):
             return
         super()._choose(t, context)
 
+    def resolve(self, text: str, entities: Sequence[Span]):
+        toponyms, context = super().resolve(text, entities)
+        for t in toponyms:  # rule 19
+            if not _small_place(t) or getattr(t, "origin", False):
+                continue
+            code = t.choice.country_code
+            others = {o.choice.country_code for o in toponyms if o is not t and o.choice is not None and o.choice.country_code
+                      and not getattr(o, "origin", False) and name_key(o.text) != name_key(t.text)}
+            if len(others) != 1 or code in others or context.without(t).country_share(code) > 0:
+                continue
+            (country,) = others
+            inside = [(e, p) for e, p in t.candidates if e.country_code == country]
+            if inside:
+                t.candidates = inside
+                super()._choose(t, context.without(t))
+            else:
+                t.choice, t.confidence = None, 0.0
+                t.abroad = True  # v8 (rule 14) places it at the names after it when they say where
+        return toponyms, context
+
     def _place(self, article_id: str, t: Toponym, context: Context):
         region = getattr(t, "world_region", None)
         if region is not None and t.choice is None and not _enclosed(t):
@@ -115,6 +147,13 @@ class RegionGeoparser(EnclosedGeoparser):
             return Place(article_id, t.start, t.end, t.text, name=name, latitude=latitude, longitude=longitude,
                          feature_code="RGN", precision=GeoPrecision.REGION, confidence=1.0)
         return super()._place(article_id, t, context)
+
+
+def _small_place(t: Toponym) -> bool:
+    e = t.choice
+    if e is None or e.feature_code.startswith("PCL") or e.feature_code in ("ADM1", "CONT", "PPLC"):
+        return False
+    return e.feature_class in ("P", "A") and e.population < SMALL
 
 
 def _enclosed(t: Toponym) -> bool:
