@@ -109,3 +109,14 @@ def test_a_small_town_abroad_keeps_its_country_when_a_nationality_names_it(parse
     assert found(v9, text, entities)["Slonim"][0].country_code == "BY"
     alone = text.replace("Belarusian activists", "Activists")
     assert found(v9, alone, spans(alone, ("Bialystok", "GPE"), ("Poland", "GPE"), ("Slonim", "GPE")))["Slonim"][0].country_code == "PL"
+
+
+def test_what_is_shelled_is_a_place_the_gazetteer_knows(parsers):
+    v8, v9 = parsers
+    text = "On 7 June 2022, Russian forces shelled Kobzartsi, Mykolaiv. Casualties unknown."
+    entities = spans(text, ("Russian", "NORP"))
+    assert set(found(v8, text, entities)) == {"Russian"}  # the error: no place but the attackers' origin
+    places = found(v9, text, entities)
+    assert places["Kobzartsi"][0].country_code == "UA" and places["Mykolaiv"][0].country_code == "UA"
+    text = "Police shelled out 40 dollars; the Mayor struck Bob at noon."
+    assert set(found(v9, text, spans(text, ("Bob", "PERSON")))) == set()

@@ -28,6 +28,14 @@
     placed as v8 places a homonym abroad (at the names after it, else the
     article's country). A report of one event is in one country; a country
     the article names once, by a small town only, is the likelier misreading.
+20. **What is shelled is a place.** "Russian forces shelled Kobzartsi,
+    Mykolaiv", "fired artillery at Mykolaiv": the tagger reads the object of
+    an attack verb as a person or nothing, and no locative word introduces
+    it. The capitalised names right after a verb of attack (shelled, bombed,
+    struck, raided, stormed, captured, fired ... at/on), split at commas (at
+    most three), are toponyms when the gazetteer has a town or a division of
+    that name (an alternate name is enough: the verb says it is a place) and
+    no toponym covers them already.
 """
 
 from __future__ import annotations
@@ -64,6 +72,10 @@ _ABBREVIATION = re.compile(r"\(\s*([A-Z][A-Za-z&.]{1,9})\s*\)")
 #: the words an abbreviation may leave out ("Office of the Director of National Intelligence (ODNI)")
 _SMALL_WORDS = frozenset({"of", "the", "and", "for", "on", "in", "to", "de", "la", "du", "des", "&"})
 _WORD = re.compile(r"[A-Za-z][\w’'-]*|&")
+#: (rule 20) a verb of attack, then the names of what was attacked: "shelled X, Y", "fired artillery at X"
+_ATTACKED = re.compile(r"\b(?:shelled|bombed|bombarded|struck|raided|stormed|captured|recaptured|liberated|"
+                       r"fired\s+(?:[\w.-]+\s+){0,3}?(?:at|on|into|towards))\s+(?:the\s+)?"
+                       r"([A-Z][\w’'-]+(?:[ -][A-Z][\w’'-]+){0,2}(?:\s*,\s*[A-Z][\w’'-]+(?:[ -][A-Z][\w’'-]+){0,2}){0,2})")
 
 
 def defined_acronyms(text: str) -> list[tuple[str, int, int]]:
@@ -112,6 +124,24 @@ class RegionGeoparser(EnclosedGeoparser):
         for t in toponyms:
             t.world_region = WORLD_REGIONS.get(name_key(t.text))
         return toponyms, demonyms
+
+    def _more_toponyms(self, text: str, toponyms: list[Toponym]) -> list[Toponym]:
+        toponyms = super()._more_toponyms(text, toponyms)
+        added = []
+        for match in _ATTACKED.finditer(text):
+            offset = match.start(1)
+            for piece in re.split(r"(\s*,\s*)", match.group(1)):
+                start, end = offset, offset + len(piece)
+                offset = end
+                if not piece[:1].isupper() or any(overlaps((start, end), (t.start, t.end)) for t in toponyms + added):
+                    continue
+                if not any(e.feature_class in ("P", "A") and not e.folded for e in self.gazetteer.lookup(name_key(piece))):
+                    continue
+                topo = self._make(text, start, end, "GPE")
+                if topo is not None:
+                    topo.origin = False
+                    added.append(topo)
+        return sorted(toponyms + added, key=lambda t: t.start) if added else toponyms
 
     def _choose(self, t: Toponym, context: Context | None) -> None:
         if getattr(t, "world_region", None) is not None and not _enclosed(t):
