@@ -120,3 +120,10 @@ def test_what_is_shelled_is_a_place_the_gazetteer_knows(parsers):
     assert places["Kobzartsi"][0].country_code == "UA" and places["Mykolaiv"][0].country_code == "UA"
     text = "Police shelled out 40 dollars; the Mayor struck Bob at noon."
     assert set(found(v9, text, spans(text, ("Bob", "PERSON")))) == set()
+
+
+def test_a_country_named_as_a_topic_does_not_move_a_small_town(parsers):
+    _, v9 = parsers
+    text = "On 25 February 2022, around 30 people demonstrated in Gelting against the war in Ukraine."
+    entities = spans(text, ("Gelting", "GPE"), ("Ukraine", "GPE"))
+    assert found(v9, text, entities)["Gelting"][0].country_code == "DE"

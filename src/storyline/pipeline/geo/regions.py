@@ -22,8 +22,10 @@
     (Tawila locality, North Darfur state)" to Toto, India: a town (or a
     division below the first level) smaller than ``SMALL`` people, chosen in
     a country that nothing else in the article names (no other toponym, no
-    nationality that is not an actor's origin), while every other resolved
-    toponym of the article is in one other country, is read in that country:
+    nationality that is not an actor's origin), while every other town or
+    division the article resolves is in one other country (countries are
+    left out: "demonstrated in Gelting against the war in Ukraine" names
+    Ukraine as a topic), is read in that country:
     its candidate there when it has one, else it is left unresolved and
     placed as v8 places a homonym abroad (at the names after it, else the
     article's country). A report of one event is in one country; a country
@@ -156,8 +158,11 @@ class RegionGeoparser(EnclosedGeoparser):
             if not _small_place(t) or getattr(t, "origin", False):
                 continue
             code = t.choice.country_code
+            # only the article's towns and divisions: a country is often named as a topic or an origin ("demonstrated
+            # in Gelting against the war in Ukraine", "the Saudi-led coalition")
             others = {o.choice.country_code for o in toponyms if o is not t and o.choice is not None and o.choice.country_code
-                      and not getattr(o, "origin", False) and name_key(o.text) != name_key(t.text)}
+                      and not o.choice.feature_code.startswith("PCL") and not getattr(o, "origin", False)
+                      and name_key(o.text) != name_key(t.text)}
             if len(others) != 1 or code in others or context.without(t).country_share(code) > 0:
                 continue
             (country,) = others
