@@ -64,6 +64,9 @@ REGISTRATIONS: tuple[Registration, ...] = (
     Registration("geoparser.geonames.v8", f"{_P}.geo.enclosed:_geonames_v8", ("geoparser-spans-v1.json", "geoparser-ranker-v1.json"),
                  help="v7 where names in parentheses after a name are places, the names after a place are read through "
                       "parentheses, and an unresolved name is placed at them"),
+    Registration("geoparser.geonames.v9", f"{_P}.geo.regions:_geonames_v9", ("geoparser-spans-v1.json", "geoparser-ranker-v1.json"),
+                 help="v8 where world regions ('the Middle East') are regions with no country, not towns, and an "
+                      "organisation's acronym ('(GAO)') is no place"),
     # cluster and link
     Registration("clusterer.online.v1", f"{_P}.cluster.online:OnlineClustererV1.from_options", ("clusterer-online-v1.json",),
                  help="online logistic join model"),
@@ -119,6 +122,9 @@ REGISTRATIONS: tuple[Registration, ...] = (
                  help="v4 where a reporting outlet, a party adjective, a past year, a cumulative toll or a column is no part of the event"),
     Registration("recorder.agreement.v6", f"{_P}.recorder:_agreement_v6",
                  help="v5 with one key per body (acronyms, 'U.S.' names), seats of government as governments, no group words or protest without demonstrators"),
+    Registration("recorder.agreement.v7", f"{_P}.recorder:_agreement_v7",
+                 help="v6 where a country as a policy's topic ('China competitiveness legislation') and a capital as its "
+                      "government ('Washington removed sanctions') are not where, and a region with no country is wider than one"),
     # summaries and timelines
     Registration("summariser.cited.v1", f"{_P}.summarise:_cited", ("summariser-cited-v1.json",),
                  help="extractive event summaries: agreed sentences first, every sentence cited"),

@@ -33,7 +33,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("entities", "entities.spacy-en.v1", "Registered name of the named-entity extractor."),
     Setting("clusterer", "clusterer.online.v3", "Registered name of the article-to-event clusterer."),
     Setting("linker", "linker.stories.v1", "Registered name of the event-to-story linker."),
-    Setting("geoparser", "geoparser.geonames.v8", "Registered name of the toponym recogniser and resolver."),
+    Setting("geoparser", "geoparser.geonames.v9", "Registered name of the toponym recogniser and resolver."),
     Setting("gazetteer", "", "SQLite file of an imported GeoNames dump (`storyline gazetteer import`), consulted in "
             "addition to the built-in gazetteer; empty: $XDG_DATA_HOME/storyline/gazetteer.sqlite "
             "(~/.local/share/storyline/gazetteer.sqlite)."),
@@ -43,7 +43,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("dates", "dates.rules.v1", "Registered name of the date recogniser (dates resolved against the publication date)."),
     Setting("quotes", "quotes.rules.v1", "Registered name of the quote and attribution finder."),
     Setting("relays", "relays.attribution.v1", "Registered name of the stage that tells relays of one upstream report."),
-    Setting("recorder", "recorder.agreement.v6", "Registered name of the event record builder."),
+    Setting("recorder", "recorder.agreement.v7", "Registered name of the event record builder."),
     Setting("comparer", "comparer.facts.v4", "Registered name of the stage that compares the sources of each event."),
     Setting("lexicons", "", "Folder of the framing lexicons (bias lexicon, hedges, assertives, subjectivity clues; "
             "the layout of ../shared/data/lexicons); empty: comparisons carry no framing terms."),

@@ -99,6 +99,15 @@ class BodyRecorder(ParticipantRecorder):
     revision = 6
 
 
+class PlaceReadingRecorder(BodyRecorder):
+    """v6 where a country written as the topic of a policy ("China competitiveness legislation") and a capital standing
+    for its government ("even if Washington removed all sanctions") are not where the event happened, and a region
+    with no country ("the Middle East", a continent) is wider than a country (:mod:`.record.where`)."""
+
+    name = "recorder.agreement.v7"
+    revision = 7
+
+
 def _agreement(options) -> AgreementRecorder:
     return AgreementRecorder()
 
@@ -121,3 +130,7 @@ def _agreement_v5(options) -> ParticipantRecorder:
 
 def _agreement_v6(options) -> BodyRecorder:
     return BodyRecorder()
+
+
+def _agreement_v7(options) -> PlaceReadingRecorder:
+    return PlaceReadingRecorder()

@@ -39,7 +39,7 @@ from .tally import Tally
 from .votes import FIELDS, _Ballot, _fields, _local, _pooled_type_probabilities, _Vote, _vote_actors, _vote_counts
 from .votes import _vote_date, _vote_place, _vote_type
 from .reading import reread
-from .where import affiliation_place
+from .where import affiliation_place, government_place, topic_place
 from .participants import party_place, reread_participants
 from . import bodies
 
@@ -242,6 +242,8 @@ def _count(tally: Tally, names: set[str], typer: EventTyper, scope: Any, revisio
             persons = {m.end for m in member.mentions if m.label == "PERSON"}  # nor "Schumer (D-N.Y.)"'s state
             places = [bodies.seat_place(p) for p in places if not bodies.title_place(p, article.text)
                       and not affiliation_place(p, article.text, persons)]
+        if revision >= 7:  # "China competitiveness legislation", "even if Washington removed all sanctions": no where
+            places = [p for p in places if not topic_place(p, article.text) and not government_place(p, article.text)]
         where = _vote_place(vote, coding, places, revision)
         _vote_actors(vote, coding, where)
         _vote_date(vote, coding)

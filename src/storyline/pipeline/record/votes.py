@@ -149,7 +149,7 @@ def _vote_place(vote: _Vote, coding: ArticleCoding, places: Sequence[Place], rev
         return None
     place, strength = ranked[0]
     key = place.geonameid or (place.name or place.text).lower()
-    vote.cast("place", key, place.name or place.text, place_detail(place), _sentence_of(article, place.start), place.start, place.end,
+    vote.cast("place", key, place.name or place.text, place_detail(place, revision), _sentence_of(article, place.start), place.start, place.end,
               strength)
     return entities_stage.normalise(place.country, "GPE") if place.country else None
 

@@ -16,7 +16,8 @@ from typing import Any, Sequence
 from ...model import Article, GeoPrecision, Place
 from .. import entities as entities_stage
 
-__all__ = ["place_candidates", "place_detail", "encloses", "specificity", "affiliation_place", "country_as_region"]
+__all__ = ["place_candidates", "place_detail", "encloses", "specificity", "affiliation_place", "country_as_region",
+           "topic_place", "government_place"]
 
 _LOCATIVE = re.compile(r"\b(?:in|at|near|outside|around|inside|into|across|on|(?:north|south|east|west|northeast|northwest|southeast|"
                        r"southwest|outskirts|town|city|village|district|province|region|area|suburb)\s+of)\s+(?:the\s+)?(?:\w+\s+){0,2}$",
@@ -69,8 +70,41 @@ def affiliation_place(place: Place, text: str, person_ends: set[int]) -> bool:
     return any(e <= paren and not text[e:paren].strip() for e in person_ends if paren - e <= 2)
 
 
-def specificity(place: Place) -> float:
-    """Point 5, city 4, region 3, a named but unresolved place in a known country 2, country 1, else 0."""
+#: (revision 7) a country as the topic of a policy, not where: "China competitiveness legislation", "the Iran nuclear
+#: deal", "Russia sanctions" -- the name right before up to two lowercase words ending in a word of law or policy
+_TOPIC_AFTER = re.compile(r"(?:\s+[a-z][a-z-]+){0,2}?\s+(?:legislation|bills?|polic(?:y|ies)|deals?|sanctions|strateg(?:y|ies)|"
+                          r"tariffs?|hawks?|doves?|hardliners|envoys?|czar|talks|negotiations|package|agenda|accords?|"
+                          r"agreements?|treaty|probe|inquiry)\b")
+#: (revision 7) a capital as its government, the subject of a verb: "even if Washington removed all sanctions",
+#: "Moscow says", "Beijing has warned", "Washington should return to the deal"
+_GOVERNMENT_VERB = re.compile(r"(?:['’]s\s+(?:government|administration|leaders?|demands?|position|stance|decision|"
+                              r"withdrawal|sanctions|policy|response)\b|\s+(?:has|have|had|is|was|will|would|should|"
+                              r"must|can|could|may|might|wants?|wanted|needs?|needed|says?|said|claims?|claimed|"
+                              r"accuse[sd]?|warn(?:s|ed)?|reject(?:s|ed)?|refuse[sd]?|demand(?:s|ed)?|denie[sd]|den(?:y|ies)|"
+                              r"insist(?:s|ed)?|urge[sd]?|impose[sd]?|remove[sd]?|lift(?:s|ed)?|announce[sd]?|agree[sd]?|"
+                              r"respond(?:s|ed)?|threaten(?:s|ed)?|seeks?|sought|hopes?|hoped|believes?|believed|blame[sd]?|"
+                              r"condemn(?:s|ed)?|dismiss(?:es|ed)?|expects?|expected|sanction(?:s|ed)|backs?|backed)\b)")
+
+
+def topic_place(place: Place, text: str) -> bool:
+    """(revision 7) Is ``place`` a country written as the topic of a law or a policy ("obstructed China
+    competitiveness legislation", "the Iran nuclear deal")? It names what is debated, not where."""
+    return place.precision == GeoPrecision.COUNTRY and bool(_TOPIC_AFTER.match(text, place.end))
+
+
+def government_place(place: Place, text: str) -> bool:
+    """(revision 7) Is ``place`` a national capital standing for its government, as the subject of a verb ("even if
+    Washington removed all sanctions", "Moscow says") with no locative word before it? It says who acts, not where."""
+    if place.feature_code != "PPLC" or _LOCATIVE.search(text[max(0, place.start - 40):place.start]):
+        return False
+    return bool(_GOVERNMENT_VERB.match(text, place.end))
+
+
+def specificity(place: Place, revision: int = 3) -> float:
+    """Point 5, city 4, region 3, a named but unresolved place in a known country 2, country 1, else 0. From
+    ``revision`` 7 a region with no country (a continent, "the Middle East") is wider than a country: 0.5."""
+    if revision >= 7 and place.precision == GeoPrecision.REGION and not place.country_code:
+        return 0.5
     if place.precision == GeoPrecision.UNRESOLVED:
         return 2.0 if place.country_code else 0.0
     return {GeoPrecision.POINT: 5.0, GeoPrecision.CITY: 4.0, GeoPrecision.REGION: 3.0, GeoPrecision.COUNTRY: 1.0}.get(place.precision, 0.0)
@@ -90,7 +124,7 @@ def place_candidates(article: Article, places: Sequence[Place], coding: Any, str
     if not spans:
         return []
     countries = [p.country_code for p in places if p.country_code]
-    details = {id(p): place_detail(p) for p in places}
+    details = {id(p): place_detail(p, revision) for p in places}
     out = []
     actor_spans = [(a.start, a.end) for sc in coding.sentences for a in (sc.actor1, sc.actor2) if a is not None]
     for p in places:
@@ -120,14 +154,14 @@ def place_candidates(article: Article, places: Sequence[Place], coding: Any, str
         qualified = enclosed and bool(_FOLLOWED_BY_ENCLOSING.match(article.text, p.end))
         # "Pomona high school": the name of a facility, not the place of the event
         facility = bool(_NAMES_A_FACILITY.match(article.text, p.end))
-        score = (2.0 * in_main + 1.0 * locative + 0.5 * agreement + 0.3 * (first and in_main) + specificity(p) / 10
+        score = (2.0 * in_main + 1.0 * locative + 0.5 * agreement + 0.3 * (first and in_main) + specificity(p, revision) / 10
                  + p.confidence / 100 + 0.8 * enclosed + 0.5 * qualified - 0.8 * encloser - 1.0 * facility - 1.5 * origin)
         out.append((p, score))
     return sorted(out, key=lambda x: -x[1])
 
 
-def place_detail(place: Place) -> dict[str, Any]:
-    return {"specificity": specificity(place), "latitude": place.latitude, "longitude": place.longitude, "country": place.country,
+def place_detail(place: Place, revision: int = 3) -> dict[str, Any]:
+    return {"specificity": specificity(place, revision), "latitude": place.latitude, "longitude": place.longitude, "country": place.country,
             "country_code": place.country_code, "admin1": place.admin1, "precision": place.precision,
             "confidence": round(place.confidence, 4), "geonameid": place.geonameid, "text": place.text}
 
