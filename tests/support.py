@@ -184,3 +184,19 @@ def vocabulary(*keysets):
     for keys in keysets:
         v.add(keys)
     return v
+
+
+def entity_spans(text: str, *names: tuple[str, str]) -> list[tuple[int, int, str]]:
+    """Entity spans as the entity stage gives them: every occurrence of each (name, label) in ``text``, in order."""
+    out = []
+    for name, label in names:
+        out += [(m.start(), m.end(), label) for m in re.finditer(re.escape(name), text)]
+    return sorted(out)
+
+
+def places_by_text(parser, text: str, entities) -> dict[str, list]:
+    """A geoparser's places of ``text`` grouped by the text they were read from."""
+    out: dict[str, list] = {}
+    for place in parser.parse("a", text, entities):
+        out.setdefault(place.text, []).append(place)
+    return out

@@ -6,25 +6,17 @@ alone; the built-in gazetteer is the one every install has. Each test shows v5's
 
 from __future__ import annotations
 
-import re
 
 import pytest
 
 from storyline import registry
-from support import options
+from support import options, entity_spans as spans
 
 
 @pytest.fixture(scope="module")
 def parsers():
     opts = options()
     return registry.create("geoparser.geonames.v5", opts), registry.create("geoparser.geonames.v6", opts)
-
-
-def spans(text: str, *names: tuple[str, str]) -> list[tuple[int, int, str]]:
-    out = []
-    for name, label in names:
-        out += [(m.start(), m.end(), label) for m in re.finditer(re.escape(name), text)]
-    return sorted(out)
 
 
 def place(parser, text, entities, name):

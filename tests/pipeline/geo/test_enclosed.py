@@ -7,34 +7,19 @@ error, then v8's reading.
 
 from __future__ import annotations
 
-import re
 
 import pytest
 
 from storyline import registry
 from storyline.pipeline.geo.enclosed import parenthesised_names
 from storyline.pipeline.geo.followers import enclosing_names
-from support import options
+from support import options, entity_spans as spans, places_by_text as found
 
 
 @pytest.fixture(scope="module")
 def parsers():
     opts = options()
     return registry.create("geoparser.geonames.v7", opts), registry.create("geoparser.geonames.v8", opts)
-
-
-def spans(text: str, *names: tuple[str, str]) -> list[tuple[int, int, str]]:
-    out = []
-    for name, label in names:
-        out += [(m.start(), m.end(), label) for m in re.finditer(re.escape(name), text)]
-    return sorted(out)
-
-
-def found(parser, text, entities) -> dict[str, list]:
-    out: dict[str, list] = {}
-    for p in parser.parse("a", text, entities):
-        out.setdefault(p.text, []).append(p)
-    return out
 
 
 def test_names_in_parentheses_tagged_as_persons_are_places(parsers):

@@ -13,27 +13,13 @@ import pytest
 from storyline import registry
 from storyline.model import GeoPrecision
 from storyline.pipeline.geo.regions import defined_acronyms
-from support import options
+from support import options, entity_spans as spans, places_by_text as found
 
 
 @pytest.fixture(scope="module")
 def parsers():
     opts = options()
     return registry.create("geoparser.geonames.v8", opts), registry.create("geoparser.geonames.v9", opts)
-
-
-def spans(text: str, *names: tuple[str, str]) -> list[tuple[int, int, str]]:
-    out = []
-    for name, label in names:
-        out += [(m.start(), m.end(), label) for m in re.finditer(re.escape(name), text)]
-    return sorted(out)
-
-
-def found(parser, text, entities) -> dict[str, list]:
-    out: dict[str, list] = {}
-    for p in parser.parse("a", text, entities):
-        out.setdefault(p.text, []).append(p)
-    return out
 
 
 def test_a_world_region_is_a_region_with_no_country_not_a_town(parsers):
