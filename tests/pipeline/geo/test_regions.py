@@ -6,7 +6,6 @@ spans are given as the extractor labelled such sentences. Each test shows v8's e
 
 from __future__ import annotations
 
-import re
 
 import pytest
 
