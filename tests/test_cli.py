@@ -382,3 +382,16 @@ def test_ingest_exits_1_when_an_input_is_missing_and_0_when_all_is_stored(invoke
     missing = invoke("--db", db, *FAKE_SETS, "ingest", str(tmp_path / "nope.jsonl"))
     assert missing.exit_code == 1 and "1 rejected" in missing.stdout
     assert "Exit status" in invoke("ingest", "--help").output
+
+
+@pytest.mark.parametrize(("detail", "shown"), [
+    ({"precision": "publication", "start": None, "end": "2021-07-27"}, "2021-07-27 [publication] on or before 2021-07-27"),
+    ({"precision": "month", "start": "2021-07-01", "end": "2021-07-31"}, "2021-07-01 [month] 2021-07-01..2021-07-31"),
+    ({"precision": "day", "start": "2021-07-01", "end": "2021-07-01"}, "2021-07-01 [day]"),
+    ({"precision": "after", "start": "2021-07-01", "end": None}, "2021-07-01 [after] on or after 2021-07-01"),
+])
+def test_a_record_date_says_its_range_in_words_where_one_end_is_open(detail, shown):
+    from storyline.cli.render import _describe
+
+    value = detail.get("start") or detail["end"]
+    assert _describe("date", {"value": value, "detail": detail}) == shown

@@ -59,7 +59,9 @@ def _describe(name: str, value: dict[str, Any]) -> str:
         coords = f" {detail['latitude']:.3f},{detail['longitude']:.3f}" if detail.get("latitude") is not None else ""
         return f"{value['value']}" + (f", {where}" if where else "") + f" [{detail.get('precision', '?')}]{coords}"
     if name == "date":
-        span = f" {detail.get('start')}..{detail.get('end')}" if detail.get("start") != detail.get("end") else ""
+        start, end = detail.get("start"), detail.get("end")
+        span = ("" if start == end else f" on or before {end}" if start is None
+                else f" on or after {start}" if end is None else f" {start}..{end}")
         return f"{value['value']} [{detail.get('precision', '?')}]{span}"
     return str(value["value"])
 
