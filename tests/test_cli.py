@@ -395,3 +395,10 @@ def test_a_record_date_says_its_range_in_words_where_one_end_is_open(detail, sho
 
     value = detail.get("start") or detail["end"]
     assert _describe("date", {"value": value, "detail": detail}) == shown
+
+
+def test_a_range_of_report_dates_names_one_day_once():
+    from storyline.cli.render import _span
+
+    assert [_span("2022-06-18", "2022-06-18"), _span("2022-06-18", "2022-06-20"), _span(None, None)] == [
+        "2022-06-18", "2022-06-18..2022-06-20", "undated"]

@@ -13,11 +13,16 @@ __all__ = ["story_table", "render"]
 def story_table(stories: list[dict[str, Any]]) -> str:
     lines = [f"{'id':<6} {'dates':<23} {'events':>6} {'articles':>8} {'sources':>7}  title"]
     for story in stories:
-        first, last = story["first_date"] or "undated", story["last_date"] or ""
-        dates = first if last in ("", first) else f"{first}..{last}"
+        dates = _span(story["first_date"], story["last_date"])
         title = textwrap.shorten(story["title"] or "", width=70, placeholder="...")
         lines.append(f"{story['id']:<6} {dates:<23} {len(story['events']):>6} {story['n_articles']:>8} {story['n_sources']:>7}  {title}")
     return "\n".join(lines)
+
+
+def _span(first: str | None, last: str | None) -> str:
+    """A range of report dates: one day once ("2022-06-18"), else "first..last"."""
+    first, last = first or "undated", last or ""
+    return first if last in ("", first) else f"{first}..{last}"
 
 
 def _render_event(event: dict[str, Any], indent: str = "") -> list[str]:
@@ -26,7 +31,7 @@ def _render_event(event: dict[str, Any], indent: str = "") -> list[str]:
     lines = [
         f"{indent}event {event['id']}: {event['title']}",
         f"{indent}  date {event['date'] or 'unknown'} ({event['date_precision']}); reported "
-        f"{event['first_date'] or 'undated'}..{event['last_date'] or ''}; {counted(event['n_articles'], 'article')}, "
+        f"{_span(event['first_date'], event['last_date'])}; {counted(event['n_articles'], 'article')}, "
         f"{counted(event['n_independent_reports'], 'independent report')}{relayed}, {counted(event['n_sources'], 'source')}",
     ]
     relaying = {article_id: r["name"] for r in relays for article_id in r["articles"]}
@@ -91,7 +96,7 @@ def _render_record(record: dict[str, Any], indent: str, background: bool = False
 def render(kind: str, data: dict[str, Any]) -> str:
     if kind == "story":
         lines = [f"story {data['id']}: {data['title']}",
-                 f"  {data['first_date'] or 'undated'}..{data['last_date'] or ''}; {counted(len(data['events']), 'event')}, "
+                 f"  {_span(data['first_date'], data['last_date'])}; {counted(len(data['events']), 'event')}, "
                  f"{counted(data['n_articles'], 'article')}, {counted(data['n_sources'], 'source')}"]
         for event in data["events"]:
             lines += _render_event(event, "  ")
