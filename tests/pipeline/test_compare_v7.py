@@ -58,10 +58,12 @@ def test_a_bound_is_no_rival_of_a_figure_by_the_words_around_them():
     assert values(contested(strict, figure, b)) == [["$1.4 trillion", "$2.9 trillion"]]
 
 
-def test_actors_typed_two_ways_are_one_actor():
-    def actor(name: str, key: str, start: int) -> Actor:
-        return Actor(name, key, "group", None, start, start + len(name), name)
+def actor(name: str, key: str, start: int) -> Actor:
+    """An actor of a claim, as the entity stage would give it, at ``start``."""
+    return Actor(name, key, "group", None, start, start + len(name), name)
 
+
+def test_actors_typed_two_ways_are_one_actor():
     a = article("a", "Outlet A", "Donald Trump visits the U.S.-Mexico border on Wednesday to rally supporters.")
     b = article("b", "Outlet B", "U.S.-Mexico visits the Donald Trump border on Wednesday to rally supporters.")
     ca, cb = split_claims(a, (), rules=5)[0], split_claims(b, (), rules=5)[0]
@@ -120,9 +122,6 @@ def test_one_weekday_name_read_from_two_publication_dates_is_one_day():
 
 
 def test_the_credited_speaker_takes_no_part_in_an_actor_swap():
-    def actor(name: str, key: str, start: int) -> Actor:
-        return Actor(name, key, "group", None, start, start + len(name), name)
-
     a = article("a", "Outlet A", "The administration is buying doses of Pfizer's vaccine to donate, the White House said Thursday.")
     b = article("b", "Outlet B", "The White House on Thursday announced its plan to buy and donate doses of the Pfizer vaccine.")
     ca, cb = split_claims(a, (), rules=5)[0], split_claims(b, (), rules=5)[0]

@@ -136,15 +136,13 @@ def canonical_keys(keys):
     big table, whose keys are no longer in the processor's cache, that is one miss a key fewer (a story of 1,000
     events holds some 50,000 terms). Interned strings are freed with their last reference, as any other."""
     try:
-        if isinstance(keys, dict):
-            out = dict(zip(map(sys.intern, keys), keys.values()))
-            return Counter(out) if isinstance(keys, Counter) else out
-        return type(keys)(map(sys.intern, keys))
+        interned = list(map(sys.intern, keys))
     except TypeError:  # a key that is not a plain string (never from the analysis) is kept as it is
-        if isinstance(keys, dict):
-            out = {_interned(key): value for key, value in keys.items()}
-            return Counter(out) if isinstance(keys, Counter) else out
-        return type(keys)(map(_interned, keys))
+        interned = [_interned(key) for key in keys]
+    if isinstance(keys, dict):
+        out = dict(zip(interned, keys.values()))
+        return Counter(out) if isinstance(keys, Counter) else out
+    return type(keys)(interned)
 
 
 def _interned(key):

@@ -33,7 +33,7 @@ import re
 from dataclasses import dataclass, fields
 from functools import partial
 from importlib import resources
-from typing import Callable, Sequence
+from typing import Callable, Iterator, Sequence
 
 from .claims import Claim, content_words
 from .conflicts import Conflict, _actors, _counts, _dates_v3, _negation_v4, _quantities
@@ -119,18 +119,24 @@ def slot_checks_v6(rules: RulesV6) -> tuple[Callable[[Sequence[Claim]], Conflict
 def _numbers_share_context(n: int, claims: Sequence[Claim], named: dict) -> bool:
     """Do two claims of different sources giving two of the values (``named``: value -> claim indices) share a word
     within ``n`` words of their numbers?"""
+    for i, j in cross_value_pairs(claims, named):
+        ci = [_context(claims[i], q.start, q.end, n) for q in claims[i].quantities]
+        cj = [_context(claims[j], q.start, q.end, n) for q in claims[j].quantities]
+        if any(x & y for x in ci for y in cj):
+            return True
+    return False
+
+
+def cross_value_pairs(claims: Sequence[Claim], named: dict) -> Iterator[tuple[int, int]]:
+    """Each pair (i, j) of claims of two different sources that give two different values (``named``: value -> claim
+    indices), in the order of the values and then of the claims."""
     groups = list(named.values())
     for k, ids in enumerate(groups):
         for other in groups[k + 1:]:
             for i in ids:
                 for j in other:
-                    if claims[i].source == claims[j].source:
-                        continue
-                    ci = [_context(claims[i], q.start, q.end, n) for q in claims[i].quantities]
-                    cj = [_context(claims[j], q.start, q.end, n) for q in claims[j].quantities]
-                    if any(x & y for x in ci for y in cj):
-                        return True
-    return False
+                    if claims[i].source != claims[j].source:
+                        yield i, j
 
 
 def _context(claim: Claim, start: int, end: int, n: int) -> frozenset[str]:

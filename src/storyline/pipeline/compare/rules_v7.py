@@ -39,7 +39,7 @@ from typing import Callable, Sequence
 
 from .claims import Claim, content_words
 from .conflicts import Conflict, _actors, _counts, _dates_v3, _different_sources, _negation_v4, _quantities
-from .rules_v6 import _FORECAST, _VALUE_WORDS, _WORD, RulesV6
+from .rules_v6 import _FORECAST, _VALUE_WORDS, _WORD, RulesV6, cross_value_pairs
 
 __all__ = ["RulesV7", "PARAMS_FILE_V7", "checks_v7", "slot_checks_v7", "actor_key", "without_forecasts"]
 
@@ -105,17 +105,13 @@ def _measure(claim: Claim, start: int, end: int, n: int) -> frozenset[str]:
 def _measures_share(n: int, claims: Sequence[Claim], named: dict) -> bool:
     """Do two claims of different sources giving two of the values (``named``: value -> claim indices) share a word
     naming what their numbers measure?"""
-    groups = list(named.values())
-    for k, ids in enumerate(groups):
-        for other in groups[k + 1:]:
-            for i in ids:
-                for j in other:
-                    if claims[i].source == claims[j].source or _any_forecast(claims[i]) or _any_forecast(claims[j]):
-                        continue
-                    ci = [_measure(claims[i], q.start, q.end, n) for q in claims[i].quantities]
-                    cj = [_measure(claims[j], q.start, q.end, n) for q in claims[j].quantities]
-                    if any(x & y for x in ci for y in cj):
-                        return True
+    for i, j in cross_value_pairs(claims, named):
+        if _any_forecast(claims[i]) or _any_forecast(claims[j]):
+            continue
+        ci = [_measure(claims[i], q.start, q.end, n) for q in claims[i].quantities]
+        cj = [_measure(claims[j], q.start, q.end, n) for q in claims[j].quantities]
+        if any(x & y for x in ci for y in cj):
+            return True
     return False
 
 
